@@ -1,0 +1,26 @@
+"""Choices for user accounts."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SECRETARIAT = "secretariat", _("Committee secretariat")
+    AGENCY_HEAD = "agency_head", _("Agency head")
+    AGENCY_STAFF = "agency_staff", _("Agency staff")
+
+
+class Language(models.TextChoices):
+    RU = "ru", _("Russian")
+    EN = "en", _("English")
+    KK = "kk", _("Kazakh")
+
+
+COMMON_TIME_ZONES = [
+    ("Asia/Omsk", _("Omsk (UTC+6)")),
+    ("Europe/Moscow", _("Moscow (UTC+3)")),
+    ("Asia/Almaty", _("Kazakhstan (UTC+5)")),
+    ("Asia/Novosibirsk", _("Novosibirsk (UTC+7)")),
+    ("Asia/Yekaterinburg", _("Yekaterinburg (UTC+5)")),
+    ("UTC", _("UTC")),
+]

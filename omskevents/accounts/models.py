@@ -1,0 +1,57 @@
+"""The custom user: an agency, a position, a time zone and a language for every person."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from omskevents.core.validators import validate_time_zone
+
+from .enums import Language, Role
+
+
+class User(AbstractUser):
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        related_name="people",
+        null=True,
+        blank=True,
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENCY_STAFF)
+    position = models.CharField(_("position"), max_length=255, blank=True)
+    patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Omsk", validators=[validate_time_zone],
+        help_text=_("IANA name, e.g. Europe/Moscow, Asia/Omsk, Asia/Almaty."),
+    )
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.RU)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role="secretariat") | models.Q(agency__isnull=False),
+                name="user_agency_role_needs_agency",
+                violation_error_message=_("Agency staff and heads must belong to an agency."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def get_full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p).strip()
+
+    @property
+    def is_secretariat(self) -> bool:
+        return self.is_active and (self.is_superuser or self.role == Role.SECRETARIAT)
+
+    @property
+    def is_agency_head(self) -> bool:
+        return self.is_active and self.role == Role.AGENCY_HEAD

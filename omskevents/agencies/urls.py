@@ -1,0 +1,9 @@
+"""URLs of the agencies app."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "agencies"
+
+urlpatterns: list = []

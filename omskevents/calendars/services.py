@@ -1,0 +1,74 @@
+"""Working-day arithmetic and seeding the calendar table from the holidays package."""
+
+import datetime as dt
+
+import holidays
+from django.db import transaction
+
+from .models import CalendarDay, CalendarSource
+
+
+def _exceptions(country: str, start: dt.date, end: dt.date) -> dict[dt.date, bool]:
+    rows = CalendarDay.objects.filter(country=country, date__gte=start, date__lte=end)
+    return dict(rows.values_list("date", "is_working"))
+
+
+def is_working_day(country: str, day: dt.date) -> bool:
+    return next_working_day(country, day) == day
+
+
+def next_working_day(country: str, day: dt.date) -> dt.date:
+    """The day itself if it is a working day, else the next working day."""
+    # Sixty days covers the longest run of days off (the Russian New Year holidays) with room.
+    table = _exceptions(country, day, day + dt.timedelta(days=60))
+    current = day
+    while True:
+        working = table.get(current, current.weekday() < 5)
+        if working:
+            return current
+        current += dt.timedelta(days=1)
+
+
+def add_working_days(country: str, day: dt.date, count: int) -> dt.date:
+    """Move `count` working days forward (positive) or back (negative) from `day`."""
+    step = 1 if count >= 0 else -1
+    span = dt.timedelta(days=abs(count) * 3 + 60)
+    table = _exceptions(country, min(day, day - span), max(day, day + span))
+    current, left = day, abs(count)
+    while left:
+        current += dt.timedelta(days=step)
+        if table.get(current, current.weekday() < 5):
+            left -= 1
+    return current
+
+
+@transaction.atomic
+def calendar_seed(*, countries: list[str], years: list[int]) -> int:
+    """Create rows for every holiday and working weekend day the holidays package knows.
+
+    Rows a person entered (source=decree) are left as they are. Returns the number of rows written.
+    """
+    written = 0
+    for country in countries:
+        if country not in ("RU", "KZ"):
+            continue
+        calendar = holidays.country_holidays(country, years=years)
+        days: dict[dt.date, tuple[bool, str]] = {}
+        for date, name in calendar.items():
+            days[date] = (False, str(name))
+        for date in getattr(calendar, "weekend_workdays", set()):
+            days[date] = (True, "Working day (moved)")
+        manual = set(
+            CalendarDay.objects.filter(country=country, source=CalendarSource.DECREE, date__in=days).values_list(
+                "date", flat=True
+            )
+        )
+        for date, (working, name) in sorted(days.items()):
+            if date in manual:
+                continue
+            _, created = CalendarDay.objects.update_or_create(
+                country=country, date=date,
+                defaults={"is_working": working, "name": name[:255], "source": CalendarSource.HOLIDAYS},
+            )
+            written += 1
+    return written

@@ -1,0 +1,9 @@
+"""URLs of the events app."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "events"
+
+urlpatterns: list = []

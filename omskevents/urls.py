@@ -1,0 +1,26 @@
+"""Root URLconf."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Organising committee: Forum of Russia and Kazakhstan, Omsk")
+admin.site.site_title = _("omskevents admin")
+admin.site.index_title = _("Administration")
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("omskevents.accounts.urls")),
+    path("agencies/", include("omskevents.agencies.urls")),
+    path("events/", include("omskevents.events.urls")),
+    path("meetings/", include("omskevents.committee.urls")),
+    path("tasks/", include("omskevents.workplan.urls")),
+    path("", include("omskevents.core.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

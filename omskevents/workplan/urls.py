@@ -1,0 +1,9 @@
+"""URLs of the workplan app."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "workplan"
+
+urlpatterns: list = []

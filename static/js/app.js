@@ -1,0 +1,2 @@
+// omskevents: progressive enhancement only; every page works without it.
+"use strict";
