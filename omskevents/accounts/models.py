@@ -1,6 +1,6 @@
 """The custom user: an agency, a position, a time zone and a language for every person."""
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -23,12 +23,13 @@ class User(AbstractUser):
     patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     time_zone = models.CharField(
-        _("time zone"), max_length=64, default="Asia/Omsk", validators=[validate_time_zone],
+        _("time zone"),
+        max_length=64,
+        default="Asia/Omsk",
+        validators=[validate_time_zone],
         help_text=_("IANA name, e.g. Europe/Moscow, Asia/Omsk, Asia/Almaty."),
     )
     language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.RU)
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")

@@ -18,12 +18,20 @@ class Agency(TimeStampedModel):
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, default=Country.RU)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent agency"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="children",
+        "self",
+        verbose_name=_("parent agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
     )
     head = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("head"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="headed_agencies",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("head"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headed_agencies",
     )
     email = models.EmailField(_("contact email"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)

@@ -1,9 +1,5 @@
 """URLs of the agencies app."""
 
-from django.urls import path
-
-from . import views
-
 app_name = "agencies"
 
 urlpatterns: list = []

@@ -66,8 +66,9 @@ def calendar_seed(*, countries: list[str], years: list[int]) -> int:
         for date, (working, name) in sorted(days.items()):
             if date in manual:
                 continue
-            _, created = CalendarDay.objects.update_or_create(
-                country=country, date=date,
+            CalendarDay.objects.update_or_create(
+                country=country,
+                date=date,
                 defaults={"is_working": working, "name": name[:255], "source": CalendarSource.HOLIDAYS},
             )
             written += 1

@@ -24,7 +24,9 @@ class Committee(TimeStampedModel):
 
 
 class CommitteeMember(TimeStampedModel):
-    committee = models.ForeignKey(Committee, verbose_name=_("committee"), on_delete=models.CASCADE, related_name="members")
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.CASCADE, related_name="members"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="committee_roles"
     )
@@ -37,7 +39,9 @@ class CommitteeMember(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["committee", "user"], name="committeemember_unique_user"),
             models.UniqueConstraint(
-                fields=["committee"], condition=models.Q(role="chair"), name="committeemember_one_chair",
+                fields=["committee"],
+                condition=models.Q(role="chair"),
+                name="committeemember_one_chair",
                 violation_error_message=_("The committee already has a chair."),
             ),
         ]
@@ -53,7 +57,11 @@ class WorkingGroup(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=WorkingGroupKind.choices)
     name = models.CharField(_("name"), max_length=255)
     lead = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("lead"), on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lead"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="led_working_groups",
     )
     members = models.ManyToManyField(
@@ -73,7 +81,9 @@ class WorkingGroup(TimeStampedModel):
 
 
 class Meeting(TimeStampedModel):
-    committee = models.ForeignKey(Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="meetings")
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="meetings"
+    )
     number = models.PositiveIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=500, blank=True)
     starts_at = models.DateTimeField(_("starts at"))
@@ -81,12 +91,18 @@ class Meeting(TimeStampedModel):
     place = models.CharField(_("place"), max_length=500, blank=True)
     video_link = models.URLField(_("video link"), blank=True)
     chair = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("chaired by"), on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chaired by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="chaired_meetings",
     )
     status = models.CharField(_("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
     minutes = models.TextField(_("minutes"), blank=True)
-    sequence = models.PositiveIntegerField(_("revision"), default=0, help_text=_("Raised on every change sent to invitees."))
+    sequence = models.PositiveIntegerField(
+        _("revision"), default=0, help_text=_("Raised on every change sent to invitees.")
+    )
 
     class Meta:
         verbose_name = _("committee meeting")
@@ -153,7 +169,11 @@ class Decision(TimeStampedModel):
     number = models.CharField(_("number"), max_length=20)
     text = models.TextField(_("text"))
     lead_agency = models.ForeignKey(
-        "agencies.Agency", verbose_name=_("lead executor"), on_delete=models.PROTECT, null=True, blank=True,
+        "agencies.Agency",
+        verbose_name=_("lead executor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     co_executors = models.ManyToManyField(

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "omskevents.events",
     "omskevents.committee",
     "omskevents.workplan",
+    "omskevents.notifications",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +132,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Celery: Redis when REDIS_URL is set, otherwise an embedded filesystem broker under var/.
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_DIR = VAR_DIR / "broker"
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object]
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}

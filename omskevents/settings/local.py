@@ -4,4 +4,4 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-omskevents-2026")  # noqa: S105 - dev only
+SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-omskevents-2026")

@@ -3,11 +3,13 @@
 import datetime as dt
 import uuid
 from pathlib import PurePath
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -33,7 +35,11 @@ class Task(TimeStampedModel):
     number = models.CharField(_("item No."), max_length=20, blank=True)
     area = models.CharField(_("area"), max_length=30, choices=Area.choices)
     working_group = models.ForeignKey(
-        "committee.WorkingGroup", verbose_name=_("working group"), on_delete=models.SET_NULL, null=True, blank=True,
+        "committee.WorkingGroup",
+        verbose_name=_("working group"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="tasks",
     )
     title = models.CharField(_("task"), max_length=1000)
@@ -42,14 +48,22 @@ class Task(TimeStampedModel):
         "agencies.Agency", verbose_name=_("lead executor"), on_delete=models.PROTECT, related_name="led_tasks"
     )
     responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("responsible person"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="responsible_tasks",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible person"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsible_tasks",
     )
     co_executors = models.ManyToManyField(
         "agencies.Agency", verbose_name=_("co-executors"), blank=True, related_name="co_executed_tasks"
     )
     controller = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("controller"), on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("controller"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="controlled_tasks",
     )
     deadline = models.DateField(_("deadline"), db_index=True)
@@ -57,7 +71,9 @@ class Task(TimeStampedModel):
         _("deadline is"), max_length=10, choices=DeadlineAnchor.choices, default=DeadlineAnchor.NONE, blank=True
     )
     deadline_offset_days = models.IntegerField(
-        _("days from the event"), null=True, blank=True,
+        _("days from the event"),
+        null=True,
+        blank=True,
         help_text=_("Negative: before the event (−45 is 45 days before its start)."),
     )
     deadline_note = models.CharField(_("deadline note"), max_length=255, blank=True)
@@ -69,18 +85,30 @@ class Task(TimeStampedModel):
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=20, choices=TaskSource.choices, default=TaskSource.ACTION_PLAN)
     source_decision = models.OneToOneField(
-        "committee.Decision", verbose_name=_("meeting decision"), on_delete=models.PROTECT, null=True, blank=True,
+        "committee.Decision",
+        verbose_name=_("meeting decision"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="task",
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent task"), on_delete=models.PROTECT, null=True, blank=True,
+        "self",
+        verbose_name=_("parent task"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="subtasks",
     )
     depends_on = models.ManyToManyField(
         "self", verbose_name=_("depends on"), symmetrical=False, blank=True, related_name="blocks"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
 
@@ -122,11 +150,14 @@ class Task(TimeStampedModel):
         return reverse("workplan:task_detail", args=[self.pk])
 
     def clean(self) -> None:
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[Any]] = {}
         if self.event_id and self.deadline and not self.is_follow_up and self.deadline > self.event.end_date:
             errors.setdefault("deadline", []).append(
-                _("The deadline is after the event ends (%(end)s). Mark the task as a post-event follow-up "
-                  "to allow it.") % {"end": self.event.end_date.strftime("%d.%m.%Y")}
+                _(
+                    "The deadline is after the event ends (%(end)s). Mark the task as a post-event follow-up "
+                    "to allow it."
+                )
+                % {"end": self.event.end_date.strftime("%d.%m.%Y")}
             )
         if self.pk and self.parent_id == self.pk:
             errors.setdefault("parent", []).append(_("A task cannot be its own parent."))
@@ -141,7 +172,7 @@ class Task(TimeStampedModel):
 def attachment_path(instance: "Attachment", filename: str) -> str:
     """A random stored name: the user's file name is kept in `original_name`, never in the path."""
     suffix = PurePath(filename).suffix.lower()[:10]
-    return f"reports/{dt.date.today():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+    return f"reports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
 class ProgressReport(TimeStampedModel):
@@ -193,7 +224,11 @@ class ExtensionRequest(TimeStampedModel):
         _("decision"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -212,7 +247,9 @@ class ExtensionRequest(TimeStampedModel):
                 violation_error_message=_("The requested deadline must be later than the current one."),
             ),
             models.UniqueConstraint(
-                fields=["task"], condition=models.Q(status="pending"), name="extension_one_pending_per_task",
+                fields=["task"],
+                condition=models.Q(status="pending"),
+                name="extension_one_pending_per_task",
                 violation_error_message=_("This task already has an extension request awaiting a decision."),
             ),
         ]

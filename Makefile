@@ -1,0 +1,55 @@
+# omskevents: the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTHON_FOR_VENV ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then \
+	command -v $$p; break; fi; done)
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: help install run test lint format messages bench loadtest fault-run clean
+
+help:
+	@echo "make run    - install if needed, migrate, load demo data, start web + Celery worker + beat"
+	@echo "make test   - the whole test suite"
+	@echo "make lint   - ruff, ruff format --check, mypy"
+	@echo "make bench  - benchmarks (writes var/bench.json)"
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON_FOR_VENV)" ]; then echo "Python 3.11 or newer is required." >&2; exit 1; fi
+	@test -x $(BIN)/python || $(PYTHON_FOR_VENV) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@mkdir -p var
+	@touch $(STAMP)
+
+install: $(STAMP)
+	$(BIN)/pybabel compile --domain=django --directory=omskevents/locale --statistics 2>&1 | tail -n 3
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/honcho -f Procfile start
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: install
+	cd omskevents && ../$(BIN)/django-admin makemessages --locale=ru --locale=en --locale=kk --ignore='*/tests/*'
+	$(BIN)/pybabel compile --domain=django --directory=omskevents/locale --statistics
+
+clean:
+	rm -rf var/broker var/mail var/staticfiles

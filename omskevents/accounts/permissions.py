@@ -1,0 +1,34 @@
+"""Who may manage which people: the secretariat everyone, an agency head their own agency's staff."""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from .enums import Role
+from .models import User
+
+
+def is_secretariat(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_secretariat)
+
+
+def is_agency_member(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.agency_id)
+
+
+def users_manageable_by(user: Any) -> QuerySet[User]:
+    if is_secretariat(user):
+        return User.objects.all()
+    if getattr(user, "is_authenticated", False) and user.is_agency_head and user.agency_id:
+        return User.objects.filter(agency_id=user.agency_id).exclude(Q(is_superuser=True) | Q(role=Role.SECRETARIAT))
+    return User.objects.none()
+
+
+def can_manage_user(user: Any, other: User | None = None) -> bool:
+    if is_secretariat(user):
+        return True
+    if not (getattr(user, "is_authenticated", False) and user.is_agency_head and user.agency_id):
+        return False
+    if other is None:
+        return True
+    return other.agency_id == user.agency_id and not other.is_superuser and other.role != Role.SECRETARIAT

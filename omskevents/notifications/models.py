@@ -1,0 +1,1 @@
+"""The outgoing mail queue (outbox), reminder rules, preferences."""

@@ -1,0 +1,84 @@
+"""Who may do what with tasks, reports, files and extension requests — the one place that decides.
+
+Views, the admin and templates all ask these predicates.
+"""
+
+from typing import Any
+
+from omskevents.accounts.permissions import is_secretariat
+
+from .enums import CLOSED_STATUSES, TaskStatus
+from .models import Attachment, ExtensionRequest, Task
+from .workflow import Actor, allowed_targets
+
+
+def _agency_ids(task: Task) -> set[int]:
+    return {task.lead_agency_id, *(a.pk for a in task.co_executors.all())}
+
+
+def is_executor(user: Any, task: Task) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.agency_id
+        and user.agency_id in _agency_ids(task)
+    )
+
+
+def is_lead_executor(user: Any, task: Task) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.agency_id == task.lead_agency_id)
+
+
+def can_view_task(user: Any, task: Task) -> bool:
+    return is_secretariat(user) or is_executor(user, task)
+
+
+def can_create_task(user: Any) -> bool:
+    return is_secretariat(user)
+
+
+def can_edit_task(user: Any, task: Task | None = None) -> bool:
+    """Editing title, deadline, agencies and people is the secretariat's alone."""
+    return is_secretariat(user)
+
+
+def can_delete_task(user: Any, task: Task | None = None) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
+
+
+def actors_for(user: Any, task: Task) -> set[Actor]:
+    actors = set()
+    if is_secretariat(user):
+        actors.add(Actor.CONTROLLER)
+    if is_executor(user, task):
+        actors.add(Actor.EXECUTOR)
+    return actors
+
+
+def status_targets(user: Any, task: Task) -> list[str]:
+    """The statuses this user may move the task to now."""
+    return allowed_targets(task.status, actors_for(user, task))
+
+
+def can_change_status(user: Any, task: Task, new_status: str) -> bool:
+    return new_status in status_targets(user, task)
+
+
+def can_report_progress(user: Any, task: Task) -> bool:
+    return is_executor(user, task) and task.status not in CLOSED_STATUSES
+
+
+def can_request_extension(user: Any, task: Task) -> bool:
+    return is_lead_executor(user, task) and task.status not in CLOSED_STATUSES and task.status != TaskStatus.REPORTED
+
+
+def can_decide_extension(user: Any, request: ExtensionRequest) -> bool:
+    return is_secretariat(user)
+
+
+def can_comment(user: Any, task: Task) -> bool:
+    return can_view_task(user, task)
+
+
+def can_download_attachment(user: Any, attachment: Attachment) -> bool:
+    return can_view_task(user, attachment.report.task)

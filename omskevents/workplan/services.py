@@ -1,0 +1,297 @@
+"""Writes to tasks: create, edit, move through the workflow, report, extend. One behaviour, one place."""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from omskevents.agencies.enums import Country
+from omskevents.agencies.models import Agency
+from omskevents.calendars.services import next_working_day
+from omskevents.events.models import Event
+
+from . import permissions
+from .enums import DeadlineAnchor, ExtensionStatus, TaskStatus
+from .models import Attachment, ExtensionRequest, ProgressReport, Task, TaskComment
+from .uploads import inspect_upload
+from .workflow import is_transition
+
+EDITABLE_FIELDS = (
+    "event",
+    "number",
+    "area",
+    "working_group",
+    "title",
+    "description",
+    "lead_agency",
+    "responsible",
+    "controller",
+    "deadline",
+    "deadline_anchor",
+    "deadline_offset_days",
+    "is_follow_up",
+    "priority",
+    "source",
+    "source_decision",
+    "parent",
+)
+
+
+def calendar_country(agency: Agency | None) -> str:
+    """Kazakh agencies work by Kazakhstan's calendar, everyone else by Russia's."""
+    return Country.KZ if agency is not None and agency.country == Country.KZ else Country.RU
+
+
+def deadline_resolve(
+    *, event: Event, deadline: dt.date | None, anchor: str, offset_days: int | None, lead_agency: Agency | None
+) -> tuple[dt.date, str]:
+    """The effective deadline and a note if it was moved off a non-working day."""
+    if anchor:
+        if offset_days is None:
+            raise ValidationError({"deadline_offset_days": _("Give the number of days relative to the event.")})
+        base = event.start_date if anchor == DeadlineAnchor.EVENT_START else event.end_date
+        deadline = base + dt.timedelta(days=offset_days)
+    if deadline is None:
+        raise ValidationError({"deadline": _("Give a deadline.")})
+    country = calendar_country(lead_agency)
+    working = next_working_day(country, deadline)
+    if working != deadline:
+        note = _("Moved from %(date)s (a non-working day in %(country)s) to the next working day.") % {
+            "date": formats.date_format(deadline, "SHORT_DATE_FORMAT"),
+            "country": Country(country).label,
+        }
+        return working, note
+    return deadline, ""
+
+
+def _check_co_executors(lead_agency: Agency, co_executors: Iterable[Agency]) -> list[Agency]:
+    agencies = list(co_executors)
+    if any(a.pk == lead_agency.pk for a in agencies):
+        raise ValidationError({"co_executors": _("The lead executor cannot also be a co-executor.")})
+    return agencies
+
+
+def _check_dependencies(task: Task, depends_on: Iterable[Task]) -> list[Task]:
+    tasks = list(depends_on)
+    if any(t.pk == task.pk for t in tasks):
+        raise ValidationError({"depends_on": _("A task cannot depend on itself.")})
+    return tasks
+
+
+@transaction.atomic
+def task_create(
+    *,
+    actor: Any,
+    event: Event,
+    title: str,
+    area: str,
+    lead_agency: Agency,
+    deadline: dt.date | None = None,
+    deadline_anchor: str = "",
+    deadline_offset_days: int | None = None,
+    co_executors: Sequence[Agency] = (),
+    depends_on: Sequence[Task] = (),
+    **fields: Any,
+) -> Task:
+    if not permissions.can_create_task(actor):
+        raise PermissionDenied(_("Only the committee secretariat can create tasks."))
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown task fields: {sorted(unknown)}")
+    effective, note = deadline_resolve(
+        event=event,
+        deadline=deadline,
+        anchor=deadline_anchor,
+        offset_days=deadline_offset_days,
+        lead_agency=lead_agency,
+    )
+    task = Task(
+        event=event,
+        title=title,
+        area=area,
+        lead_agency=lead_agency,
+        deadline=effective,
+        deadline_note=note,
+        deadline_anchor=deadline_anchor,
+        deadline_offset_days=deadline_offset_days if deadline_anchor else None,
+        created_by=actor,
+        controller=fields.pop("controller", None) or actor,
+        status_changed_at=timezone.now(),
+        **fields,
+    )
+    co = _check_co_executors(lead_agency, co_executors)
+    task.full_clean()
+    task._history_user = actor  # type: ignore[attr-defined]
+    task.save()
+    task.co_executors.set(co)
+    task.depends_on.set(_check_dependencies(task, depends_on))
+    return task
+
+
+@transaction.atomic
+def task_update(
+    *,
+    actor: Any,
+    task: Task,
+    co_executors: Sequence[Agency] | None = None,
+    depends_on: Sequence[Task] | None = None,
+    **fields: Any,
+) -> Task:
+    if not permissions.can_edit_task(actor, task):
+        raise PermissionDenied(_("Only the committee secretariat can edit a task."))
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown task fields: {sorted(unknown)}")
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    for name, value in fields.items():
+        setattr(task, name, value)
+    if not task.deadline_anchor:
+        task.deadline_offset_days = None
+    if {"deadline", "deadline_anchor", "deadline_offset_days", "lead_agency", "event"} & set(fields):
+        task.deadline, task.deadline_note = deadline_resolve(
+            event=task.event,
+            deadline=task.deadline,
+            anchor=task.deadline_anchor,
+            offset_days=task.deadline_offset_days,
+            lead_agency=task.lead_agency,
+        )
+    co = _check_co_executors(task.lead_agency, co_executors if co_executors is not None else task.co_executors.all())
+    task.full_clean()
+    task._history_user = actor  # type: ignore[attr-defined]
+    task.save()
+    if co_executors is not None:
+        task.co_executors.set(co)
+    if depends_on is not None:
+        task.depends_on.set(_check_dependencies(task, depends_on))
+    return task
+
+
+@transaction.atomic
+def event_deadlines_follow(*, actor: Any, event: Event) -> int:
+    """Recompute the deadlines set relative to an event after its dates change. Returns how many moved."""
+    moved = 0
+    for task in Task.objects.select_for_update().filter(event=event).exclude(deadline_anchor="").open():
+        deadline, note = deadline_resolve(
+            event=event,
+            deadline=None,
+            anchor=task.deadline_anchor,
+            offset_days=task.deadline_offset_days,
+            lead_agency=task.lead_agency,
+        )
+        if (deadline, note) != (task.deadline, task.deadline_note):
+            task.deadline, task.deadline_note = deadline, note
+            task._history_user = actor  # type: ignore[attr-defined]
+            task.save(update_fields=["deadline", "deadline_note", "updated"])
+            moved += 1
+    return moved
+
+
+@transaction.atomic
+def task_change_status(*, actor: Any, task: Task, status: str, note: str = "") -> Task:
+    """Move a task through the workflow; a move the workflow does not allow changes nothing."""
+    task = Task.objects.select_for_update().select_related("lead_agency").get(pk=task.pk)
+    if not permissions.can_view_task(actor, task):
+        raise PermissionDenied(_("You cannot see this task."))
+    if task.status == status:
+        return task
+    if not is_transition(task.status, status) or not permissions.can_change_status(actor, task, status):
+        raise ValidationError(
+            {
+                "status": _("A task cannot go from “%(old)s” to “%(new)s”.")
+                % {
+                    "old": TaskStatus(task.status).label,
+                    "new": TaskStatus(status).label if status in TaskStatus.values else status,
+                }
+            }
+        )
+    if status == TaskStatus.REPORTED and not task.reports.exists():
+        raise ValidationError({"status": _("Write a progress report before marking the task as reported.")})
+    task.status = status
+    task.status_changed_at = timezone.now()
+    task._history_user = actor  # type: ignore[attr-defined]
+    task._change_reason = note[:100] if note else None  # type: ignore[attr-defined]
+    task.save(update_fields=["status", "status_changed_at", "updated"])
+    if note:
+        TaskComment.objects.create(task=task, author=actor, text=note)
+    return task
+
+
+@transaction.atomic
+def task_report_progress(
+    *, actor: Any, task: Task, text: str, files: Sequence[UploadedFile] = (), is_final: bool = False
+) -> ProgressReport:
+    """An executor reports progress, with files; a report of completion sends the task to its controller."""
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if not permissions.can_report_progress(actor, task):
+        raise PermissionDenied(_("You cannot report on this task."))
+    if not text.strip():
+        raise ValidationError({"text": _("Write what has been done.")})
+    checked = [inspect_upload(f) for f in files]
+    report = ProgressReport(task=task, author=actor, text=text, is_final=is_final)
+    report.full_clean()
+    report._history_user = actor  # type: ignore[attr-defined]
+    report.save()
+    for upload, info in zip(files, checked, strict=True):
+        Attachment.objects.create(
+            report=report, file=upload, original_name=info.name, content_type=info.content_type, size=info.size
+        )
+    if task.status == TaskStatus.ASSIGNED and not is_final:
+        task_change_status(actor=actor, task=task, status=TaskStatus.IN_PROGRESS)
+    elif is_final:
+        task_change_status(actor=actor, task=task, status=TaskStatus.REPORTED)
+    return report
+
+
+@transaction.atomic
+def task_request_extension(*, actor: Any, task: Task, new_deadline: dt.date, reason: str) -> ExtensionRequest:
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if not permissions.can_request_extension(actor, task):
+        raise PermissionDenied(_("Only the lead executor can ask to extend an open task's deadline."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the extension.")})
+    if new_deadline <= task.deadline:
+        raise ValidationError({"new_deadline": _("The requested deadline must be later than the current one.")})
+    if task.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
+        raise ValidationError(_("This task already has an extension request awaiting a decision."))
+    request = ExtensionRequest(
+        task=task, requested_by=actor, old_deadline=task.deadline, new_deadline=new_deadline, reason=reason
+    )
+    request.full_clean()
+    request._history_user = actor  # type: ignore[attr-defined]
+    request.save()
+    return request
+
+
+@transaction.atomic
+def extension_decide(*, actor: Any, request: ExtensionRequest, approve: bool, note: str = "") -> ExtensionRequest:
+    request = ExtensionRequest.objects.select_for_update().select_related("task").get(pk=request.pk)
+    if not permissions.can_decide_extension(actor, request):
+        raise PermissionDenied(_("Only the committee secretariat decides on extensions."))
+    if request.status != ExtensionStatus.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.decision_note = note
+    request._history_user = actor  # type: ignore[attr-defined]
+    request.save()
+    if approve:
+        task_update(actor=actor, task=request.task, deadline=request.new_deadline, deadline_anchor="")
+    return request
+
+
+@transaction.atomic
+def task_comment_add(*, actor: Any, task: Task, text: str) -> TaskComment:
+    if not permissions.can_comment(actor, task):
+        raise PermissionDenied(_("You cannot comment on this task."))
+    if not text.strip():
+        raise ValidationError({"text": _("The comment is empty.")})
+    comment = TaskComment(task=task, author=actor, text=text)
+    comment.full_clean()
+    comment.save()
+    return comment

@@ -1,0 +1,101 @@
+"""Shared fixtures: the real services a test needs, and the kinds of accounts.
+
+A test that needs a server asks for it through `require_service`: without the server the test is
+skipped with the reason, unless REQUIRE_SERVICES=1 (as in CI), where a missing server is a failure.
+"""
+
+import os
+import shutil
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+
+from tests.factories.accounts import UserFactory
+from tests.factories.agencies import AgencyFactory
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def _missing(reason: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def chromium_path() -> str | None:
+    explicit = os.environ.get("CHROMIUM_PATH")
+    if explicit and os.path.exists(explicit):
+        return explicit
+    return shutil.which("chromium") or (os.path.exists("/usr/bin/chromium") and "/usr/bin/chromium") or None
+
+
+def require_service(name: str) -> str:
+    """Return what the test needs to reach the service, or skip/fail saying why it is missing."""
+    if name == "redis":
+        url = os.environ.get("REDIS_URL", "")
+        if not url:
+            _missing("REDIS_URL is not set: this test needs a real Redis server")
+        if not _reachable(url, 6379):
+            _missing(f"Redis at {url} does not answer")
+        return url
+    if name == "postgres":
+        engine = settings.DATABASES["default"]["ENGINE"]
+        if "postgresql" not in engine:
+            _missing("DATABASE_URL is not a PostgreSQL URL: this test needs PostgreSQL")
+        return engine
+    if name == "chromium":
+        path = chromium_path()
+        if not path:
+            _missing("Chromium is not installed (apt-get install chromium)")
+        return path  # type: ignore[return-value]
+    raise ValueError(name)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker, service in (("redis", "redis"), ("postgres", "postgres"), ("browser", "chromium")):
+        if item.get_closest_marker(marker):
+            require_service(service)
+
+
+@pytest.fixture
+def agency_a():
+    return AgencyFactory(short_name="МИД России ДСФ", country="RU", level="federal")
+
+
+@pytest.fixture
+def agency_b():
+    return AgencyFactory(short_name="Акимат Павлодарской обл.", country="KZ", level="foreign")
+
+
+@pytest.fixture
+def secretariat():
+    return UserFactory(username="sec", role="secretariat", agency=None, is_staff=True)
+
+
+@pytest.fixture
+def staff_a(agency_a):
+    return UserFactory(username="staff_a", role="agency_staff", agency=agency_a, is_staff=True)
+
+
+@pytest.fixture
+def head_a(agency_a):
+    user = UserFactory(username="head_a", role="agency_head", agency=agency_a, is_staff=True)
+    agency_a.head = user
+    agency_a.save()
+    return user
+
+
+@pytest.fixture
+def staff_b(agency_b):
+    return UserFactory(username="staff_b", role="agency_staff", agency=agency_b, is_staff=True)
