@@ -33,6 +33,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@mkdir -p var/broker/queue var/broker/processed var/mail
 	$(BIN)/honcho -f Procfile start
 
 test: install
