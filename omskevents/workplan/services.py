@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from omskevents.agencies.enums import Country
 from omskevents.agencies.models import Agency
 from omskevents.calendars.services import next_working_day
+from omskevents.committee.models import Decision
 from omskevents.events.models import Event
 
 from . import permissions
-from .enums import DeadlineAnchor, ExtensionStatus, TaskStatus
+from .enums import DeadlineAnchor, ExtensionStatus, TaskSource, TaskStatus
 from .models import Attachment, ExtensionRequest, ProgressReport, Task, TaskComment
 from .uploads import inspect_upload
 from .workflow import is_transition
@@ -134,12 +135,47 @@ def task_create(
 
 
 @transaction.atomic
+def task_create_from_decision(*, actor: Any, decision: Decision, event: Event, area: str) -> Task:
+    """Turn a meeting decision into a task linked to it; a decision becomes at most one task.
+
+    Calling it again for the same decision returns the task made the first time.
+    """
+    decision = Decision.objects.select_for_update().select_related("meeting", "lead_agency").get(pk=decision.pk)
+    existing = Task.objects.filter(source_decision=decision).first()
+    if existing is not None:
+        return existing
+    if decision.lead_agency is None or decision.deadline is None:
+        raise ValidationError(_("A decision needs a lead executor and a deadline to become a task."))
+    meeting = decision.meeting
+    source = _("Decision %(number)s of the committee meeting No. %(meeting)s of %(date)s.") % {
+        "number": decision.number,
+        "meeting": meeting.number,
+        "date": formats.date_format(timezone.localtime(meeting.starts_at), "SHORT_DATE_FORMAT"),
+    }
+    return task_create(
+        actor=actor,
+        event=event,
+        title=decision.text[:1000],
+        description=f"{decision.text}\n\n{source}",
+        area=area,
+        lead_agency=decision.lead_agency,
+        deadline=decision.deadline,
+        co_executors=list(decision.co_executors.all()),
+        # A decision's deadline after the event is a follow-up by its nature, not an error.
+        is_follow_up=decision.deadline > event.end_date,
+        source=TaskSource.DECISION,
+        source_decision=decision,
+    )
+
+
+@transaction.atomic
 def task_update(
     *,
     actor: Any,
     task: Task,
     co_executors: Sequence[Agency] | None = None,
     depends_on: Sequence[Task] | None = None,
+    reason: str = "",
     **fields: Any,
 ) -> Task:
     if not permissions.can_edit_task(actor, task):
@@ -163,12 +199,78 @@ def task_update(
     co = _check_co_executors(task.lead_agency, co_executors if co_executors is not None else task.co_executors.all())
     task.full_clean()
     task._history_user = actor  # type: ignore[attr-defined]
+    task._change_reason = reason[:100] or None  # type: ignore[attr-defined]
     task.save()
     if co_executors is not None:
         task.co_executors.set(co)
     if depends_on is not None:
         task.depends_on.set(_check_dependencies(task, depends_on))
     return task
+
+
+@transaction.atomic
+def task_bulk_reassign(
+    *, actor: Any, tasks: Iterable[Task], lead_agency: Agency | None = None, responsible: Any = None
+) -> int:
+    """Give many tasks a new lead executor and/or responsible person, each through task_update's rules.
+
+    All or nothing: one task that cannot take the change (say, the new lead is already its co-executor)
+    stops the whole batch with that task named. Returns how many tasks changed.
+    """
+    if not permissions.can_edit_task(actor):
+        raise PermissionDenied(_("Only the committee secretariat can edit a task."))
+    changes: dict[str, Any] = {}
+    if lead_agency is not None:
+        changes["lead_agency"] = lead_agency
+    if responsible is not None:
+        changes["responsible"] = responsible
+    if not changes:
+        raise ValidationError(_("Choose a new lead executor or a responsible person."))
+    changed = 0
+    for task in tasks:
+        try:
+            task_update(actor=actor, task=task, reason=_("Bulk reassignment"), **changes)
+        except ValidationError as error:
+            raise ValidationError(
+                _("Task “%(task)s”: %(error)s") % {"task": task, "error": " ".join(error.messages)}
+            ) from error
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def task_bulk_shift_deadline(*, actor: Any, tasks: Iterable[Task], days: int, reason: str) -> int:
+    """Move many deadlines by the same number of days, with the reason kept in each task's history.
+
+    A relative deadline keeps its anchor and moves its offset; the working-day rule applies to each
+    task as task_update applies it. All or nothing. Returns how many tasks moved.
+    """
+    if not permissions.can_edit_task(actor):
+        raise PermissionDenied(_("Only the committee secretariat can edit a task."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for moving the deadlines.")})
+    if days == 0:
+        raise ValidationError({"days": _("Give a non-zero number of days.")})
+    moved = 0
+    for task in tasks:
+        if task.deadline_anchor:
+            change: dict[str, Any] = {"deadline_offset_days": (task.deadline_offset_days or 0) + days}
+        else:
+            change = {"deadline": task.deadline + dt.timedelta(days=days)}
+        try:
+            updated = task_update(actor=actor, task=task, reason=reason, **change)
+        except ValidationError as error:
+            raise ValidationError(
+                _("Task “%(task)s”: %(error)s") % {"task": task, "error": " ".join(error.messages)}
+            ) from error
+        TaskComment.objects.create(
+            task=updated,
+            author=actor,
+            text=_("Deadline moved by %(days)+d days to %(date)s: %(reason)s")
+            % {"days": days, "date": formats.date_format(updated.deadline, "SHORT_DATE_FORMAT"), "reason": reason},
+        )
+        moved += 1
+    return moved
 
 
 @transaction.atomic

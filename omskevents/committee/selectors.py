@@ -1,0 +1,118 @@
+"""Reads of committee meetings: lists, the month calendar, a meeting page and the previous instructions."""
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+
+from omskevents.workplan.models import Task
+from omskevents.workplan.selectors import tasks_visible_to
+
+from .enums import MeetingStatus
+from .models import Committee, Decision, Meeting, MeetingAttendance
+from omskevents.accounts.permissions import is_secretariat
+
+from .permissions import can_view_meetings
+
+
+def meetings_visible_to(user: Any) -> QuerySet[Meeting]:
+    if can_view_meetings(user):
+        return Meeting.objects.all()
+    return Meeting.objects.none()
+
+
+def meeting_list(user: Any) -> QuerySet[Meeting]:
+    """Meetings as the list shows them, newest first, with their counts in the same query."""
+    return (
+        meetings_visible_to(user)
+        .select_related("committee", "chair")
+        .annotate(
+            agenda_count=Count("agenda", distinct=True),
+            decision_count=Count("decisions", distinct=True),
+        )
+        .order_by("-starts_at")
+    )
+
+
+def meetings_between(user: Any, start: dt.datetime, end: dt.datetime) -> QuerySet[Meeting]:
+    return meetings_visible_to(user).filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at")
+
+
+def meeting_next(user: Any, *, now: dt.datetime) -> Meeting | None:
+    """The next planned meeting (for the dashboard)."""
+    return (
+        meetings_visible_to(user)
+        .filter(status=MeetingStatus.PLANNED, starts_at__gte=now)
+        .select_related("committee")
+        .order_by("starts_at")
+        .first()
+    )
+
+
+def _decisions_with_tasks(user: Any) -> Prefetch:
+    """Decisions with their task (if any) and whether this user may open it."""
+    visible = tasks_visible_to(user).filter(pk=OuterRef("task"))
+    return Prefetch(
+        "decisions",
+        queryset=Decision.objects.select_related("lead_agency", "task")
+        .prefetch_related("co_executors")
+        .annotate(task_visible=Exists(visible))
+        .order_by("pk"),
+    )
+
+
+def meeting_detail(user: Any, pk: int) -> Meeting:
+    """One meeting with everything its page shows; raises Meeting.DoesNotExist when not visible."""
+    return (
+        meetings_visible_to(user)
+        .select_related("committee", "chair")
+        .prefetch_related(
+            "agenda",
+            Prefetch(
+                "attendance",
+                queryset=MeetingAttendance.objects.select_related("user__agency").order_by(
+                    "user__last_name", "user__first_name"
+                ),
+            ),
+            _decisions_with_tasks(user),
+            "committee__events",
+        )
+        .get(pk=pk)
+    )
+
+
+def meeting_previous(meeting: Meeting) -> Meeting | None:
+    """The committee's last meeting before this one that was not cancelled."""
+    return (
+        Meeting.objects.filter(committee_id=meeting.committee_id, starts_at__lt=meeting.starts_at)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("-starts_at")
+        .first()
+    )
+
+
+def instructions_of(user: Any, meeting: Meeting) -> QuerySet[Task]:
+    """The tasks made from a meeting's decisions that this user may see, in the order of the decisions."""
+    return (
+        tasks_visible_to(user)
+        .filter(source_decision__meeting=meeting)
+        .select_related("lead_agency", "source_decision", "responsible")
+        .order_by("source_decision__pk")
+    )
+
+
+def committee_next_number(committee: Committee) -> int:
+    last = Meeting.objects.filter(committee=committee).order_by("-number").values_list("number", flat=True).first()
+    return (last or 0) + 1
+
+
+def committees_all() -> QuerySet[Committee]:
+    return Committee.objects.order_by("name")
+
+
+def meetings_for_feed(user: Any) -> QuerySet[Meeting]:
+    """Meetings a person's calendar feed carries: the ones they are invited to, and every one for the secretariat."""
+    qs = meetings_visible_to(user).select_related("committee").prefetch_related("agenda")
+    if is_secretariat(user):
+        return qs
+    return qs.filter(attendance__user=user).distinct()

@@ -1,0 +1,223 @@
+"""Writes to committee meetings: schedule, change, cancel, close with minutes; agenda, attendance, decisions."""
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from omskevents.agencies.models import Agency
+from omskevents.events.models import Event
+from omskevents.workplan.models import Task
+from omskevents.workplan.services import task_create_from_decision
+
+from . import permissions
+from .enums import Attendance, MeetingStatus
+from .models import AgendaItem, Committee, Decision, Meeting, MeetingAttendance
+from .selectors import committee_next_number
+
+MEETING_FIELDS = ("title", "starts_at", "ends_at", "place", "video_link", "chair")
+# A change to any of these is news to the invitees: their calendars must pick it up.
+INVITATION_FIELDS = ("starts_at", "ends_at", "place", "video_link")
+
+
+def _require_manager(actor: Any) -> None:
+    if not permissions.can_manage_meetings(actor):
+        raise PermissionDenied(_("Only the committee secretariat manages meetings."))
+
+
+def _require_editable(actor: Any, meeting: Meeting) -> None:
+    _require_manager(actor)
+    if not permissions.can_edit_meeting(actor, meeting):
+        raise ValidationError(_("A cancelled meeting cannot be changed."))
+
+
+def _notify(meeting: Meeting, change: str) -> None:
+    """Tell the invitees once the change is committed (the notifications app owns the mail)."""
+    try:
+        from omskevents.notifications.services import meeting_notify
+    except ImportError:
+        return
+    pk = meeting.pk
+    transaction.on_commit(lambda: meeting_notify(meeting=Meeting.objects.get(pk=pk), change=change))
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    actor: Any,
+    committee: Committee,
+    starts_at: dt.datetime,
+    place: str = "",
+    video_link: str = "",
+    title: str = "",
+    ends_at: dt.datetime | None = None,
+    chair: Any = None,
+    number: int | None = None,
+    invitees: Sequence[Any] = (),
+) -> Meeting:
+    """Schedule a meeting; without a number it takes the committee's next one."""
+    _require_manager(actor)
+    # Lock the committee so that two meetings scheduled at once cannot take the same number.
+    committee = Committee.objects.select_for_update().get(pk=committee.pk)
+    meeting = Meeting(
+        committee=committee,
+        number=number if number is not None else committee_next_number(committee),
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        video_link=video_link,
+        chair=chair,
+    )
+    meeting.full_clean()
+    meeting.save()
+    for user in invitees:
+        MeetingAttendance.objects.create(meeting=meeting, user=user, status=Attendance.INVITED)
+    _notify(meeting, "created")
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, actor: Any, meeting: Meeting, **fields: Any) -> Meeting:
+    """Change a meeting; a new time or place raises its revision so calendars replace the old one."""
+    unknown = set(fields) - set(MEETING_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown meeting fields: {sorted(unknown)}")
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _require_editable(actor, meeting)
+    changed = {name for name, value in fields.items() if getattr(meeting, name) != value}
+    for name in changed:
+        setattr(meeting, name, fields[name])
+    if not changed:
+        return meeting
+    if changed & set(INVITATION_FIELDS):
+        meeting.sequence += 1
+    meeting.full_clean()
+    meeting.save()
+    if changed & set(INVITATION_FIELDS) and meeting.status == MeetingStatus.PLANNED:
+        _notify(meeting, "updated")
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, actor: Any, meeting: Meeting) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _require_manager(actor)
+    if not permissions.can_cancel_meeting(actor, meeting):
+        raise ValidationError(_("Only a planned meeting can be cancelled."))
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.sequence += 1
+    meeting.full_clean()
+    meeting.save()
+    _notify(meeting, "cancelled")
+    return meeting
+
+
+@transaction.atomic
+def meeting_close(*, actor: Any, meeting: Meeting, minutes: str) -> Meeting:
+    """Record the minutes and mark the meeting as held (the minutes can be corrected later)."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _require_editable(actor, meeting)
+    if not minutes.strip():
+        raise ValidationError({"minutes": _("Write the minutes of the meeting.")})
+    meeting.minutes = minutes.strip()
+    meeting.status = MeetingStatus.HELD
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def agenda_item_add(*, actor: Any, meeting: Meeting, title: str, speaker: str = "") -> AgendaItem:
+    """Add an item at the end of the agenda."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _require_editable(actor, meeting)
+    last = meeting.agenda.order_by("-order").values_list("order", flat=True).first()
+    item = AgendaItem(meeting=meeting, order=(last or 0) + 1, title=title.strip(), speaker=speaker.strip())
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def agenda_item_delete(*, actor: Any, item: AgendaItem) -> None:
+    """Remove an item; the ones after it move up so the numbering stays 1, 2, 3…"""
+    meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
+    _require_editable(actor, meeting)
+    item.delete()
+    for position, following in enumerate(meeting.agenda.order_by("order"), start=1):
+        if following.order != position:
+            following.order = position
+            following.save(update_fields=["order", "updated"])
+
+
+@transaction.atomic
+def attendance_set(*, actor: Any, meeting: Meeting, user: Any, status: str) -> MeetingAttendance:
+    """Invite a person or record whether they came."""
+    _require_editable(actor, meeting)
+    if status not in Attendance.values:
+        raise ValidationError({"status": _("Choose an attendance status.")})
+    row, _created = MeetingAttendance.objects.get_or_create(meeting=meeting, user=user, defaults={"status": status})
+    if row.status != status:
+        row.status = status
+        row.full_clean()
+        row.save(update_fields=["status", "updated"])
+    return row
+
+
+@transaction.atomic
+def decision_add(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    text: str,
+    lead_agency: Agency | None = None,
+    co_executors: Sequence[Agency] = (),
+    deadline: dt.date | None = None,
+    number: str = "",
+) -> Decision:
+    """Record a decision; without a number it takes the next one (1, 2, 3…)."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _require_editable(actor, meeting)
+    if not text.strip():
+        raise ValidationError({"text": _("Write the text of the decision.")})
+    if lead_agency is not None and any(a.pk == lead_agency.pk for a in co_executors):
+        raise ValidationError({"co_executors": _("The lead executor cannot also be a co-executor.")})
+    decision = Decision(
+        meeting=meeting,
+        number=number.strip() or str(meeting.decisions.count() + 1),
+        text=text.strip(),
+        lead_agency=lead_agency,
+        deadline=deadline,
+    )
+    decision.full_clean()
+    decision.save()
+    decision.co_executors.set(co_executors)
+    return decision
+
+
+@transaction.atomic
+def decision_delete(*, actor: Any, decision: Decision) -> None:
+    _require_editable(actor, decision.meeting)
+    if permissions.decision_has_task(decision):
+        raise ValidationError(_("This decision has already become a task and cannot be deleted."))
+    decision.delete()
+
+
+@transaction.atomic
+def meeting_decisions_to_tasks(*, actor: Any, meeting: Meeting, event: Event, area: str) -> tuple[list[Task], int]:
+    """Turn every complete decision that has no task yet into one. Returns the new tasks and how many were skipped."""
+    _require_manager(actor)
+    created: list[Task] = []
+    skipped = 0
+    for decision in meeting.decisions.select_related("lead_agency", "task").order_by("pk"):
+        if permissions.decision_has_task(decision):
+            continue
+        if decision.lead_agency_id is None or decision.deadline is None:
+            skipped += 1
+            continue
+        created.append(task_create_from_decision(actor=actor, decision=decision, event=event, area=area))
+    return created, skipped
