@@ -10,7 +10,7 @@ PYTHON_FOR_VENV ?= $(shell for p in python3.13 python3.12 python3.11 python3; do
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: help install run test lint format messages bench loadtest fault-run clean
+.PHONY: help install run test lint format messages deploy-check bench loadtest fault-run clean
 
 help:
 	@echo "make run    - install if needed, migrate, load demo data, start web + Celery worker + beat"
@@ -43,6 +43,13 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# The production settings must pass Django's deployment checks (a throwaway key and host stand in).
+deploy-check: install
+	DJANGO_SETTINGS_MODULE=omskevents.settings.production \
+	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))')" \
+	ALLOWED_HOSTS=orgcom.example.ru \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 format: install
 	$(BIN)/ruff format .
