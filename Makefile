@@ -34,7 +34,7 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@mkdir -p var/broker/queue var/broker/processed var/mail
-	$(BIN)/honcho -f Procfile start
+	$(BIN)/honcho -f omskevents/Procfile -d . start
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
