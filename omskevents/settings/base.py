@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "omskevents.core.middleware.SessionLimitMiddleware",
+    "omskevents.accounts.middleware.RefusedRequestLogMiddleware",
     "omskevents.core.middleware.UserPreferencesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: it turns a lockout raised during login into a response.
@@ -177,7 +178,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "omskevents.security": {"level": "INFO"},
+    },
 }
 
 # Sessions: two hours idle (every request renews the cookie), twelve hours at most since login.

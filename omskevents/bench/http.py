@@ -1,0 +1,124 @@
+"""HTTP load against a running server: wrk when installed, else a threaded Python client."""
+
+import http.client
+import re
+import shutil
+import statistics
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+
+
+@dataclass
+class LoadResult:
+    path: str
+    requests: int
+    errors: int
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    client: str
+
+
+def _ms(value: str, unit: str) -> float:
+    factor = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+    return float(value) * factor
+
+
+def _wrk(host: str, port: int, path: str, cookie: str, seconds: int, connections: int) -> LoadResult:
+    threads = min(2, connections)
+    cmd = [
+        "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
+        "-H", f"Cookie: {cookie}", f"http://{host}:{port}{path}",
+    ]  # fmt: skip
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=seconds + 60).stdout  # noqa: S603
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    lat = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.MULTILINE))
+    p50 = _ms(*re.match(r"([\d.]+)(\w+)", lat["50"]).groups())  # type: ignore[union-attr]
+    p99 = _ms(*re.match(r"([\d.]+)(\w+)", lat["99"]).groups())  # type: ignore[union-attr]
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = int(non2xx.group(1)) if non2xx else 0
+    if socket_errors:
+        errors += sum(int(x) for x in socket_errors.groups())
+    return LoadResult(path, total, errors, rps, p50, p99, "wrk")
+
+
+def _python(host: str, port: int, path: str, cookie: str, seconds: int, connections: int) -> LoadResult:
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def worker() -> None:
+        nonlocal errors
+        mine: list[float] = []
+        bad = 0
+        while time.monotonic() < deadline:
+            start = time.perf_counter()
+            try:
+                conn = http.client.HTTPConnection(host, port, timeout=30)
+                conn.request("GET", path, headers={"Cookie": cookie})
+                response = conn.getresponse()
+                response.read()
+                conn.close()
+                if response.status >= 400:
+                    bad += 1
+            except OSError:
+                bad += 1
+            mine.append((time.perf_counter() - start) * 1000)
+        with lock:
+            latencies.extend(mine)
+            errors += bad
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    latencies.sort()
+    q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [latencies[0]] * 99
+    return LoadResult(path, len(latencies), errors, len(latencies) / elapsed, q[49], q[98], "python")
+
+
+def load(host: str, port: int, path: str, cookie: str, seconds: int, connections: int) -> LoadResult:
+    if shutil.which("wrk"):
+        return _wrk(host, port, path, cookie, seconds, connections)
+    return _python(host, port, path, cookie, seconds, connections)
+
+
+def login(host: str, port: int, username: str, password: str) -> str:
+    """Log in through the real login form; return the Cookie header value for later requests."""
+    conn = http.client.HTTPConnection(host, port, timeout=30)
+    conn.request("GET", "/accounts/login/")
+    response = conn.getresponse()
+    body = response.read().decode()
+    cookies = _cookies(response)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)  # type: ignore[union-attr]
+    form = f"csrfmiddlewaretoken={token}&username={username}&password={password}"
+    conn.request(
+        "POST", "/accounts/login/", body=form,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+        },
+    )  # fmt: skip
+    response = conn.getresponse()
+    response.read()
+    cookies.update(_cookies(response))
+    if response.status != 302 or "sessionid" not in cookies:
+        raise RuntimeError(f"login as {username} failed: HTTP {response.status}")
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
+def _cookies(response: http.client.HTTPResponse) -> dict[str, str]:
+    found = {}
+    for header, value in response.getheaders():
+        if header.lower() == "set-cookie":
+            name, _, rest = value.partition("=")
+            found[name.strip()] = rest.split(";", 1)[0]
+    return found
