@@ -7,13 +7,12 @@ import datetime as dt
 import logging
 from typing import Any
 
+from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
-
-from axes.signals import user_locked_out
 
 logger = logging.getLogger("omskevents.security")
 
