@@ -56,3 +56,21 @@ class User(AbstractUser):
     @property
     def is_agency_head(self) -> bool:
         return self.is_active and self.role == Role.AGENCY_HEAD
+
+
+class CalendarFeedToken(models.Model):
+    """The secret in a person's calendar feed address; regenerating it replaces the key, revoking deletes it."""
+
+    user = models.OneToOneField(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="calendar_feed_token"
+    )
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed token")
+        verbose_name_plural = _("calendar feed tokens")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -9,7 +9,7 @@ from omskevents.workplan.models import Task
 from omskevents.workplan.selectors import tasks_visible_to
 
 from .enums import MeetingStatus
-from .models import Committee, Decision, Meeting, MeetingAttendance
+from .models import Committee, CommitteeMember, Decision, Meeting, MeetingAttendance
 from omskevents.accounts.permissions import is_secretariat
 
 from .permissions import can_view_meetings
@@ -116,3 +116,8 @@ def meetings_for_feed(user: Any) -> QuerySet[Meeting]:
     if is_secretariat(user):
         return qs
     return qs.filter(attendance__user=user).distinct()
+
+
+def committee_officer(committee: Committee, role: str) -> CommitteeMember | None:
+    """The committee's chair or secretary, for the signature lines of the minutes."""
+    return CommitteeMember.objects.filter(committee=committee, role=role).select_related("user").first()

@@ -1,1 +1,357 @@
-"""Views of the committee app."""
+"""Meeting pages: list, month calendar, a meeting with its agenda, attendance, minutes and decisions."""
+
+import calendar
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from omskevents.workplan.services import task_create_from_decision
+
+from . import permissions, selectors, services
+from .exports import meeting_ics, minutes_docx, minutes_filename
+from .forms import AgendaItemForm, AttendanceForm, DecisionForm, DecisionTaskForm, MeetingForm, MinutesForm
+from .models import AgendaItem, Decision, Meeting
+
+
+def apply_errors(form: Form, error: ValidationError) -> None:
+    """Show a service's validation error on the form: on its field when the form has one, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class MeetingsAccessMixin(LoginRequiredMixin):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated and not permissions.can_view_meetings(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class SecretariatMixin(LoginRequiredMixin):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated and not permissions.can_manage_meetings(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class MeetingListView(MeetingsAccessMixin, ListView):
+    template_name = "committee/meeting_list.html"
+    context_object_name = "meetings"
+    paginate_by = 25
+
+    def get_queryset(self) -> QuerySet[Meeting]:
+        return selectors.meeting_list(self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["can_manage"] = permissions.can_manage_meetings(self.request.user)
+        return context
+
+
+def _month_from(value: str | None, today: dt.date) -> dt.date:
+    """The first day of the month asked for as YYYY-MM; this month when it is missing or malformed."""
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        return dt.date(year, month, 1)
+    except ValueError:
+        return today.replace(day=1)
+
+
+class MeetingCalendarView(MeetingsAccessMixin, TemplateView):
+    """A month grid, Monday first, in the reader's time zone."""
+
+    template_name = "committee/meeting_calendar.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        first = _month_from(self.request.GET.get("month"), today)
+        weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+        zone = timezone.get_current_timezone()
+        start = dt.datetime.combine(weeks[0][0], dt.time.min, tzinfo=zone)
+        end = dt.datetime.combine(weeks[-1][-1] + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+        by_day: dict[dt.date, list[Meeting]] = {}
+        for meeting in selectors.meetings_between(self.request.user, start, end):
+            by_day.setdefault(timezone.localtime(meeting.starts_at).date(), []).append(meeting)
+        context["month"] = first
+        context["weeks"] = [
+            [
+                {"date": day, "in_month": day.month == first.month, "today": day == today, "meetings": by_day.get(day, [])}
+                for day in week
+            ]
+            for week in weeks
+        ]
+        context["weekdays"] = [day for day in weeks[0]]
+        context["previous_month"] = (first - dt.timedelta(days=1)).strftime("%Y-%m")
+        context["next_month"] = (first + dt.timedelta(days=32)).replace(day=1).strftime("%Y-%m")
+        context["can_manage"] = permissions.can_manage_meetings(self.request.user)
+        return context
+
+
+class MeetingDetailView(MeetingsAccessMixin, TemplateView):
+    """The meeting page; the secretariat's forms post to the views below, which re-render it on errors."""
+
+    template_name = "committee/meeting_detail.html"
+
+    def get_meeting(self) -> Meeting:
+        try:
+            return selectors.meeting_detail(self.request.user, self.kwargs["pk"])
+        except Meeting.DoesNotExist as exc:
+            raise Http404 from exc
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        meeting = kwargs.get("meeting") or self.get_meeting()
+        previous = selectors.meeting_previous(meeting)
+        context.update(
+            meeting=meeting,
+            previous=previous,
+            previous_instructions=selectors.instructions_of(user, previous) if previous else [],
+            today=timezone.localdate(),
+            can_edit=permissions.can_edit_meeting(user, meeting),
+            can_cancel=permissions.can_cancel_meeting(user, meeting),
+            decisions=[
+                {"decision": d, "can_make_task": permissions.can_make_task(user, d)} for d in meeting.decisions.all()
+            ],
+        )
+        if context["can_edit"]:
+            context.setdefault("agenda_form", AgendaItemForm(prefix="agenda"))
+            context.setdefault("attendance_form", AttendanceForm(prefix="attendance"))
+            context.setdefault("decision_form", DecisionForm(prefix="decision"))
+            context.setdefault("task_form", DecisionTaskForm(prefix="task", meeting=meeting))
+        return context
+
+
+class _MeetingPostView(SecretariatMixin, MeetingDetailView):
+    """A form on the meeting page: valid → one service call → back to the page; invalid → the page with errors."""
+
+    http_method_names = ["post"]
+    form_class: type[Form]
+    form_name: str
+    anchor = ""
+
+    def make_form(self, meeting: Meeting) -> Form:
+        return self.form_class(self.request.POST, prefix=self.form_name.removesuffix("_form"))
+
+    def act(self, meeting: Meeting, form: Form) -> str:
+        raise NotImplementedError
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        meeting = self.get_meeting()
+        form = self.make_form(meeting)
+        if form.is_valid():
+            try:
+                message = self.act(meeting, form)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, message)
+                return HttpResponseRedirect(meeting.get_absolute_url() + self.anchor)
+        meeting = self.get_meeting()
+        return self.render_to_response(self.get_context_data(meeting=meeting, **{self.form_name: form}))
+
+
+class AgendaItemAddView(_MeetingPostView):
+    form_class = AgendaItemForm
+    form_name = "agenda_form"
+    anchor = "#agenda"
+
+    def act(self, meeting: Meeting, form: Form) -> str:
+        services.agenda_item_add(actor=self.request.user, meeting=meeting, **form.cleaned_data)
+        return _("The item was added to the agenda.")
+
+
+class AttendanceSetView(_MeetingPostView):
+    form_class = AttendanceForm
+    form_name = "attendance_form"
+    anchor = "#attendance"
+
+    def act(self, meeting: Meeting, form: Form) -> str:
+        services.attendance_set(actor=self.request.user, meeting=meeting, **form.cleaned_data)
+        return _("The attendance list was updated.")
+
+
+class DecisionAddView(_MeetingPostView):
+    form_class = DecisionForm
+    form_name = "decision_form"
+    anchor = "#decisions"
+
+    def act(self, meeting: Meeting, form: Form) -> str:
+        services.decision_add(actor=self.request.user, meeting=meeting, **form.cleaned_data)
+        return _("The decision was recorded.")
+
+
+class DecisionsToTasksView(_MeetingPostView):
+    """"Make tasks from all decisions", or from one when the button carries a decision."""
+
+    form_class = DecisionTaskForm
+    form_name = "task_form"
+    anchor = "#decisions"
+
+    def make_form(self, meeting: Meeting) -> Form:
+        return DecisionTaskForm(self.request.POST, prefix="task", meeting=meeting)
+
+    def act(self, meeting: Meeting, form: Form) -> str:
+        actor = self.request.user
+        one = self.request.POST.get("decision")
+        if one:
+            decision = get_object_or_404(Decision, pk=one if one.isdigit() else 0, meeting=meeting)
+            if permissions.decision_has_task(decision):
+                return _("This decision is already a task.")
+            task = task_create_from_decision(actor=actor, decision=decision, **form.cleaned_data)
+            return _("Task “%(task)s” was created from decision %(number)s.") % {
+                "task": task,
+                "number": decision.number,
+            }
+        created, skipped = services.meeting_decisions_to_tasks(actor=actor, meeting=meeting, **form.cleaned_data)
+        message = ngettext("%(count)d task was created.", "%(count)d tasks were created.", len(created)) % {
+            "count": len(created)
+        }
+        if skipped:
+            message += " " + ngettext(
+                "%(count)d decision has no lead executor or deadline and was skipped.",
+                "%(count)d decisions have no lead executor or deadline and were skipped.",
+                skipped,
+            ) % {"count": skipped}
+        return message
+
+
+class AgendaItemDeleteView(SecretariatMixin, View):
+    def post(self, request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+        item = get_object_or_404(AgendaItem, pk=item_pk, meeting_id=pk)
+        try:
+            services.agenda_item_delete(actor=request.user, item=item)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The item was removed from the agenda."))
+        return HttpResponseRedirect(reverse("committee:meeting_detail", args=[pk]) + "#agenda")
+
+
+class DecisionDeleteView(SecretariatMixin, View):
+    def post(self, request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
+        decision = get_object_or_404(Decision.objects.select_related("meeting"), pk=decision_pk, meeting_id=pk)
+        try:
+            services.decision_delete(actor=request.user, decision=decision)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The decision was deleted."))
+        return HttpResponseRedirect(reverse("committee:meeting_detail", args=[pk]) + "#decisions")
+
+
+class MeetingCancelView(SecretariatMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        meeting = get_object_or_404(Meeting, pk=pk)
+        try:
+            services.meeting_cancel(actor=request.user, meeting=meeting)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The meeting was cancelled."))
+        return HttpResponseRedirect(meeting.get_absolute_url())
+
+
+class MeetingCreateView(SecretariatMixin, FormView):
+    template_name = "committee/meeting_form.html"
+    form_class = MeetingForm
+
+    def form_valid(self, form: MeetingForm) -> HttpResponse:
+        try:
+            meeting = services.meeting_create(actor=self.request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("%(meeting)s was scheduled.") % {"meeting": meeting})
+        return HttpResponseRedirect(meeting.get_absolute_url())
+
+
+class MeetingUpdateView(SecretariatMixin, FormView):
+    template_name = "committee/meeting_form.html"
+    form_class = MeetingForm
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        self.meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["meeting"] = self.meeting
+        kwargs["initial"] = {name: getattr(self.meeting, name) for name in services.MEETING_FIELDS}
+        return kwargs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(meeting=self.meeting, **kwargs)
+
+    def form_valid(self, form: MeetingForm) -> HttpResponse:
+        try:
+            meeting = services.meeting_update(actor=self.request.user, meeting=self.meeting, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The meeting was saved."))
+        return HttpResponseRedirect(meeting.get_absolute_url())
+
+
+class MeetingCloseView(SecretariatMixin, FormView):
+    """Record the minutes: the meeting becomes "held"."""
+
+    template_name = "committee/meeting_close.html"
+    form_class = MinutesForm
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        self.meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"minutes": self.meeting.minutes}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(meeting=self.meeting, **kwargs)
+
+    def form_valid(self, form: MinutesForm) -> HttpResponse:
+        try:
+            services.meeting_close(actor=self.request.user, meeting=self.meeting, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The minutes were saved and the meeting is marked as held."))
+        return HttpResponseRedirect(self.meeting.get_absolute_url())
+
+
+class MinutesDocxView(MeetingsAccessMixin, View):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        try:
+            meeting = selectors.meeting_detail(request.user, pk)
+        except Meeting.DoesNotExist as exc:
+            raise Http404 from exc
+        response = HttpResponse(
+            minutes_docx(meeting),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{minutes_filename(meeting)}"'
+        return response
+
+
+class MeetingIcsView(MeetingsAccessMixin, View):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        meeting = get_object_or_404(selectors.meetings_visible_to(request.user).select_related("committee"), pk=pk)
+        response = HttpResponse(meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.number}.ics"'
+        return response

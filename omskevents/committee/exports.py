@@ -1,0 +1,198 @@
+"""Documents made from meetings: the minutes ready to sign (DOCX) and iCalendar files."""
+
+import datetime as dt
+import io
+import zoneinfo
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+from icalendar import Alarm, Calendar
+from icalendar import Event as VEvent
+
+from omskevents.workplan.models import Task
+
+from .enums import Attendance, MeetingStatus, MemberRole
+from .models import Meeting
+from .selectors import committee_officer
+
+PRODID = "-//omskevents//Organising committee//RU"
+DEFAULT_LENGTH = dt.timedelta(hours=2)
+ALARM_BEFORE = dt.timedelta(hours=1)
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    """Minutes carry the time where the committee sits, whoever exports them."""
+    return timezone.localtime(value, zoneinfo.ZoneInfo(settings.TIME_ZONE))
+
+
+def _date(value: dt.date) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+def minutes_filename(meeting: Meeting) -> str:
+    return f"minutes-{meeting.number}-{_local(meeting.starts_at):%Y-%m-%d}.docx"
+
+
+def _person(user: Any) -> str:
+    if user is None:
+        return ""
+    position = f", {user.position}" if user.position else ""
+    agency = f" ({user.agency})" if user.agency_id else ""
+    return f"{user.get_full_name() or user.username}{position}{agency}"
+
+
+def minutes_docx(meeting: Meeting) -> bytes:
+    """The minutes as an official document: header, attendance, agenda, decisions, signature lines.
+
+    Takes a meeting loaded by `selectors.meeting_detail` (agenda, attendance and decisions prefetched).
+    """
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "Times New Roman"  # type: ignore[attr-defined]
+    style.font.size = Pt(13)  # type: ignore[attr-defined]
+
+    def centred(text: str, *, bold: bool = False) -> None:
+        paragraph = doc.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run(text)
+        run.bold = bold
+
+    starts = _local(meeting.starts_at)
+    centred(meeting.committee.name.upper(), bold=True)
+    centred(_("MINUTES No. %(number)s") % {"number": meeting.number}, bold=True)
+    centred(_("of the meeting of the organising committee"))
+    if meeting.title:
+        centred(meeting.title)
+    doc.add_paragraph(
+        _("Date: %(date)s, %(time)s") % {"date": _date(starts.date()), "time": starts.strftime("%H:%M")}
+    )
+    doc.add_paragraph(_("Place: %(place)s") % {"place": meeting.place or meeting.video_link})
+    if meeting.chair_id:
+        doc.add_paragraph(_("Chaired by: %(person)s") % {"person": _person(meeting.chair)})
+
+    attendance = list(meeting.attendance.all())
+    present = [a for a in attendance if a.status in (Attendance.PRESENT, Attendance.REMOTE)]
+    absent = [a for a in attendance if a.status == Attendance.ABSENT]
+    doc.add_paragraph(_("Present:"), style="Heading 2")
+    for row in present or attendance:
+        suffix = f" — {Attendance(row.status).label}" if row.status == Attendance.REMOTE else ""
+        doc.add_paragraph(_person(row.user) + suffix, style="List Bullet")
+    if absent:
+        doc.add_paragraph(_("Absent:"), style="Heading 2")
+        for row in absent:
+            doc.add_paragraph(_person(row.user), style="List Bullet")
+
+    doc.add_paragraph(_("Agenda:"), style="Heading 2")
+    for item in meeting.agenda.all():
+        speaker = f" ({item.speaker})" if item.speaker else ""
+        doc.add_paragraph(f"{item.order}. {item.title}{speaker}")
+
+    if meeting.minutes:
+        doc.add_paragraph(_("Proceedings:"), style="Heading 2")
+        for block in meeting.minutes.splitlines():
+            if block.strip():
+                doc.add_paragraph(block.strip())
+
+    doc.add_paragraph(_("Decided:"), style="Heading 2")
+    for decision in meeting.decisions.all():
+        doc.add_paragraph(f"{decision.number}. {decision.text}")
+        executors = []
+        if decision.lead_agency_id:
+            executors.append(_("Lead executor: %(agency)s") % {"agency": decision.lead_agency})
+        co = ", ".join(str(a) for a in decision.co_executors.all())
+        if co:
+            executors.append(_("co-executors: %(agencies)s") % {"agencies": co})
+        if decision.deadline:
+            executors.append(_("deadline: %(date)s") % {"date": _date(decision.deadline)})
+        if executors:
+            run = doc.add_paragraph().add_run("; ".join(executors) + ".")
+            run.italic = True
+
+    chair = meeting.chair or getattr(committee_officer(meeting.committee, MemberRole.CHAIR), "user", None)
+    secretary = getattr(committee_officer(meeting.committee, MemberRole.SECRETARY), "user", None)
+    doc.add_paragraph()
+    for label, person in ((_("Chair"), chair), (_("Secretary"), secretary)):
+        name = person.get_full_name() if person is not None else ""
+        doc.add_paragraph(f"{label} ____________________ {name}")
+
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def _site_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _calendar() -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    return cal
+
+
+def meeting_vevent(meeting: Meeting, *, now: dt.datetime) -> VEvent:
+    """A meeting as a VEVENT in UTC, with a reminder an hour before; cancelled ones say so."""
+    event = VEvent()
+    event.add("uid", f"meeting-{meeting.pk}@omskevents")
+    event.add("dtstamp", now.astimezone(dt.UTC))
+    event.add("dtstart", meeting.starts_at.astimezone(dt.UTC))
+    event.add("dtend", (meeting.ends_at or meeting.starts_at + DEFAULT_LENGTH).astimezone(dt.UTC))
+    event.add("summary", f"{meeting.committee}: {meeting}" + (f" — {meeting.title}" if meeting.title else ""))
+    if meeting.place:
+        event.add("location", meeting.place)
+    agenda = "\n".join(str(item) for item in meeting.agenda.all())
+    description = "\n".join(part for part in (agenda, meeting.video_link) if part)
+    if description:
+        event.add("description", description)
+    event.add("url", _site_url(meeting.get_absolute_url()))
+    event.add("sequence", meeting.sequence)
+    event.add("status", "CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED")
+    if meeting.status != MeetingStatus.CANCELLED:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", str(meeting))
+        alarm.add("trigger", -ALARM_BEFORE)
+        event.add_component(alarm)
+    return event
+
+
+def task_vevent(task: Task, *, now: dt.datetime) -> VEvent:
+    """A deadline as an all-day event on its day."""
+    event = VEvent()
+    event.add("uid", f"task-{task.pk}-deadline@omskevents")
+    event.add("dtstamp", now.astimezone(dt.UTC))
+    event.add("dtstart", task.deadline)
+    event.add("dtend", task.deadline + dt.timedelta(days=1))
+    event.add("summary", _("Deadline: %(task)s") % {"task": task})
+    event.add("description", _("Lead executor: %(agency)s") % {"agency": task.lead_agency})
+    event.add("url", _site_url(task.get_absolute_url()))
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
+def meeting_ics(meeting: Meeting) -> bytes:
+    cal = _calendar()
+    cal.add("method", "PUBLISH")
+    cal.add_component(meeting_vevent(meeting, now=timezone.now()))
+    return cal.to_ical()
+
+
+def feed_ics(*, name: str, meetings: Iterable[Meeting], tasks: Iterable[Task]) -> bytes:
+    """A personal calendar: the person's meetings and deadlines."""
+    now = timezone.now()
+    cal = _calendar()
+    cal.add("x-wr-calname", name)
+    for meeting in meetings:
+        cal.add_component(meeting_vevent(meeting, now=now))
+    for task in tasks:
+        cal.add_component(task_vevent(task, now=now))
+    return cal.to_ical()
+
