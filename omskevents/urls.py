@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from omskevents.core.health import healthz
+from omskevents.core.health import favicon, healthz
 
 admin.site.site_header = _("Organising committee: Forum of Russia and Kazakhstan, Omsk")
 admin.site.site_title = _("omskevents admin")
@@ -13,6 +13,7 @@ admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("omskevents.accounts.urls")),
