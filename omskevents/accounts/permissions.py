@@ -32,3 +32,17 @@ def can_manage_user(user: Any, other: User | None = None) -> bool:
     if other is None:
         return True
     return other.agency_id == user.agency_id and not other.is_superuser and other.role != Role.SECRETARIAT
+
+
+def roles_grantable_by(user: Any) -> list[str]:
+    """The roles this user may give: the secretariat any, an agency head only agency roles."""
+    if is_secretariat(user):
+        return list(Role.values)
+    if can_manage_user(user):
+        return [Role.AGENCY_STAFF, Role.AGENCY_HEAD]
+    return []
+
+
+def can_grant_admin_flags(user: Any) -> bool:
+    """Superuser and staff flags, groups and Django permissions are the secretariat's to give."""
+    return is_secretariat(user)

@@ -72,7 +72,12 @@ def can_request_extension(user: Any, task: Task) -> bool:
     return is_lead_executor(user, task) and task.status not in CLOSED_STATUSES and task.status != TaskStatus.REPORTED
 
 
-def can_decide_extension(user: Any, request: ExtensionRequest) -> bool:
+def can_work_on_task(user: Any, task: Task) -> bool:
+    """Whether an executor has anything to submit on the task now: a status move, a report or a request."""
+    return bool(status_targets(user, task)) or can_report_progress(user, task) or can_request_extension(user, task)
+
+
+def can_decide_extension(user: Any, request: ExtensionRequest | None = None) -> bool:
     return is_secretariat(user)
 
 

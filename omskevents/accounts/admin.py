@@ -1,0 +1,88 @@
+"""People in the admin: the secretariat manages everyone, an agency head their own agency's people."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from omskevents.core.admin import PredicateAdminMixin
+
+from .enums import Role
+from .models import User
+from .permissions import can_grant_admin_flags, can_manage_user, is_secretariat, roles_grantable_by, users_manageable_by
+
+PERSON_FIELDS = ("last_name", "first_name", "patronymic", "email", "phone", "position")
+ADMIN_FLAGS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+
+@admin.register(User)
+class UserAdmin(PredicateAdminMixin, DjangoUserAdmin):
+    list_display = ("username", "last_name", "first_name", "agency", "role", "position", "email", "is_active")
+    list_filter = ("role", "is_active", ("agency", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("username", "last_name", "first_name", "email", "agency__short_name")
+    list_select_related = ("agency",)
+    autocomplete_fields = ("agency",)
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Person"), {"fields": PERSON_FIELDS}),
+        (_("Agency and role"), {"fields": ("agency", "role")}),
+        (_("Preferences"), {"fields": ("time_zone", "language")}),
+        (_("Access"), {"fields": ("is_active", *ADMIN_FLAGS)}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1", "password2")}),
+        (_("Person"), {"fields": PERSON_FIELDS}),
+        (_("Agency and role"), {"fields": ("agency", "role")}),
+        (_("Preferences"), {"fields": ("time_zone", "language")}),
+    )
+
+    def scope(self, request: HttpRequest) -> Any:
+        return users_manageable_by(request.user)
+
+    def can_view(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can_manage_user(request.user, obj)
+
+    def can_add(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can_manage_user(request.user)
+
+    def can_change(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can_manage_user(request.user, obj)
+
+    def can_delete(self, request: HttpRequest, obj: Any = None) -> bool:
+        # People are deactivated, not deleted: their reports and history must keep their author.
+        return is_secretariat(request.user)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if can_grant_admin_flags(request.user):
+            return fieldsets
+        # An agency head neither sees nor sets the admin flags, and the agency is always their own.
+        hidden = {"is_superuser", "groups", "user_permissions", "agency"} if obj is None else set(ADMIN_FLAGS[1:])
+        return [(name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]}) for name, opts in fieldsets]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = ["last_login", "date_joined"]
+        if not can_grant_admin_flags(request.user):
+            readonly += ["agency", "is_staff"]
+        return readonly
+
+    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "role":
+            allowed = roles_grantable_by(request.user)
+            kwargs["choices"] = [(value, label) for value, label in Role.choices if value in allowed]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        if not can_grant_admin_flags(request.user):
+            # Whatever was posted, a head's people stay in the head's agency with agency roles; the
+            # staff flag only opens the admin, where the predicates still scope everything.
+            obj.agency_id = request.user.agency_id
+            if obj.role not in roles_grantable_by(request.user):
+                obj.role = Role.AGENCY_STAFF
+            obj.is_superuser = False
+            if not change:
+                obj.is_staff = True
+        super().save_model(request, obj, form, change)

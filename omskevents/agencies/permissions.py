@@ -1,0 +1,42 @@
+"""Who may see and edit agencies: the secretariat all of them, agency people their own."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from omskevents.accounts.permissions import is_agency_member, is_secretariat
+
+from .models import Agency
+
+# What an agency head may keep up to date about their own agency.
+CONTACT_FIELDS = ("email", "phone")
+
+
+def agencies_visible_to(user: Any) -> QuerySet[Agency]:
+    """In the admin: every agency for the secretariat, one's own agency for agency people."""
+    if is_secretariat(user):
+        return Agency.objects.all()
+    if is_agency_member(user):
+        return Agency.objects.filter(pk=user.agency_id)
+    return Agency.objects.none()
+
+
+def can_view_agency(user: Any, agency: Agency | None = None) -> bool:
+    if is_secretariat(user):
+        return True
+    if not is_agency_member(user):
+        return False
+    return agency is None or agency.pk == user.agency_id
+
+
+def can_manage_agencies(user: Any) -> bool:
+    """Create, rename, re-parent and delete agencies."""
+    return is_secretariat(user)
+
+
+def can_edit_agency_contacts(user: Any, agency: Agency | None = None) -> bool:
+    if is_secretariat(user):
+        return True
+    if not (is_agency_member(user) and user.is_agency_head):
+        return False
+    return agency is None or agency.pk == user.agency_id

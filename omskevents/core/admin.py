@@ -1,0 +1,207 @@
+"""Admin mixins with no domain rules: permissions asked of predicates, service errors shown as form errors.
+
+The admin never consults Django's auth Permission rows. Each app's admin names the predicates of its
+`permissions.py` module and the selectors that scope its querysets; these mixins only wire them into the
+hooks Django's admin calls.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import router, transaction
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+
+class ServiceRejected(Exception):
+    """A service refused the change; carries its ValidationError back to the form."""
+
+    def __init__(self, error: ValidationError) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+def call_service(service: Callable[..., Any], /, **kwargs: Any) -> Any:
+    """Call a service from a save hook; its ValidationError becomes ServiceRejected (handled by the view)."""
+    try:
+        return service(**kwargs)
+    except ValidationError as error:
+        raise ServiceRejected(error) from error
+
+
+def adopt(target: Model, saved: Model) -> None:
+    """Make the admin's unsaved instance stand for the row a service saved (pk, values, state)."""
+    for field in saved._meta.concrete_fields:
+        setattr(target, field.attname, getattr(saved, field.attname))
+    target._state.adding = False
+    target._state.db = saved._state.db
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields and field != NON_FIELD_ERRORS else None
+            for item in errors:
+                form.add_error(target, item.messages if target is None else item)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _form_with_errors(form_class: type, error: ValidationError) -> type:
+    class RejectedForm(form_class):  # type: ignore[misc, valid-type]
+        def clean(self) -> Any:
+            cleaned = super().clean()
+            _add_errors(self, error)
+            return cleaned
+
+    RejectedForm.__name__ = form_class.__name__
+    return RejectedForm
+
+
+class ServiceFormMixin:
+    """Save hooks call services; when a service refuses, nothing is kept and the form shows why.
+
+    The first pass runs inside the change view's transaction; ServiceRejected rolls it back. The view is
+    then rendered again from the same POST with the service's messages added to the form, so the user
+    sees their input and the reason instead of a server error.
+    """
+
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+        except ServiceRejected as rejected:
+            request._service_error = rejected.error  # type: ignore[attr-defined]
+            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)  # type: ignore[misc]
+        error = getattr(request, "_service_error", None)
+        return _form_with_errors(form, error) if error is not None else form
+
+
+class PredicateAdminMixin:
+    """has_*_permission and get_queryset answered by the app's predicates and selectors.
+
+    Subclasses implement `scope` (what the user may see at all) and the `can_*` hooks. Every hook
+    defaults to "no", so an admin that forgets a decision grants nothing.
+    """
+
+    def scope(self, request: HttpRequest) -> QuerySet:
+        raise NotImplementedError(f"{type(self).__name__} must define scope()")
+
+    def can_view(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def can_add(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def can_change(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def can_delete(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    # Django's hooks -------------------------------------------------------------------------------
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.can_view(request) or self.can_change(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.can_view(request, obj) or self.can_change(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.can_add(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.can_change(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.can_delete(request, obj)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        qs = self.scope(request)
+        ordering = self.get_ordering(request)  # type: ignore[attr-defined]
+        return qs.order_by(*ordering) if ordering else qs
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        """An object outside the user's scope is simply not found (404), never a redirect that names it."""
+        obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]
+        if obj is None:
+            raise Http404(_("Not found."))
+        return obj
+
+
+class GatedAdminMixin(PredicateAdminMixin):
+    """All or nothing: whoever passes `gate(user)` may do everything, everyone else nothing."""
+
+    gate: Callable[[Any], bool]
+
+    def _open(self, request: HttpRequest) -> bool:
+        return bool(type(self).gate(request.user))
+
+    def scope(self, request: HttpRequest) -> QuerySet:
+        manager = self.model._default_manager  # type: ignore[attr-defined]
+        return manager.all() if self._open(request) else manager.none()
+
+    def can_view(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._open(request)
+
+    def can_add(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._open(request)
+
+    def can_change(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._open(request)
+
+    def can_delete(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._open(request)
+
+
+class ScopedHistoryMixin:
+    """simple-history's views held to the same scope as the change page.
+
+    simple-history 3.x looks the object up through get_queryset in `history_view` but falls back to the
+    last historical record when that fails, and `history_form_view` (revert) never consults
+    get_queryset. Both are checked here first: an object outside the scope is not found, and a revert
+    (POST) needs `can_revert`.
+    """
+
+    def can_revert(self, request: HttpRequest, obj: Any) -> bool:
+        return False
+
+    def has_change_history_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is not None and self.can_revert(request, obj)
+
+    def _visible_or_404(self, request: HttpRequest, object_id: str) -> Any:
+        obj = self.get_queryset(request).filter(pk=unquote(object_id)).first()  # type: ignore[attr-defined]
+        if obj is None or not self.has_view_permission(request, obj):  # type: ignore[attr-defined]
+            raise Http404(_("Not found."))
+        return obj
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
+        try:
+            self._visible_or_404(request, object_id)
+        except ValidationError as error:  # a malformed id
+            raise Http404(_("Not found.")) from error
+        return super().history_view(request, object_id, extra_context)  # type: ignore[misc]
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        try:
+            obj = self._visible_or_404(request, object_id)
+        except ValidationError as error:
+            raise Http404(_("Not found.")) from error
+        if request.method == "POST" and not self.has_change_history_permission(request, obj):
+            raise PermissionDenied
+        # Save hooks may need to know they restore an old version rather than edit the current one.
+        request._history_revert = True  # type: ignore[attr-defined]
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):  # type: ignore[attr-defined]
+                return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
+        except ServiceRejected as rejected:
+            request._service_error = rejected.error  # type: ignore[attr-defined]
+            return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]

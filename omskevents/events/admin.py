@@ -1,0 +1,65 @@
+"""Events, venues, programme and delegations in the admin: the secretariat's alone."""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.http import HttpRequest
+from django.utils.translation import ngettext
+
+from omskevents.accounts.permissions import is_secretariat
+from omskevents.core.admin import GatedAdminMixin
+from omskevents.workplan.services import event_deadlines_follow
+
+from .models import Delegation, Event, ProgrammeItem, Venue
+
+
+class ProgrammeItemInline(GatedAdminMixin, admin.TabularInline):
+    gate = staticmethod(is_secretariat)
+    model = ProgrammeItem
+    extra = 0
+    fields = ("kind", "area", "title", "starts_at", "ends_at", "venue", "moderator")
+    autocomplete_fields = ("venue",)
+
+
+@admin.register(Event)
+class EventAdmin(GatedAdminMixin, admin.ModelAdmin):
+    gate = staticmethod(is_secretariat)
+    list_display = ("short_title", "kind", "number", "city", "start_date", "end_date", "status")
+    list_filter = ("kind", "status")
+    search_fields = ("short_title", "title_ru", "title_en", "number", "city")
+    date_hierarchy = "start_date"
+    filter_horizontal = ("venues",)
+    inlines = (ProgrammeItemInline,)
+
+    def save_model(self, request: HttpRequest, obj: Event, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and {"start_date", "end_date"} & set(form.changed_data):
+            # Deadlines set relative to the event follow its new dates.
+            moved = event_deadlines_follow(actor=request.user, event=obj)
+            if moved:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d task deadline followed the new dates.",
+                        "%(count)d task deadlines followed the new dates.",
+                        moved,
+                    )
+                    % {"count": moved},
+                    messages.INFO,
+                )
+
+
+@admin.register(Venue)
+class VenueAdmin(GatedAdminMixin, admin.ModelAdmin):
+    gate = staticmethod(is_secretariat)
+    list_display = ("name", "city", "address", "capacity")
+    search_fields = ("name", "address", "city")
+
+
+@admin.register(Delegation)
+class DelegationAdmin(GatedAdminMixin, admin.ModelAdmin):
+    gate = staticmethod(is_secretariat)
+    list_display = ("name", "event", "side", "head", "size", "arrival")
+    list_filter = ("event", "side")
+    search_fields = ("name", "head")
+    list_select_related = ("event",)
