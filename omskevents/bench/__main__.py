@@ -11,96 +11,25 @@ workers and production settings and loaded with 16 concurrent connections; every
 
 import argparse
 import json
-import os
-import secrets
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.parse
-from pathlib import Path
 
+from .common import VAR, gunicorn, manage, prepared_env
 from .http import LoadResult, load, login
-
-ROOT = Path(__file__).resolve().parent.parent.parent
-VAR = ROOT / "var"
-PY = sys.executable
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def bench_database_url() -> str:
-    """A fresh database for the benchmark, next to the configured one."""
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        parsed = urllib.parse.urlparse(url)
-        name = (parsed.path.lstrip("/") or "omskevents") + "_bench"
-        admin = parsed._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return parsed._replace(path=f"/{name}").geturl()
-    path = VAR / "bench.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    return f"sqlite:///{path}"
-
-
-def manage(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)  # noqa: S603
-    if done.returncode:
-        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
-
-
-def wait_for(port: int, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"server on port {port} did not start")
 
 
 def web_benchmarks(env: dict[str, str], seconds: int, connections: int) -> dict[str, object]:
-    port = free_port()
-    server_env = {
-        **env,
-        "DJANGO_SETTINGS_MODULE": "omskevents.settings.production",
-        "SECURE_SSL_REDIRECT": "off",
-        "CONN_MAX_AGE": "60",
-        "LOG_LEVEL": "WARNING",
+    pages = {
+        "minimal page (/healthz)": "/healthz",
+        "task list (/tasks/)": "/tasks/",
+        "dashboard (/)": "/",
+        "admin task changelist": "/admin/workplan/task/",
     }
-    server = subprocess.Popen(  # noqa: S603
-        [PY, "-m", "gunicorn", "omskevents.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "--backlog", "2048"],
-        cwd=ROOT, env=server_env,
-    )  # fmt: skip
-    try:
-        wait_for(port)
+    results: dict[str, LoadResult] = {}
+    with gunicorn(env) as port:
         cookie = login("127.0.0.1", port, "secretariat", "omsk2026")
-        pages = {
-            "minimal page (/healthz)": "/healthz",
-            "task list (/tasks/)": "/tasks/",
-            "dashboard (/)": "/",
-            "admin task changelist": "/admin/workplan/task/",
-        }
-        results: dict[str, LoadResult] = {}
         for label, path in pages.items():
             load("127.0.0.1", port, path, cookie, 2, 4)  # warm-up: imports, caches, connections
             results[label] = load("127.0.0.1", port, path, cookie, seconds, connections)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
     ceiling = results["minimal page (/healthz)"].rps
     admin = results["admin task changelist"].rps
     rows = {}
@@ -124,14 +53,7 @@ def main() -> None:
     tasks = args.tasks if args.tasks is not None else (300 if args.small else 10_000)
     seconds = args.seconds if args.seconds is not None else (2 if args.small else 15)
 
-    VAR.mkdir(exist_ok=True)
-    env = dict(os.environ)
-    env["DATABASE_URL"] = bench_database_url()
-    env["SECRET_KEY"] = secrets.token_urlsafe(60)
-    env["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
-    env["STATIC_ROOT"] = str(VAR / "bench-static")
-    env.setdefault("DJANGO_SETTINGS_MODULE", "omskevents.settings.local")
-    env["DEBUG"] = "off"
+    env = prepared_env("bench")
 
     backend = "postgresql" if env["DATABASE_URL"].startswith("postgres") else "sqlite"
     print(f"database: {backend}; broker: {'redis' if env.get('REDIS_URL') else 'filesystem'}")

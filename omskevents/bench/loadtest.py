@@ -1,0 +1,207 @@
+"""Load test: concurrent users reading and writing through the real pages, then a count of every write.
+
+    python -m omskevents.bench.loadtest                     # 50 users for 120 s
+    python -m omskevents.bench.loadtest --users 10 --seconds 10
+
+Each user logs in as one of the demo agency accounts (its own session) and loops: the action plan, a task
+page of its agency, then a write — a comment, a progress report, or taking an assigned task into work.
+Every write that the server confirmed (a redirect back to the task) is counted and compared with the
+rows in the database afterwards: a lost write is a confirmed write with no row.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import statistics
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+
+from .common import VAR, gunicorn, manage, prepared_env
+from .http import login
+
+ACCOUNTS = ["mfa", "minek", "omsk-transport", "kz-pavlodar"]
+
+
+@dataclass
+class Tally:
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    comments: int = 0
+    reports: int = 0
+    taken_into_work: set[int] = field(default_factory=set)
+    requests: int = 0
+
+
+def _django(env: dict[str, str]) -> None:
+    os.environ.update({k: env[k] for k in ("DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG")})
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omskevents.settings.local")
+    import django
+
+    django.setup()
+
+
+def _counts() -> dict[str, int]:
+    from omskevents.workplan.models import ProgressReport, Task, TaskComment
+
+    return {
+        "comments": TaskComment.objects.count(),
+        "reports": ProgressReport.objects.count(),
+        "in_progress": Task.objects.filter(status="in_progress").count(),
+    }
+
+
+def _visible_task_ids() -> dict[str, list[int]]:
+    from omskevents.accounts.models import User
+    from omskevents.workplan.selectors import tasks_visible_to
+
+    result = {}
+    for username in ACCOUNTS:
+        user = User.objects.get(username=username)
+        ids = list(tasks_visible_to(user).open().values_list("pk", flat=True)[:200])
+        result[username] = ids
+    return result
+
+
+class Client:
+    def __init__(self, port: int, cookie: str) -> None:
+        self.port = port
+        self.cookie = cookie
+        self.csrf = re.search(r"csrftoken=([^;]+)", cookie).group(1)  # type: ignore[union-attr]
+
+    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, str, float]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        headers = {"Cookie": self.cookie}
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode({**form, "csrfmiddlewaretoken": self.csrf})
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        start = time.perf_counter()
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        elapsed = (time.perf_counter() - start) * 1000
+        conn.close()
+        return response.status, text, elapsed
+
+
+def user_loop(client: Client, task_ids: list[int], deadline: float, tally: Tally, lock: threading.Lock) -> None:
+    rng = random.Random()  # noqa: S311 - load mix, not security
+    while time.monotonic() < deadline:
+        task = rng.choice(task_ids)
+        steps: list[tuple[str, str, dict[str, str] | None, str]] = [
+            ("GET", "/tasks/", None, "read"),
+            ("GET", f"/tasks/{task}/", None, "read"),
+        ]
+        roll = rng.random()
+        if roll < 0.4:
+            steps.append(
+                ("POST", f"/tasks/{task}/comment/", {"text": f"Нагрузочный комментарий {rng.random()}"}, "comment")
+            )
+        elif roll < 0.7:
+            steps.append(
+                ("POST", f"/tasks/{task}/report/", {"text": f"Ход исполнения: этап {rng.randint(1, 9)}"}, "report")
+            )
+        else:
+            steps.append(("POST", f"/tasks/{task}/status/", {"status": "in_progress", "note": ""}, "status"))
+        for method, path, form, kind in steps:
+            try:
+                status, _, ms = client.request(method, path, form)
+            except OSError as error:
+                with lock:
+                    tally.errors.append(f"{method} {path}: {error}")
+                continue
+            with lock:
+                tally.requests += 1
+                tally.latencies.append(ms)
+                if status >= 500 or (kind == "read" and status != 200):
+                    tally.errors.append(f"{method} {path}: HTTP {status}")
+                elif kind == "comment" and status == 302:
+                    tally.comments += 1
+                elif kind == "report" and status == 302:
+                    tally.reports += 1
+                elif kind == "status" and status == 302:
+                    tally.taken_into_work.add(task)
+                elif kind == "status" and status == 400:
+                    pass  # the workflow refused (the task is already further along): nothing written, by design
+                elif kind in ("comment", "report"):
+                    tally.errors.append(f"{method} {path}: HTTP {status}")
+            time.sleep(rng.uniform(0.05, 0.3))  # a person's pause between clicks
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=120)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
+    args = parser.parse_args()
+
+    env = prepared_env("loadtest")
+    backend = "postgresql" if env["DATABASE_URL"].startswith("postgres") else "sqlite"
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "collectstatic", "--noinput", "-v0")
+    manage(env, "seed_demo")
+    _django(env)
+    task_ids = _visible_task_ids()
+    before = _counts()
+    assigned_before = set(
+        __import__("omskevents.workplan.models", fromlist=["Task"])
+        .Task.objects.filter(status="assigned")
+        .values_list("pk", flat=True)
+    )
+
+    tally = Tally()
+    lock = threading.Lock()
+    with gunicorn(env, workers=args.workers, threads=args.threads) as port:
+        clients = {name: [] for name in ACCOUNTS}
+        threads = []
+        for i in range(args.users):
+            name = ACCOUNTS[i % len(ACCOUNTS)]
+            client = Client(port, login("127.0.0.1", port, name, "omsk2026"))
+            deadline = time.monotonic() + args.seconds
+            threads.append(threading.Thread(target=user_loop, args=(client, task_ids[name], deadline, tally, lock)))
+            clients[name].append(client)
+        started = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.monotonic() - started
+
+    after = _counts()
+    moved = tally.taken_into_work & assigned_before
+    lost = {
+        "comments": tally.comments - (after["comments"] - before["comments"]),
+        "reports": tally.reports - (after["reports"] - before["reports"]),
+    }
+    lat = sorted(tally.latencies)
+    q = statistics.quantiles(lat, n=100) if len(lat) > 1 else [0.0] * 99
+    result = {
+        "database": backend,
+        "users": args.users,
+        "seconds": round(elapsed, 1),
+        "requests": tally.requests,
+        "rps": round(tally.requests / elapsed, 1),
+        "p50_ms": round(q[49], 1),
+        "p99_ms": round(q[98], 1),
+        "errors": len(tally.errors),
+        "confirmed_writes": {"comments": tally.comments, "reports": tally.reports, "taken_into_work": len(moved)},
+        "rows_written": {
+            "comments": after["comments"] - before["comments"],
+            "reports": after["reports"] - before["reports"],
+        },
+        "lost_writes": sum(lost.values()),
+        "first_errors": tally.errors[:10],
+    }
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    (VAR / "loadtest.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    raise SystemExit(1 if result["errors"] or result["lost_writes"] else 0)
+
+
+if __name__ == "__main__":
+    main()
