@@ -158,14 +158,12 @@ def main() -> None:
     tally = Tally()
     lock = threading.Lock()
     with gunicorn(env, workers=args.workers, threads=args.threads) as port:
-        clients = {name: [] for name in ACCOUNTS}
         threads = []
         for i in range(args.users):
             name = ACCOUNTS[i % len(ACCOUNTS)]
             client = Client(port, login("127.0.0.1", port, name, "omsk2026"))
             deadline = time.monotonic() + args.seconds
             threads.append(threading.Thread(target=user_loop, args=(client, task_ids[name], deadline, tally, lock)))
-            clients[name].append(client)
         started = time.monotonic()
         for t in threads:
             t.start()
