@@ -56,7 +56,10 @@ format: install
 	$(BIN)/ruff check --fix .
 
 messages: install
-	cd omskevents && ../$(BIN)/django-admin makemessages --locale=ru --locale=en --locale=kk --ignore='*/tests/*'
+	$(BIN)/python manage.py makemessages --locale=ru --locale=en --locale=kk --no-obsolete \
+		--ignore='.venv/*' --ignore='var/*' --ignore='tests/*' --ignore='omskevents/bench/*' --ignore='static/vendor/*'
+	$(BIN)/python manage.py makemessages --domain=djangojs --locale=ru --locale=en --locale=kk --no-obsolete \
+		--ignore='.venv/*' --ignore='var/*' --ignore='static/vendor/*'
 	$(BIN)/pybabel compile --domain=django --directory=omskevents/locale --statistics
 
 clean:
