@@ -1,0 +1,383 @@
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.urls import reverse
+from docx import Document
+
+from omskevents.committee.models import AgendaItem, Decision, Meeting
+from omskevents.workplan.models import Task
+from tests.factories.accounts import UserFactory
+from tests.factories.committee import AttendanceFactory, CommitteeFactory, CommitteeMemberFactory, DecisionFactory, MeetingFactory
+from tests.factories.events import EventFactory
+from tests.factories.workplan import TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(client, user):
+    # English, so that the assertions hold whatever the Russian catalogue says.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(user)
+    return client
+
+
+def test_meeting_list_requires_login(client):
+    response = client.get(reverse("committee:meeting_list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_meeting_list_shows_meetings_to_agency_staff_without_manage_button(client, staff_a):
+    MeetingFactory(number=7, title="Логистика Иртыша")
+    response = _login(client, staff_a).get(reverse("committee:meeting_list"))
+    content = response.content.decode()
+    assert "Meeting No. 7" in content
+    assert "Логистика Иртыша" in content
+    assert reverse("committee:meeting_create") not in content
+    assert reverse("accounts:calendar") in content
+
+
+def test_meeting_list_shows_schedule_button_to_secretariat(client, secretariat):
+    response = _login(client, secretariat).get(reverse("committee:meeting_list"))
+    assert reverse("committee:meeting_create") in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_meeting_list_query_count_does_not_grow(client, secretariat, django_assert_num_queries, count):
+    committee = CommitteeFactory()
+    for n in range(count):
+        meeting = MeetingFactory(committee=committee, chair=secretariat, starts_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(days=n))
+        DecisionFactory(meeting=meeting)
+    _login(client, secretariat)
+    with django_assert_num_queries(7):
+        response = client.get(reverse("committee:meeting_list"))
+    assert response.content.decode().count('class="meeting-row"') == min(count, 25)
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_meeting_calendar_query_count_does_not_grow(client, staff_a, django_assert_num_queries, count):
+    committee = CommitteeFactory()
+    for n in range(count):
+        MeetingFactory(committee=committee, starts_at=dt.datetime(2026, 12, 1, 5, tzinfo=dt.UTC) + dt.timedelta(days=n))
+    _login(client, staff_a)
+    with django_assert_num_queries(7):
+        response = client.get(reverse("committee:meeting_calendar"), {"month": "2026-12"})
+    assert response.content.decode().count('class="d-block small calendar-meeting') == count
+
+
+def test_meeting_calendar_places_a_meeting_on_its_local_day(client, staff_a):
+    # 20:00 UTC on 1 December is 02:00 on 2 December in Omsk (the reader's zone).
+    MeetingFactory(number=3, starts_at=dt.datetime(2026, 12, 1, 20, 0, tzinfo=dt.UTC))
+    response = _login(client, staff_a).get(reverse("committee:meeting_calendar"), {"month": "2026-12"})
+    weeks = response.context["weeks"]
+    days = {day["date"]: [str(m) for m in day["meetings"]] for week in weeks for day in week}
+    assert days[dt.date(2026, 12, 2)] == ["Meeting No. 3"]
+    assert days[dt.date(2026, 12, 1)] == []
+    assert "02:00 Meeting No. 3" in response.content.decode()
+
+
+@time_machine.travel(dt.datetime(2026, 11, 25, 6, 0, tzinfo=dt.UTC))
+def test_meeting_calendar_with_a_malformed_month_shows_this_month(client, staff_a):
+    response = _login(client, staff_a).get(reverse("committee:meeting_calendar"), {"month": "2026-13"})
+    assert response.status_code == 200
+    assert response.context["month"] == dt.date(2026, 11, 1)
+    assert (response.context["previous_month"], response.context["next_month"]) == ("2026-10", "2026-12")
+
+
+def test_meeting_detail_shows_agenda_attendance_decisions(client, staff_a, agency_a, agency_b):
+    meeting = MeetingFactory(number=4)
+    AgendaItem.objects.create(meeting=meeting, order=1, title="О ходе подготовки Форума", speaker="Капырин И.В.")
+    AttendanceFactory(meeting=meeting, user=staff_a, status="present")
+    DecisionFactory(meeting=meeting, number="1", text="Подготовить причал", lead_agency=agency_a, co_executors=[agency_b])
+    content = _login(client, staff_a).get(meeting.get_absolute_url()).content.decode()
+    assert "О ходе подготовки Форума" in content
+    assert "Капырин И.В." in content
+    assert "Present" in content
+    assert "Подготовить причал" in content
+    assert "Акимат Павлодарской обл." in content
+    assert "Make a task" not in content
+    assert reverse("committee:agenda_add", args=[meeting.pk]) not in content
+
+
+def test_meeting_detail_for_an_unknown_meeting_is_404(client, staff_a):
+    assert _login(client, staff_a).get(reverse("committee:meeting_detail", args=[999])).status_code == 404
+
+
+def test_meeting_detail_for_a_deactivated_person_asks_to_log_in(client, staff_a):
+    meeting = MeetingFactory()
+    _login(client, staff_a)
+    staff_a.is_active = False
+    staff_a.save()
+    response = client.get(meeting.get_absolute_url())
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@time_machine.travel(dt.datetime(2026, 11, 25, 6, 0, tzinfo=dt.UTC))
+def test_meeting_detail_opens_with_the_previous_meetings_instructions(client, secretariat, agency_a):
+    committee = CommitteeFactory()
+    previous = MeetingFactory(committee=committee, number=1, starts_at=dt.datetime(2026, 11, 1, 5, tzinfo=dt.UTC))
+    overdue = DecisionFactory(meeting=previous, number="1", text="Согласовать схему парковки", lead_agency=agency_a)
+    TaskFactory(title="Согласовать схему парковки", source="decision", source_decision=overdue, lead_agency=agency_a, deadline=dt.date(2026, 11, 20))
+    accepted = DecisionFactory(meeting=previous, number="2", lead_agency=agency_a)
+    TaskFactory(title="Издать распоряжение", source="decision", source_decision=accepted, lead_agency=agency_a, deadline=dt.date(2026, 11, 10), status="accepted")
+    current = MeetingFactory(committee=committee, number=2, starts_at=dt.datetime(2026, 12, 1, 5, tzinfo=dt.UTC))
+    content = _login(client, secretariat).get(current.get_absolute_url()).content.decode()
+    assert "Instructions of the previous meeting (Meeting No. 1 of 01.11.2026)" in content
+    assert content.count('class="previous-instruction status-overdue"') == 1
+    assert content.count('class="previous-instruction"') == 1
+    assert "Согласовать схему парковки" in content
+    assert "Accepted (removed from control)" in content
+
+
+def test_previous_instructions_are_scoped_to_the_agency(client, staff_a, agency_a, agency_b):
+    committee = CommitteeFactory()
+    previous = MeetingFactory(committee=committee, number=1, starts_at=dt.datetime(2026, 11, 1, 5, tzinfo=dt.UTC))
+    theirs = DecisionFactory(meeting=previous, lead_agency=agency_b)
+    TaskFactory(title="Чужое поручение", source="decision", source_decision=theirs, lead_agency=agency_b)
+    ours = DecisionFactory(meeting=previous, lead_agency=agency_a)
+    TaskFactory(title="Наше поручение", source="decision", source_decision=ours, lead_agency=agency_a)
+    current = MeetingFactory(committee=committee, number=2, starts_at=dt.datetime(2026, 12, 1, 5, tzinfo=dt.UTC))
+    content = _login(client, staff_a).get(current.get_absolute_url()).content.decode()
+    assert "Наше поручение" in content
+    assert "Чужое поручение" not in content
+
+
+def test_meeting_create_by_secretariat_schedules_and_redirects(client, secretariat, staff_a):
+    committee = CommitteeFactory()
+    response = _login(client, secretariat).post(
+        reverse("committee:meeting_create"),
+        {
+            "committee": committee.pk,
+            "title": "Заседание оргкомитета",
+            "starts_at": "2026-12-01T11:00",
+            "place": "Омск, ул. Красный Путь, 1",
+            "invitees": [staff_a.pk],
+        },
+    )
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == meeting.get_absolute_url()
+    # 11:00 in Omsk (the secretary's zone) is 05:00 UTC.
+    assert meeting.starts_at == dt.datetime(2026, 12, 1, 5, 0, tzinfo=dt.UTC)
+    assert (meeting.number, list(meeting.attendance.values_list("user", flat=True))) == (1, [staff_a.pk])
+
+
+def test_meeting_create_without_place_shows_the_error(client, secretariat):
+    committee = CommitteeFactory()
+    response = _login(client, secretariat).post(
+        reverse("committee:meeting_create"), {"committee": committee.pk, "starts_at": "2026-12-01T11:00"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"place": ["Give a place or a video link."]}
+    assert Meeting.objects.count() == 0
+
+
+def test_meeting_create_with_end_before_start_shows_the_error(client, secretariat):
+    committee = CommitteeFactory()
+    response = _login(client, secretariat).post(
+        reverse("committee:meeting_create"),
+        {"committee": committee.pk, "starts_at": "2026-12-01T11:00", "ends_at": "2026-12-01T10:00", "place": "Зал"},
+    )
+    assert response.context["form"].errors == {"ends_at": ["The end cannot be before the start."]}
+    assert Meeting.objects.count() == 0
+
+
+def test_meeting_create_with_a_taken_number_shows_the_error(client, secretariat):
+    meeting = MeetingFactory(number=1)
+    response = _login(client, secretariat).post(
+        reverse("committee:meeting_update", args=[meeting.pk]),
+        {"starts_at": "2026-12-01T11:00", "ends_at": "garbage", "place": "Зал"},
+    )
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["ends_at"]
+
+
+def test_meeting_create_by_agency_staff_is_forbidden(client, staff_a):
+    committee = CommitteeFactory()
+    response = _login(client, staff_a).post(
+        reverse("committee:meeting_create"), {"committee": committee.pk, "starts_at": "2026-12-01T11:00", "place": "Зал"}
+    )
+    assert response.status_code == 403
+    assert Meeting.objects.count() == 0
+
+
+def test_meeting_update_changes_the_place(client, secretariat):
+    meeting = MeetingFactory()
+    response = _login(client, secretariat).post(
+        reverse("committee:meeting_update", args=[meeting.pk]),
+        {"starts_at": "2026-12-01T11:00", "place": "Дом дружбы", "title": ""},
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.place, meeting.sequence) == ("Дом дружбы", 1)
+
+
+def test_meeting_close_saves_minutes(client, secretariat):
+    meeting = MeetingFactory()
+    response = _login(client, secretariat).post(
+        reverse("committee:meeting_close", args=[meeting.pk]), {"minutes": "Заслушали: доклад Минтранса."}
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.minutes) == ("held", "Заслушали: доклад Минтранса.")
+
+
+def test_meeting_close_by_agency_staff_is_forbidden(client, staff_a):
+    meeting = MeetingFactory()
+    response = _login(client, staff_a).post(reverse("committee:meeting_close", args=[meeting.pk]), {"minutes": "x"})
+    assert response.status_code == 403
+    meeting.refresh_from_db()
+    assert meeting.minutes == ""
+
+
+def test_meeting_cancel_by_secretariat(client, secretariat):
+    meeting = MeetingFactory()
+    _login(client, secretariat).post(reverse("committee:meeting_cancel", args=[meeting.pk]))
+    meeting.refresh_from_db()
+    assert meeting.status == "cancelled"
+
+
+def test_agenda_add_and_delete(client, secretariat):
+    meeting = MeetingFactory()
+    _login(client, secretariat)
+    response = client.post(reverse("committee:agenda_add", args=[meeting.pk]), {"agenda-title": "Открытие", "agenda-speaker": ""})
+    assert response["Location"] == meeting.get_absolute_url() + "#agenda"
+    item = AgendaItem.objects.get()
+    assert (item.order, item.title) == (1, "Открытие")
+    client.post(reverse("committee:agenda_delete", args=[meeting.pk, item.pk]))
+    assert AgendaItem.objects.count() == 0
+
+
+def test_agenda_add_empty_shows_the_error_on_the_page(client, secretariat):
+    meeting = MeetingFactory()
+    response = _login(client, secretariat).post(reverse("committee:agenda_add", args=[meeting.pk]), {"agenda-title": ""})
+    assert response.status_code == 200
+    assert response.context["agenda_form"].errors == {"title": ["This field is required."]}
+    assert AgendaItem.objects.count() == 0
+
+
+def test_attendance_set_by_secretariat(client, secretariat, staff_a):
+    meeting = MeetingFactory()
+    _login(client, secretariat).post(
+        reverse("committee:attendance_set", args=[meeting.pk]), {"attendance-user": staff_a.pk, "attendance-status": "remote"}
+    )
+    assert list(meeting.attendance.values_list("user", "status")) == [(staff_a.pk, "remote")]
+
+
+def test_decision_add_with_lead_as_co_executor_shows_the_error(client, secretariat, agency_a):
+    meeting = MeetingFactory()
+    response = _login(client, secretariat).post(
+        reverse("committee:decision_add", args=[meeting.pk]),
+        {"decision-text": "Обеспечить", "decision-lead_agency": agency_a.pk, "decision-co_executors": [agency_a.pk]},
+    )
+    assert response.context["decision_form"].errors == {"co_executors": ["The lead executor cannot also be a co-executor."]}
+    assert Decision.objects.count() == 0
+
+
+def test_decision_add_with_a_bad_date_shows_the_error(client, secretariat):
+    meeting = MeetingFactory()
+    response = _login(client, secretariat).post(
+        reverse("committee:decision_add", args=[meeting.pk]), {"decision-text": "Обеспечить", "decision-deadline": "31.02.2026"}
+    )
+    assert response.context["decision_form"].errors == {"deadline": ["Enter a valid date."]}
+    assert Decision.objects.count() == 0
+
+
+def test_decision_add_by_agency_staff_is_forbidden(client, staff_a):
+    meeting = MeetingFactory()
+    response = _login(client, staff_a).post(reverse("committee:decision_add", args=[meeting.pk]), {"decision-text": "x"})
+    assert response.status_code == 403
+    assert Decision.objects.count() == 0
+
+
+def test_decision_to_task_one_row_makes_one_linked_task(client, secretariat, agency_a):
+    event = EventFactory()
+    meeting = MeetingFactory()
+    meeting.committee.events.add(event)
+    decision = DecisionFactory(meeting=meeting, text="Организовать трансфер делегаций", lead_agency=agency_a)
+    other = DecisionFactory(meeting=meeting)
+    _login(client, secretariat)
+    url = reverse("committee:decisions_to_tasks", args=[meeting.pk])
+    data = {"task-event": event.pk, "task-area": "organisation", "decision": decision.pk}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    client.post(url, data)
+    task = Task.objects.get()
+    assert (task.source_decision_id, task.title, task.source) == (decision.pk, "Организовать трансфер делегаций", "decision")
+    assert not Task.objects.filter(source_decision=other).exists()
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert task.get_absolute_url() in page
+    assert page.count("Make a task") == 1
+
+
+def test_decisions_to_tasks_all_reports_skipped(client, secretariat):
+    event = EventFactory()
+    meeting = MeetingFactory()
+    DecisionFactory(meeting=meeting)
+    DecisionFactory(meeting=meeting)
+    DecisionFactory(meeting=meeting, lead_agency=None)
+    response = _login(client, secretariat).post(
+        reverse("committee:decisions_to_tasks", args=[meeting.pk]), {"task-event": event.pk, "task-area": "organisation"}, follow=True
+    )
+    assert Task.objects.filter(source_decision__meeting=meeting).count() == 2
+    assert [str(m) for m in response.context["messages"]] == [
+        "2 tasks were created. 1 decision has no lead executor or deadline and was skipped."
+    ]
+
+
+def test_decisions_to_tasks_with_a_decision_of_another_meeting_is_404(client, secretariat):
+    event = EventFactory()
+    meeting = MeetingFactory()
+    foreign = DecisionFactory()
+    response = _login(client, secretariat).post(
+        reverse("committee:decisions_to_tasks", args=[meeting.pk]),
+        {"task-event": event.pk, "task-area": "organisation", "decision": foreign.pk},
+    )
+    assert response.status_code == 404
+    assert Task.objects.count() == 0
+
+
+def test_decisions_to_tasks_by_agency_staff_is_forbidden(client, staff_a):
+    event = EventFactory()
+    meeting = MeetingFactory()
+    DecisionFactory(meeting=meeting)
+    response = _login(client, staff_a).post(
+        reverse("committee:decisions_to_tasks", args=[meeting.pk]), {"task-event": event.pk, "task-area": "organisation"}
+    )
+    assert response.status_code == 403
+    assert Task.objects.count() == 0
+
+
+def test_minutes_docx_holds_the_meeting_ready_to_sign(client, staff_a, agency_a, agency_b):
+    committee = CommitteeFactory(name="Оргкомитет Форума")
+    chair = UserFactory(username="chair", first_name="Виталий", last_name="Хоценко", patronymic="", agency=agency_a)
+    secretary = UserFactory(username="secretary", first_name="Анна", last_name="Секретарёва", patronymic="", agency=agency_a)
+    CommitteeMemberFactory(committee=committee, user=chair, role="chair")
+    CommitteeMemberFactory(committee=committee, user=secretary, role="secretary")
+    meeting = MeetingFactory(committee=committee, number=5, place="Омск, Дом Правительства", minutes="Заслушали доклад.")
+    AgendaItem.objects.create(meeting=meeting, order=1, title="О подготовке XXII Форума")
+    AttendanceFactory(meeting=meeting, user=staff_a, status="present")
+    AttendanceFactory(meeting=meeting, user=secretary, status="absent")
+    DecisionFactory(meeting=meeting, number="1", text="Обеспечить навигацию", lead_agency=agency_a, co_executors=[agency_b], deadline=dt.date(2026, 12, 3))
+    response = _login(client, staff_a).get(reverse("committee:minutes_docx", args=[meeting.pk]))
+    assert response["Content-Disposition"] == 'attachment; filename="minutes-5-2026-12-01.docx"'
+    text = [p.text for p in Document(io.BytesIO(response.content)).paragraphs]
+    assert text[:3] == ["ОРГКОМИТЕТ ФОРУМА", "MINUTES No. 5", "of the meeting of the organising committee"]
+    assert "Date: 01.12.2026, 11:00" in text
+    assert "Place: Омск, Дом Правительства" in text
+    assert f"{staff_a.get_full_name()} (МИД России ДСФ)" in text
+    assert text[text.index("Absent:") + 1] == "Секретарёва Анна (МИД России ДСФ)"
+    assert "1. О подготовке XXII Форума" in text
+    assert "Заслушали доклад." in text
+    assert "1. Обеспечить навигацию" in text
+    assert "Lead executor: МИД России ДСФ; co-executors: Акимат Павлодарской обл.; deadline: 03.12.2026." in text
+    assert text[-2:] == ["Chair ____________________ Хоценко Виталий", "Secretary ____________________ Секретарёва Анна"]
+
+
+def test_minutes_docx_requires_login(client):
+    meeting = MeetingFactory()
+    assert client.get(reverse("committee:minutes_docx", args=[meeting.pk])).status_code == 302
