@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -52,11 +53,13 @@ class CalendarFeedView(View):
             raise Http404
         user = token.user
         services.calendar_token_touch(token=token)
-        body = feed_ics(
-            name=_("Forum organising committee: %(person)s") % {"person": user},
-            meetings=selectors.feed_meetings(user),
-            tasks=selectors.feed_tasks(user),
-        )
+        # Calendar apps send no cookie and no useful Accept-Language: speak the owner's language.
+        with translation.override(user.language or None):
+            body = feed_ics(
+                name=_("Forum organising committee: %(person)s") % {"person": user},
+                meetings=selectors.feed_meetings(user),
+                tasks=selectors.feed_tasks(user),
+            )
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         response["Cache-Control"] = "private, max-age=300"
         response["X-Robots-Tag"] = "noindex"
