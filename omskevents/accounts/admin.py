@@ -2,12 +2,15 @@
 
 from typing import Any
 
+import axes.admin  # registers the login-attempt admins now, so they can be re-registered below
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from omskevents.core.admin import PredicateAdminMixin
+from omskevents.core.admin import GatedAdminMixin, PredicateAdminMixin
 
 from .enums import Role
 from .models import User
@@ -42,16 +45,16 @@ class UserAdmin(PredicateAdminMixin, DjangoUserAdmin):
     def scope(self, request: HttpRequest) -> Any:
         return users_manageable_by(request.user)
 
-    def can_view(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_view(self, request: HttpRequest, obj: Any = None) -> bool:
         return can_manage_user(request.user, obj)
 
-    def can_add(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_add(self, request: HttpRequest, obj: Any = None) -> bool:
         return can_manage_user(request.user)
 
-    def can_change(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_change(self, request: HttpRequest, obj: Any = None) -> bool:
         return can_manage_user(request.user, obj)
 
-    def can_delete(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_delete(self, request: HttpRequest, obj: Any = None) -> bool:
         # People are deactivated, not deleted: their reports and history must keep their author.
         return is_secretariat(request.user)
 
@@ -86,3 +89,25 @@ class UserAdmin(PredicateAdminMixin, DjangoUserAdmin):
             if not change:
                 obj.is_staff = True
         super().save_model(request, obj, form, change)
+
+
+# Access is decided by the predicates, never by groups and Django permissions: groups have no use here.
+admin.site.unregister(Group)
+
+
+class LoginRecordsAdminMixin(GatedAdminMixin):
+    """Login attempts and lockouts: the secretariat reads them and deletes an attempt to lift a lockout."""
+
+    gate = staticmethod(is_secretariat)
+
+    def may_add(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def may_change(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+for _model in (AccessAttempt, AccessLog, AccessFailureLog):
+    _original = type(admin.site._registry[_model])
+    admin.site.unregister(_model)
+    admin.site.register(_model, type(_original.__name__, (LoginRecordsAdminMixin, _original), {}))

@@ -32,19 +32,19 @@ class AgencyAdmin(ScopedHistoryMixin, PredicateAdminMixin, SimpleHistoryAdmin):
     def scope(self, request: HttpRequest) -> Any:
         return agencies_visible_to(request.user)
 
-    def can_view(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_view(self, request: HttpRequest, obj: Any = None) -> bool:
         return can_view_agency(request.user, obj)
 
-    def can_add(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_add(self, request: HttpRequest, obj: Any = None) -> bool:
         return can_manage_agencies(request.user)
 
-    def can_change(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_change(self, request: HttpRequest, obj: Any = None) -> bool:
         return can_edit_agency_contacts(request.user, obj)
 
-    def can_delete(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_delete(self, request: HttpRequest, obj: Any = None) -> bool:
         return can_manage_agencies(request.user)
 
-    def can_revert(self, request: HttpRequest, obj: Any) -> bool:
+    def may_revert(self, request: HttpRequest, obj: Any) -> bool:
         return can_manage_agencies(request.user)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:

@@ -48,7 +48,7 @@ class AgendaItemInline(GatedAdminMixin, admin.TabularInline):
     fields = ("order", "title", "speaker")
     readonly_fields = ("order",)
 
-    def can_change(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_change(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -68,7 +68,7 @@ class DecisionInline(GatedAdminMixin, admin.StackedInline):
     fields = ("number", "text", "lead_agency", "co_executors", "deadline")
     autocomplete_fields = ("lead_agency", "co_executors")
 
-    def can_change(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_change(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -97,6 +97,11 @@ class MeetingAdmin(ServiceFormMixin, GatedAdminMixin, admin.ModelAdmin):
     readonly_fields = ("status", "sequence")
     inlines = (AgendaItemInline, AttendanceInline, DecisionInline)
     actions = ("cancel",)
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "video_link":
+            kwargs["assume_scheme"] = "https"  # video links are https; Django 6 makes it the default
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:

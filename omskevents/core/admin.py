@@ -87,40 +87,40 @@ class ServiceFormMixin:
 class PredicateAdminMixin:
     """has_*_permission and get_queryset answered by the app's predicates and selectors.
 
-    Subclasses implement `scope` (what the user may see at all) and the `can_*` hooks. Every hook
+    Subclasses implement `scope` (what the user may see at all) and the `may_*` hooks. Every hook
     defaults to "no", so an admin that forgets a decision grants nothing.
     """
 
     def scope(self, request: HttpRequest) -> QuerySet:
         raise NotImplementedError(f"{type(self).__name__} must define scope()")
 
-    def can_view(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_view(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def can_add(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_add(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def can_change(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_change(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def can_delete(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_delete(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     # Django's hooks -------------------------------------------------------------------------------
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return self.can_view(request) or self.can_change(request)
+        return self.may_view(request) or self.may_change(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.can_view(request, obj) or self.can_change(request, obj)
+        return self.may_view(request, obj) or self.may_change(request, obj)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.can_add(request, obj)
+        return self.may_add(request, obj)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.can_change(request, obj)
+        return self.may_change(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.can_delete(request, obj)
+        return self.may_delete(request, obj)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         qs = self.scope(request)
@@ -147,16 +147,16 @@ class GatedAdminMixin(PredicateAdminMixin):
         manager = self.model._default_manager  # type: ignore[attr-defined]
         return manager.all() if self._open(request) else manager.none()
 
-    def can_view(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_view(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._open(request)
 
-    def can_add(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_add(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._open(request)
 
-    def can_change(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_change(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._open(request)
 
-    def can_delete(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_delete(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._open(request)
 
 
@@ -166,14 +166,14 @@ class ScopedHistoryMixin:
     simple-history 3.x looks the object up through get_queryset in `history_view` but falls back to the
     last historical record when that fails, and `history_form_view` (revert) never consults
     get_queryset. Both are checked here first: an object outside the scope is not found, and a revert
-    (POST) needs `can_revert`.
+    (POST) needs `may_revert`.
     """
 
-    def can_revert(self, request: HttpRequest, obj: Any) -> bool:
+    def may_revert(self, request: HttpRequest, obj: Any) -> bool:
         return False
 
     def has_change_history_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return obj is not None and self.can_revert(request, obj)
+        return obj is not None and self.may_revert(request, obj)
 
     def _visible_or_404(self, request: HttpRequest, object_id: str) -> Any:
         obj = self.get_queryset(request).filter(pk=unquote(object_id)).first()  # type: ignore[attr-defined]

@@ -117,14 +117,14 @@ class ProgressReportInline(PredicateAdminMixin, admin.StackedInline):
     def scope(self, request: HttpRequest) -> Any:
         return selectors.reports_visible_to(_user(request)).select_related("author").prefetch_related("attachments")
 
-    def can_view(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_view(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is None or permissions.can_view_task(_user(request), obj)
 
-    def can_add(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_add(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is not None and permissions.can_report_progress(_user(request), obj)
 
     def get_extra(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> int:
-        return 1 if self.can_add(request, obj) else 0
+        return 1 if self.may_add(request, obj) else 0
 
     @admin.display(description=_("files"))
     def attachment_list(self, report: ProgressReport) -> str:
@@ -149,14 +149,14 @@ class ExtensionRequestInline(PredicateAdminMixin, admin.TabularInline):
     def scope(self, request: HttpRequest) -> Any:
         return selectors.extension_requests_visible_to(_user(request)).select_related("requested_by")
 
-    def can_view(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_view(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is None or permissions.can_view_task(_user(request), obj)
 
-    def can_add(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_add(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is not None and permissions.can_request_extension(_user(request), obj)
 
     def get_extra(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> int:
-        return 1 if self.can_add(request, obj) else 0
+        return 1 if self.may_add(request, obj) else 0
 
 
 class AttachmentInline(PredicateAdminMixin, admin.TabularInline):
@@ -169,7 +169,7 @@ class AttachmentInline(PredicateAdminMixin, admin.TabularInline):
     def scope(self, request: HttpRequest) -> Any:
         return selectors.attachments_visible_to(_user(request))
 
-    def can_view(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_view(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is None or permissions.can_view_task(_user(request), obj.task)
 
 
@@ -230,25 +230,25 @@ class TaskAdmin(ServiceFormMixin, ScopedHistoryMixin, PredicateAdminMixin, Simpl
     def scope(self, request: HttpRequest) -> Any:
         return selectors.tasks_visible_to(_user(request))
 
-    def can_view(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_view(self, request: HttpRequest, obj: Any = None) -> bool:
         user = _user(request)
         if obj is None:
             return is_secretariat(user) or is_agency_member(user)
         return permissions.can_view_task(user, obj)
 
-    def can_add(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_add(self, request: HttpRequest, obj: Any = None) -> bool:
         return permissions.can_create_task(_user(request))
 
-    def can_change(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_change(self, request: HttpRequest, obj: Any = None) -> bool:
         user = _user(request)
         if obj is None:
             return permissions.can_edit_task(user)
         return permissions.can_edit_task(user, obj) or permissions.can_work_on_task(user, obj)
 
-    def can_delete(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_delete(self, request: HttpRequest, obj: Any = None) -> bool:
         return permissions.can_delete_task(_user(request), obj)
 
-    def can_revert(self, request: HttpRequest, obj: Any) -> bool:
+    def may_revert(self, request: HttpRequest, obj: Any) -> bool:
         return permissions.can_edit_task(_user(request), obj)
 
     # The form ------------------------------------------------------------------------------------
@@ -379,7 +379,7 @@ class ProgressReportAdmin(ScopedHistoryMixin, PredicateAdminMixin, SimpleHistory
     def scope(self, request: HttpRequest) -> Any:
         return selectors.reports_visible_to(_user(request))
 
-    def can_view(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_view(self, request: HttpRequest, obj: Any = None) -> bool:
         user = _user(request)
         if obj is None:
             return is_secretariat(user) or is_agency_member(user)
@@ -419,7 +419,7 @@ class ExtensionRequestAdmin(ScopedHistoryMixin, PredicateAdminMixin, SimpleHisto
     def scope(self, request: HttpRequest) -> Any:
         return selectors.extension_requests_visible_to(_user(request))
 
-    def can_view(self, request: HttpRequest, obj: Any = None) -> bool:
+    def may_view(self, request: HttpRequest, obj: Any = None) -> bool:
         user = _user(request)
         if obj is None:
             return is_secretariat(user) or is_agency_member(user)

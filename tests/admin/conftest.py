@@ -1,0 +1,87 @@
+"""A small world with one object of every admin model, split between agency A and agency B."""
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from django.db import models
+
+from omskevents.calendars.models import CalendarDay
+from omskevents.committee.models import (
+    AgendaItem,
+    Committee,
+    CommitteeMember,
+    Decision,
+    Meeting,
+    MeetingAttendance,
+    WorkingGroup,
+)
+from omskevents.events.models import Delegation
+from tests.factories.events import EventFactory, ProgrammeItemFactory, VenueFactory
+from tests.factories.workplan import ExtensionRequestFactory, ProgressReportFactory, TaskFactory
+
+
+@pytest.fixture
+def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b):
+    event = EventFactory(number="XXII", start_date=dt.date(2026, 12, 10), end_date=dt.date(2026, 12, 11))
+    venue = VenueFactory(name="Омск-Арена")
+    programme = ProgrammeItemFactory(event=event, venue=venue)
+    delegation = Delegation.objects.create(event=event, side="KZ", name="Делегация Павлодарской области")
+    committee = Committee.objects.create(name="Оргкомитет Форума")
+    committee.events.add(event)
+    member = CommitteeMember.objects.create(committee=committee, user=secretariat, role="secretary")
+    group = WorkingGroup.objects.create(committee=committee, kind="logistics", name="Логистика", lead=secretariat)
+    meeting = Meeting.objects.create(
+        committee=committee, number=1, starts_at=dt.datetime(2026, 9, 1, 5, 0, tzinfo=dt.UTC), place="Правительство"
+    )
+    AgendaItem.objects.create(meeting=meeting, order=1, title="О ходе подготовки")
+    MeetingAttendance.objects.create(meeting=meeting, user=staff_a, status="present")
+    decision = Decision.objects.create(meeting=meeting, number="1", text="Подготовить программу")
+    day = CalendarDay.objects.create(country="RU", date=dt.date(2026, 11, 4), is_working=False, name="День единства")
+    task_a = TaskFactory(event=event, lead_agency=agency_a, title="Поручение ведомства А")
+    task_b = TaskFactory(event=event, lead_agency=agency_b, title="Поручение ведомства Б")
+    report_a = ProgressReportFactory(task=task_a, author=staff_a, text="Отчёт А")
+    report_b = ProgressReportFactory(task=task_b, author=staff_b, text="Отчёт Б")
+    extension_a = ExtensionRequestFactory(task=task_a, requested_by=staff_a)
+    extension_b = ExtensionRequestFactory(task=task_b, requested_by=staff_b)
+    return SimpleNamespace(
+        agency_a=agency_a,
+        agency_b=agency_b,
+        secretariat=secretariat,
+        staff_a=staff_a,
+        head_a=head_a,
+        staff_b=staff_b,
+        event=event,
+        venue=venue,
+        programme=programme,
+        delegation=delegation,
+        committee=committee,
+        member=member,
+        group=group,
+        meeting=meeting,
+        decision=decision,
+        day=day,
+        task_a=task_a,
+        task_b=task_b,
+        report_a=report_a,
+        report_b=report_b,
+        extension_a=extension_a,
+        extension_b=extension_b,
+    )
+
+
+# Sessions and login-throttling records change with every request; they are not the data under test.
+VOLATILE_APPS = {"sessions", "axes"}
+
+
+def snapshot() -> dict[str, list[dict]]:
+    """Every row of every model (history tables and log entries included), to compare before and after."""
+    from django.apps import apps
+
+    return {
+        model._meta.label: list(model._default_manager.order_by("pk").values())
+        for model in apps.get_models()
+        if model._meta.managed
+        and model._meta.app_label not in VOLATILE_APPS
+        and isinstance(model._default_manager, models.Manager)
+    }
