@@ -1,1 +1,40 @@
-"""Views of the events app."""
+"""Event pages: an event with its venues and delegations, and its programme by day and venue."""
+
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
+from django.views.generic import TemplateView
+
+from .models import Event
+from .selectors import event_detail, programme_by_day
+
+
+class _EventMixin(LoginRequiredMixin):
+    def get_event(self) -> Event:
+        try:
+            return event_detail(self.kwargs["pk"])  # type: ignore[attr-defined]
+        except Event.DoesNotExist as exc:
+            raise Http404 from exc
+
+
+class EventDetailView(_EventMixin, TemplateView):
+    template_name = "events/event_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["event"] = self.get_event()
+        return context
+
+
+class ProgrammeView(_EventMixin, TemplateView):
+    """Times are shown in the event's own time zone: the programme is read as it will happen on the spot."""
+
+    template_name = "events/programme.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        event = self.get_event()
+        context["event"] = event
+        context["days"] = programme_by_day(event)
+        return context
