@@ -40,3 +40,10 @@ def can_edit_agency_contacts(user: Any, agency: Agency | None = None) -> bool:
     if not (is_agency_member(user) and user.is_agency_head):
         return False
     return agency is None or agency.pk == user.agency_id
+
+
+def can_view_agency_people(user: Any, agency: Agency) -> bool:
+    """The list of an agency's people: the secretariat's, and the agency head's for their own agency."""
+    if is_secretariat(user):
+        return True
+    return bool(is_agency_member(user) and user.is_agency_head and agency.pk == user.agency_id)
