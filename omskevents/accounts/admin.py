@@ -2,11 +2,11 @@
 
 from typing import Any
 
-import axes.admin  # registers the login-attempt admins now, so they can be re-registered below
+import axes.admin  # noqa: F401 - registers the login-attempt admins now, so they can be re-registered below
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
-from django.contrib.auth.models import Group
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 

@@ -128,6 +128,8 @@ class MeetingAdmin(ServiceFormMixin, GatedAdminMixin, admin.ModelAdmin):
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         meeting = form.instance
+        # The admin's change message reads these lists, which formset.save() would have filled.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for row in formset.forms:
             if not hasattr(row, "cleaned_data") or not row.cleaned_data:
                 continue

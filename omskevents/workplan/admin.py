@@ -333,10 +333,12 @@ class TaskAdmin(ServiceFormMixin, ScopedHistoryMixin, PredicateAdminMixin, Simpl
         new_forms = [
             f for f in formset.forms if f.instance.pk is None and f.has_changed() and not formset._should_delete_form(f)
         ]
+        # The admin's change message reads these lists, which formset.save() would have filled.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for row in new_forms:
             data = row.cleaned_data
             if formset.model is ProgressReport:
-                call_service(
+                created = call_service(
                     services.task_report_progress,
                     actor=user,
                     task=task,
@@ -345,7 +347,7 @@ class TaskAdmin(ServiceFormMixin, ScopedHistoryMixin, PredicateAdminMixin, Simpl
                     is_final=bool(data.get("is_final")),
                 )
             elif formset.model is ExtensionRequest:
-                call_service(
+                created = call_service(
                     services.task_request_extension,
                     actor=user,
                     task=task,
@@ -354,6 +356,7 @@ class TaskAdmin(ServiceFormMixin, ScopedHistoryMixin, PredicateAdminMixin, Simpl
                 )
             else:  # pragma: no cover - every inline above is handled
                 raise PermissionDenied
+            formset.new_objects.append(created)
 
     @admin.display(description=_("overdue"), boolean=True)
     def is_overdue(self, task: Task) -> bool:

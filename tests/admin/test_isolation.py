@@ -238,7 +238,7 @@ def test_autocomplete_anonymous_is_sent_to_login(client, world):
 
 
 @pytest.mark.parametrize("label", REGISTERED)
-@pytest.mark.parametrize("account", ("staff_a", "head_a", "staff_b"))
+@pytest.mark.parametrize("account", ["staff_a", "head_a", "staff_b"])
 def test_posts_to_objects_out_of_reach_change_nothing(client, world, label, account):
     """Change, delete and revert POSTs to what the account cannot touch: refused, and no row differs."""
     access = DECISIONS[label][account]
