@@ -1,15 +1,64 @@
-"""The home page: the events being prepared (the full dashboard builds on it)."""
+"""The dashboard: every event's countdown and readiness, the status chart, and the tasks that need attention.
+
+Agency staff see the same page over the tasks of their agency (workplan.selectors.tasks_visible_to).
+"""
+
+from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.generic import TemplateView
 
+from omskevents.accounts.permissions import is_secretariat
+from omskevents.committee.selectors import meeting_next
+from omskevents.events.enums import EventKind
 from omskevents.events.selectors import events_upcoming
+from omskevents.workplan import selectors as tasks
+from omskevents.workplan.enums import TaskStatus
+
+# The personal calendar feed page belongs to the meetings app; the first name that resolves is linked.
+ICAL_FEED_URL_NAMES = ("committee:ical_feed_info", "committee:ical_feed", "accounts:ical_feed")
+
+
+def ical_feed_url() -> str | None:
+    for name in ICAL_FEED_URL_NAMES:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return None
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
     template_name = "core/home.html"
 
-    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["events"] = events_upcoming()
+        user = self.request.user
+        today = timezone.localdate()
+        visible = tasks.tasks_visible_to(user)
+        events = list(events_upcoming().filter(end_date__gte=today))
+        readiness = tasks.dashboard_readiness(visible, events)
+        cards = [
+            {
+                "readiness": item,
+                "days_left": (item.event.start_date - today).days,
+                "is_forum": item.event.kind == EventKind.FORUM,
+                "is_session": item.event.kind == EventKind.COMMISSION,
+            }
+            for item in readiness
+        ]
+        context.update(
+            cards=cards,
+            series=tasks.status_series(visible, today=today),
+            chart_statuses=list(TaskStatus.choices),
+            counts=tasks.dashboard_counts(visible, user=user, today=today),
+            lists=tasks.dashboard_lists(visible, user=user, today=today),
+            next_meeting=meeting_next(user, now=timezone.now()),
+            ical_url=ical_feed_url(),
+            scoped_agency=None if is_secretariat(user) else getattr(user, "agency", None),
+            due_soon_days=tasks.DUE_SOON_DAYS,
+            today=today,
+        )
         return context

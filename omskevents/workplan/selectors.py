@@ -1,14 +1,20 @@
 """Reads of tasks: the agency scope every page, export and admin view goes through."""
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from omskevents.accounts.permissions import is_secretariat
+from omskevents.events.enums import Area
+from omskevents.events.models import Event
 
-from .enums import CLOSED_STATUSES
-from .models import Attachment, ExtensionRequest, ProgressReport, Task
+from .enums import CLOSED_STATUSES, TaskStatus
+from .models import Attachment, ExtensionRequest, ProgressReport, Task, TaskComment
 
 
 def _agency_scope(agency_id: int) -> Q:
@@ -48,3 +54,382 @@ def task_list(user: Any) -> QuerySet[Task]:
 
 def tasks_overdue(user: Any, *, today: dt.date) -> QuerySet[Task]:
     return task_list(user).filter(deadline__lt=today).exclude(status__in=CLOSED_STATUSES)
+
+
+# --- Readiness: the one definition every page uses -------------------------------------------------
+
+ACCEPTED_FILTER = Q(status=TaskStatus.ACCEPTED)
+COUNTED_FILTER = ~Q(status=TaskStatus.CANCELLED)
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Readiness is accepted tasks over all tasks that are not cancelled."""
+
+    key: Any
+    label: str
+    accepted: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.accepted / self.total) if self.total else 0
+
+
+def readiness_rows(tasks: QuerySet[Task], *group_by: str) -> list[dict[str, Any]]:
+    """Accepted and counted tasks per group, in one query."""
+    return list(
+        tasks.order_by()
+        .values(*group_by)
+        .annotate(accepted=Count("pk", filter=ACCEPTED_FILTER), total=Count("pk", filter=COUNTED_FILTER))
+        .order_by(*group_by)
+    )
+
+
+# --- The action plan: filters, search and sorting ---------------------------------------------------
+
+SORTS: dict[str, tuple[str, ...]] = {
+    "deadline": ("deadline", "pk"),
+    "-deadline": ("-deadline", "-pk"),
+    "number": ("number", "pk"),
+    "-number": ("-number", "-pk"),
+    "title": ("title", "pk"),
+    "-title": ("-title", "-pk"),
+    "status": ("status", "deadline", "pk"),
+    "-status": ("-status", "deadline", "pk"),
+    "lead": ("lead_agency__short_name", "deadline", "pk"),
+    "-lead": ("-lead_agency__short_name", "deadline", "pk"),
+}
+DUE_SOON_DAYS = 14
+
+
+@dataclass
+class TaskFilter:
+    """What the action plan, its exports and bulk actions are narrowed to; every field is optional."""
+
+    event: Any = None
+    area: str = ""
+    agency: Any = None
+    status: Sequence[str] = ()
+    responsible: Any = None
+    controller: Any = None
+    due_from: dt.date | None = None
+    due_to: dt.date | None = None
+    overdue: bool = False
+    q: str = ""
+    ids: Sequence[int] = ()
+    sort: str = "deadline"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _search(q: str) -> Q:
+    # SQLite compares only ASCII letters case-insensitively, so Cyrillic words are also tried in their
+    # lower, upper and capitalised forms; on PostgreSQL these collapse into the same icontains match.
+    condition = Q()
+    for variant in {q, q.lower(), q.upper(), q.capitalize()}:
+        condition |= Q(title__icontains=variant) | Q(description__icontains=variant) | Q(number__iexact=variant)
+    return condition
+
+
+def tasks_filter(tasks: QuerySet[Task], flt: TaskFilter, *, today: dt.date) -> QuerySet[Task]:
+    if flt.event:
+        tasks = tasks.filter(event=flt.event)
+    if flt.area:
+        tasks = tasks.filter(area=flt.area)
+    if flt.agency:
+        tasks = tasks.filter(_agency_scope(flt.agency.pk))
+    if flt.status:
+        tasks = tasks.filter(status__in=list(flt.status))
+    if flt.responsible:
+        tasks = tasks.filter(responsible=flt.responsible)
+    if flt.controller:
+        tasks = tasks.filter(controller=flt.controller)
+    if flt.due_from:
+        tasks = tasks.filter(deadline__gte=flt.due_from)
+    if flt.due_to:
+        tasks = tasks.filter(deadline__lte=flt.due_to)
+    if flt.overdue:
+        tasks = tasks.filter(deadline__lt=today).exclude(status__in=CLOSED_STATUSES)
+    if flt.ids:
+        tasks = tasks.filter(pk__in=list(flt.ids))
+    query = flt.q.strip()
+    if query:
+        tasks = tasks.filter(_search(query))
+    return tasks.order_by(*SORTS.get(flt.sort, SORTS["deadline"]))
+
+
+def task_table(user: Any, flt: TaskFilter, *, today: dt.date) -> QuerySet[Task]:
+    """The action plan's rows for this user: scope, filter, order, with what the table shows loaded."""
+    return tasks_filter(task_list(user), flt, today=today).select_related("working_group")
+
+
+def task_last_report_texts(tasks: Sequence[Task]) -> dict[int, str]:
+    """The text of each task's latest progress report, for the 'note on execution' column (one query)."""
+    latest = ProgressReport.objects.filter(task=OuterRef("task")).order_by("-created", "-pk").values("pk")[:1]
+    rows = ProgressReport.objects.filter(task__in=[t.pk for t in tasks], pk=Subquery(latest)).values_list(
+        "task_id", "text"
+    )
+    return dict(rows)
+
+
+def task_deadline_state(task: Task, *, today: dt.date) -> str:
+    """'overdue', 'due_soon' or '' — how the lists mark a row."""
+    if task.status in CLOSED_STATUSES:
+        return ""
+    if task.deadline < today:
+        return "overdue"
+    if task.deadline <= today + dt.timedelta(days=DUE_SOON_DAYS):
+        return "due_soon"
+    return ""
+
+
+# --- One task's page ---------------------------------------------------------------------------------
+
+
+def task_for_page(user: Any, pk: int) -> Task | None:
+    return (
+        tasks_visible_to(user)
+        .select_related(
+            "event",
+            "lead_agency",
+            "responsible",
+            "controller",
+            "working_group",
+            "parent",
+            "created_by",
+            "source_decision__meeting",
+        )
+        .prefetch_related(
+            "co_executors",
+            Prefetch("depends_on", queryset=Task.objects.select_related("lead_agency")),
+            Prefetch("blocks", queryset=Task.objects.select_related("lead_agency")),
+            Prefetch("subtasks", queryset=Task.objects.select_related("lead_agency")),
+            Prefetch(
+                "reports",
+                queryset=ProgressReport.objects.select_related("author").prefetch_related("attachments"),
+            ),
+            Prefetch("comments", queryset=TaskComment.objects.select_related("author")),
+            Prefetch(
+                "extension_requests",
+                queryset=ExtensionRequest.objects.select_related("requested_by", "decided_by"),
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: dt.datetime
+    who: Any
+    kind: str  # "+" created, "~" changed, "-" deleted
+    reason: str
+    changes: list[FieldChange]
+
+
+def _display(task_field: Any, value: Any, names: dict[tuple[str, Any], str]) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):  # many-to-many: a list of through-row dicts
+        labels = []
+        for row in value:
+            related_id = row.get(task_field.m2m_reverse_field_name()) if isinstance(row, dict) else row
+            labels.append(names.get((task_field.related_model._meta.label, related_id), str(related_id)))
+        return ", ".join(sorted(labels)) or "—"
+    if task_field.choices:
+        return str(dict(task_field.flatchoices).get(value, value))
+    if task_field.is_relation:
+        return names.get((task_field.related_model._meta.label, value), str(value))
+    if isinstance(value, dt.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    return str(value)
+
+
+HISTORY_HIDDEN = {"updated", "created", "status_changed_at", "deadline_note"}
+
+
+def task_history(task: Task) -> list[HistoryEntry]:
+    """The task's change history, newest first, with each change as field: old → new (a few queries)."""
+    records = list(task.history.select_related("history_user").order_by("history_date", "history_id"))
+    diffs: list[tuple[Any, Any]] = []
+    previous = None
+    related_ids: dict[Any, set[Any]] = {}
+    for record in records:
+        delta = record.diff_against(previous, excluded_fields=HISTORY_HIDDEN) if previous is not None else None
+        diffs.append((record, delta))
+        previous = record
+        if delta is None:
+            continue
+        for change in delta.changes:
+            model_field = Task._meta.get_field(change.field)
+            if not model_field.is_relation:
+                continue
+            for value in (change.old, change.new):
+                if isinstance(value, list):
+                    key = model_field.m2m_reverse_field_name()  # type: ignore[union-attr]
+                    related_ids.setdefault(model_field.related_model, set()).update(
+                        row.get(key) for row in value if isinstance(row, dict)
+                    )
+                elif value is not None:
+                    related_ids.setdefault(model_field.related_model, set()).add(value)
+    names: dict[tuple[str, Any], str] = {}
+    for model, ids in related_ids.items():
+        for obj in model._default_manager.filter(pk__in=ids):  # type: ignore[union-attr]
+            names[(model._meta.label, obj.pk)] = str(obj)  # type: ignore[union-attr]
+    entries = []
+    for record, delta in diffs:
+        changes = []
+        if delta is not None:
+            for change in delta.changes:
+                model_field = Task._meta.get_field(change.field)
+                changes.append(
+                    FieldChange(
+                        field=str(model_field.verbose_name),
+                        old=_display(model_field, change.old, names),
+                        new=_display(model_field, change.new, names),
+                    )
+                )
+            if not changes and not record.history_change_reason:
+                continue
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=record.history_user,
+                kind=record.history_type,
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
+    entries.reverse()
+    return entries
+
+
+def event_for_import(pk: Any) -> Event | None:
+    return Event.objects.filter(pk=pk).first()
+
+
+# --- The dashboard -----------------------------------------------------------------------------------
+
+
+@dataclass
+class EventReadiness:
+    event: Event
+    overall: Readiness
+    by_agency: list[Readiness]
+    by_area: list[Readiness]
+
+
+def dashboard_readiness(tasks: QuerySet[Task], events: Sequence[Event]) -> list[EventReadiness]:
+    """Readiness per event, per lead agency and per area, from one grouped query."""
+    rows = readiness_rows(tasks, "event_id", "lead_agency_id", "lead_agency__short_name", "area")
+    areas = dict(Area.choices)
+    result = []
+    for event in events:
+        mine = [r for r in rows if r["event_id"] == event.pk]
+        agencies: dict[Any, list[int]] = {}
+        by_area: dict[str, list[int]] = {}
+        for row in mine:
+            agency = agencies.setdefault((row["lead_agency_id"], row["lead_agency__short_name"]), [0, 0])
+            area = by_area.setdefault(row["area"], [0, 0])
+            for bucket in (agency, area):
+                bucket[0] += row["accepted"]
+                bucket[1] += row["total"]
+        result.append(
+            EventReadiness(
+                event=event,
+                overall=Readiness(
+                    key=event.pk,
+                    label=str(event),
+                    accepted=sum(r["accepted"] for r in mine),
+                    total=sum(r["total"] for r in mine),
+                ),
+                by_agency=sorted(
+                    (Readiness(key=k[0], label=k[1], accepted=a, total=t) for k, (a, t) in agencies.items() if t),
+                    key=lambda r: r.label,
+                ),
+                by_area=sorted(
+                    (
+                        Readiness(key=k, label=str(areas.get(k, k)), accepted=a, total=t)
+                        for k, (a, t) in by_area.items()
+                        if t
+                    ),
+                    key=lambda r: r.label,
+                ),
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class StatusPoint:
+    day: dt.date
+    counts: dict[str, int]
+
+
+def status_series(tasks: QuerySet[Task], *, today: dt.date, weeks: int = 12) -> list[StatusPoint]:
+    """How many tasks were in each status at the end of each week up to today, from the history table.
+
+    One query: every historical row of the visible tasks, replayed in order.
+    """
+    history = (
+        Task.history.filter(id__in=tasks.values("pk"))
+        .order_by("history_date", "history_id")
+        .values_list("id", "history_date", "status", "history_type")
+    )
+    days = [today - dt.timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
+    zone = timezone.get_current_timezone()
+    current: dict[int, str] = {}
+    points: list[StatusPoint] = []
+    records = iter(history)
+    pending = next(records, None)
+    for day in days:
+        end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+        while pending is not None and pending[1] < end:
+            task_id, _when, status, kind = pending
+            if kind == "-":
+                current.pop(task_id, None)
+            else:
+                current[task_id] = status
+            pending = next(records, None)
+        counts = dict.fromkeys(TaskStatus.values, 0)
+        for status in current.values():
+            counts[status] = counts.get(status, 0) + 1
+        points.append(StatusPoint(day=day, counts=counts))
+    return points
+
+
+def dashboard_counts(tasks: QuerySet[Task], *, user: Any, today: dt.date) -> dict[str, int]:
+    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    open_tasks = ~Q(status__in=CLOSED_STATUSES)
+    return tasks.aggregate(
+        overdue=Count("pk", filter=open_tasks & Q(deadline__lt=today)),
+        due_soon=Count("pk", filter=open_tasks & Q(deadline__gte=today, deadline__lte=soon)),
+        mine=Count("pk", filter=open_tasks & Q(responsible_id=getattr(user, "pk", None))),
+    )
+
+
+DASHBOARD_LIST_SIZE = 10
+
+
+def dashboard_lists(tasks: QuerySet[Task], *, user: Any, today: dt.date) -> dict[str, list[Task]]:
+    base = tasks.select_related("event", "lead_agency").open()
+    size = DASHBOARD_LIST_SIZE
+    return {
+        "overdue": list(base.filter(deadline__lt=today).order_by("deadline", "pk")[:size]),
+        "due_soon": list(
+            base.filter(deadline__gte=today, deadline__lte=today + dt.timedelta(days=DUE_SOON_DAYS)).order_by(
+                "deadline", "pk"
+            )[:size]
+        ),
+        "mine": list(base.filter(responsible_id=getattr(user, "pk", None)).order_by("deadline", "pk")[:size]),
+    }

@@ -1,5 +1,27 @@
-"""URLs of the workplan app."""
+"""URLs of the workplan app: /tasks/…"""
+
+from django.urls import path
+
+from . import views, views_timeline
 
 app_name = "workplan"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.TaskListView.as_view(), name="task_list"),
+    path("new/", views.TaskCreateView.as_view(), name="task_create"),
+    path("timeline/", views_timeline.TimelineView.as_view(), name="timeline"),
+    path("export.xlsx", views.TaskExportView.as_view(kind="xlsx"), name="task_export_xlsx"),
+    path("export.csv", views.TaskExportView.as_view(kind="csv"), name="task_export_csv"),
+    path("bulk/", views.TaskBulkView.as_view(), name="task_bulk"),
+    path("import/", views.TaskImportView.as_view(), name="task_import"),
+    path("import/confirm/", views.TaskImportConfirmView.as_view(), name="task_import_confirm"),
+    path("people.json", views.PeopleSearchView.as_view(), name="people_search"),
+    path("files/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment_download"),
+    path("<int:pk>/", views.TaskDetailView.as_view(), name="task_detail"),
+    path("<int:pk>/edit/", views.TaskUpdateView.as_view(), name="task_update"),
+    path("<int:pk>/status/", views.TaskStatusView.as_view(), name="task_status"),
+    path("<int:pk>/report/", views.TaskReportView.as_view(), name="task_report"),
+    path("<int:pk>/comment/", views.TaskCommentView.as_view(), name="task_comment"),
+    path("<int:pk>/extension/", views.TaskExtensionRequestView.as_view(), name="task_extension_request"),
+    path("<int:pk>/extension/decide/", views.ExtensionDecideView.as_view(), name="extension_decide"),
+]

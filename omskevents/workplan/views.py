@@ -1,1 +1,431 @@
-"""Views of the workplan app."""
+"""Views of the action plan: the task table, a task's page, editing, exports and import."""
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from omskevents.accounts.models import User
+from omskevents.notifications.selectors import task_notifications
+
+from . import exports, imports, permissions, selectors, services
+from .enums import TaskStatus
+from .forms import (
+    BulkActionForm,
+    CommentForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+    ImportUploadForm,
+    ReportForm,
+    StatusForm,
+    TaskFilterForm,
+    TaskForm,
+)
+from .models import Task
+
+PAGE_SIZE = 50
+IMPORT_SESSION_KEY = "workplan_plan_import"
+# Service errors name model fields; the form shows the relative deadline under its own field.
+FORM_FIELD_FOR = {"deadline_offset_days": "days_before", "deadline_anchor": "relative_anchor"}
+
+
+def _add_errors(form: Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            target = FORM_FIELD_FOR.get(name, name)
+            form.add_error(target if target in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+class SecretariatRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
+    def test_func(self) -> bool:
+        return permissions.can_create_task(self.request.user)  # type: ignore[attr-defined]
+
+
+def _filter_form(request: HttpRequest) -> TaskFilterForm:
+    form = TaskFilterForm(request.GET or None)
+    if request.GET:
+        form.is_valid()
+    return form
+
+
+class TaskListView(LoginRequiredMixin, TemplateView):
+    template_name = "workplan/task_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        form = _filter_form(self.request)
+        tasks = selectors.task_table(self.request.user, form.to_filter(), today=today)
+        page = Paginator(tasks, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filter_form=form,
+            page=page,
+            rows=[{"task": t, "state": selectors.task_deadline_state(t, today=today)} for t in page.object_list],
+            querystring=query.urlencode(),
+            can_manage=permissions.can_create_task(self.request.user),
+            current_sort=form.to_filter().sort,
+        )
+        if context["can_manage"]:
+            context["bulk_form"] = BulkActionForm(tasks=Task.objects.none())
+        return context
+
+
+class TaskExportView(LoginRequiredMixin, View):
+    """The current filter (and ticked rows, if any) as a file; only the tasks this user may see."""
+
+    kind = "xlsx"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.export(request, ids=request.GET.getlist("id"))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        """The rows ticked in the table (posted with the bulk form), within the filter in the query string."""
+        return self.export(request, ids=request.POST.getlist("id"))
+
+    def export(self, request: HttpRequest, *, ids: list[str]) -> HttpResponse:
+        today = timezone.localdate()
+        form = _filter_form(request)
+        tasks = list(selectors.task_table(request.user, form.to_filter(ids=ids), today=today))
+        notes = selectors.task_last_report_texts(tasks)
+        stamp = timezone.localtime().strftime("%Y-%m-%d")
+        if self.kind == "xlsx":
+            response = HttpResponse(
+                exports.plan_xlsx(tasks, notes, today=today), content_type=exports.XLSX_CONTENT_TYPE
+            )
+        else:
+            response = HttpResponse(exports.plan_csv(tasks, notes), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="action-plan-{stamp}.{self.kind}"'
+        return response
+
+
+class TaskBulkView(SecretariatRequiredMixin, View):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        back = _safe_next(request, reverse("workplan:task_list"))
+        form = BulkActionForm(request.POST, tasks=selectors.tasks_visible_to(request.user))
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+            return HttpResponseRedirect(back)
+        data = form.cleaned_data
+        tasks = list(data["id"])
+        try:
+            if data["action"] == BulkActionForm.REASSIGN:
+                count = services.task_bulk_reassign(
+                    actor=request.user,
+                    tasks=tasks,
+                    lead_agency=data["new_lead_agency"],
+                    responsible=data["new_responsible"],
+                )
+                messages.success(request, _("Reassigned tasks: %(count)s.") % {"count": count})
+            else:
+                count = services.task_bulk_shift_deadline(
+                    actor=request.user, tasks=tasks, days=data["days"], reason=data["reason"]
+                )
+                messages.success(request, _("Deadlines moved: %(count)s.") % {"count": count})
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        return HttpResponseRedirect(back)
+
+
+def _task_or_404(request: HttpRequest, pk: int) -> Task:
+    task = selectors.task_for_page(request.user, pk)
+    if task is None:
+        raise Http404
+    return task
+
+
+def task_page_context(request: HttpRequest, task: Task, **forms: Form) -> dict[str, Any]:
+    """Everything the task page shows; the forms passed in (bound, with errors) replace the blank ones."""
+    user = request.user
+    today = timezone.localdate()
+    pending = [r for r in task.extension_requests.all() if r.status == "pending"]
+    context: dict[str, Any] = {
+        "task": task,
+        "state": selectors.task_deadline_state(task, today=today),
+        "status_targets": [(s, TaskStatus(s).label) for s in permissions.status_targets(user, task)],
+        "can_edit": permissions.can_edit_task(user, task),
+        "can_report": permissions.can_report_progress(user, task),
+        "can_request_extension": permissions.can_request_extension(user, task) and not pending,
+        "can_decide_extension": bool(pending) and permissions.can_decide_extension(user, pending[0]),
+        "pending_extension": pending[0] if pending else None,
+        "history": selectors.task_history(task),
+        "notifications": task_notifications(task) if permissions.can_edit_task(user, task) else None,
+        "status_form": forms.get("status_form") or StatusForm(),
+        "report_form": forms.get("report_form") or ReportForm(),
+        "comment_form": forms.get("comment_form") or CommentForm(),
+        "extension_form": forms.get("extension_form") or ExtensionRequestForm(),
+        "decision_form": forms.get("decision_form") or ExtensionDecisionForm(),
+    }
+    return context
+
+
+class TaskDetailView(LoginRequiredMixin, View):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        task = _task_or_404(request, pk)
+        return render(request, "workplan/task_detail.html", task_page_context(request, task))
+
+
+class TaskActionView(LoginRequiredMixin, View):
+    """A form posted from the task page: valid → service → back to the page; invalid → the page with errors."""
+
+    form_class: type[Form]
+    form_name: str
+    success_message = ""
+
+    def act(self, request: HttpRequest, task: Task, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def make_form(self, request: HttpRequest) -> Form:
+        return self.form_class(request.POST)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        task = _task_or_404(request, pk)
+        form = self.make_form(request)
+        if form.is_valid():
+            try:
+                self.act(request, task, form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            except PermissionDenied as error:
+                messages.error(request, str(error) or _("You cannot do this with this task."))
+                return redirect(task)
+            else:
+                if self.success_message:
+                    messages.success(request, self.success_message)
+                return redirect(task)
+        task = _task_or_404(request, pk)
+        context = task_page_context(request, task, **{self.form_name: form})
+        return render(request, "workplan/task_detail.html", context, status=400)
+
+
+class TaskStatusView(TaskActionView):
+    form_class = StatusForm
+    form_name = "status_form"
+
+    def act(self, request: HttpRequest, task: Task, data: dict[str, Any]) -> None:
+        services.task_change_status(actor=request.user, task=task, status=data["status"], note=data["note"])
+        messages.success(request, _("Status: %(status)s.") % {"status": TaskStatus(data["status"]).label})
+
+
+class TaskReportView(TaskActionView):
+    form_class = ReportForm
+    form_name = "report_form"
+
+    def make_form(self, request: HttpRequest) -> Form:
+        return ReportForm(request.POST, request.FILES)
+
+    def act(self, request: HttpRequest, task: Task, data: dict[str, Any]) -> None:
+        services.task_report_progress(
+            actor=request.user, task=task, text=data["text"], files=data["files"], is_final=data["is_final"]
+        )
+        messages.success(request, _("The report has been saved."))
+
+
+class TaskCommentView(TaskActionView):
+    form_class = CommentForm
+    form_name = "comment_form"
+
+    def act(self, request: HttpRequest, task: Task, data: dict[str, Any]) -> None:
+        services.task_comment_add(actor=request.user, task=task, text=data["text"])
+
+
+class TaskExtensionRequestView(TaskActionView):
+    form_class = ExtensionRequestForm
+    form_name = "extension_form"
+
+    def act(self, request: HttpRequest, task: Task, data: dict[str, Any]) -> None:
+        services.task_request_extension(
+            actor=request.user, task=task, new_deadline=data["new_deadline"], reason=data["reason"]
+        )
+        messages.success(request, _("The extension request has been sent to the secretariat."))
+
+
+class ExtensionDecideView(TaskActionView):
+    form_class = ExtensionDecisionForm
+    form_name = "decision_form"
+
+    def act(self, request: HttpRequest, task: Task, data: dict[str, Any]) -> None:
+        pending = selectors.extension_requests_visible_to(request.user).filter(task=task, status="pending").first()
+        if pending is None:
+            raise ValidationError(_("This request has already been decided."))
+        services.extension_decide(actor=request.user, request=pending, approve=data["approve"], note=data["note"])
+        messages.success(request, _("Extension approved.") if data["approve"] else _("Extension rejected."))
+
+
+class AttachmentDownloadView(LoginRequiredMixin, View):
+    """Report files are never served from MEDIA directly: only through this permission check."""
+
+    def get(self, request: HttpRequest, pk: int) -> FileResponse:
+        attachment = get_object_or_404(
+            selectors.attachments_visible_to(request.user).select_related("report__task__lead_agency"), pk=pk
+        )
+        if not permissions.can_download_attachment(request.user, attachment):
+            raise Http404
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError as error:
+            raise Http404 from error
+        return FileResponse(
+            handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+        )
+
+
+class TaskFormMixin(SecretariatRequiredMixin):
+    form_class = TaskForm
+    template_name = "workplan/task_form.html"
+
+    def after_save(self, task: Task, created: bool) -> HttpResponse:
+        if task.deadline_note:
+            messages.warning(self.request, task.deadline_note)  # type: ignore[attr-defined]
+        messages.success(
+            self.request,  # type: ignore[attr-defined]
+            _("The task has been created.") if created else _("The task has been saved."),
+        )
+        return redirect(task)
+
+
+class TaskCreateView(TaskFormMixin, FormView):
+    def get_initial(self) -> dict[str, Any]:
+        initial = super().get_initial()
+        for name in ("event", "parent", "area"):
+            if self.request.GET.get(name):
+                initial[name] = self.request.GET[name]
+        return initial
+
+    def form_valid(self, form: TaskForm) -> HttpResponse:
+        try:
+            task = services.task_create(actor=self.request.user, **form.service_kwargs())
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.form_invalid(form)
+        return self.after_save(task, created=True)
+
+
+class TaskUpdateView(TaskFormMixin, FormView):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.task = get_object_or_404(Task.objects.select_related("event"), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "instance": self.task}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "task": self.task}
+
+    def form_valid(self, form: TaskForm) -> HttpResponse:
+        try:
+            task = services.task_update(actor=self.request.user, task=self.task, **form.service_kwargs())
+        except ValidationError as error:
+            _add_errors(form, error)
+            return self.form_invalid(form)
+        return self.after_save(task, created=False)
+
+
+class PeopleSearchView(SecretariatRequiredMixin, View):
+    """A small JSON list of people for the responsible-person search box."""
+
+    LIMIT = 20
+
+    def get(self, request: HttpRequest) -> JsonResponse:
+        query = request.GET.get("q", "").strip()[:100]
+        people = User.objects.filter(is_active=True).select_related("agency")
+        if query:
+            condition = Q()
+            for variant in {query, query.lower(), query.capitalize()}:
+                condition |= (
+                    Q(last_name__icontains=variant)
+                    | Q(first_name__icontains=variant)
+                    | Q(username__icontains=variant)
+                    | Q(agency__short_name__icontains=variant)
+                )
+            people = people.filter(condition)
+        results = [
+            {"id": p.pk, "text": f"{p} ({p.agency})" if p.agency_id else str(p)}
+            for p in people.order_by("last_name", "first_name")[: self.LIMIT]
+        ]
+        return JsonResponse({"results": results})
+
+
+class TaskImportView(SecretariatRequiredMixin, View):
+    """Upload → a preview with each row's errors; the checked rows wait in the session for confirmation."""
+
+    template_name = "workplan/task_import.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, self.template_name, {"form": ImportUploadForm()})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = ImportUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        event, upload = form.cleaned_data["event"], form.cleaned_data["file"]
+        try:
+            rows = imports.read_plan(upload, size=upload.size)
+        except imports.ImportFileError as error:
+            form.add_error("file", str(error))
+            return render(request, self.template_name, {"form": form}, status=400)
+        if not rows:
+            form.add_error("file", _("The plan sheet has no task rows."))
+            return render(request, self.template_name, {"form": form}, status=400)
+        rows = imports.check_rows(rows, event=event, default_area=form.cleaned_data["area"])
+        imports.plan_import(actor=request.user, event=event, rows=rows, dry_run=True)
+        has_errors = any(row.errors for row in rows)
+        token = ""
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        if not has_errors:
+            token = uuid.uuid4().hex
+            request.session[IMPORT_SESSION_KEY] = {
+                "token": token,
+                "event": event.pk,
+                "rows": [row.as_session() for row in rows],
+            }
+        context = {"form": form, "event": event, "rows": rows, "has_errors": has_errors, "token": token}
+        return render(request, self.template_name, context, status=400 if has_errors else 200)
+
+
+class TaskImportConfirmView(SecretariatRequiredMixin, View):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        stored = request.session.get(IMPORT_SESSION_KEY)
+        if not stored or request.POST.get("token") != stored.get("token"):
+            messages.error(request, _("This import has expired or was already done. Upload the file again."))
+            return redirect("workplan:task_import")
+        event = selectors.event_for_import(stored["event"])
+        if event is None:
+            request.session.pop(IMPORT_SESSION_KEY, None)
+            messages.error(request, _("The event of this import no longer exists."))
+            return redirect("workplan:task_import")
+        rows = imports.check_rows(imports.rows_from_session(stored["rows"]), event=event, default_area="")
+        created = imports.plan_import(actor=request.user, event=event, rows=rows, dry_run=False)
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        if not created:
+            context = {"form": ImportUploadForm(), "event": event, "rows": rows, "has_errors": True, "token": ""}
+            messages.error(request, _("Nothing was imported: the plan changed since the check. See the errors."))
+            return render(request, TaskImportView.template_name, context, status=400)
+        messages.success(request, _("Imported tasks: %(count)s.") % {"count": len(created)})
+        return redirect(f"{reverse('workplan:task_list')}?event={event.pk}")

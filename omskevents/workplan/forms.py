@@ -1,0 +1,332 @@
+"""Forms of the action plan: filters, task editing, reports, extensions, bulk actions and import."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from omskevents.accounts.models import User
+from omskevents.agencies.models import Agency
+from omskevents.events.enums import Area
+from omskevents.events.models import Event
+
+from .enums import DeadlineAnchor, TaskStatus
+from .models import Task
+from .selectors import SORTS, TaskFilter
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _people() -> QuerySet[User]:
+    return User.objects.filter(is_active=True).select_related("agency").order_by("last_name", "first_name")
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj} ({obj.agency})" if obj.agency_id else str(obj)
+
+
+class TaskFilterForm(forms.Form):
+    """The action plan's filters, read from the query string (GET), so a filtered page is a link."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    event = forms.ModelChoiceField(label=_("Event"), queryset=Event.objects.all(), required=False)
+    area = forms.ChoiceField(label=_("Area"), choices=[("", _("All areas")), *Area.choices], required=False)
+    agency = forms.ModelChoiceField(
+        label=_("Agency (lead or co-executor)"), queryset=Agency.objects.all(), required=False
+    )
+    status = forms.MultipleChoiceField(label=_("Status"), choices=TaskStatus.choices, required=False)
+    responsible = PersonChoiceField(label=_("Responsible person"), queryset=User.objects.none(), required=False)
+    controller = PersonChoiceField(label=_("Controller"), queryset=User.objects.none(), required=False)
+    due_from = forms.DateField(label=_("Due from"), required=False, widget=DATE_INPUT)
+    due_to = forms.DateField(label=_("Due to"), required=False, widget=DATE_INPUT)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("deadline", _("Deadline, earliest first")),
+            ("-deadline", _("Deadline, latest first")),
+            ("number", _("Item No.")),
+            ("title", _("Task")),
+            ("status", _("Status")),
+            ("lead", _("Lead executor")),
+        ],
+    )
+
+    def __init__(self, *args: Any, agencies: QuerySet[Agency] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = _people()
+        self.fields["responsible"].queryset = people  # type: ignore[attr-defined]
+        self.fields["controller"].queryset = people  # type: ignore[attr-defined]
+        if agencies is not None:
+            self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("due_from") and data.get("due_to") and data["due_from"] > data["due_to"]:
+            self.add_error("due_to", _("“Due to” cannot be before “Due from”."))
+        return data
+
+    def to_filter(self, *, ids: Sequence[str] = ()) -> TaskFilter:
+        """The filter the valid fields describe (invalid fields are left out, never guessed), narrowed to
+        the ticked rows `ids` when there are any."""
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        sort = data.get("sort") or "deadline"
+        ids = [int(raw) for raw in ids if str(raw).isdigit()][:5000]
+        return TaskFilter(
+            event=data.get("event"),
+            area=data.get("area") or "",
+            agency=data.get("agency"),
+            status=data.get("status") or (),
+            responsible=data.get("responsible"),
+            controller=data.get("controller"),
+            due_from=data.get("due_from"),
+            due_to=data.get("due_to") if "due_to" not in self.errors else None,
+            overdue=bool(data.get("overdue")),
+            q=data.get("q") or "",
+            ids=ids,
+            sort=sort if sort in SORTS else "deadline",
+        )
+
+
+class DeadlineMode:
+    FIXED = "fixed"
+    RELATIVE = "relative"
+
+
+class TaskForm(forms.ModelForm):
+    """Create or edit a task; the deadline is a date or a number of days from the event."""
+
+    deadline_mode = forms.ChoiceField(
+        label=_("Deadline"),
+        choices=[(DeadlineMode.FIXED, _("A fixed date")), (DeadlineMode.RELATIVE, _("Relative to the event"))],
+        widget=forms.RadioSelect,
+        initial=DeadlineMode.FIXED,
+    )
+    relative_anchor = forms.ChoiceField(
+        label=_("Counted from"),
+        choices=[
+            (DeadlineAnchor.EVENT_START, _("the event's start")),
+            (DeadlineAnchor.EVENT_END, _("the event's end")),
+        ],
+        required=False,
+    )
+    days_before = forms.IntegerField(
+        label=_("Days before (negative: after)"),
+        required=False,
+        min_value=-365,
+        max_value=730,
+        help_text=_("45 means 45 days before the Forum."),
+    )
+    responsible = PersonChoiceField(
+        label=_("Responsible person"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.Select(attrs={"data-person-search": "1"}),
+    )
+    controller = PersonChoiceField(label=_("Controller"), queryset=User.objects.none(), required=False)
+
+    class Meta:
+        model = Task
+        fields = [
+            "event",
+            "number",
+            "area",
+            "working_group",
+            "title",
+            "description",
+            "lead_agency",
+            "co_executors",
+            "responsible",
+            "controller",
+            "deadline",
+            "is_follow_up",
+            "priority",
+            "parent",
+            "depends_on",
+        ]
+        widgets = {
+            "deadline": DATE_INPUT,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "co_executors": forms.SelectMultiple(attrs={"size": 6}),
+            "depends_on": forms.SelectMultiple(attrs={"size": 6}),
+        }
+        error_messages = {
+            "title": {"required": _("Write what must be done.")},
+            "lead_agency": {"required": _("Choose the lead executor.")},
+            "event": {"required": _("Choose the event the task prepares.")},
+            "area": {"required": _("Choose the area.")},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = _people()
+        self.fields["responsible"].queryset = people  # type: ignore[attr-defined]
+        self.fields["controller"].queryset = people  # type: ignore[attr-defined]
+        self.fields["deadline"].required = False
+        self.fields["lead_agency"].queryset = Agency.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["co_executors"].queryset = Agency.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        others = Task.objects.select_related("event").order_by("event__start_date", "deadline", "pk")
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = others  # type: ignore[attr-defined]
+        self.fields["depends_on"].queryset = others  # type: ignore[attr-defined]
+        if self.instance.pk and self.instance.deadline_anchor:
+            self.initial["deadline_mode"] = DeadlineMode.RELATIVE
+            self.initial["relative_anchor"] = self.instance.deadline_anchor
+            self.initial["days_before"] = -(self.instance.deadline_offset_days or 0)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("deadline_mode") == DeadlineMode.RELATIVE:
+            if data.get("days_before") is None:
+                self.add_error("days_before", _("Give the number of days before the event."))
+            if not data.get("relative_anchor"):
+                self.add_error("relative_anchor", _("Choose what the days are counted from."))
+        elif not data.get("deadline"):
+            self.add_error("deadline", _("Give a deadline."))
+        lead, co = data.get("lead_agency"), data.get("co_executors") or []
+        if lead and any(a.pk == lead.pk for a in co):
+            self.add_error("co_executors", _("The lead executor cannot also be a co-executor."))
+        return data
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """The cleaned data as the keyword arguments of task_create / task_update."""
+        data = dict(self.cleaned_data)
+        mode = data.pop("deadline_mode")
+        anchor = data.pop("relative_anchor", "")
+        days_before = data.pop("days_before", None)
+        if mode == DeadlineMode.RELATIVE:
+            data["deadline_anchor"] = anchor
+            data["deadline_offset_days"] = -int(days_before or 0)
+            data["deadline"] = None
+        else:
+            data["deadline_anchor"] = ""
+            data["deadline_offset_days"] = None
+        data["co_executors"] = list(data.get("co_executors") or [])
+        data["depends_on"] = list(data.get("depends_on") or [])
+        return data
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=TaskStatus.choices)
+    note = forms.CharField(
+        label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class ReportForm(forms.Form):
+    text = forms.CharField(
+        label=_("What has been done"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=20000,
+        error_messages={"required": _("Write what has been done.")},
+    )
+    files = MultipleFileField(
+        label=_("Files"),
+        required=False,
+        help_text=_("PDF, DOCX, XLSX, PNG or JPEG, up to %(size)s MB each.")
+        % {"size": settings.ATTACHMENT_MAX_SIZE // (1024 * 1024)},
+    )
+    is_final = forms.BooleanField(
+        label=_("This is the report of completion (send it to the controller)"), required=False
+    )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+        error_messages={"required": _("The comment is empty.")},
+    )
+
+
+class ExtensionRequestForm(forms.Form):
+    new_deadline = forms.DateField(label=_("New deadline"), widget=DATE_INPUT)
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+        error_messages={"required": _("Give the reason for the extension.")},
+    )
+
+
+class ExtensionDecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Approve")), ("0", _("Reject"))],
+        coerce=lambda value: value == "1",
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+
+class BulkActionForm(forms.Form):
+    """The secretariat's actions on the rows ticked in the action plan."""
+
+    REASSIGN = "reassign"
+    SHIFT = "shift"
+
+    action = forms.ChoiceField(label=_("Action"), choices=[(REASSIGN, _("Reassign")), (SHIFT, _("Move deadlines"))])
+    id = forms.ModelMultipleChoiceField(
+        label=_("Tasks"),
+        queryset=Task.objects.none(),
+        error_messages={"required": _("Tick at least one task.")},
+    )
+    new_lead_agency = forms.ModelChoiceField(
+        label=_("New lead executor"), queryset=Agency.objects.none(), required=False
+    )
+    new_responsible = PersonChoiceField(label=_("New responsible person"), queryset=User.objects.none(), required=False)
+    days = forms.IntegerField(label=_("Move by, days"), required=False, min_value=-365, max_value=365)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=100)
+
+    def __init__(self, *args: Any, tasks: QuerySet[Task], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["id"].queryset = tasks  # type: ignore[attr-defined]
+        self.fields["new_lead_agency"].queryset = Agency.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["new_responsible"].queryset = _people()  # type: ignore[attr-defined]
+        for name in ("new_lead_agency", "new_responsible"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        for name in ("days", "reason"):
+            self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("action") == self.REASSIGN and not (data.get("new_lead_agency") or data.get("new_responsible")):
+            self.add_error("new_lead_agency", _("Choose a new lead executor or a responsible person."))
+        if data.get("action") == self.SHIFT:
+            if not data.get("days"):
+                self.add_error("days", _("Give a non-zero number of days."))
+            if not (data.get("reason") or "").strip():
+                self.add_error("reason", _("Give the reason for moving the deadlines."))
+        return data
+
+
+class ImportUploadForm(forms.Form):
+    event = forms.ModelChoiceField(
+        label=_("Event"), queryset=Event.objects.all(), error_messages={"required": _("Choose the event.")}
+    )
+    area = forms.ChoiceField(label=_("Area for rows that name none"), choices=Area.choices, initial=Area.ORGANISATION)
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        error_messages={"required": _("Choose the file to import."), "empty": _("The file is empty.")},
+    )

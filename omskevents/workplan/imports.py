@@ -1,0 +1,311 @@
+"""Importing an action plan from Excel: read and check the file, then create every task or none.
+
+The file is read defensively: its size, its zip directory (a small file can unpack to gigabytes) and
+its sheets are checked before openpyxl parses it, and any failure becomes a message, never a crash.
+"""
+
+import datetime as dt
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from omskevents.agencies.models import Agency
+from omskevents.events.enums import Area
+from omskevents.events.models import Event
+
+from .exports import CO_EXECUTOR_SEPARATOR, headers
+from .models import Task
+from .services import task_create
+
+MAX_FILE_SIZE = 5 * 1024 * 1024
+MAX_UNPACKED_SIZE = 50 * 1024 * 1024
+MAX_ZIP_ENTRIES = 500
+MAX_ROWS = 2000
+HEADER_SEARCH_ROWS = 10
+DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y", "%d/%m/%Y")
+
+# Column keys, in the order of exports.headers().
+COLUMNS = ("number", "title", "lead", "co_executors", "deadline", "status", "note", "area")
+REQUIRED_COLUMNS = ("title", "lead", "deadline")
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported; the message says why, for the user."""
+
+
+@dataclass
+class PlanRow:
+    line: int
+    number: str = ""
+    title: str = ""
+    lead: str = ""
+    co_executors: list[str] = field(default_factory=list)
+    deadline: str = ""  # ISO date once parsed; the raw text while it is not a date
+    area: str = ""
+    errors: list[str] = field(default_factory=list)
+
+    def as_session(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("errors")
+        return data
+
+
+def _header_names() -> dict[str, str]:
+    """Header text (any interface language, case-folded) → column key."""
+    names: dict[str, str] = {}
+    for language in ("ru", "en", "kk"):
+        with translation.override(language):
+            for key, title in zip(COLUMNS, headers(), strict=True):
+                names[title.strip().casefold()] = key
+    names["№"] = "number"
+    names["№ п/п"] = "number"
+    return names
+
+
+def _check_container(upload: IO[bytes], size: int | None) -> None:
+    if size is None or size > MAX_FILE_SIZE:
+        raise ImportFileError(
+            _("The file is larger than %(limit)s MB. Split the plan into smaller files.")
+            % {"limit": MAX_FILE_SIZE // (1024 * 1024)}
+        )
+    upload.seek(0)
+    if upload.read(4) != b"PK\x03\x04":
+        raise ImportFileError(_("This is not an Excel .xlsx file. Save the plan as “Excel Workbook (.xlsx)”."))
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise ImportFileError(_("The file is damaged: it cannot be opened as an Excel workbook.")) from error
+    finally:
+        upload.seek(0)
+    if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_UNPACKED_SIZE:
+        raise ImportFileError(_("The file unpacks to far more data than an action plan holds; it was not read."))
+    if not any(e.filename == "xl/workbook.xml" for e in entries):
+        raise ImportFileError(_("This is not an Excel .xlsx file. Save the plan as “Excel Workbook (.xlsx)”."))
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _parse_date(value: Any) -> str | None:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = _cell_text(value)
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date().isoformat()  # noqa: DTZ007 - a calendar date, no time
+        except ValueError:
+            continue
+    return None
+
+
+def read_plan(upload: IO[bytes], *, size: int | None) -> list[PlanRow]:
+    """The rows of the first sheet that has the plan's header; format errors are kept per row."""
+    _check_container(upload, size)
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(upload, read_only=True, data_only=False)
+    except Exception as error:
+        raise ImportFileError(_("The file is damaged: it cannot be opened as an Excel workbook.")) from error
+    try:
+        return _read_rows(workbook)
+    except ImportFileError:
+        raise
+    except Exception as error:
+        raise ImportFileError(_("The file is damaged: its sheet cannot be read.")) from error
+    finally:
+        workbook.close()
+
+
+def _read_rows(workbook: Any) -> list[PlanRow]:
+    names = _header_names()
+    for sheet in workbook.worksheets:
+        rows = sheet.iter_rows()
+        columns: dict[int, str] = {}
+        for _index, header in zip(range(HEADER_SEARCH_ROWS), rows, strict=False):
+            found = {
+                i: names[_cell_text(c.value).casefold()]
+                for i, c in enumerate(header)
+                if _cell_text(c.value).casefold() in names
+            }
+            if all(key in found.values() for key in REQUIRED_COLUMNS):
+                columns = found
+                break
+        if not columns:
+            continue
+        plan: list[PlanRow] = []
+        for cells in rows:
+            if not any(c.value not in (None, "") for c in cells):
+                continue
+            if len(plan) >= MAX_ROWS:
+                raise ImportFileError(_("The plan has more than %(max)s rows; split it.") % {"max": MAX_ROWS})
+            plan.append(_read_row(cells, columns))
+        return plan
+    expected = ", ".join(headers()[i] for i in (1, 2, 4))
+    raise ImportFileError(
+        _("No sheet in the file has the plan's header row (columns %(columns)s).") % {"columns": expected}
+    )
+
+
+def _read_row(cells: Sequence[Any], columns: dict[int, str]) -> PlanRow:
+    row = PlanRow(line=cells[0].row)
+    for index, key in columns.items():
+        if index >= len(cells):
+            continue
+        cell = cells[index]
+        if cell.data_type == "f":
+            row.errors.append(
+                _("Column “%(column)s” holds a formula; formulas are not imported, type the value.")
+                % {"column": headers()[COLUMNS.index(key)]}
+            )
+            continue
+        if key == "deadline":
+            parsed = _parse_date(cell.value)
+            row.deadline = parsed or _cell_text(cell.value)
+            if cell.value not in (None, "") and parsed is None:
+                row.errors.append(
+                    _("“%(value)s” is not a date (use DD.MM.YYYY).") % {"value": _cell_text(cell.value)[:40]}
+                )
+        elif key == "co_executors":
+            text = _cell_text(cell.value).replace(";", CO_EXECUTOR_SEPARATOR)
+            row.co_executors = [p.strip() for p in text.split(CO_EXECUTOR_SEPARATOR) if p.strip()]
+        elif key in ("number", "title", "lead", "area"):
+            setattr(row, key, _cell_text(cell.value))
+    return row
+
+
+def _agency_index() -> dict[str, Agency]:
+    index: dict[str, Agency] = {}
+    for agency in Agency.objects.filter(is_active=True):
+        index.setdefault(agency.name.strip().casefold(), agency)
+        index[agency.short_name.strip().casefold()] = agency
+    return index
+
+
+def _area_index() -> dict[str, str]:
+    index = {value.casefold(): value for value in Area.values}
+    for language in ("ru", "en", "kk"):
+        with translation.override(language):
+            index.update({str(label).casefold(): value for value, label in Area.choices})
+    return index
+
+
+def check_rows(rows: Iterable[PlanRow], *, event: Event, default_area: str) -> list[PlanRow]:
+    """Resolve names against the database and mark unknown agencies, missing fields and duplicates."""
+    agencies, areas = _agency_index(), _area_index()
+    existing = Task.objects.filter(event=event).values_list("number", "title")
+    taken_numbers = {n.casefold() for n, _t in existing if n}
+    taken_titles = {t.strip().casefold() for _n, t in existing}
+    seen_numbers: dict[str, int] = {}
+    seen_titles: dict[str, int] = {}
+    checked = []
+    for row in rows:
+        if not row.title:
+            row.errors.append(_("The task is empty."))
+        elif len(row.title) > 1000:
+            row.errors.append(_("The task text is longer than 1000 characters."))
+        if len(row.number) > 20:
+            row.errors.append(_("The item number is longer than 20 characters."))
+        if not row.lead:
+            row.errors.append(_("The lead executor is missing."))
+        elif row.lead.casefold() not in agencies:
+            row.errors.append(_("Unknown agency “%(name)s”.") % {"name": row.lead[:100]})
+        for name in row.co_executors:
+            if name.casefold() not in agencies:
+                row.errors.append(_("Unknown co-executor “%(name)s”.") % {"name": name[:100]})
+        if not row.deadline:
+            row.errors.append(_("The deadline is missing."))
+        if row.area:
+            if row.area.casefold() not in areas:
+                row.errors.append(_("Unknown area “%(name)s”.") % {"name": row.area[:100]})
+            else:
+                row.area = areas[row.area.casefold()]
+        else:
+            row.area = default_area
+        number, title = row.number.casefold(), row.title.strip().casefold()
+        if number and number in seen_numbers:
+            row.errors.append(
+                _("Item No. %(number)s repeats line %(line)s.") % {"number": row.number, "line": seen_numbers[number]}
+            )
+        elif title and title in seen_titles:
+            row.errors.append(_("The same task is on line %(line)s.") % {"line": seen_titles[title]})
+        if number and number in taken_numbers:
+            row.errors.append(_("Item No. %(number)s is already in this event's plan.") % {"number": row.number})
+        elif title and title in taken_titles:
+            row.errors.append(_("This task is already in this event's plan."))
+        if number:
+            seen_numbers.setdefault(number, row.line)
+        if title:
+            seen_titles.setdefault(title, row.line)
+        checked.append(row)
+    return checked
+
+
+def plan_import(*, actor: Any, event: Event, rows: Sequence[PlanRow], dry_run: bool) -> list[Task]:
+    """Create a task per row through task_create, all in one transaction.
+
+    Errors of a row (including the model's own rules, e.g. a deadline after the event) are added to
+    the row; if any row has an error, or on a dry run, nothing is kept. Returns the created tasks.
+    """
+    agencies = _agency_index()
+    created: list[Task] = []
+    with transaction.atomic():
+        for row in rows:
+            if row.errors:
+                continue
+            try:
+                with transaction.atomic():
+                    created.append(
+                        task_create(
+                            actor=actor,
+                            event=event,
+                            number=row.number,
+                            title=row.title,
+                            area=row.area,
+                            lead_agency=agencies[row.lead.casefold()],
+                            co_executors=[agencies[n.casefold()] for n in row.co_executors],
+                            deadline=dt.date.fromisoformat(row.deadline),
+                        )
+                    )
+            except ValidationError as error:
+                row.errors.extend(error.messages)
+        if dry_run or any(row.errors for row in rows):
+            transaction.set_rollback(True)
+            return []
+    return created
+
+
+def rows_from_session(data: Iterable[dict[str, Any]]) -> list[PlanRow]:
+    """Rebuild rows kept in the session; anything that does not fit the shape is dropped, not trusted."""
+    rows = []
+    for item in data:
+        try:
+            rows.append(
+                PlanRow(
+                    line=int(item["line"]),
+                    number=str(item["number"])[:20],
+                    title=str(item["title"]),
+                    lead=str(item["lead"]),
+                    co_executors=[str(n) for n in item["co_executors"]],
+                    deadline=str(item["deadline"]),
+                    area=str(item["area"]),
+                )
+            )
+        except (KeyError, TypeError, ValueError):
+            continue
+    return rows
