@@ -21,6 +21,7 @@ urlpatterns = [
     path("events/", include("omskevents.events.urls")),
     path("meetings/", include("omskevents.committee.urls")),
     path("tasks/", include("omskevents.workplan.urls")),
+    path("notifications/", include("omskevents.notifications.urls")),
     path("", include("omskevents.core.urls")),
 ]
 

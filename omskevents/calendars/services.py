@@ -73,3 +73,33 @@ def calendar_seed(*, countries: list[str], years: list[int]) -> int:
             )
             written += 1
     return written
+
+
+class WorkingCalendar:
+    """One country's working days over a date range, loaded in one query for loops over many dates."""
+
+    def __init__(self, country: str, start: dt.date, end: dt.date) -> None:
+        self.country = country
+        self._table = _exceptions(country, start - dt.timedelta(days=90), end + dt.timedelta(days=90))
+
+    def is_working(self, day: dt.date) -> bool:
+        return self._table.get(day, day.weekday() < 5)
+
+    def add(self, day: dt.date, count: int) -> dt.date:
+        """Same rule as add_working_days, without a query per call."""
+        step = 1 if count >= 0 else -1
+        current, left = day, abs(count)
+        while left:
+            current += dt.timedelta(days=step)
+            if self.is_working(current):
+                left -= 1
+        return current
+
+    def count_between(self, after: dt.date, until: dt.date) -> int:
+        """Working days d with after < d <= until (0 when until is not later)."""
+        count, current = 0, after
+        while current < until:
+            current += dt.timedelta(days=1)
+            if self.is_working(current):
+                count += 1
+        return count

@@ -1,1 +1,180 @@
 """The outgoing mail queue (outbox), reminder rules, preferences."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from omskevents.core.models import TimeStampedModel
+
+from .enums import Delivery, Kind, State
+
+
+def parse_offsets(value: str) -> list[int]:
+    """'7, 3, 1' -> [7, 3, 1]: distinct positive numbers of working days, largest first."""
+    try:
+        numbers = sorted({int(part) for part in value.replace(";", ",").split(",") if part.strip()}, reverse=True)
+    except ValueError:
+        raise ValidationError(_("Give whole numbers of working days separated by commas, e.g. 7, 3, 1.")) from None
+    if any(n < 1 or n > 60 for n in numbers):
+        raise ValidationError(_("Each offset must be between 1 and 60 working days."))
+    return numbers
+
+
+def validate_offsets(value: str) -> None:
+    parse_offsets(value)
+
+
+class ReminderSettings(TimeStampedModel):
+    """The secretariat's reminder rules: one row, edited in the admin."""
+
+    deadline_offsets = models.CharField(
+        _("reminders before the deadline, working days"),
+        max_length=100,
+        default="7, 3, 1",
+        validators=[validate_offsets],
+        help_text=_("Comma-separated, e.g. 7, 3, 1."),
+    )
+    remind_on_due_day = models.BooleanField(_("remind on the due day"), default=True)
+    overdue_head_from_day = models.PositiveSmallIntegerField(
+        _("overdue: copy the lead agency's head from working day"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    overdue_committee_from_day = models.PositiveSmallIntegerField(
+        _("overdue: copy the committee secretary and the controller from working day"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    send_hour = models.PositiveSmallIntegerField(
+        _("sending hour, recipient's local time"), default=9, validators=[MaxValueValidator(23)]
+    )
+    link_max_age_days = models.PositiveSmallIntegerField(
+        _("one-click links are valid for, days"), default=14, validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+
+    class Meta:
+        verbose_name = _("reminder rules")
+        verbose_name_plural = _("reminder rules")
+
+    def __str__(self) -> str:
+        return str(_("Reminder rules"))
+
+    @property
+    def offsets(self) -> list[int]:
+        return parse_offsets(self.deadline_offsets)
+
+
+class NotificationPreference(TimeStampedModel):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    assignments = models.BooleanField(_("assignment notices"), default=True)
+    reminders = models.BooleanField(_("deadline and overdue reminders"), default=True)
+    status_notices = models.BooleanField(_("reports and extensions"), default=True)
+    meetings = models.BooleanField(_("meeting invitations"), default=True)
+    digests = models.BooleanField(_("digests and summaries"), default=True)
+    delivery = models.CharField(
+        _("reminders arrive"), max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE
+    )
+    language = models.CharField(
+        _("language of the mail"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Empty: the language of your profile."),
+    )
+    head_copies = models.BooleanField(
+        _("copies of my agency's notices (agency heads)"),
+        default=False,
+        help_text=_("Agency heads receive a copy of assignment and status notices of their agency's tasks."),
+    )
+
+    class Meta:
+        verbose_name = _("notification preferences")
+        verbose_name_plural = _("notification preferences")
+        ordering = ["user"]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Notification(TimeStampedModel):
+    """One message to one recipient on one occasion; the unique key makes a duplicate impossible."""
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    item_key = models.CharField(_("item"), max_length=50, help_text=_("task:12, meeting:3, user:5 …"))
+    recipient_key = models.CharField(_("recipient key"), max_length=50)
+    occasion = models.CharField(_("occasion"), max_length=100)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        help_text=_("The recipient's agency, or the agency whose contact address receives the mail."),
+    )
+    task = models.ForeignKey(
+        "workplan.Task",
+        verbose_name=_("task"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    meeting = models.ForeignKey(
+        "committee.Meeting",
+        verbose_name=_("meeting"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    deadline = models.DateField(_("deadline version"), null=True, blank=True)
+    context = models.JSONField(_("details"), default=dict, blank=True)
+    to_email = models.EmailField(_("address"), blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    scheduled_for = models.DateTimeField(_("scheduled for"))
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    dispatched_at = models.DateTimeField(_("handed to the worker"), null=True, blank=True)
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_smtp_code = models.PositiveSmallIntegerField(_("last SMTP code"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outbox")
+        ordering = ["-scheduled_for", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "item_key", "recipient_key", "occasion"], name="notification_unique_occasion"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="sent") | models.Q(sent_at__isnull=False),
+                name="notification_sent_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="notification_due"),
+            models.Index(fields=["state", "lease_until"], name="notification_lease"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.to_email or self.recipient_key}"

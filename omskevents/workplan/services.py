@@ -15,6 +15,7 @@ from omskevents.agencies.models import Agency
 from omskevents.calendars.services import next_working_day
 from omskevents.committee.models import Decision
 from omskevents.events.models import Event
+from omskevents.notifications import services as notifications
 
 from . import permissions
 from .enums import DeadlineAnchor, ExtensionStatus, TaskSource, TaskStatus
@@ -131,6 +132,7 @@ def task_create(
     task.save()
     task.co_executors.set(co)
     task.depends_on.set(_check_dependencies(task, depends_on))
+    notifications.task_assignment_notify(task=task)
     return task
 
 
@@ -184,6 +186,7 @@ def task_update(
     if unknown:
         raise TypeError(f"unknown task fields: {sorted(unknown)}")
     task = Task.objects.select_for_update().get(pk=task.pk)
+    old_responsible_id, old_deadline = task.responsible_id, task.deadline
     for name, value in fields.items():
         setattr(task, name, value)
     if not task.deadline_anchor:
@@ -205,6 +208,7 @@ def task_update(
         task.co_executors.set(co)
     if depends_on is not None:
         task.depends_on.set(_check_dependencies(task, depends_on))
+    notifications.task_changed_notify(task=task, old_responsible_id=old_responsible_id, old_deadline=old_deadline)
     return task
 
 
@@ -286,9 +290,13 @@ def event_deadlines_follow(*, actor: Any, event: Event) -> int:
             lead_agency=task.lead_agency,
         )
         if (deadline, note) != (task.deadline, task.deadline_note):
+            old_deadline = task.deadline
             task.deadline, task.deadline_note = deadline, note
             task._history_user = actor  # type: ignore[attr-defined]
             task.save(update_fields=["deadline", "deadline_note", "updated"])
+            notifications.task_changed_notify(
+                task=task, old_responsible_id=task.responsible_id, old_deadline=old_deadline
+            )
             moved += 1
     return moved
 
@@ -320,6 +328,7 @@ def task_change_status(*, actor: Any, task: Task, status: str, note: str = "") -
     task.save(update_fields=["status", "status_changed_at", "updated"])
     if note:
         TaskComment.objects.create(task=task, author=actor, text=note)
+    notifications.task_status_notify(task=task)
     return task
 
 
@@ -346,6 +355,7 @@ def task_report_progress(
         task_change_status(actor=actor, task=task, status=TaskStatus.IN_PROGRESS)
     elif is_final:
         task_change_status(actor=actor, task=task, status=TaskStatus.REPORTED)
+    notifications.report_submitted_notify(report=report)
     return report
 
 
@@ -366,6 +376,7 @@ def task_request_extension(*, actor: Any, task: Task, new_deadline: dt.date, rea
     request.full_clean()
     request._history_user = actor  # type: ignore[attr-defined]
     request.save()
+    notifications.extension_requested_notify(request=request)
     return request
 
 
@@ -384,6 +395,7 @@ def extension_decide(*, actor: Any, request: ExtensionRequest, approve: bool, no
     request.save()
     if approve:
         task_update(actor=actor, task=request.task, deadline=request.new_deadline, deadline_anchor="")
+    notifications.extension_decided_notify(request=request)
     return request
 
 

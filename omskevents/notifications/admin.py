@@ -1,0 +1,108 @@
+"""Admin: the outbox with filters and retry/cancel actions, the reminder rules, people's preferences."""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from omskevents.accounts.permissions import is_secretariat
+from omskevents.core.admin import GatedAdminMixin
+
+from . import services
+from .models import Notification, NotificationPreference, ReminderSettings
+
+
+@admin.register(Notification)
+class NotificationAdmin(GatedAdminMixin, admin.ModelAdmin):
+    gate = staticmethod(is_secretariat)
+    list_display = (
+        "scheduled_for",
+        "kind",
+        "state",
+        "to_email",
+        "recipient",
+        "agency",
+        "task",
+        "attempts",
+        "last_smtp_code",
+        "sent_at",
+    )
+    list_filter = (
+        "state",
+        "kind",
+        ("agency", admin.RelatedOnlyFieldListFilter),
+        ("recipient", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = ("to_email", "subject", "recipient__username", "recipient__last_name", "task__title", "message_id")
+    date_hierarchy = "scheduled_for"
+    list_select_related = ("recipient", "agency", "task")
+    actions = ("retry", "cancel")
+    readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Rows change only through their states (the actions below), never by hand-editing fields.
+        return False
+
+    @admin.action(description=_("Send again (after fixing the address)"), permissions=["view"])
+    def retry(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+        count = services.outbox_retry(notifications=queryset)
+        self.message_user(
+            request,
+            ngettext("%(n)d message queued again.", "%(n)d messages queued again.", count) % {"n": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Cancel"), permissions=["view"])
+    def cancel(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+        count = services.outbox_cancel(notifications=queryset)
+        self.message_user(
+            request,
+            ngettext("%(n)d message cancelled.", "%(n)d messages cancelled.", count) % {"n": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(ReminderSettings)
+class ReminderSettingsAdmin(GatedAdminMixin, admin.ModelAdmin):
+    gate = staticmethod(is_secretariat)
+    list_display = (
+        "__str__",
+        "deadline_offsets",
+        "remind_on_due_day",
+        "overdue_head_from_day",
+        "overdue_committee_from_day",
+        "send_hour",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # One set of rules for the whole committee.
+        return not ReminderSettings.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(GatedAdminMixin, admin.ModelAdmin):
+    gate = staticmethod(is_secretariat)
+    list_display = (
+        "user",
+        "delivery",
+        "assignments",
+        "reminders",
+        "status_notices",
+        "meetings",
+        "digests",
+        "language",
+        "head_copies",
+    )
+    list_filter = ("delivery", "digests", "head_copies")
+    search_fields = ("user__username", "user__last_name", "user__email")
+    autocomplete_fields = ()
+    raw_id_fields = ("user",)

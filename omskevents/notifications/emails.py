@@ -1,0 +1,156 @@
+"""Turning an outbox row into a mail: text and HTML from templates/emails/, in the recipient's language."""
+
+import datetime as dt
+import hashlib
+import hmac
+from email.mime.text import MIMEText
+from email.utils import parseaddr
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from omskevents.calendars.services import add_working_days
+from omskevents.workplan.models import ExtensionRequest, ProgressReport
+
+from . import links, selectors
+from .enums import MEETING_KINDS, Kind
+from .models import Notification
+
+DIGEST_HEADER_KINDS = (Kind.DIGEST, Kind.AGENCY_DIGEST, Kind.READINESS)
+
+
+def _mail_domain() -> str:
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return address.rpartition("@")[2] or "omskevents.local"
+
+
+def message_id_for(row: Notification) -> str:
+    """Deterministic per row: a re-sent message carries the same Message-ID and is recognisable."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"outbox-{row.pk}".encode(), hashlib.sha256).hexdigest()[:16]
+    return f"<outbox-{row.pk}-{digest}@{_mail_domain()}>"
+
+
+def one_line(text: str) -> str:
+    """Collapse every run of whitespace, CR and LF included: nothing can start a new header line."""
+    return " ".join(text.split())
+
+
+def _language(row: Notification) -> str:
+    if row.recipient is not None:
+        pref = selectors.preference_for(row.recipient)
+        return pref.language or row.recipient.language or settings.LANGUAGE_CODE
+    return settings.LANGUAGE_CODE
+
+
+def _time_zone(row: Notification) -> str:
+    if row.recipient is not None:
+        return row.recipient.time_zone
+    if row.agency is not None:
+        return selectors.recipient_for_agency(row.agency).time_zone
+    return settings.TIME_ZONE
+
+
+def _task_links(row: Notification, task: Any) -> dict[str, str]:
+    user = row.recipient
+    if user is None or task is None:
+        return {}
+    from omskevents.workplan import permissions
+
+    found: dict[str, str] = {}
+    if permissions.can_report_progress(user, task):
+        found["report_url"] = links.task_action_url(user_id=user.pk, task_id=task.pk, action="report")
+    if permissions.can_request_extension(user, task):
+        found["extension_url"] = links.task_action_url(user_id=user.pk, task_id=task.pk, action="extend")
+    return found
+
+
+def _digest_items(row: Notification, today: dt.date) -> dict[str, Any]:
+    rules = selectors.reminder_settings_get()
+    country = selectors.country_of(row.recipient.agency if row.recipient is not None else row.agency)
+    soon = add_working_days(country, today, max(rules.offsets, default=7))
+    if row.kind == Kind.AGENCY_DIGEST and row.agency is not None:
+        tasks = list(selectors.agency_digest_tasks(row.agency))
+    else:
+        tasks = list(selectors.personal_digest_tasks(row.recipient))
+    groups = selectors.split_by_urgency(tasks, today=today, soon=soon)
+    entries = {
+        name: [{"task": t, "url": links.absolute(t.get_absolute_url())} for t in items]
+        for name, items in groups.items()
+    }
+    return {"groups": entries, "count": len(tasks), "events": sorted({t.event.short_title for t in tasks})}
+
+
+def context_for(row: Notification, *, now: dt.datetime) -> dict[str, Any]:
+    task, meeting = row.task, row.meeting
+    today = timezone.localdate(now)
+    ctx: dict[str, Any] = {
+        "row": row,
+        "kind": row.kind,
+        "recipient": row.recipient,
+        "recipient_name": str(row.recipient) if row.recipient is not None else (row.agency.name if row.agency else ""),
+        "task": task,
+        "meeting": meeting,
+        "site_url": settings.SITE_URL,
+        "preferences_url": links.preferences_url(),
+        "today": today,
+        **row.context,
+    }
+    if task is not None:
+        ctx["event"] = task.event
+        ctx["item_url"] = links.absolute(task.get_absolute_url())
+        ctx.update(_task_links(row, task))
+    if meeting is not None:
+        ctx["event"] = meeting.committee.events.order_by("start_date").first()
+        ctx["item_url"] = links.absolute(meeting.get_absolute_url())
+        ctx["agenda"] = list(meeting.agenda.all())
+    if "report" in row.context:
+        ctx["report"] = ProgressReport.objects.filter(pk=row.context["report"]).select_related("author").first()
+    if "extension" in row.context:
+        ctx["extension"] = ExtensionRequest.objects.filter(pk=row.context["extension"]).first()
+    if row.kind in (Kind.DIGEST, Kind.AGENCY_DIGEST):
+        ctx.update(_digest_items(row, today))
+    if row.kind == Kind.READINESS:
+        ctx["summary"] = selectors.readiness_summary(committee_id=row.context["committee"], today=today)
+    if row.kind in DIGEST_HEADER_KINDS and row.recipient is not None:
+        ctx["unsubscribe_url"] = links.unsubscribe_url(user_id=row.recipient.pk)
+    return ctx
+
+
+def _prefix(ctx: dict[str, Any]) -> str:
+    event = ctx.get("event")
+    if event is not None:
+        return f"[{one_line(event.short_title)}] "
+    events = ctx.get("events") or [e["event"].short_title for e in ctx.get("summary", [])]
+    if events:
+        return f"[{one_line(', '.join(events[:2]))}] "
+    return ""
+
+
+def build_message(row: Notification, *, message_id: str) -> EmailMultiAlternatives:
+    now = timezone.now()
+    tz = selectors.zone(_time_zone(row))
+    with translation.override(_language(row)), timezone.override(tz):
+        ctx = context_for(row, now=now)
+        subject = _prefix(ctx) + one_line(render_to_string(f"emails/{row.kind}_subject.txt", ctx))
+        text = render_to_string(f"emails/{row.kind}.txt", ctx)
+        html = render_to_string(f"emails/{row.kind}.html", ctx)
+    headers = {"Message-ID": message_id, "X-Omskevents-Outbox": str(row.pk)}
+    if "unsubscribe_url" in ctx:
+        headers["List-Unsubscribe"] = f"<{ctx['unsubscribe_url']}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message = EmailMultiAlternatives(subject=subject[:900], body=text, to=[row.to_email], headers=headers)
+    message.attach_alternative(html, "text/html")
+    if row.kind in MEETING_KINDS and row.kind != Kind.MEETING_REMINDER and row.meeting is not None:
+        from .ical import meeting_invitation_ics
+
+        ics = meeting_invitation_ics(
+            row.meeting, attendee_email=row.to_email, attendee_name=ctx["recipient_name"], now=now
+        ).decode()
+        part = MIMEText(ics, "calendar", "utf-8")
+        part.set_param("method", "CANCEL" if row.kind == Kind.MEETING_CANCELLED else "REQUEST")
+        part.add_header("Content-Disposition", "attachment", filename="meeting.ics")
+        message.attach(part)
+    return message

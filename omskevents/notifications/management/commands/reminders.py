@@ -1,0 +1,57 @@
+"""`reminders scan [--at ISO-8601] [--sync]`, `reminders status`, `reminders faultrun [-n N]`."""
+
+import argparse
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from omskevents.notifications import selectors, services
+from omskevents.notifications.enums import State
+
+
+def _moment(value: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--at: not an ISO-8601 date and time: {value!r}") from None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+class Command(BaseCommand):
+    help = "The reminder outbox: create and dispatch what is due, show counts, or measure a fault run."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        scan = sub.add_parser("scan", help="Create the rows due at a moment and hand them to the worker.")
+        scan.add_argument("--at", help="ISO-8601 moment (default: now); naive means the server's time zone.")
+        scan.add_argument("--sync", action="store_true", help="Deliver in this process instead of via the worker.")
+        sub.add_parser("status", help="One line per state: `state: count`.")
+        fault = sub.add_parser("faultrun", help="Inject each fault kind and count due, delivered, lost, duplicated.")
+        fault.add_argument("-n", type=int, default=20, help="Reminders due per fault kind (default 20).")
+        fault.add_argument("--database-url", default="", help="Database for the run (default: a temporary SQLite).")
+        fault.add_argument("--in-place", action="store_true", help=argparse.SUPPRESS)
+
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
+        if action == "scan":
+            at = _moment(options["at"]) if options.get("at") else None
+            result = services.outbox_scan(now=at, sync=options["sync"])
+            self.stdout.write(
+                f"created: {result.created}\ndispatched: {result.dispatched}\nreturned: {result.returned}"
+            )
+        elif action == "status":
+            counts = selectors.outbox_counts()
+            for state in State.values:
+                self.stdout.write(f"{state}: {counts.get(state, 0)}")
+        elif action == "faultrun":
+            from omskevents.notifications import faultrun
+
+            if options["in_place"]:
+                ok = faultrun.run(n=options["n"], out=self.stdout.write)
+            else:
+                ok = faultrun.launch(n=options["n"], database_url=options["database_url"], out=self.stdout.write)
+            if not ok:
+                raise CommandError("the fault run found lost or duplicated reminders")

@@ -1,0 +1,223 @@
+"""Reads for the outbox: rules, preferences, who receives what, what a digest lists, what a task was sent."""
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from omskevents.accounts.models import User
+from omskevents.agencies.enums import Country
+from omskevents.agencies.models import Agency
+from omskevents.committee.enums import MemberRole
+from omskevents.committee.models import CommitteeMember
+from omskevents.workplan.models import Task
+
+from .enums import Delivery
+from .models import Notification, NotificationPreference, ReminderSettings
+
+KZ_TIME_ZONE = "Asia/Almaty"
+
+
+def reminder_settings_get() -> ReminderSettings:
+    """The rules row, or the defaults when the secretariat has not saved one yet."""
+    return ReminderSettings.objects.order_by("pk").first() or ReminderSettings()
+
+
+def preference_for(user: Any) -> NotificationPreference:
+    """The person's preferences, or the defaults (an unsaved row) when they never changed them."""
+    pref = NotificationPreference.objects.filter(user_id=user.pk).first()
+    return pref or NotificationPreference(user_id=user.pk)
+
+
+def preferences_by_user(user_ids: Iterable[int]) -> dict[int, NotificationPreference]:
+    return {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=set(user_ids))}
+
+
+def country_of(agency: Agency | None) -> str:
+    """Kazakh agencies work by Kazakhstan's calendar, everyone else (the secretariat too) by Russia's."""
+    return Country.KZ if agency is not None and agency.country == Country.KZ else Country.RU
+
+
+def zone(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A person, or an agency's contact address when no person is named."""
+
+    key: str
+    email: str
+    time_zone: str
+    country: str
+    language: str
+    user: User | None = None
+    agency: Agency | None = None
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zone(self.time_zone)
+
+
+def recipient_for_user(user: User, pref: NotificationPreference | None = None) -> Recipient:
+    language = (pref.language if pref is not None else "") or user.language or settings.LANGUAGE_CODE
+    return Recipient(
+        key=f"user:{user.pk}",
+        email=user.email,
+        time_zone=user.time_zone,
+        country=country_of(user.agency),
+        language=language,
+        user=user,
+        agency=user.agency,
+    )
+
+
+def recipient_for_agency(agency: Agency) -> Recipient:
+    kz = agency.country == Country.KZ
+    return Recipient(
+        key=f"agency:{agency.pk}",
+        email=agency.email,
+        time_zone=KZ_TIME_ZONE if kz else settings.TIME_ZONE,
+        country=country_of(agency),
+        language=settings.LANGUAGE_CODE,
+        agency=agency,
+    )
+
+
+def can_receive(user: User | None) -> bool:
+    """Deactivated people and people without an address receive nothing."""
+    return user is not None and user.is_active and bool(user.email)
+
+
+def committee_secretaries(task: Task) -> list[User]:
+    members = CommitteeMember.objects.filter(
+        committee__events=task.event_id, role=MemberRole.SECRETARY, user__is_active=True
+    ).select_related("user__agency")
+    return [m.user for m in members]
+
+
+def committee_chairs() -> QuerySet[CommitteeMember]:
+    return CommitteeMember.objects.filter(role=MemberRole.CHAIR, user__is_active=True).select_related(
+        "user__agency", "committee"
+    )
+
+
+def reminder_candidates(*, today: dt.date, horizon_days: int) -> QuerySet[Task]:
+    """Open tasks that are overdue or whose deadline is close enough for a reminder."""
+    return (
+        Task.objects.open()
+        .filter(deadline__lte=today + dt.timedelta(days=horizon_days))
+        .select_related("event", "lead_agency__head__agency", "responsible__agency", "controller__agency")
+    )
+
+
+def digest_users() -> QuerySet[User]:
+    """People who chose digests instead of single reminders."""
+    return User.objects.filter(
+        is_active=True,
+        notification_preference__delivery__in=[Delivery.DAILY, Delivery.WEEKLY],
+        notification_preference__digests=True,
+    ).select_related("agency", "notification_preference")
+
+
+def agency_heads() -> QuerySet[Agency]:
+    return Agency.objects.filter(is_active=True, head__isnull=False, head__is_active=True).select_related(
+        "head__agency"
+    )
+
+
+def personal_digest_tasks(user: Any) -> QuerySet[Task]:
+    """Everything open the person answers for or controls."""
+    return (
+        Task.objects.open()
+        .filter(Q(responsible_id=user.pk) | Q(controller_id=user.pk))
+        .select_related("event", "lead_agency")
+        .order_by("deadline", "pk")
+    )
+
+
+def agency_digest_tasks(agency: Agency) -> QuerySet[Task]:
+    co_executed = Task.co_executors.through.objects.filter(agency_id=agency.pk).values("task_id")
+    return (
+        Task.objects.open()
+        .filter(Q(lead_agency_id=agency.pk) | Q(pk__in=co_executed))
+        .select_related("event", "lead_agency", "responsible")
+        .order_by("deadline", "pk")
+    )
+
+
+def split_by_urgency(tasks: Iterable[Task], *, today: dt.date, soon: dt.date) -> dict[str, list[Task]]:
+    """Overdue, due soon (up to `soon`), and the rest of the open items."""
+    groups: dict[str, list[Task]] = {"overdue": [], "due_soon": [], "open": []}
+    for task in tasks:
+        if task.deadline < today:
+            groups["overdue"].append(task)
+        elif task.deadline <= soon:
+            groups["due_soon"].append(task)
+        else:
+            groups["open"].append(task)
+    return groups
+
+
+def task_notifications(task: Task) -> QuerySet[Notification]:
+    """What was sent (or is waiting, or failed) to whom and when, for the task page."""
+    return (
+        Notification.objects.filter(task_id=task.pk).select_related("recipient", "agency").order_by("-created", "-pk")
+    )
+
+
+def outbox_counts() -> dict[str, int]:
+    from django.db.models import Count
+
+    return dict(Notification.objects.values_list("state").annotate(n=Count("pk")).order_by("state"))
+
+
+def readiness_summary(*, committee_id: int, today: dt.date) -> list[dict[str, Any]]:
+    """Per event of the committee: how many tasks, done, awaiting acceptance, overdue, due within a week."""
+    from django.db.models import Count
+
+    from omskevents.events.models import Event
+    from omskevents.workplan.enums import CLOSED_STATUSES, TaskStatus
+
+    week = today + dt.timedelta(days=7)
+    open_ = ~Q(tasks__status__in=CLOSED_STATUSES)
+    events = (
+        Event.objects.filter(committees=committee_id)
+        .annotate(
+            total=Count("tasks", filter=~Q(tasks__status=TaskStatus.CANCELLED)),
+            done=Count("tasks", filter=Q(tasks__status=TaskStatus.ACCEPTED)),
+            awaiting=Count("tasks", filter=Q(tasks__status=TaskStatus.REPORTED)),
+            overdue=Count("tasks", filter=open_ & Q(tasks__deadline__lt=today)),
+            due_week=Count("tasks", filter=open_ & Q(tasks__deadline__gte=today, tasks__deadline__lte=week)),
+        )
+        .order_by("start_date")
+    )
+    summary = []
+    for event in events:
+        laggards = (
+            Task.objects.open()
+            .filter(event=event, deadline__lt=today)
+            .values("lead_agency__short_name")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "lead_agency__short_name")[:10]
+        )
+        summary.append(
+            {
+                "event": event,
+                "total": event.total,
+                "done": event.done,
+                "awaiting": event.awaiting,
+                "overdue": event.overdue,
+                "due_week": event.due_week,
+                "percent": round(100 * event.done / event.total) if event.total else 0,
+                "laggards": [(row["lead_agency__short_name"], row["n"]) for row in laggards],
+            }
+        )
+    return summary

@@ -1,0 +1,844 @@
+"""Writes to the outbox: create the rows that are due, hand them to the worker, deliver one, retry, cancel.
+
+The outbox table is the source of truth. The broker only carries row ids; a lost or repeated broker
+message costs nothing because every delivery first claims its row with a compare-and-set.
+"""
+
+import datetime as dt
+import logging
+import random
+import smtplib
+import socket
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import get_connection
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from omskevents.accounts.models import User
+from omskevents.calendars.services import WorkingCalendar
+from omskevents.committee.enums import MeetingStatus
+from omskevents.committee.models import Meeting
+from omskevents.workplan.enums import CLOSED_STATUSES, TaskStatus
+from omskevents.workplan.models import ExtensionRequest, ProgressReport, Task
+
+from . import selectors
+from .enums import MEETING_KINDS, REMINDER_KINDS, STATUS_KINDS, Delivery, Kind, State
+from .models import Notification, NotificationPreference, ReminderSettings
+from .selectors import Recipient
+
+logger = logging.getLogger(__name__)
+
+QUIET_HOURS_END = 20  # event-driven notices created after 20:00 local wait for the next working morning
+
+
+def _lease_seconds() -> int:
+    return settings.NOTIFY_LEASE_SECONDS
+
+
+def _redispatch_seconds() -> int:
+    return settings.NOTIFY_REDISPATCH_SECONDS
+
+
+def _max_attempts() -> int:
+    return settings.NOTIFY_MAX_ATTEMPTS
+
+
+def _retry_base_seconds() -> float:
+    return settings.NOTIFY_RETRY_BASE_SECONDS
+
+
+# --- calendars and moments -------------------------------------------------------------------------
+
+
+class Calendars:
+    """Working calendars per country, loaded once per scan."""
+
+    def __init__(self, around: dt.date) -> None:
+        self._around = around
+        self._loaded: dict[str, WorkingCalendar] = {}
+
+    def __call__(self, country: str) -> WorkingCalendar:
+        if country not in self._loaded:
+            self._loaded[country] = WorkingCalendar(
+                country, self._around - dt.timedelta(days=120), self._around + dt.timedelta(days=120)
+            )
+        return self._loaded[country]
+
+
+def local_moment(recipient: Recipient, day: dt.date, hour: int) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=recipient.tz)
+
+
+def sending_window_open(recipient: Recipient, now: dt.datetime, rules: ReminderSettings, cal: WorkingCalendar) -> bool:
+    """A working day for the recipient and the sending hour has come, in their own time zone."""
+    local = now.astimezone(recipient.tz)
+    return cal.is_working(local.date()) and local.hour >= rules.send_hour
+
+
+def next_polite_moment(
+    recipient: Recipient, now: dt.datetime, rules: ReminderSettings, cal: WorkingCalendar
+) -> dt.datetime:
+    """Now, if it is working hours for the recipient; otherwise the sending hour of their next working day."""
+    local = now.astimezone(recipient.tz)
+    if cal.is_working(local.date()) and rules.send_hour <= local.hour < QUIET_HOURS_END:
+        return now
+    day = local.date()
+    if cal.is_working(day) and local.hour < rules.send_hour:
+        return local_moment(recipient, day, rules.send_hour)
+    return local_moment(recipient, cal.add(day, 1), rules.send_hour)
+
+
+# --- creating rows ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Planned:
+    kind: str
+    item_key: str
+    recipient: Recipient
+    occasion: str
+    scheduled_for: dt.datetime
+    next_attempt_at: dt.datetime
+    task: Task | None = None
+    meeting: Meeting | None = None
+    deadline: dt.date | None = None
+    context: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.kind, self.item_key, self.recipient.key, self.occasion)
+
+
+def _store(planned: Sequence[Planned]) -> int:
+    """Insert the rows not stored before; the unique key turns a concurrent duplicate into a no-op.
+
+    One read finds the keys that exist, one insert adds the rest. Returns how many were new to this call.
+    """
+    wanted = {p.key: p for p in planned}
+    if not wanted:
+        return 0
+    existing: set[tuple[str, str, str, str]] = set()
+    keys = list(wanted)
+    for start in range(0, len(keys), 200):
+        condition = Q()
+        for kind, item, recipient, occasion in keys[start : start + 200]:
+            condition |= Q(kind=kind, item_key=item, recipient_key=recipient, occasion=occasion)
+        existing.update(
+            Notification.objects.filter(condition).values_list("kind", "item_key", "recipient_key", "occasion")
+        )
+    rows = []
+    for key, p in wanted.items():
+        if key in existing:
+            continue
+        row = Notification(
+            kind=p.kind,
+            item_key=p.item_key,
+            recipient_key=p.recipient.key,
+            occasion=p.occasion,
+            recipient=p.recipient.user,
+            agency=p.recipient.agency,
+            task=p.task,
+            meeting=p.meeting,
+            deadline=p.deadline,
+            context=p.context,
+            to_email=p.recipient.email,
+            scheduled_for=p.scheduled_for,
+            next_attempt_at=p.next_attempt_at,
+        )
+        row.full_clean(validate_unique=False, validate_constraints=False)
+        rows.append(row)
+    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    return len(rows)
+
+
+def wants(pref: NotificationPreference | None, kind: str) -> bool:
+    """Whether the person's preferences let this kind of mail through (agency contacts get everything)."""
+    if pref is None:
+        return True
+    if kind == Kind.ASSIGNMENT:
+        return pref.assignments
+    if kind in REMINDER_KINDS:
+        return pref.reminders
+    if kind in STATUS_KINDS:
+        return pref.status_notices
+    if kind in MEETING_KINDS:
+        return pref.meetings
+    return pref.digests
+
+
+class Audience:
+    """Resolves people to recipients with their preferences, skipping those who must get nothing."""
+
+    def __init__(self, users: Iterable[Any] = ()) -> None:
+        self._prefs = selectors.preferences_by_user(u.pk for u in users if u is not None)
+
+    def pref(self, user: Any) -> NotificationPreference:
+        if user.pk not in self._prefs:
+            self._prefs[user.pk] = selectors.preference_for(user)
+        return self._prefs[user.pk]
+
+    def person(self, user: Any, kind: str) -> Recipient | None:
+        if not selectors.can_receive(user):
+            return None
+        pref = self.pref(user)
+        if not wants(pref, kind):
+            return None
+        return selectors.recipient_for_user(user, pref)
+
+    def executor(self, task: Task, kind: str) -> Recipient | None:
+        """The responsible person, or the lead agency's contact address when nobody is named."""
+        if task.responsible_id is not None and selectors.can_receive(task.responsible):
+            return self.person(task.responsible, kind)
+        if task.lead_agency.email:
+            return selectors.recipient_for_agency(task.lead_agency)
+        return None
+
+
+def _unique(recipients: Iterable[Recipient | None]) -> list[Recipient]:
+    seen: dict[str, Recipient] = {}
+    for r in recipients:
+        if r is not None and r.key not in seen:
+            seen[r.key] = r
+    return list(seen.values())
+
+
+# --- the scan: rules that create rows at their moment ------------------------------------------------
+
+
+def _deadline_occasion(
+    task: Task, recipient: Recipient, today: dt.date, rules: ReminderSettings, cal: WorkingCalendar
+) -> int | None:
+    """The offset (working days before the deadline; 0 is the due day) whose moment is the latest passed.
+
+    Only the current occasion is ever created, so after an outage one reminder goes out, not one per
+    missed day. None when no reminder is due (too early, overdue, or the occasion predates the task).
+    """
+    if today > task.deadline:
+        return None
+    offsets = ([0] if rules.remind_on_due_day else []) + sorted(rules.offsets)
+    created_day = timezone.localtime(task.created, recipient.tz).date() if task.created else today
+    for offset in offsets:
+        day = task.deadline if offset == 0 else cal.add(task.deadline, -offset)
+        if offset == 0 and not cal.is_working(day):
+            day = cal.add(day, -1)
+        if day <= today:
+            return offset if day >= created_day else None
+    return None
+
+
+def plan_task_reminders(
+    task: Task, *, now: dt.datetime, rules: ReminderSettings, calendars: Calendars, audience: Audience
+) -> list[Planned]:
+    planned: list[Planned] = []
+    item = f"task:{task.pk}"
+    executor_recipient = audience.executor(task, Kind.DEADLINE)
+    executor_digest = (
+        executor_recipient is not None
+        and executor_recipient.user is not None
+        and audience.pref(executor_recipient.user).delivery != Delivery.IMMEDIATE
+    )
+
+    def add(kind: str, recipient: Recipient, occasion: str, day: dt.date, context: dict[str, Any]) -> None:
+        planned.append(
+            Planned(
+                kind=kind,
+                item_key=item,
+                recipient=recipient,
+                occasion=occasion,
+                scheduled_for=local_moment(recipient, day, rules.send_hour),
+                next_attempt_at=now,
+                task=task,
+                deadline=task.deadline,
+                context=context,
+            )
+        )
+
+    # Deadline reminders go to the executor (unless they take their reminders as a digest).
+    if executor_recipient is not None and not executor_digest:
+        cal = calendars(executor_recipient.country)
+        if sending_window_open(executor_recipient, now, rules, cal):
+            today = now.astimezone(executor_recipient.tz).date()
+            offset = _deadline_occasion(task, executor_recipient, today, rules, cal)
+            if offset is not None:
+                add(Kind.DEADLINE, executor_recipient, f"{task.deadline}:{offset}", today, {"offset": offset})
+
+    # Overdue: every working day, with the escalation ladder. Copies up the ladder are never digested.
+    ladder: list[tuple[Recipient | None, int]] = []
+    if executor_recipient is not None and not executor_digest:
+        ladder.append((executor_recipient, 1))
+    head = task.lead_agency.head
+    ladder.append((audience.person(head, Kind.OVERDUE) if head else None, rules.overdue_head_from_day))
+    if task.deadline < now.date() + dt.timedelta(days=1):
+        for person in [*selectors.committee_secretaries(task), task.controller]:
+            if person is not None:
+                ladder.append((audience.person(person, Kind.OVERDUE), rules.overdue_committee_from_day))
+    seen: set[str] = set()
+    for recipient, from_day in ladder:
+        if recipient is None or recipient.key in seen:
+            continue
+        cal = calendars(recipient.country)
+        today = now.astimezone(recipient.tz).date()
+        if today <= task.deadline or not sending_window_open(recipient, now, rules, cal):
+            continue
+        day = cal.count_between(task.deadline, today)
+        if day >= from_day:
+            seen.add(recipient.key)
+            add(Kind.OVERDUE, recipient, f"{task.deadline}:overdue:{today}", today, {"day": day})
+    return planned
+
+
+def _week_key(day: dt.date) -> str:
+    year, week, _weekday = day.isocalendar()
+    return f"week:{year}-W{week:02d}"
+
+
+def _period(delivery: str, today: dt.date) -> str:
+    return _week_key(today) if delivery == Delivery.WEEKLY else f"day:{today}"
+
+
+def plan_digests(*, now: dt.datetime, rules: ReminderSettings, calendars: Calendars) -> list[Planned]:
+    planned: list[Planned] = []
+
+    def add(kind: str, item: str, recipient: Recipient, period: str, context: dict[str, Any]) -> None:
+        today = now.astimezone(recipient.tz).date()
+        planned.append(
+            Planned(
+                kind=kind,
+                item_key=item,
+                recipient=recipient,
+                occasion=period,
+                scheduled_for=local_moment(recipient, today, rules.send_hour),
+                next_attempt_at=now,
+                context={"period": period, **context},
+            )
+        )
+
+    for user in selectors.digest_users():
+        pref = user.notification_preference
+        recipient = selectors.recipient_for_user(user, pref)
+        if not user.email or not sending_window_open(recipient, now, rules, calendars(recipient.country)):
+            continue
+        if selectors.personal_digest_tasks(user).exists():
+            add(
+                Kind.DIGEST,
+                f"user:{user.pk}",
+                recipient,
+                _period(pref.delivery, now.astimezone(recipient.tz).date()),
+                {},
+            )
+
+    audience = Audience()
+    for agency in selectors.agency_heads():
+        head = agency.head
+        recipient = audience.person(head, Kind.AGENCY_DIGEST)
+        if recipient is None or not sending_window_open(recipient, now, rules, calendars(recipient.country)):
+            continue
+        if selectors.agency_digest_tasks(agency).exists():
+            period = _period(audience.pref(head).delivery, now.astimezone(recipient.tz).date())
+            add(Kind.AGENCY_DIGEST, f"agency:{agency.pk}", recipient, period, {"agency": agency.pk})
+
+    for member in selectors.committee_chairs():
+        recipient = audience.person(member.user, Kind.READINESS)
+        if recipient is None or not sending_window_open(recipient, now, rules, calendars(recipient.country)):
+            continue
+        period = _week_key(now.astimezone(recipient.tz).date())
+        add(Kind.READINESS, f"committee:{member.committee_id}", recipient, period, {"committee": member.committee_id})
+    return planned
+
+
+def plan_meeting_reminders(*, now: dt.datetime, rules: ReminderSettings, calendars: Calendars) -> list[Planned]:
+    planned: list[Planned] = []
+    meetings = Meeting.objects.filter(
+        status=MeetingStatus.PLANNED, starts_at__gt=now, starts_at__lte=now + dt.timedelta(days=6)
+    ).prefetch_related("attendance__user__agency")
+    for meeting in meetings:
+        people = [a.user for a in meeting.attendance.all()]
+        audience = Audience(people)
+        for person in people:
+            recipient = audience.person(person, Kind.MEETING_REMINDER)
+            if recipient is None:
+                continue
+            cal = calendars(recipient.country)
+            today = now.astimezone(recipient.tz).date()
+            meeting_day = meeting.starts_at.astimezone(recipient.tz).date()
+            if not (cal.add(meeting_day, -1) <= today < meeting_day) or not sending_window_open(
+                recipient, now, rules, cal
+            ):
+                continue
+            planned.append(
+                Planned(
+                    kind=Kind.MEETING_REMINDER,
+                    item_key=f"meeting:{meeting.pk}",
+                    recipient=recipient,
+                    occasion=f"start:{meeting.starts_at.isoformat()}",
+                    scheduled_for=local_moment(recipient, today, rules.send_hour),
+                    next_attempt_at=now,
+                    meeting=meeting,
+                    context={"starts_at": meeting.starts_at.isoformat(), "sequence": meeting.sequence},
+                )
+            )
+    return planned
+
+
+@dataclass
+class ScanResult:
+    created: int
+    dispatched: int
+    returned: int
+
+
+def outbox_scan(*, now: dt.datetime | None = None, sync: bool = False) -> ScanResult:
+    """Create every row due at `now` and hand due rows to the worker. Safe to run concurrently."""
+    now = now or timezone.now()
+    returned = outbox_sweep()
+    rules = selectors.reminder_settings_get()
+    calendars = Calendars(now.date())
+    horizon = max(rules.offsets, default=0) * 2 + 14
+    tasks = list(selectors.reminder_candidates(today=now.date(), horizon_days=horizon))
+    audience = Audience([p for t in tasks for p in (t.responsible, t.controller, t.lead_agency.head) if p is not None])
+    planned: list[Planned] = []
+    for task in tasks:
+        planned.extend(plan_task_reminders(task, now=now, rules=rules, calendars=calendars, audience=audience))
+    planned.extend(plan_digests(now=now, rules=rules, calendars=calendars))
+    planned.extend(plan_meeting_reminders(now=now, rules=rules, calendars=calendars))
+    with transaction.atomic():
+        created = _store(planned)
+    dispatched = outbox_dispatch(now=now, sync=sync)
+    return ScanResult(created=created, dispatched=dispatched, returned=returned)
+
+
+# --- handing rows to the worker --------------------------------------------------------------------
+
+
+def _enqueue(ids: Sequence[int]) -> None:
+    """Publish row ids to the broker. A broker that is down is logged: the rows wait for the next scan."""
+    from .tasks import send_notification
+
+    for pk in ids:
+        try:
+            send_notification.apply_async(args=[pk], retry=False)
+        except Exception:  # any broker failure must leave the web request and the scan running
+            logger.warning("broker unavailable; notification %s waits for the next scan", pk, exc_info=True)
+            return
+
+
+def outbox_dispatch(*, now: dt.datetime | None = None, sync: bool = False, limit: int = 500) -> int:
+    """Hand queued rows whose time has come to the worker (or deliver them here when `sync`).
+
+    A row handed over recently is not handed over again until NOTIFY_REDISPATCH_SECONDS pass, so a
+    message the broker lost is re-sent by a later scan, and two scans rarely publish the same row
+    (if they do, the claim in `outbox_deliver` lets one of them through).
+    """
+    now = now or timezone.now()
+    real_now = timezone.now()
+    cutoff = real_now - dt.timedelta(seconds=_redispatch_seconds())
+    with transaction.atomic():
+        due = (
+            Notification.objects.filter(state=State.QUEUED, next_attempt_at__lte=now)
+            .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=cutoff))
+            .order_by("next_attempt_at", "pk")
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.values_list("pk", flat=True)[:limit])
+        if ids:
+            Notification.objects.filter(pk__in=ids).update(dispatched_at=real_now)
+            if not sync:
+                transaction.on_commit(lambda: _enqueue(ids))
+    if sync:
+        for pk in ids:
+            outbox_deliver(notification_id=pk)
+    return len(ids)
+
+
+def outbox_sweep() -> int:
+    """Return rows whose sender vanished (lease expired while 'sending') to the queue."""
+    now = timezone.now()
+    return Notification.objects.filter(state=State.SENDING, lease_until__lt=now).update(
+        state=State.QUEUED,
+        lease_until=None,
+        dispatched_at=None,
+        next_attempt_at=now,
+        last_error="The sender stopped before finishing; queued again.",
+        updated=now,
+    )
+
+
+# --- delivering one row ----------------------------------------------------------------------------
+
+
+def classify_failure(exc: BaseException) -> tuple[int | None, bool]:
+    """(SMTP code or None, temporary?): 4xx, timeouts and refused connections are worth retrying; 5xx is not."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        code = max(codes) if codes else None
+        return code, code is None or 400 <= code < 500
+    if isinstance(exc, smtplib.SMTPResponseException):
+        code = exc.smtp_code
+        return code, not 500 <= code < 600
+    if isinstance(
+        exc, smtplib.SMTPServerDisconnected | socket.timeout | TimeoutError | OSError | SoftTimeLimitExceeded
+    ):
+        return None, True
+    return None, False
+
+
+def retry_delay(attempt: int) -> dt.timedelta:
+    """Exponential backoff with jitter: base, 2×base, 4×base … capped at six hours, ±25 %."""
+    seconds = min(_retry_base_seconds() * 2 ** max(attempt - 1, 0), 6 * 3600)
+    return dt.timedelta(seconds=seconds * random.uniform(0.75, 1.25))  # noqa: S311 - jitter, not security
+
+
+def _stale_reason(row: Notification) -> str:
+    """Why a queued row must not go out any more, or '' when it still should."""
+    user = row.recipient
+    if row.recipient_id is not None:
+        if user is None or not user.is_active:
+            return "The recipient is deactivated."
+        if not wants(selectors.preference_for(user), row.kind):
+            return "Turned off in the recipient's preferences."
+    task = row.task
+    if (
+        row.kind in REMINDER_KINDS
+        and task is not None
+        and (task.status in CLOSED_STATUSES or task.deadline != row.deadline)
+    ):
+        return "The task is closed or its deadline changed."
+    meeting = row.meeting
+    if (
+        row.kind == Kind.MEETING_REMINDER
+        and meeting is not None
+        and (meeting.status != MeetingStatus.PLANNED or meeting.starts_at.isoformat() != row.context.get("starts_at"))
+    ):
+        return "The meeting was cancelled or moved."
+    if (
+        row.kind in (Kind.MEETING_INVITATION, Kind.MEETING_UPDATE)
+        and meeting is not None
+        and (meeting.sequence != row.context.get("sequence"))
+    ):
+        return "A newer version of the meeting was sent."
+    return ""
+
+
+def _finish(pk: int, attempt: int, **values: Any) -> bool:
+    """Record the outcome only if the row is still ours (same attempt, still 'sending')."""
+    return bool(
+        Notification.objects.filter(pk=pk, state=State.SENDING, attempts=attempt).update(
+            lease_until=None, updated=timezone.now(), **values
+        )
+    )
+
+
+def outbox_deliver(*, notification_id: int) -> str:
+    """Claim one queued row, send it, record the result. Returns the outcome ('sent', 'retry', ...)."""
+    from . import emails
+
+    now = timezone.now()
+    claimed = Notification.objects.filter(pk=notification_id, state=State.QUEUED).update(
+        state=State.SENDING,
+        lease_until=now + dt.timedelta(seconds=_lease_seconds()),
+        attempts=F("attempts") + 1,
+        updated=now,
+    )
+    if not claimed:
+        return "skipped"
+    row = Notification.objects.select_related(
+        "recipient__agency", "agency", "task__event", "task__lead_agency", "meeting__committee"
+    ).get(pk=notification_id)
+    attempt = row.attempts
+    reason = _stale_reason(row)
+    if reason:
+        _finish(row.pk, attempt, state=State.CANCELLED, last_error=reason)
+        return "cancelled"
+    address = row.recipient.email if row.recipient is not None else (row.agency.email if row.agency else "")
+    if not address:
+        _finish(row.pk, attempt, state=State.FAILED, last_error="No email address.")
+        return "failed"
+    row.to_email = address
+    message_id = emails.message_id_for(row)
+    try:
+        message = emails.build_message(row, message_id=message_id)
+    except Exception as exc:  # a message that cannot be built is a permanent failure, recorded
+        logger.exception("notification %s could not be rendered", row.pk)
+        _finish(row.pk, attempt, state=State.FAILED, last_error=f"Rendering failed: {exc!r}"[:2000])
+        return "failed"
+    try:
+        get_connection(fail_silently=False).send_messages([message])
+    except Exception as exc:  # noqa: BLE001 - every SMTP outcome is classified and stored on the row
+        code, temporary = classify_failure(exc)
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        common = {"last_smtp_code": code, "last_error": error, "to_email": address, "message_id": message_id}
+        if temporary and attempt < _max_attempts():
+            _finish(
+                row.pk,
+                attempt,
+                state=State.QUEUED,
+                dispatched_at=None,
+                next_attempt_at=timezone.now() + retry_delay(attempt),
+                **common,
+            )
+            logger.info("notification %s: temporary failure %s, retry later", row.pk, code)
+            return "retry"
+        _finish(row.pk, attempt, state=State.FAILED, **common)
+        logger.warning("notification %s failed permanently: %s", row.pk, error)
+        return "failed"
+    _finish(
+        row.pk,
+        attempt,
+        state=State.SENT,
+        sent_at=timezone.now(),
+        last_smtp_code=250,
+        last_error="",
+        to_email=address,
+        subject=message.subject[:300],
+        message_id=message_id,
+    )
+    return "sent"
+
+
+# --- the admin's actions ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def outbox_retry(*, notifications: Iterable[Notification]) -> int:
+    """Queue failed or cancelled rows again (after an address was fixed); they go out with the next scan."""
+    ids = [n.pk for n in notifications]
+    now = timezone.now()
+    count = Notification.objects.filter(pk__in=ids, state__in=[State.FAILED, State.CANCELLED]).update(
+        state=State.QUEUED, attempts=0, next_attempt_at=now, dispatched_at=None, last_error="", updated=now
+    )
+    transaction.on_commit(lambda: outbox_dispatch())
+    return count
+
+
+@transaction.atomic
+def outbox_cancel(*, notifications: Iterable[Notification]) -> int:
+    ids = [n.pk for n in notifications]
+    return Notification.objects.filter(pk__in=ids, state__in=[State.QUEUED, State.FAILED]).update(
+        state=State.CANCELLED, last_error="Cancelled by hand.", updated=timezone.now()
+    )
+
+
+# --- notices on what people do (called from the workplan and committee services) -----------------
+
+
+def _notify(
+    *,
+    kind: str,
+    recipients: Iterable[Recipient | None],
+    occasion: str,
+    task: Task | None = None,
+    meeting: Meeting | None = None,
+    context: dict[str, Any] | None = None,
+    polite: bool = True,
+) -> int:
+    """Store notices about something that just happened and dispatch them once the transaction commits.
+
+    `polite` notices wait for the recipient's working hours; meeting changes go at once.
+    """
+    now = timezone.now()
+    rules = selectors.reminder_settings_get()
+    calendars = Calendars(now.date())
+    item = f"task:{task.pk}" if task is not None else f"meeting:{meeting.pk}" if meeting is not None else ""
+    planned = []
+    for recipient in _unique(recipients):
+        moment = next_polite_moment(recipient, now, rules, calendars(recipient.country)) if polite else now
+        planned.append(
+            Planned(
+                kind=kind,
+                item_key=item,
+                recipient=recipient,
+                occasion=occasion,
+                scheduled_for=moment,
+                next_attempt_at=moment,
+                task=task,
+                meeting=meeting,
+                deadline=task.deadline if task is not None else None,
+                context=context or {},
+            )
+        )
+    created = _store(planned)
+    if created:
+        transaction.on_commit(lambda: outbox_dispatch())
+    return created
+
+
+def _head_copy(audience: Audience, task: Task, kind: str) -> Recipient | None:
+    head = task.lead_agency.head
+    if head is None or not audience.pref(head).head_copies:
+        return None
+    return audience.person(head, kind)
+
+
+def _history_stamp(task: Task) -> str:
+    last = task.history.order_by("-history_id").values_list("history_id", flat=True).first()  # type: ignore[attr-defined]
+    return f"h{last}" if last is not None else f"t{timezone.now().timestamp():.6f}"
+
+
+def task_assignment_notify(*, task: Task) -> int:
+    """The responsible person learns of the task; co-executors' contacts get a copy."""
+    task = Task.objects.select_related("lead_agency__head", "responsible__agency", "event").get(pk=task.pk)
+    audience = Audience([task.responsible, task.lead_agency.head])
+    recipients: list[Recipient | None] = [audience.executor(task, Kind.ASSIGNMENT)]
+    recipients += [selectors.recipient_for_agency(a) for a in task.co_executors.all() if a.email]
+    recipients.append(_head_copy(audience, task, Kind.ASSIGNMENT))
+    return _notify(kind=Kind.ASSIGNMENT, recipients=recipients, occasion=_history_stamp(task), task=task)
+
+
+def task_changed_notify(*, task: Task, old_responsible_id: int | None, old_deadline: dt.date) -> int:
+    """After an edit: a new responsible person is told; a new deadline cancels the old one's reminders."""
+    cancelled = 0
+    if task.deadline != old_deadline:
+        cancelled = (
+            Notification.objects.filter(task=task, kind__in=REMINDER_KINDS, state=State.QUEUED)
+            .exclude(deadline=task.deadline)
+            .update(state=State.CANCELLED, last_error="The deadline changed.", updated=timezone.now())
+        )
+    if task.responsible_id != old_responsible_id and task.responsible_id is not None:
+        task_assignment_notify(task=task)
+    return cancelled
+
+
+def task_status_notify(*, task: Task) -> int:
+    """Accepted or returned: the executor (and an opted-in head) hear of it."""
+    kinds = {TaskStatus.ACCEPTED: Kind.REPORT_ACCEPTED, TaskStatus.RETURNED: Kind.REPORT_RETURNED}
+    if task.status in CLOSED_STATUSES:
+        Notification.objects.filter(task=task, kind__in=REMINDER_KINDS, state=State.QUEUED).update(
+            state=State.CANCELLED, last_error="The task is closed.", updated=timezone.now()
+        )
+    kind = kinds.get(TaskStatus(task.status))
+    if kind is None:
+        return 0
+    task = Task.objects.select_related("lead_agency__head", "responsible__agency", "event").get(pk=task.pk)
+    audience = Audience([task.responsible, task.lead_agency.head])
+    stamp = task.status_changed_at.isoformat() if task.status_changed_at else _history_stamp(task)
+    return _notify(
+        kind=kind,
+        recipients=[audience.executor(task, kind), _head_copy(audience, task, kind)],
+        occasion=f"{task.status}:{stamp}",
+        task=task,
+    )
+
+
+def report_submitted_notify(*, report: ProgressReport) -> int:
+    task = Task.objects.select_related("lead_agency__head", "controller__agency", "event").get(pk=report.task_id)
+    audience = Audience([task.controller, task.lead_agency.head])
+    controller = audience.person(task.controller, Kind.REPORT_SUBMITTED) if task.controller else None
+    return _notify(
+        kind=Kind.REPORT_SUBMITTED,
+        recipients=[controller, _head_copy(audience, task, Kind.REPORT_SUBMITTED)],
+        occasion=f"report:{report.pk}",
+        task=task,
+        context={"report": report.pk},
+    )
+
+
+def extension_requested_notify(*, request: ExtensionRequest) -> int:
+    task = Task.objects.select_related("lead_agency__head", "controller__agency", "event").get(pk=request.task_id)
+    audience = Audience([task.controller])
+    people = [task.controller, *selectors.committee_secretaries(task)]
+    return _notify(
+        kind=Kind.EXTENSION_REQUESTED,
+        recipients=[audience.person(p, Kind.EXTENSION_REQUESTED) for p in people if p is not None],
+        occasion=f"extension:{request.pk}",
+        task=task,
+        context={"extension": request.pk},
+    )
+
+
+def extension_decided_notify(*, request: ExtensionRequest) -> int:
+    task = Task.objects.select_related("lead_agency__head", "responsible__agency", "event").get(pk=request.task_id)
+    audience = Audience([task.responsible])
+    requester = User.objects.select_related("agency").filter(pk=request.requested_by_id).first()
+    return _notify(
+        kind=Kind.EXTENSION_DECIDED,
+        recipients=[
+            audience.person(requester, Kind.EXTENSION_DECIDED) if requester else None,
+            audience.executor(task, Kind.EXTENSION_DECIDED),
+        ],
+        occasion=f"extension:{request.pk}:{request.status}",
+        task=task,
+        context={"extension": request.pk},
+    )
+
+
+MEETING_CHANGES = {
+    "created": Kind.MEETING_INVITATION,
+    "updated": Kind.MEETING_UPDATE,
+    "cancelled": Kind.MEETING_CANCELLED,
+}
+
+
+def meeting_notify(*, meeting: Meeting, change: str) -> int:
+    """Invite, update or cancel: every invitee gets the meeting with an iCalendar part.
+
+    Call it after the committee service saved the meeting (and raised `sequence` for a change).
+    Older invitations still waiting in the queue are superseded by this one.
+    """
+    if change not in MEETING_CHANGES:
+        raise ValidationError({"change": f"unknown meeting change {change!r}"})
+    kind = MEETING_CHANGES[change]
+    meeting = Meeting.objects.select_related("committee", "chair__agency").get(pk=meeting.pk)
+    people = [a.user for a in meeting.attendance.select_related("user__agency")]
+    if meeting.chair is not None and all(p.pk != meeting.chair_id for p in people):
+        people.append(meeting.chair)
+    audience = Audience(people)
+    superseded = [Kind.MEETING_INVITATION, Kind.MEETING_UPDATE]
+    if kind == Kind.MEETING_CANCELLED:
+        superseded.append(Kind.MEETING_REMINDER)
+    Notification.objects.filter(meeting=meeting, kind__in=superseded, state=State.QUEUED).update(
+        state=State.CANCELLED, last_error="Superseded by a newer version of the meeting.", updated=timezone.now()
+    )
+    return _notify(
+        kind=kind,
+        recipients=[audience.person(p, kind) for p in people],
+        occasion=f"seq:{meeting.sequence}",
+        meeting=meeting,
+        context={"sequence": meeting.sequence, "starts_at": meeting.starts_at.isoformat()},
+        polite=False,
+    )
+
+
+# --- preferences -----------------------------------------------------------------------------------
+
+
+PREFERENCE_FIELDS = (
+    "assignments",
+    "reminders",
+    "status_notices",
+    "meetings",
+    "digests",
+    "delivery",
+    "language",
+    "head_copies",
+)
+
+
+@transaction.atomic
+def preference_update(*, user: Any, **fields: Any) -> NotificationPreference:
+    unknown = set(fields) - set(PREFERENCE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown preference fields: {sorted(unknown)}")
+    pref, _created = NotificationPreference.objects.select_for_update().get_or_create(user_id=user.pk)
+    for name, value in fields.items():
+        setattr(pref, name, value)
+    pref.full_clean()
+    pref.save()
+    return pref
+
+
+@transaction.atomic
+def reminder_settings_save(**fields: Any) -> ReminderSettings:
+    rules = ReminderSettings.objects.select_for_update().order_by("pk").first() or ReminderSettings()
+    for name, value in fields.items():
+        setattr(rules, name, value)
+    rules.full_clean()
+    rules.save()
+    return rules

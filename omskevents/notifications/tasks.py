@@ -1,0 +1,33 @@
+"""Celery tasks of the outbox: thin wrappers that carry row ids and call the services."""
+
+import logging
+
+from celery import shared_task
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="notifications.scan", ignore_result=True)
+def scan() -> None:
+    """Beat runs this every minute: create the rows due now and hand due rows to the worker."""
+    result = services.outbox_scan()
+    if result.created or result.dispatched or result.returned:
+        logger.info(
+            "outbox scan: %s created, %s dispatched, %s returned", result.created, result.dispatched, result.returned
+        )
+
+
+@shared_task(name="notifications.sweep", ignore_result=True)
+def sweep() -> None:
+    """Return rows whose worker died mid-delivery (lease expired) to the queue."""
+    returned = services.outbox_sweep()
+    if returned:
+        logger.warning("outbox sweep: %s rows returned to the queue", returned)
+
+
+@shared_task(name="notifications.send", ignore_result=True, acks_late=True, reject_on_worker_lost=True)
+def send_notification(notification_id: int) -> str:
+    """Deliver one row. Idempotent: the claim inside lets exactly one delivery through per attempt."""
+    return services.outbox_deliver(notification_id=notification_id)

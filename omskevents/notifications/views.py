@@ -1,0 +1,142 @@
+"""Preferences, and the pages behind signed links in mails (they work without logging in, until they expire)."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+
+from omskevents.accounts.models import User
+from omskevents.workplan import services as workplan_services
+from omskevents.workplan.models import Task
+
+from . import links, selectors, services
+from .enums import Delivery
+from .forms import ExtensionForm, PreferenceForm, ReportForm
+
+
+class PreferencesView(LoginRequiredMixin, View):
+    template_name = "notifications/preferences.html"
+
+    def _form(self, request: HttpRequest, data: Any = None) -> PreferenceForm:
+        return PreferenceForm(
+            data, instance=selectors.preference_for(request.user), is_head=request.user.is_agency_head
+        )
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, self.template_name, {"form": self._form(request)})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = self._form(request, request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        services.preference_update(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your notification preferences are saved."))
+        return redirect("notifications:preferences")
+
+
+def _invalid(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
+    return render(request, "notifications/link_invalid.html", {"message": message}, status=status)
+
+
+class TaskActionView(View):
+    """A short form to report progress or ask for an extension, reached from a signed link in a mail."""
+
+    template_name = "notifications/task_action.html"
+
+    def _resolve(self, token: str) -> tuple[User, Task, str] | str:
+        try:
+            payload = links.task_action_read(token, max_age_days=selectors.reminder_settings_get().link_max_age_days)
+        except signing.SignatureExpired:
+            return _("This link has expired. Open the task in the workspace instead.")
+        except signing.BadSignature:
+            return _("This link is not valid.")
+        user = User.objects.filter(pk=payload["u"], is_active=True).select_related("agency").first()
+        task = Task.objects.select_related("event", "lead_agency").filter(pk=payload["t"]).first()
+        if user is None or task is None:
+            return _("This link is no longer valid.")
+        return user, task, payload["a"]
+
+    def _form(self, action: str, data: Any = None) -> ReportForm | ExtensionForm:
+        return ReportForm(data) if action == "report" else ExtensionForm(data)
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        resolved = self._resolve(token)
+        if isinstance(resolved, str):
+            return _invalid(request, resolved)
+        user, task, action = resolved
+        return render(
+            request, self.template_name, {"task": task, "action": action, "form": self._form(action), "person": user}
+        )
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        resolved = self._resolve(token)
+        if isinstance(resolved, str):
+            return _invalid(request, resolved)
+        user, task, action = resolved
+        form = self._form(action, request.POST)
+        context = {"task": task, "action": action, "form": form, "person": user}
+        if not form.is_valid():
+            return render(request, self.template_name, context, status=400)
+        try:
+            if action == "report":
+                workplan_services.task_report_progress(
+                    actor=user, task=task, text=form.cleaned_data["text"], is_final=form.cleaned_data["is_final"]
+                )
+            else:
+                workplan_services.task_request_extension(
+                    actor=user,
+                    task=task,
+                    new_deadline=form.cleaned_data["new_deadline"],
+                    reason=form.cleaned_data["reason"],
+                )
+        except PermissionDenied as exc:
+            return _invalid(request, str(exc) or _("You cannot do this with this task any more."), status=403)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+            return render(request, self.template_name, context, status=400)
+        done = (
+            _("Thank you: your report is recorded.")
+            if action == "report"
+            else _("Thank you: your request is sent to the secretariat.")
+        )
+        return render(request, "notifications/action_done.html", {"task": task, "message": done})
+
+
+@method_decorator(csrf_exempt, name="dispatch")  # RFC 8058 one-click unsubscribe: the signed token is the proof
+class UnsubscribeView(View):
+    template_name = "notifications/unsubscribe.html"
+
+    def _user(self, token: str) -> User | None:
+        try:
+            user_id = links.unsubscribe_read(token)
+        except signing.BadSignature:
+            return None
+        return User.objects.filter(pk=user_id).first()
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        user = self._user(token)
+        if user is None:
+            return _invalid(request, _("This link is not valid."))
+        return render(request, self.template_name, {"person": user, "done": False})
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        user = self._user(token)
+        if user is None:
+            return _invalid(request, _("This link is not valid."))
+        services.preference_update(user=user, digests=False, delivery=Delivery.IMMEDIATE)
+        return render(
+            request,
+            self.template_name,
+            {"person": user, "done": True, "preferences_url": reverse("notifications:preferences")},
+        )
