@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 
 from omskevents.committee.models import Meeting
 from omskevents.committee.selectors import meetings_for_feed
+from omskevents.workplan.enums import CLOSED_STATUSES
 from omskevents.workplan.models import Task
 from omskevents.workplan.selectors import tasks_visible_to
 
@@ -27,7 +28,13 @@ def feed_tasks(user: Any) -> QuerySet[Task]:
     mine = Q(responsible=user) | Q(controller=user)
     if user.agency_id:
         mine |= Q(lead_agency_id=user.agency_id)
-    return tasks_visible_to(user).open().filter(mine).select_related("lead_agency").order_by("deadline", "pk")
+    return (
+        tasks_visible_to(user)
+        .exclude(status__in=CLOSED_STATUSES)
+        .filter(mine)
+        .select_related("lead_agency")
+        .order_by("deadline", "pk")
+    )
 
 
 def feed_meetings(user: Any) -> QuerySet[Meeting]:

@@ -26,9 +26,7 @@ class CalendarFeedSettingsView(LoginRequiredMixin, TemplateView):
         token = selectors.calendar_token_of(self.request.user)
         context["token"] = token
         if token is not None:
-            context["feed_url"] = self.request.build_absolute_uri(
-                reverse("accounts:calendar_feed", args=[token.key])
-            )
+            context["feed_url"] = self.request.build_absolute_uri(reverse("accounts:calendar_feed", args=[token.key]))
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

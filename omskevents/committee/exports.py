@@ -69,9 +69,7 @@ def minutes_docx(meeting: Meeting) -> bytes:
     centred(_("of the meeting of the organising committee"))
     if meeting.title:
         centred(meeting.title)
-    doc.add_paragraph(
-        _("Date: %(date)s, %(time)s") % {"date": _date(starts.date()), "time": starts.strftime("%H:%M")}
-    )
+    doc.add_paragraph(_("Date: %(date)s, %(time)s") % {"date": _date(starts.date()), "time": starts.strftime("%H:%M")})
     doc.add_paragraph(_("Place: %(place)s") % {"place": meeting.place or meeting.video_link})
     if meeting.chair_id:
         doc.add_paragraph(_("Chaired by: %(person)s") % {"person": _person(meeting.chair)})
@@ -195,4 +193,3 @@ def feed_ics(*, name: str, meetings: Iterable[Meeting], tasks: Iterable[Task]) -
     for task in tasks:
         cal.add_component(task_vevent(task, now=now))
     return cal.to_ical()
-

@@ -5,13 +5,12 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
+from omskevents.accounts.permissions import is_secretariat
 from omskevents.workplan.models import Task
 from omskevents.workplan.selectors import tasks_visible_to
 
 from .enums import MeetingStatus
 from .models import Committee, CommitteeMember, Decision, Meeting, MeetingAttendance
-from omskevents.accounts.permissions import is_secretariat
-
 from .permissions import can_view_meetings
 
 

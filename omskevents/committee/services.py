@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from omskevents.agencies.models import Agency
 from omskevents.events.models import Event
+from omskevents.notifications import services as notifications
 from omskevents.workplan.models import Task
 from omskevents.workplan.services import task_create_from_decision
 
@@ -35,13 +36,9 @@ def _require_editable(actor: Any, meeting: Meeting) -> None:
 
 
 def _notify(meeting: Meeting, change: str) -> None:
-    """Tell the invitees once the change is committed (the notifications app owns the mail)."""
-    try:
-        from omskevents.notifications.services import meeting_notify
-    except ImportError:
-        return
+    """Tell the invitees once the change is committed: a rolled-back change must not be announced."""
     pk = meeting.pk
-    transaction.on_commit(lambda: meeting_notify(meeting=Meeting.objects.get(pk=pk), change=change))
+    transaction.on_commit(lambda: notifications.meeting_notify(meeting=Meeting.objects.get(pk=pk), change=change))
 
 
 @transaction.atomic

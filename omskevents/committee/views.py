@@ -91,12 +91,17 @@ class MeetingCalendarView(MeetingsAccessMixin, TemplateView):
         context["month"] = first
         context["weeks"] = [
             [
-                {"date": day, "in_month": day.month == first.month, "today": day == today, "meetings": by_day.get(day, [])}
+                {
+                    "date": day,
+                    "in_month": day.month == first.month,
+                    "today": day == today,
+                    "meetings": by_day.get(day, []),
+                }
                 for day in week
             ]
             for week in weeks
         ]
-        context["weekdays"] = [day for day in weeks[0]]
+        context["weekdays"] = list(weeks[0])
         context["previous_month"] = (first - dt.timedelta(days=1)).strftime("%Y-%m")
         context["next_month"] = (first + dt.timedelta(days=32)).replace(day=1).strftime("%Y-%m")
         context["can_manage"] = permissions.can_manage_meetings(self.request.user)
@@ -198,7 +203,7 @@ class DecisionAddView(_MeetingPostView):
 
 
 class DecisionsToTasksView(_MeetingPostView):
-    """"Make tasks from all decisions", or from one when the button carries a decision."""
+    """ "Make tasks from all decisions", or from one when the button carries a decision."""
 
     form_class = DecisionTaskForm
     form_name = "task_form"

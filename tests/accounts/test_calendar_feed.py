@@ -105,7 +105,13 @@ def test_calendar_feed_of_the_secretariat_carries_every_meeting(client, secretar
 
 
 def test_meeting_ics_has_one_event_with_an_alarm(client, staff_a):
-    meeting = MeetingFactory(number=3, title="Логистика", place="Речной вокзал", ends_at=dt.datetime(2026, 12, 1, 7, 0, tzinfo=dt.UTC), sequence=2)
+    meeting = MeetingFactory(
+        number=3,
+        title="Логистика",
+        place="Речной вокзал",
+        ends_at=dt.datetime(2026, 12, 1, 7, 0, tzinfo=dt.UTC),
+        sequence=2,
+    )
     response = _login(client, staff_a).get(reverse("committee:meeting_ics", args=[meeting.pk]))
     events = _components(response.content, "VEVENT")
     assert len(events) == 1
@@ -126,7 +132,10 @@ def test_meeting_ics_requires_login(client):
 def test_calendar_feed_query_count_does_not_grow(client, staff_a, agency_a, django_assert_num_queries, count):
     for n in range(count):
         TaskFactory(lead_agency=agency_a)
-        AttendanceFactory(meeting=MeetingFactory(starts_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC) + dt.timedelta(days=n)), user=staff_a)
+        AttendanceFactory(
+            meeting=MeetingFactory(starts_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC) + dt.timedelta(days=n)),
+            user=staff_a,
+        )
     token = calendar_token_issue(user=staff_a)
     with django_assert_num_queries(5):
         response = client.get(reverse("accounts:calendar_feed", args=[token.key]))

@@ -23,7 +23,10 @@ def test_agency_list_for_the_secretariat_shows_every_agency_with_readiness(clien
     TaskFactory(lead_agency=agency_a, status="cancelled")
     TaskFactory(lead_agency=agency_b, co_executors=[agency_a])
     response = _login(client, secretariat).get(reverse("agencies:list"))
-    rows = {agency.short_name: (readiness, agency.tasks_accepted, agency.tasks_counted, agency.tasks_co_executed) for agency, readiness in response.context["rows"]}
+    rows = {
+        agency.short_name: (readiness, agency.tasks_accepted, agency.tasks_counted, agency.tasks_co_executed)
+        for agency, readiness in response.context["rows"]
+    }
     assert rows == {"МИД России ДСФ": (50, 1, 2, 1), "Акимат Павлодарской обл.": (0, 0, 1, 0)}
     assert '<progress class="readiness" value="50" max="100"' in response.content.decode()
 
@@ -69,7 +72,9 @@ def test_agency_detail_for_the_secretariat_shows_people_and_all_tasks(client, se
 @pytest.mark.parametrize("count", [1, 20])
 def test_agency_list_query_count_does_not_grow(client, secretariat, django_assert_num_queries, count):
     for n in range(count):
-        agency = AgencyFactory(short_name=f"Министерство {n:02d}", parent=AgencyFactory(short_name=f"Правительство {n:02d}"))
+        agency = AgencyFactory(
+            short_name=f"Министерство {n:02d}", parent=AgencyFactory(short_name=f"Правительство {n:02d}")
+        )
         UserFactory(agency=agency)
         TaskFactory(lead_agency=agency, status="accepted")
     _login(client, secretariat)

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from omskevents.committee import services
 from omskevents.committee.models import AgendaItem, Decision, Meeting, MeetingAttendance
+from omskevents.notifications.models import Notification
 from omskevents.workplan.models import Task
 from omskevents.workplan.services import task_create_from_decision
 from tests.factories.committee import CommitteeFactory, DecisionFactory, MeetingFactory
@@ -19,7 +20,11 @@ def test_meeting_create_numbers_meetings_of_a_committee_in_sequence(secretariat,
     committee = CommitteeFactory()
     first = services.meeting_create(actor=secretariat, committee=committee, starts_at=START, place="Зал 1")
     second = services.meeting_create(
-        actor=secretariat, committee=committee, starts_at=START + dt.timedelta(days=7), place="Зал 1", invitees=[staff_a]
+        actor=secretariat,
+        committee=committee,
+        starts_at=START + dt.timedelta(days=7),
+        place="Зал 1",
+        invitees=[staff_a],
     )
     assert (first.number, second.number) == (1, 2)
     assert list(second.attendance.values_list("user__username", "status")) == [("staff_a", "invited")]
@@ -103,10 +108,14 @@ def test_attendance_set_updates_an_existing_row(secretariat, staff_a):
 def test_decision_add_numbers_decisions_and_refuses_lead_as_co_executor(secretariat, agency_a, agency_b):
     meeting = MeetingFactory()
     one = services.decision_add(actor=secretariat, meeting=meeting, text="Подготовить площадку", lead_agency=agency_a)
-    two = services.decision_add(actor=secretariat, meeting=meeting, text="Согласовать программу", co_executors=[agency_b])
+    two = services.decision_add(
+        actor=secretariat, meeting=meeting, text="Согласовать программу", co_executors=[agency_b]
+    )
     assert (one.number, two.number) == ("1", "2")
     with pytest.raises(ValidationError) as exc:
-        services.decision_add(actor=secretariat, meeting=meeting, text="x", lead_agency=agency_a, co_executors=[agency_a])
+        services.decision_add(
+            actor=secretariat, meeting=meeting, text="x", lead_agency=agency_a, co_executors=[agency_a]
+        )
     assert exc.value.message_dict == {"co_executors": ["The lead executor cannot also be a co-executor."]}
     assert Decision.objects.count() == 2
 
@@ -124,7 +133,9 @@ def test_task_create_from_decision_links_the_source(secretariat, agency_a, agenc
     )
     assert task.title == decision.text
     assert list(task.co_executors.all()) == [agency_b]
-    assert task.description.endswith(f"Decision {decision.number} of the committee meeting No. {decision.meeting.number} of 01.12.2026.")
+    assert task.description.endswith(
+        f"Decision {decision.number} of the committee meeting No. {decision.meeting.number} of 01.12.2026."
+    )
 
 
 def test_task_create_from_decision_twice_gives_one_task(secretariat):
@@ -179,3 +190,22 @@ def test_decision_delete_of_a_decision_with_a_task_is_refused(secretariat):
     with pytest.raises(ValidationError):
         services.decision_delete(actor=secretariat, decision=decision)
     assert Decision.objects.filter(pk=decision.pk).exists()
+
+
+def test_meeting_create_queues_the_invitations_after_commit(secretariat, staff_a, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        meeting = services.meeting_create(
+            actor=secretariat, committee=CommitteeFactory(), starts_at=START, place="Зал", invitees=[staff_a]
+        )
+    assert Notification.objects.count() == 0
+    for callback in callbacks:
+        callback()
+    assert list(Notification.objects.filter(meeting=meeting).values_list("kind", flat=True)) == ["meeting_invitation"]
+
+
+def test_meeting_cancel_queues_a_cancellation(secretariat, staff_a, django_capture_on_commit_callbacks):
+    meeting = MeetingFactory()
+    MeetingAttendance.objects.create(meeting=meeting, user=staff_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_cancel(actor=secretariat, meeting=meeting)
+    assert list(Notification.objects.filter(meeting=meeting).values_list("kind", flat=True)) == ["meeting_cancelled"]

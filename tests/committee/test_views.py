@@ -10,7 +10,13 @@ from docx import Document
 from omskevents.committee.models import AgendaItem, Decision, Meeting
 from omskevents.workplan.models import Task
 from tests.factories.accounts import UserFactory
-from tests.factories.committee import AttendanceFactory, CommitteeFactory, CommitteeMemberFactory, DecisionFactory, MeetingFactory
+from tests.factories.committee import (
+    AttendanceFactory,
+    CommitteeFactory,
+    CommitteeMemberFactory,
+    DecisionFactory,
+    MeetingFactory,
+)
 from tests.factories.events import EventFactory
 from tests.factories.workplan import TaskFactory
 
@@ -49,7 +55,11 @@ def test_meeting_list_shows_schedule_button_to_secretariat(client, secretariat):
 def test_meeting_list_query_count_does_not_grow(client, secretariat, django_assert_num_queries, count):
     committee = CommitteeFactory()
     for n in range(count):
-        meeting = MeetingFactory(committee=committee, chair=secretariat, starts_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(days=n))
+        meeting = MeetingFactory(
+            committee=committee,
+            chair=secretariat,
+            starts_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(days=n),
+        )
         DecisionFactory(meeting=meeting)
     _login(client, secretariat)
     with django_assert_num_queries(7):
@@ -91,7 +101,9 @@ def test_meeting_detail_shows_agenda_attendance_decisions(client, staff_a, agenc
     meeting = MeetingFactory(number=4)
     AgendaItem.objects.create(meeting=meeting, order=1, title="О ходе подготовки Форума", speaker="Капырин И.В.")
     AttendanceFactory(meeting=meeting, user=staff_a, status="present")
-    DecisionFactory(meeting=meeting, number="1", text="Подготовить причал", lead_agency=agency_a, co_executors=[agency_b])
+    DecisionFactory(
+        meeting=meeting, number="1", text="Подготовить причал", lead_agency=agency_a, co_executors=[agency_b]
+    )
     content = _login(client, staff_a).get(meeting.get_absolute_url()).content.decode()
     assert "О ходе подготовки Форума" in content
     assert "Капырин И.В." in content
@@ -121,9 +133,22 @@ def test_meeting_detail_opens_with_the_previous_meetings_instructions(client, se
     committee = CommitteeFactory()
     previous = MeetingFactory(committee=committee, number=1, starts_at=dt.datetime(2026, 11, 1, 5, tzinfo=dt.UTC))
     overdue = DecisionFactory(meeting=previous, number="1", text="Согласовать схему парковки", lead_agency=agency_a)
-    TaskFactory(title="Согласовать схему парковки", source="decision", source_decision=overdue, lead_agency=agency_a, deadline=dt.date(2026, 11, 20))
+    TaskFactory(
+        title="Согласовать схему парковки",
+        source="decision",
+        source_decision=overdue,
+        lead_agency=agency_a,
+        deadline=dt.date(2026, 11, 20),
+    )
     accepted = DecisionFactory(meeting=previous, number="2", lead_agency=agency_a)
-    TaskFactory(title="Издать распоряжение", source="decision", source_decision=accepted, lead_agency=agency_a, deadline=dt.date(2026, 11, 10), status="accepted")
+    TaskFactory(
+        title="Издать распоряжение",
+        source="decision",
+        source_decision=accepted,
+        lead_agency=agency_a,
+        deadline=dt.date(2026, 11, 10),
+        status="accepted",
+    )
     current = MeetingFactory(committee=committee, number=2, starts_at=dt.datetime(2026, 12, 1, 5, tzinfo=dt.UTC))
     content = _login(client, secretariat).get(current.get_absolute_url()).content.decode()
     assert "Instructions of the previous meeting (Meeting No. 1 of 01.11.2026)" in content
@@ -199,7 +224,8 @@ def test_meeting_create_with_a_taken_number_shows_the_error(client, secretariat)
 def test_meeting_create_by_agency_staff_is_forbidden(client, staff_a):
     committee = CommitteeFactory()
     response = _login(client, staff_a).post(
-        reverse("committee:meeting_create"), {"committee": committee.pk, "starts_at": "2026-12-01T11:00", "place": "Зал"}
+        reverse("committee:meeting_create"),
+        {"committee": committee.pk, "starts_at": "2026-12-01T11:00", "place": "Зал"},
     )
     assert response.status_code == 403
     assert Meeting.objects.count() == 0
@@ -244,7 +270,9 @@ def test_meeting_cancel_by_secretariat(client, secretariat):
 def test_agenda_add_and_delete(client, secretariat):
     meeting = MeetingFactory()
     _login(client, secretariat)
-    response = client.post(reverse("committee:agenda_add", args=[meeting.pk]), {"agenda-title": "Открытие", "agenda-speaker": ""})
+    response = client.post(
+        reverse("committee:agenda_add", args=[meeting.pk]), {"agenda-title": "Открытие", "agenda-speaker": ""}
+    )
     assert response["Location"] == meeting.get_absolute_url() + "#agenda"
     item = AgendaItem.objects.get()
     assert (item.order, item.title) == (1, "Открытие")
@@ -254,7 +282,9 @@ def test_agenda_add_and_delete(client, secretariat):
 
 def test_agenda_add_empty_shows_the_error_on_the_page(client, secretariat):
     meeting = MeetingFactory()
-    response = _login(client, secretariat).post(reverse("committee:agenda_add", args=[meeting.pk]), {"agenda-title": ""})
+    response = _login(client, secretariat).post(
+        reverse("committee:agenda_add", args=[meeting.pk]), {"agenda-title": ""}
+    )
     assert response.status_code == 200
     assert response.context["agenda_form"].errors == {"title": ["This field is required."]}
     assert AgendaItem.objects.count() == 0
@@ -263,7 +293,8 @@ def test_agenda_add_empty_shows_the_error_on_the_page(client, secretariat):
 def test_attendance_set_by_secretariat(client, secretariat, staff_a):
     meeting = MeetingFactory()
     _login(client, secretariat).post(
-        reverse("committee:attendance_set", args=[meeting.pk]), {"attendance-user": staff_a.pk, "attendance-status": "remote"}
+        reverse("committee:attendance_set", args=[meeting.pk]),
+        {"attendance-user": staff_a.pk, "attendance-status": "remote"},
     )
     assert list(meeting.attendance.values_list("user", "status")) == [(staff_a.pk, "remote")]
 
@@ -274,14 +305,17 @@ def test_decision_add_with_lead_as_co_executor_shows_the_error(client, secretari
         reverse("committee:decision_add", args=[meeting.pk]),
         {"decision-text": "Обеспечить", "decision-lead_agency": agency_a.pk, "decision-co_executors": [agency_a.pk]},
     )
-    assert response.context["decision_form"].errors == {"co_executors": ["The lead executor cannot also be a co-executor."]}
+    assert response.context["decision_form"].errors == {
+        "co_executors": ["The lead executor cannot also be a co-executor."]
+    }
     assert Decision.objects.count() == 0
 
 
 def test_decision_add_with_a_bad_date_shows_the_error(client, secretariat):
     meeting = MeetingFactory()
     response = _login(client, secretariat).post(
-        reverse("committee:decision_add", args=[meeting.pk]), {"decision-text": "Обеспечить", "decision-deadline": "31.02.2026"}
+        reverse("committee:decision_add", args=[meeting.pk]),
+        {"decision-text": "Обеспечить", "decision-deadline": "31.02.2026"},
     )
     assert response.context["decision_form"].errors == {"deadline": ["Enter a valid date."]}
     assert Decision.objects.count() == 0
@@ -289,7 +323,9 @@ def test_decision_add_with_a_bad_date_shows_the_error(client, secretariat):
 
 def test_decision_add_by_agency_staff_is_forbidden(client, staff_a):
     meeting = MeetingFactory()
-    response = _login(client, staff_a).post(reverse("committee:decision_add", args=[meeting.pk]), {"decision-text": "x"})
+    response = _login(client, staff_a).post(
+        reverse("committee:decision_add", args=[meeting.pk]), {"decision-text": "x"}
+    )
     assert response.status_code == 403
     assert Decision.objects.count() == 0
 
@@ -307,7 +343,11 @@ def test_decision_to_task_one_row_makes_one_linked_task(client, secretariat, age
     assert response.status_code == 302
     client.post(url, data)
     task = Task.objects.get()
-    assert (task.source_decision_id, task.title, task.source) == (decision.pk, "Организовать трансфер делегаций", "decision")
+    assert (task.source_decision_id, task.title, task.source) == (
+        decision.pk,
+        "Организовать трансфер делегаций",
+        "decision",
+    )
     assert not Task.objects.filter(source_decision=other).exists()
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert task.get_absolute_url() in page
@@ -321,7 +361,9 @@ def test_decisions_to_tasks_all_reports_skipped(client, secretariat):
     DecisionFactory(meeting=meeting)
     DecisionFactory(meeting=meeting, lead_agency=None)
     response = _login(client, secretariat).post(
-        reverse("committee:decisions_to_tasks", args=[meeting.pk]), {"task-event": event.pk, "task-area": "organisation"}, follow=True
+        reverse("committee:decisions_to_tasks", args=[meeting.pk]),
+        {"task-event": event.pk, "task-area": "organisation"},
+        follow=True,
     )
     assert Task.objects.filter(source_decision__meeting=meeting).count() == 2
     assert [str(m) for m in response.context["messages"]] == [
@@ -346,7 +388,8 @@ def test_decisions_to_tasks_by_agency_staff_is_forbidden(client, staff_a):
     meeting = MeetingFactory()
     DecisionFactory(meeting=meeting)
     response = _login(client, staff_a).post(
-        reverse("committee:decisions_to_tasks", args=[meeting.pk]), {"task-event": event.pk, "task-area": "organisation"}
+        reverse("committee:decisions_to_tasks", args=[meeting.pk]),
+        {"task-event": event.pk, "task-area": "organisation"},
     )
     assert response.status_code == 403
     assert Task.objects.count() == 0
@@ -355,14 +398,25 @@ def test_decisions_to_tasks_by_agency_staff_is_forbidden(client, staff_a):
 def test_minutes_docx_holds_the_meeting_ready_to_sign(client, staff_a, agency_a, agency_b):
     committee = CommitteeFactory(name="Оргкомитет Форума")
     chair = UserFactory(username="chair", first_name="Виталий", last_name="Хоценко", patronymic="", agency=agency_a)
-    secretary = UserFactory(username="secretary", first_name="Анна", last_name="Секретарёва", patronymic="", agency=agency_a)
+    secretary = UserFactory(
+        username="secretary", first_name="Анна", last_name="Секретарёва", patronymic="", agency=agency_a
+    )
     CommitteeMemberFactory(committee=committee, user=chair, role="chair")
     CommitteeMemberFactory(committee=committee, user=secretary, role="secretary")
-    meeting = MeetingFactory(committee=committee, number=5, place="Омск, Дом Правительства", minutes="Заслушали доклад.")
+    meeting = MeetingFactory(
+        committee=committee, number=5, place="Омск, Дом Правительства", minutes="Заслушали доклад."
+    )
     AgendaItem.objects.create(meeting=meeting, order=1, title="О подготовке XXII Форума")
     AttendanceFactory(meeting=meeting, user=staff_a, status="present")
     AttendanceFactory(meeting=meeting, user=secretary, status="absent")
-    DecisionFactory(meeting=meeting, number="1", text="Обеспечить навигацию", lead_agency=agency_a, co_executors=[agency_b], deadline=dt.date(2026, 12, 3))
+    DecisionFactory(
+        meeting=meeting,
+        number="1",
+        text="Обеспечить навигацию",
+        lead_agency=agency_a,
+        co_executors=[agency_b],
+        deadline=dt.date(2026, 12, 3),
+    )
     response = _login(client, staff_a).get(reverse("committee:minutes_docx", args=[meeting.pk]))
     assert response["Content-Disposition"] == 'attachment; filename="minutes-5-2026-12-01.docx"'
     text = [p.text for p in Document(io.BytesIO(response.content)).paragraphs]
@@ -375,7 +429,10 @@ def test_minutes_docx_holds_the_meeting_ready_to_sign(client, staff_a, agency_a,
     assert "Заслушали доклад." in text
     assert "1. Обеспечить навигацию" in text
     assert "Lead executor: МИД России ДСФ; co-executors: Акимат Павлодарской обл.; deadline: 03.12.2026." in text
-    assert text[-2:] == ["Chair ____________________ Хоценко Виталий", "Secretary ____________________ Секретарёва Анна"]
+    assert text[-2:] == [
+        "Chair ____________________ Хоценко Виталий",
+        "Secretary ____________________ Секретарёва Анна",
+    ]
 
 
 def test_minutes_docx_requires_login(client):

@@ -41,11 +41,32 @@ def test_programme_groups_items_by_local_day_and_venue(client, staff_a):
     event = EventFactory(time_zone="Asia/Omsk")
     hall, arena = VenueFactory(name="Б-зал"), VenueFactory(name="А-арена")
     # 19:00 UTC on 9 December is 01:00 on 10 December in Omsk.
-    ProgrammeItemFactory(event=event, venue=hall, title="Ночной приём", starts_at=dt.datetime(2026, 12, 9, 19, tzinfo=dt.UTC), ends_at=dt.datetime(2026, 12, 9, 20, tzinfo=dt.UTC))
-    ProgrammeItemFactory(event=event, venue=arena, title="Пленарное заседание", starts_at=dt.datetime(2026, 12, 10, 4, tzinfo=dt.UTC), ends_at=dt.datetime(2026, 12, 10, 6, tzinfo=dt.UTC))
-    ProgrammeItemFactory(event=event, venue=None, title="Экскурсия", starts_at=dt.datetime(2026, 12, 11, 4, tzinfo=dt.UTC), ends_at=dt.datetime(2026, 12, 11, 6, tzinfo=dt.UTC))
+    ProgrammeItemFactory(
+        event=event,
+        venue=hall,
+        title="Ночной приём",
+        starts_at=dt.datetime(2026, 12, 9, 19, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2026, 12, 9, 20, tzinfo=dt.UTC),
+    )
+    ProgrammeItemFactory(
+        event=event,
+        venue=arena,
+        title="Пленарное заседание",
+        starts_at=dt.datetime(2026, 12, 10, 4, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2026, 12, 10, 6, tzinfo=dt.UTC),
+    )
+    ProgrammeItemFactory(
+        event=event,
+        venue=None,
+        title="Экскурсия",
+        starts_at=dt.datetime(2026, 12, 11, 4, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2026, 12, 11, 6, tzinfo=dt.UTC),
+    )
     response = _login(client, staff_a).get(reverse("events:programme", args=[event.pk]))
-    days = [(d.day, [(s.venue.name if s.venue else None, [i.title for i in s.items]) for s in d.venues]) for d in response.context["days"]]
+    days = [
+        (d.day, [(s.venue.name if s.venue else None, [i.title for i in s.items]) for s in d.venues])
+        for d in response.context["days"]
+    ]
     assert days == [
         (dt.date(2026, 12, 10), [("А-арена", ["Пленарное заседание"]), ("Б-зал", ["Ночной приём"])]),
         (dt.date(2026, 12, 11), [(None, ["Экскурсия"])]),
@@ -60,7 +81,11 @@ def test_programme_groups_items_by_local_day_and_venue(client, staff_a):
 def test_programme_query_count_does_not_grow(client, secretariat, django_assert_num_queries, count):
     event = EventFactory()
     for n in range(count):
-        ProgrammeItemFactory(event=event, starts_at=dt.datetime(2026, 12, 10, 3, tzinfo=dt.UTC) + dt.timedelta(minutes=n), ends_at=dt.datetime(2026, 12, 10, 9, tzinfo=dt.UTC))
+        ProgrammeItemFactory(
+            event=event,
+            starts_at=dt.datetime(2026, 12, 10, 3, tzinfo=dt.UTC) + dt.timedelta(minutes=n),
+            ends_at=dt.datetime(2026, 12, 10, 9, tzinfo=dt.UTC),
+        )
     _login(client, secretariat)
     with django_assert_num_queries(9):
         response = client.get(reverse("events:programme", args=[event.pk]))

@@ -96,7 +96,11 @@ def test_timeline_with_unknown_filters_shows_everything(client, secretariat):
     _task(title="Поручение")
     response = _login(client, secretariat).get(URL, {"event": "abc", "area": "<script>"})
     assert response.status_code == 200
-    assert (response.context["selected_event"], response.context["selected_area"], response.context["task_count"]) == (None, "", 1)
+    assert (response.context["selected_event"], response.context["selected_area"], response.context["task_count"]) == (
+        None,
+        "",
+        1,
+    )
 
 
 @pytest.mark.parametrize("count", [1, 30])
@@ -104,7 +108,11 @@ def test_timeline_query_count_does_not_grow(client, secretariat, django_assert_n
     event = EventFactory()
     previous = None
     for n in range(count):
-        task = _task(event=event, area="education" if n % 2 else "agriculture", deadline=dt.date(2026, 12, 1) + dt.timedelta(days=n % 9))
+        task = _task(
+            event=event,
+            area="education" if n % 2 else "agriculture",
+            deadline=dt.date(2026, 12, 1) + dt.timedelta(days=n % 9),
+        )
         if previous is not None:
             task.depends_on.add(previous)
         previous = task
