@@ -142,7 +142,10 @@ def task_create_from_decision(*, actor: Any, decision: Decision, event: Event, a
 
     Calling it again for the same decision returns the task made the first time.
     """
-    decision = Decision.objects.select_for_update().select_related("meeting", "lead_agency").get(pk=decision.pk)
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to lead_agency.
+    decision = (
+        Decision.objects.select_for_update(of=("self",)).select_related("meeting", "lead_agency").get(pk=decision.pk)
+    )
     existing = Task.objects.filter(source_decision=decision).first()
     if existing is not None:
         return existing
