@@ -1409,13 +1409,20 @@ def demo_tasks_generate(*, count: int, today: dt.date | None = None, seed: int |
     )
     through = Task.co_executors.through
     history_through = apps.get_model("workplan", "HistoricalTask_co_executors")
-    rows, history_rows = [], []
+    rows, owners = [], []
     for task, record, co in zip(tasks, history, co_pairs, strict=True):
         for agency_id in co:
             rows.append(through(task_id=task.pk, agency_id=agency_id))
-            history_rows.append(history_through(history_id=record.pk, task_id=task.pk, agency_id=agency_id))
+            owners.append(record.pk)
     through.objects.bulk_create(rows, batch_size=2000)
-    history_through.objects.bulk_create(history_rows, batch_size=2000)
+    # The history snapshot of a co-executor row carries that row's id, so it is written after the rows.
+    history_through.objects.bulk_create(
+        [
+            history_through(id=row.pk, history_id=owner, task_id=row.task_id, agency_id=row.agency_id)
+            for row, owner in zip(rows, owners, strict=True)
+        ],
+        batch_size=2000,
+    )
     return count
 
 
