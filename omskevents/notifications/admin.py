@@ -81,8 +81,8 @@ class ReminderSettingsAdmin(GatedAdminMixin, admin.ModelAdmin):
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        # One set of rules for the whole committee.
-        return not ReminderSettings.objects.exists()
+        # One set of rules for the whole committee, kept by the secretariat.
+        return self.may_add(request) and not ReminderSettings.objects.exists()
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

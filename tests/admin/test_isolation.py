@@ -68,6 +68,10 @@ DECISIONS: dict[str, dict[str, Access]] = {
     "axes.accessattempt": _secretariat_only(add=False),
     "axes.accesslog": _secretariat_only(add=False),
     "axes.accessfailurelog": _secretariat_only(add=False),
+    # The outbox and reminder rules: the secretariat's; mail rows change only through the actions.
+    "notifications.notification": _secretariat_only(add=False),
+    "notifications.remindersettings": _secretariat_only(),
+    "notifications.notificationpreference": _secretariat_only(),
     "workplan.task": {
         # Deleting a task is for a superuser only; the secretariat cancels.
         "secretariat": Access(visible=frozenset({"task_a", "task_b"}), module=True, add=True),
