@@ -255,6 +255,7 @@ def _display(task_field: Any, value: Any, names: dict[tuple[str, Any], str]) -> 
     return str(value)
 
 
+FIELD_ORDER = {f.name: i for i, f in enumerate(Task._meta.get_fields())}
 HISTORY_HIDDEN = {"updated", "created", "status_changed_at", "deadline_note"}
 
 
@@ -290,7 +291,7 @@ def task_history(task: Task) -> list[HistoryEntry]:
     for record, delta in diffs:
         changes = []
         if delta is not None:
-            for change in delta.changes:
+            for change in sorted(delta.changes, key=lambda c: FIELD_ORDER.get(c.field, 0)):
                 model_field = Task._meta.get_field(change.field)
                 changes.append(
                     FieldChange(

@@ -1,0 +1,296 @@
+"""The task page /tasks/<id>/: content, scope, status buttons, reports with files, comments, extensions, history."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from omskevents.workplan import services
+from omskevents.workplan.models import Attachment, ExtensionRequest, ProgressReport, Task, TaskComment
+from tests.factories.agencies import AgencyFactory
+from tests.factories.events import EventFactory
+from tests.factories.workplan import ExtensionRequestFactory, ProgressReportFactory, TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _clock_and_language(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with time_machine.travel(dt.datetime(2026, 9, 1, 9, 0, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+def _url(task: Task, name: str = "workplan:task_detail") -> str:
+    return reverse(name, args=[task.pk])
+
+
+def test_task_page_shows_everything_about_the_task(client, secretariat, agency_a, agency_b, staff_a):
+    parent = TaskFactory(title="Программа форума", lead_agency=agency_a)
+    blocker = TaskFactory(title="Смета", lead_agency=agency_a)
+    task = TaskFactory(
+        number="1.2",
+        title="Речной круиз для делегаций",
+        description="Теплоход по Иртышу",
+        lead_agency=agency_a,
+        co_executors=[agency_b],
+        responsible=staff_a,
+        parent=parent,
+        deadline=dt.date(2026, 10, 5),
+        deadline_note="Moved from 04.10.2026 (a non-working day in Russia) to the next working day.",
+    )
+    task.depends_on.set([blocker])
+    child = TaskFactory(title="Заказ теплохода", lead_agency=agency_a, parent=task)
+    ProgressReportFactory(task=task, author=staff_a, text="Теплоход зафрахтован")
+    TaskComment.objects.create(task=task, author=secretariat, text="Проверьте сроки")
+    client.force_login(secretariat)
+
+    response = client.get(_url(task))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    for text in (
+        "1.2. Речной круиз для делегаций",
+        "Теплоход по Иртышу",
+        "МИД России ДСФ",
+        "Акимат Павлодарской обл.",
+        "05.10.2026",
+        "Moved from 04.10.2026 (a non-working day in Russia) to the next working day.",
+        "Теплоход зафрахтован",
+        "Проверьте сроки",
+        str(staff_a),
+    ):
+        assert text in html
+    assert f'href="{parent.get_absolute_url()}"' in html
+    assert f'href="{blocker.get_absolute_url()}"' in html
+    assert f'href="{child.get_absolute_url()}"' in html
+
+
+def test_task_page_of_another_agency_is_404_for_ministry(client, staff_a, agency_b):
+    task = TaskFactory(lead_agency=agency_b)
+    client.force_login(staff_a)
+
+    assert client.get(_url(task)).status_code == 404
+    assert client.post(_url(task, "workplan:task_comment"), {"text": "Привет"}).status_code == 404
+    assert TaskComment.objects.count() == 0
+
+
+def test_task_page_status_buttons_follow_the_workflow(client, secretariat, staff_a, agency_a):
+    task = TaskFactory(lead_agency=agency_a, status="assigned")
+
+    client.force_login(staff_a)
+    staff_buttons = client.get(_url(task)).context["status_targets"]
+    client.force_login(secretariat)
+    secretariat_buttons = client.get(_url(task)).context["status_targets"]
+
+    assert [value for value, _label in staff_buttons] == ["in_progress", "reported"]
+    assert [value for value, _label in secretariat_buttons] == ["in_progress", "cancelled"]
+
+
+def test_status_change_moves_task_and_records_comment(client, staff_a, agency_a):
+    task = TaskFactory(lead_agency=agency_a, status="assigned")
+    client.force_login(staff_a)
+
+    response = client.post(_url(task, "workplan:task_status"), {"status": "in_progress", "note": "Начали"})
+
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.status == "in_progress"
+    assert list(task.comments.values_list("text", flat=True)) == ["Начали"]
+
+
+def test_status_change_not_allowed_shows_error_and_changes_nothing(client, staff_a, agency_a):
+    task = TaskFactory(lead_agency=agency_a, status="reported")
+    client.force_login(staff_a)
+
+    response = client.post(_url(task, "workplan:task_status"), {"status": "accepted"})
+
+    assert response.status_code == 400
+    assert "A task cannot go from “Reported” to “Accepted (removed from control)”." in response.content.decode()
+    task.refresh_from_db()
+    assert task.status == "reported"
+
+
+def test_report_with_file_is_stored_under_random_name_and_downloadable(client, staff_a, agency_a):
+    task = TaskFactory(lead_agency=agency_a, status="assigned")
+    client.force_login(staff_a)
+    upload = SimpleUploadedFile("Справка о готовности.pdf", PDF, content_type="application/pdf")
+
+    response = client.post(_url(task, "workplan:task_report"), {"text": "Готово наполовину", "files": [upload]})
+
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    assert attachment.original_name == "Справка_о_готовности.pdf"
+    assert "Справка" not in attachment.file.name
+    assert attachment.file.name.startswith("reports/")
+    task.refresh_from_db()
+    assert task.status == "in_progress"
+
+    download = client.get(reverse("workplan:attachment_download", args=[attachment.pk]))
+
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content) == PDF
+
+
+def test_report_with_a_fake_pdf_is_refused_and_nothing_saved(client, staff_a, agency_a):
+    task = TaskFactory(lead_agency=agency_a, status="assigned")
+    client.force_login(staff_a)
+    fake = SimpleUploadedFile("отчёт.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+
+    response = client.post(_url(task, "workplan:task_report"), {"text": "Отчёт", "files": [fake]})
+
+    assert response.status_code == 400
+    assert "is not a real PDF file." in response.content.decode()
+    assert ProgressReport.objects.count() == 0
+    assert Attachment.objects.count() == 0
+
+
+def test_report_without_text_shows_translated_message(client, staff_a, agency_a):
+    task = TaskFactory(lead_agency=agency_a)
+    client.force_login(staff_a)
+
+    response = client.post(_url(task, "workplan:task_report"), {"text": ""})
+
+    assert response.status_code == 400
+    assert response.context["report_form"].errors["text"] == ["Write what has been done."]
+
+
+def test_attachment_of_another_agency_is_404(client, staff_a, staff_b, agency_b):
+    task = TaskFactory(lead_agency=agency_b, status="assigned")
+    services.task_report_progress(
+        actor=staff_b, task=task, text="Отчёт", files=[SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")]
+    )
+    attachment = Attachment.objects.get()
+    client.force_login(staff_a)
+
+    response = client.get(reverse("workplan:attachment_download", args=[attachment.pk]))
+
+    assert response.status_code == 404
+
+
+def test_attachment_download_requires_login(client, staff_b, agency_b):
+    task = TaskFactory(lead_agency=agency_b, status="assigned")
+    services.task_report_progress(
+        actor=staff_b, task=task, text="Отчёт", files=[SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")]
+    )
+
+    response = client.get(reverse("workplan:attachment_download", args=[Attachment.objects.get().pk]))
+
+    assert response.status_code == 302
+
+
+def test_co_executor_may_download_reports(client, agency_a, agency_b, staff_b):
+    task = TaskFactory(lead_agency=agency_b, co_executors=[agency_a], status="assigned")
+    services.task_report_progress(
+        actor=staff_b, task=task, text="Отчёт", files=[SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")]
+    )
+    co_staff = type(staff_b).objects.create(username="co", role="agency_staff", agency=agency_a)
+    client.force_login(co_staff)
+
+    response = client.get(reverse("workplan:attachment_download", args=[Attachment.objects.get().pk]))
+
+    assert response.status_code == 200
+
+
+def test_comment_is_added(client, staff_a, agency_a):
+    task = TaskFactory(lead_agency=agency_a)
+    client.force_login(staff_a)
+
+    client.post(_url(task, "workplan:task_comment"), {"text": "Уточните формат"})
+
+    assert list(TaskComment.objects.values_list("task", "author", "text")) == [(task.pk, staff_a.pk, "Уточните формат")]
+
+
+def test_extension_request_and_approval(client, secretariat, staff_a, agency_a):
+    event = EventFactory(start_date=dt.date(2026, 12, 10), end_date=dt.date(2026, 12, 11))
+    task = TaskFactory(event=event, lead_agency=agency_a, deadline=dt.date(2026, 10, 1))
+    client.force_login(staff_a)
+
+    client.post(
+        _url(task, "workplan:task_extension_request"),
+        {"new_deadline": "2026-10-15", "reason": "Ждём ответа от Казахстана"},
+    )
+    client.force_login(secretariat)
+    page = client.get(_url(task))
+    client.post(_url(task, "workplan:extension_decide"), {"approve": "1", "note": "Согласовано"})
+
+    assert page.context["can_decide_extension"] is True
+    request = ExtensionRequest.objects.get()
+    assert (request.status, request.decided_by, request.decision_note) == ("approved", secretariat, "Согласовано")
+    task.refresh_from_db()
+    assert task.deadline == dt.date(2026, 10, 15)
+
+
+def test_extension_request_earlier_date_is_refused(client, staff_a, agency_a):
+    task = TaskFactory(lead_agency=agency_a, deadline=dt.date(2026, 10, 1))
+    client.force_login(staff_a)
+
+    response = client.post(
+        _url(task, "workplan:task_extension_request"), {"new_deadline": "2026-09-20", "reason": "Раньше"}
+    )
+
+    assert response.status_code == 400
+    assert response.context["extension_form"].errors["new_deadline"] == [
+        "The requested deadline must be later than the current one."
+    ]
+    assert ExtensionRequest.objects.count() == 0
+
+
+def test_ministry_cannot_decide_extension(client, staff_a, agency_a):
+    task = TaskFactory(lead_agency=agency_a)
+    ExtensionRequestFactory(task=task, requested_by=staff_a)
+    client.force_login(staff_a)
+
+    client.post(_url(task, "workplan:extension_decide"), {"approve": "1"})
+
+    assert ExtensionRequest.objects.get().status == "pending"
+
+
+def test_history_shows_who_changed_what(client, secretariat, agency_a, agency_b):
+    event = EventFactory(start_date=dt.date(2026, 12, 10), end_date=dt.date(2026, 12, 11))
+    task = services.task_create(
+        actor=secretariat,
+        event=event,
+        title="Аккредитация",
+        area="organisation",
+        lead_agency=agency_a,
+        deadline=dt.date(2026, 10, 1),
+    )
+    services.task_update(
+        actor=secretariat,
+        task=task,
+        lead_agency=agency_b,
+        deadline=dt.date(2026, 10, 8),
+        co_executors=[AgencyFactory(short_name="Минтранс Омской обл.")],
+    )
+    client.force_login(secretariat)
+
+    history = client.get(_url(task)).context["history"]
+
+    changes = [(c.field, c.old, c.new) for entry in history for c in entry.changes]
+    assert changes == [
+        ("co-executors", "—", "Минтранс Омской обл."),
+        ("lead executor", "МИД России ДСФ", "Акимат Павлодарской обл."),
+        ("deadline", "10/01/2026", "10/08/2026"),
+    ]
+    assert {entry.who for entry in history} == {secretariat}
+    assert history[-1].kind == "+"
+
+
+def test_task_page_lists_notifications_for_the_secretariat_only(client, secretariat, staff_a, agency_a):
+    task = TaskFactory(lead_agency=agency_a)
+
+    client.force_login(secretariat)
+    as_secretariat = client.get(_url(task))
+    client.force_login(staff_a)
+    as_staff = client.get(_url(task))
+
+    assert list(as_secretariat.context["notifications"]) == []
+    assert "Nothing has been sent about this task." in as_secretariat.content.decode()
+    assert as_staff.context["notifications"] is None
