@@ -72,7 +72,7 @@ def test_moscow_omsk_almaty_recipients_each_get_nine_local(calendars):
         make_task(responsible=person, lead_agency=person.agency, deadline=dt.date(2026, 10, 16))
     day = dt.date(2026, 10, 15)  # one working day before in both countries
     seen = []
-    for hour in range(0, 9):
+    for hour in range(9):
         scan_at(dt.datetime.combine(day, dt.time(hour, 0), tzinfo=UTC))
         seen.append(sorted(Notification.objects.values_list("recipient__username", flat=True)))
     assert seen[2] == []
