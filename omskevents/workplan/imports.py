@@ -33,6 +33,23 @@ DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y", "%d/%m/%Y")
 # Column keys, in the order of exports.headers().
 COLUMNS = ("number", "title", "lead", "co_executors", "deadline", "status", "note", "area")
 REQUIRED_COLUMNS = ("title", "lead", "deadline")
+# The headings of plans as the regional government writes them, accepted whatever the interface language.
+OFFICIAL_HEADERS = {
+    "№": "number",
+    "№ п/п": "number",
+    "задача": "title",
+    "мероприятие": "title",
+    "наименование мероприятия": "title",
+    "поручение": "title",
+    "ответственный исполнитель": "lead",
+    "исполнитель": "lead",
+    "соисполнители": "co_executors",
+    "срок": "deadline",
+    "срок исполнения": "deadline",
+    "статус": "status",
+    "отметка об исполнении": "note",
+    "направление": "area",
+}
 
 
 class ImportFileError(Exception):
@@ -63,8 +80,7 @@ def _header_names() -> dict[str, str]:
         with translation.override(language):
             for key, title in zip(COLUMNS, headers(), strict=True):
                 names[title.strip().casefold()] = key
-    names["№"] = "number"
-    names["№ п/п"] = "number"
+    names.update(OFFICIAL_HEADERS)
     return names
 
 

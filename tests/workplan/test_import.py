@@ -1,0 +1,291 @@
+"""Importing an action plan from Excel: preview with row errors, confirm all or nothing, hostile files."""
+
+import datetime as dt
+import io
+import zipfile
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from omskevents.workplan.models import Task
+from tests.factories.agencies import AgencyFactory
+from tests.factories.events import EventFactory
+from tests.factories.workplan import TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["No.", "Task", "Lead executor", "Co-executors", "Deadline", "Status", "Note on execution", "Area"]
+
+
+@pytest.fixture(autouse=True)
+def _clock_and_language(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with time_machine.travel(dt.datetime(2026, 9, 1, 9, 0, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+@pytest.fixture
+def forum():
+    return EventFactory(start_date=dt.date(2026, 12, 10), end_date=dt.date(2026, 12, 11))
+
+
+def _xlsx(rows, header=HEADER, title="План") -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _upload(client, event, content: bytes, name="plan.xlsx", area="organisation"):
+    return client.post(
+        reverse("workplan:task_import"),
+        {"event": event.pk, "area": area, "file": SimpleUploadedFile(name, content)},
+    )
+
+
+def _file_errors(response) -> list[str]:
+    return response.context["form"].errors["file"]
+
+
+def test_import_preview_then_confirm_creates_every_task(client, secretariat, agency_a, agency_b, forum):
+    content = _xlsx(
+        [
+            ["1", "Согласовать программу", "МИД России ДСФ", "Акимат Павлодарской обл.", dt.date(2026, 10, 1)],
+            ["2", "Забронировать гостиницы", "Акимат Павлодарской обл.", "", "05.10.2026", "", "", "Irtysh logistics"],
+        ]
+    )
+    client.force_login(secretariat)
+
+    preview = _upload(client, forum, content)
+
+    assert preview.status_code == 200
+    assert [row.errors for row in preview.context["rows"]] == [[], []]
+    assert Task.objects.count() == 0
+    token = preview.context["token"]
+
+    confirm = client.post(reverse("workplan:task_import_confirm"), {"token": token})
+
+    assert confirm.status_code == 302
+    assert confirm["Location"] == f"/tasks/?event={forum.pk}"
+    tasks = list(Task.objects.order_by("number"))
+    assert [(t.number, t.title, t.lead_agency, t.deadline, t.area, t.event) for t in tasks] == [
+        ("1", "Согласовать программу", agency_a, dt.date(2026, 10, 1), "organisation", forum),
+        ("2", "Забронировать гостиницы", agency_b, dt.date(2026, 10, 5), "irtysh_logistics", forum),
+    ]
+    assert list(tasks[0].co_executors.all()) == [agency_b]
+    assert client.post(reverse("workplan:task_import_confirm"), {"token": token}).status_code == 302
+    assert Task.objects.count() == 2
+
+
+def test_import_preview_lists_errors_per_row_and_offers_no_confirm(client, secretariat, agency_a, forum):
+    TaskFactory(event=forum, number="9", title="Уже в плане")
+    content = _xlsx(
+        [
+            ["1", "Хорошая строка", "МИД России ДСФ", "", "01.10.2026"],
+            ["2", "Неизвестное ведомство", "Минсельхоз Марса", "", "01.10.2026"],
+            ["3", "Плохая дата", "МИД России ДСФ", "", "32.13.2026"],
+            ["1", "Повтор номера", "МИД России ДСФ", "", "01.10.2026"],
+            ["4", "", "", "", ""],
+            ["9", "Номер уже занят", "МИД России ДСФ", "", "01.10.2026"],
+            ["5", "После форума", "МИД России ДСФ", "", "20.12.2026"],
+        ]
+    )
+    client.force_login(secretariat)
+
+    response = _upload(client, forum, content)
+
+    assert response.status_code == 400
+    assert response.context["token"] == ""
+    assert [(row.line, row.errors) for row in response.context["rows"]] == [
+        (2, []),
+        (3, ["Unknown agency “Минсельхоз Марса”."]),
+        (4, ["“32.13.2026” is not a date (use DD.MM.YYYY)."]),
+        (5, ["Item No. 1 repeats line 2."]),
+        (6, ["The task is empty.", "The lead executor is missing.", "The deadline is missing."]),
+        (7, ["Item No. 9 is already in this event's plan."]),
+        (
+            8,
+            ["The deadline is after the event ends (11.12.2026). Mark the task as a post-event follow-up to allow it."],
+        ),
+    ]
+    assert "task_import_confirm" not in response.content.decode()
+    assert Task.objects.count() == 1
+
+
+def test_import_confirm_with_forged_token_does_nothing(client, secretariat, agency_a, forum):
+    client.force_login(secretariat)
+    _upload(client, forum, _xlsx([["1", "Задача", "МИД России ДСФ", "", "01.10.2026"]]))
+
+    response = client.post(reverse("workplan:task_import_confirm"), {"token": "forged"})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("workplan:task_import")
+    assert Task.objects.count() == 0
+
+
+def test_import_confirm_is_all_or_nothing_when_the_plan_changed(client, secretariat, agency_a, forum):
+    client.force_login(secretariat)
+    preview = _upload(
+        client,
+        forum,
+        _xlsx(
+            [
+                ["1", "Первая", "МИД России ДСФ", "", "01.10.2026"],
+                ["2", "Вторая", "МИД России ДСФ", "", "02.10.2026"],
+            ]
+        ),
+    )
+    TaskFactory(event=forum, number="2", title="Добавлена тем временем")
+
+    response = client.post(reverse("workplan:task_import_confirm"), {"token": preview.context["token"]})
+
+    assert response.status_code == 400
+    assert [row.errors for row in response.context["rows"]] == [[], ["Item No. 2 is already in this event's plan."]]
+    assert list(Task.objects.values_list("title", flat=True)) == ["Добавлена тем временем"]
+
+
+def test_import_refuses_a_file_that_is_not_a_zip(client, secretariat, forum):
+    client.force_login(secretariat)
+
+    response = _upload(client, forum, b"No.;Task\n1;Hello\n", name="plan.xlsx")
+
+    assert response.status_code == 400
+    assert _file_errors(response) == ["This is not an Excel .xlsx file. Save the plan as “Excel Workbook (.xlsx)”."]
+
+
+def test_import_refuses_a_damaged_zip(client, secretariat, forum):
+    client.force_login(secretariat)
+
+    response = _upload(client, forum, b"PK\x03\x04" + b"\x00" * 200)
+
+    assert response.status_code == 400
+    assert _file_errors(response) == ["The file is damaged: it cannot be opened as an Excel workbook."]
+
+
+def test_import_refuses_a_zip_bomb(client, secretariat, forum):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\x00" * (60 * 1024 * 1024))
+    client.force_login(secretariat)
+
+    response = _upload(client, forum, buffer.getvalue())
+
+    assert len(buffer.getvalue()) < 1024 * 1024
+    assert response.status_code == 400
+    assert _file_errors(response) == ["The file unpacks to far more data than an action plan holds; it was not read."]
+
+
+def test_import_refuses_a_huge_file(client, secretariat, forum):
+    client.force_login(secretariat)
+
+    response = _upload(client, forum, b"PK\x03\x04" + b"\x00" * (5 * 1024 * 1024 + 1))
+
+    assert response.status_code == 400
+    assert _file_errors(response) == ["The file is larger than 5 MB. Split the plan into smaller files."]
+
+
+def test_import_refuses_a_workbook_without_the_plan_sheet(client, secretariat, forum):
+    client.force_login(secretariat)
+
+    response = _upload(client, forum, _xlsx([["a", "b"]], header=["Имя", "Телефон"], title="Контакты"))
+
+    assert response.status_code == 400
+    assert _file_errors(response) == [
+        "No sheet in the file has the plan's header row (columns Task, Lead executor, Deadline)."
+    ]
+
+
+def test_import_finds_the_plan_on_a_second_sheet_with_russian_headers(client, secretariat, agency_a, forum):
+    workbook = Workbook()
+    workbook.active.title = "Пояснения"
+    workbook.active.append(["Этот лист не план"])
+    plan = workbook.create_sheet("План")
+    plan.append(["Утверждаю"])
+    plan.append(["№", "Задача", "Ответственный исполнитель", "Соисполнители", "Срок"])
+    plan.append([1, "Встретить делегацию", "МИД России ДСФ", None, dt.datetime(2026, 10, 1)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    client.force_login(secretariat)
+
+    response = _upload(client, forum, buffer.getvalue())
+
+    assert [(r.number, r.title, r.deadline, r.errors) for r in response.context["rows"]] == [
+        ("1", "Встретить делегацию", "2026-10-01", [])
+    ]
+
+
+def test_import_rejects_formula_cells(client, secretariat, agency_a, forum):
+    client.force_login(secretariat)
+
+    response = _upload(client, forum, _xlsx([["1", '=HYPERLINK("http://evil")', "МИД России ДСФ", "", "01.10.2026"]]))
+
+    assert response.status_code == 400
+    assert response.context["rows"][0].errors == [
+        "Column “Task” holds a formula; formulas are not imported, type the value.",
+        "The task is empty.",
+    ]
+    assert Task.objects.count() == 0
+
+
+def test_import_forbidden_to_ministry(client, staff_a, forum):
+    client.force_login(staff_a)
+
+    response = _upload(client, forum, _xlsx([["1", "Задача", "МИД России ДСФ", "", "01.10.2026"]]))
+
+    assert response.status_code == 403
+    assert Task.objects.count() == 0
+
+
+def test_excel_round_trip_gives_the_same_plan(client, secretariat, agency_a, agency_b, forum):
+    helper = AgencyFactory(short_name="Минтранс Омской обл.")
+    TaskFactory(
+        event=forum,
+        number="1.1",
+        title="Речной круиз",
+        lead_agency=agency_a,
+        co_executors=[agency_b, helper],
+        deadline=dt.date(2026, 10, 1),
+        area="river_tourism",
+    )
+    TaskFactory(
+        event=forum,
+        number="1.2",
+        title="=SUM(A1:A2) как текст",
+        lead_agency=agency_b,
+        deadline=dt.date(2026, 10, 5),
+        area="organisation",
+        status="accepted",
+    )
+    TaskFactory(
+        event=forum,
+        number="2",
+        title="Пресс-центр",
+        lead_agency=helper,
+        co_executors=[agency_a],
+        deadline=dt.date(2026, 11, 2),
+        area="education",
+    )
+    second = EventFactory(start_date=dt.date(2026, 12, 10), end_date=dt.date(2026, 12, 11))
+    client.force_login(secretariat)
+
+    exported = client.get(reverse("workplan:task_export_xlsx"), {"event": forum.pk})
+    preview = _upload(client, second, exported.content, area="agriculture")
+    client.post(reverse("workplan:task_import_confirm"), {"token": preview.context["token"]})
+
+    def plan(event):
+        return [
+            (t.number, t.title, t.lead_agency_id, sorted(a.pk for a in t.co_executors.all()), t.deadline, t.area)
+            for t in Task.objects.filter(event=event).order_by("number")
+        ]
+
+    assert len(plan(second)) == 3
+    assert plan(second) == plan(forum)
