@@ -1,0 +1,165 @@
+"""The seed_demo command: what it loads, that a second run changes nothing, --forum-date and --tasks."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.db.models import F
+from django.test import RequestFactory
+from django.utils import timezone, translation
+
+from omskevents.accounts.models import User
+from omskevents.agencies.models import Agency
+from omskevents.calendars.services import is_working_day
+from omskevents.committee.models import Committee, Decision, Meeting, WorkingGroup
+from omskevents.events.models import Event, ProgrammeItem
+from omskevents.workplan.demo import minimal_pdf
+from omskevents.workplan.enums import ExtensionStatus, TaskSource, TaskStatus
+from omskevents.workplan.models import Attachment, ExtensionRequest, ProgressReport, Task
+from omskevents.workplan.services import calendar_country
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args: str) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def snapshot() -> dict[str, object]:
+    """Row counts of every model, and every task row as stored."""
+    counts = {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+    tasks = list(Task.objects.order_by("pk").values())
+    return {"counts": counts, "tasks": tasks}
+
+
+def test_seed_demo_loads_events_agencies_accounts_and_a_valid_plan():
+    output = seed()
+    today = timezone.localdate()
+
+    forum = Event.objects.get(kind="forum", number="XXII")
+    session = Event.objects.get(kind="commission", number="27")
+    assert (forum.start_date, forum.end_date) == (today + dt.timedelta(days=42), today + dt.timedelta(days=43))
+    assert forum.start_date <= session.start_date <= session.end_date <= forum.end_date
+    assert 12 <= ProgrammeItem.objects.filter(event=forum).count() <= 15
+    assert Agency.objects.count() >= 12
+    assert set(Agency.objects.values_list("country", flat=True)) == {"RU", "KZ"}
+    assert Agency.objects.get(short_name="МИД России ДСФ").parent.short_name == "МИД России"
+
+    expected = {
+        "secretariat": ("secretariat", "Управление международных связей", "Asia/Omsk"),
+        "mfa": ("agency_staff", "МИД России ДСФ", "Europe/Moscow"),
+        "minek": ("agency_staff", "Минэкономразвития ДСНГ", "Europe/Moscow"),
+        "omsk-transport": ("agency_staff", "Минтранс Омской обл.", "Asia/Omsk"),
+        "kz-pavlodar": ("agency_staff", "Акимат Павлодарской обл.", "Asia/Almaty"),
+    }
+    for username, (role, agency, zone) in expected.items():
+        user = User.objects.get(username=username)
+        assert (user.role, user.agency.short_name, user.time_zone, user.is_staff) == (role, agency, zone, True)
+        assert user.email
+        assert authenticate(RequestFactory().post("/accounts/login/"), username=username, password="omsk2026") == user
+        assert username in output
+
+    committee = Committee.objects.get()
+    assert set(committee.events.all()) == {forum, session}
+    assert committee.members.get(role="chair").user.username == "khotsenko"
+    assert committee.members.get(role="secretary").user.username == "secretariat"
+    assert WorkingGroup.objects.filter(committee=committee, lead__isnull=False).count() == 6
+    assert list(Meeting.objects.order_by("number").values_list("number", "status")) == [
+        (1, "held"),
+        (2, "held"),
+        (3, "planned"),
+    ]
+    assert all(m.minutes for m in Meeting.objects.filter(status="held"))
+
+    tasks = Task.objects.all()
+    assert tasks.count() >= 60
+    assert tasks.values("lead_agency").distinct().count() >= 12
+    assert tasks.values("area").distinct().count() == 9
+    assert tasks.overdue(today).count() >= 5
+    assert tasks.due_between(today, today + dt.timedelta(days=14)).count() >= 5
+    statuses = set(tasks.values_list("status", flat=True))
+    assert statuses == {s.value for s in TaskStatus}
+    assert tasks.filter(parent__isnull=False).count() >= 3
+    assert tasks.filter(depends_on__isnull=False).exists()
+    assert tasks.filter(co_executors__isnull=False).distinct().count() >= 20
+
+    # The plan follows the rules the services enforce.
+    now = timezone.now()
+    for task in Task.objects.select_related("event", "lead_agency"):
+        assert task.is_follow_up or task.deadline <= task.event.end_date, task
+        assert is_working_day(calendar_country(task.lead_agency), task.deadline), task
+        assert task.created <= task.status_changed_at <= now, task
+        if task.status in (TaskStatus.REPORTED, TaskStatus.ACCEPTED, TaskStatus.RETURNED):
+            assert task.reports.filter(is_final=True).exists(), task
+    # Decisions became tasks through the service: linked both ways, same lead and deadline.
+    from_decisions = Task.objects.filter(source=TaskSource.DECISION).select_related("source_decision")
+    assert from_decisions.count() == 5
+    for task in from_decisions:
+        assert (task.lead_agency_id, task.deadline) == (
+            task.source_decision.lead_agency_id,
+            task.source_decision.deadline,
+        )
+    assert Decision.objects.filter(task__isnull=True, lead_agency__isnull=False).exists()
+    # Reports, a real PDF, extension requests in every state.
+    assert ProgressReport.objects.count() >= 20
+    attachment = Attachment.objects.get(original_name="spravka-1.3.pdf")
+    with attachment.file.open("rb") as stored:
+        assert stored.read() == minimal_pdf("Omsk 2026 - progress report on task 1.3")
+    extensions = ExtensionRequest.objects
+    assert extensions.filter(status=ExtensionStatus.PENDING).count() == 2
+    assert extensions.filter(status=ExtensionStatus.APPROVED).count() == 1
+    assert extensions.filter(status=ExtensionStatus.REJECTED).count() == 1
+    approved = extensions.get(status=ExtensionStatus.APPROVED)
+    assert approved.task.deadline == approved.new_deadline
+    assert Task.history.filter(id=approved.task_id).count() >= 4
+
+
+def test_seed_demo_second_run_changes_nothing():
+    seed()
+    first = snapshot()
+
+    with translation.override("en"):
+        output = seed()
+
+    assert snapshot() == first
+    assert "Demo data: up to date." in output
+
+
+def test_seed_demo_forum_date_places_both_events():
+    seed("--forum-date", "2027-04-13")
+
+    forum = Event.objects.get(kind="forum", number="XXII")
+    session = Event.objects.get(kind="commission", number="27")
+    assert (forum.start_date, forum.end_date) == (dt.date(2027, 4, 13), dt.date(2027, 4, 14))
+    assert (session.start_date, session.end_date) == (dt.date(2027, 4, 13), dt.date(2027, 4, 13))
+    assert not Task.objects.filter(is_follow_up=False, deadline__gt=dt.date(2027, 4, 14)).exists()
+
+
+def test_seed_demo_forum_date_rejects_a_bad_date():
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        seed("--forum-date", "13.04.2027")
+    assert Event.objects.count() == 0
+
+
+def test_seed_demo_tasks_adds_numbered_valid_tasks_with_history():
+    seed("--tasks", "500")
+    seed("--tasks", "20")
+
+    generated = Task.objects.filter(number__startswith="G-").select_related("event")
+    assert generated.count() == 520
+    numbers = sorted(generated.values_list("number", flat=True))
+    assert numbers[0] == "G-000001"
+    assert numbers[-1] == "G-000520"
+    for task in generated:
+        assert task.is_follow_up or task.deadline <= task.event.end_date
+    assert not Task.co_executors.through.objects.filter(task__in=generated, agency=F("task__lead_agency")).exists()
+    assert Task.history.filter(number__startswith="G-").count() == 520
+    history_links = apps.get_model("workplan", "HistoricalTask_co_executors").objects
+    assert history_links.filter(history__number__startswith="G-").count() == (
+        Task.co_executors.through.objects.filter(task__in=generated).count()
+    )
