@@ -417,13 +417,17 @@ def outbox_scan(*, now: dt.datetime | None = None, sync: bool = False) -> ScanRe
 # --- handing rows to the worker --------------------------------------------------------------------
 
 
+# One quick reconnect (a restarted Redis), then give up: the rows wait for the next scan.
+PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+
+
 def _enqueue(ids: Sequence[int]) -> None:
     """Publish row ids to the broker. A broker that is down is logged: the rows wait for the next scan."""
     from .tasks import send_notification
 
     for pk in ids:
         try:
-            send_notification.apply_async(args=[pk], retry=False)
+            send_notification.apply_async(args=[pk], retry=True, retry_policy=PUBLISH_RETRY)
         except Exception:  # any broker failure must leave the web request and the scan running
             logger.warning("broker unavailable; notification %s waits for the next scan", pk, exc_info=True)
             return
