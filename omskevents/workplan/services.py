@@ -155,7 +155,7 @@ def task_create_from_decision(*, actor: Any, decision: Decision, event: Event, a
     source = _("Decision %(number)s of the committee meeting No. %(meeting)s of %(date)s.") % {
         "number": decision.number,
         "meeting": meeting.number,
-        "date": formats.date_format(timezone.localtime(meeting.starts_at), "SHORT_DATE_FORMAT"),
+        "date": timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y"),
     }
     return task_create(
         actor=actor,

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from icalendar import Calendar
 
 from omskevents.accounts.models import CalendarFeedToken
@@ -11,6 +12,13 @@ from tests.factories.committee import AttendanceFactory, MeetingFactory
 from tests.factories.workplan import TaskFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Exact English assertions; and the language a request switches on does not leak into later tests.
+    with translation.override("en"):
+        yield
 
 
 def _login(client, user):

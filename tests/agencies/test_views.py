@@ -3,12 +3,20 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from tests.factories.accounts import UserFactory
 from tests.factories.agencies import AgencyFactory
 from tests.factories.workplan import TaskFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Exact English assertions; and the language a request switches on does not leak into later tests.
+    with translation.override("en"):
+        yield
 
 
 def _login(client, user):

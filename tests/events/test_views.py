@@ -3,11 +3,19 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from omskevents.events.models import Delegation
 from tests.factories.events import EventFactory, ProgrammeItemFactory, VenueFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Exact English assertions; and the language a request switches on does not leak into later tests.
+    with translation.override("en"):
+        yield
 
 
 def _login(client, user):

@@ -4,12 +4,21 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from omskevents.workplan.models import Task
 from tests.factories.events import EventFactory
 from tests.factories.workplan import TaskFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Exact English assertions; and the language a request switches on does not leak into later tests.
+    with translation.override("en"):
+        yield
+
 
 URL = reverse("workplan:timeline")
 
