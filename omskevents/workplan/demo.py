@@ -1278,9 +1278,10 @@ def _anchored_deadline(spec: TaskSpec, event: Event, lead: Agency) -> bool:
 def demo_seed(*, forum_date: dt.date | None = None, today: dt.date | None = None) -> SeedReport:
     """Load the demo data; rows that already exist (by natural key) are left untouched."""
     today = today or timezone.localdate()
-    forum_start = forum_date or today + dt.timedelta(days=FORUM_LEAD_DAYS)
     report = SeedReport()
     _seed_calendar(today, report)
+    # Six weeks ahead, on a working day: a default landing in the New Year holidays moves past them.
+    forum_start = forum_date or next_working_day(Country.RU, today + dt.timedelta(days=FORUM_LEAD_DAYS))
     agencies = _seed_agencies(report)
     users = _seed_people(agencies, report)
     venues = _seed_venues(report)

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from omskevents.accounts.models import User
 from omskevents.agencies.models import Agency
-from omskevents.calendars.services import is_working_day
+from omskevents.calendars.services import is_working_day, next_working_day
 from omskevents.committee.models import Committee, Decision, Meeting, WorkingGroup
 from omskevents.events.models import Event, ProgrammeItem
 from omskevents.workplan.demo import minimal_pdf
@@ -43,7 +43,8 @@ def test_seed_demo_loads_events_agencies_accounts_and_a_valid_plan():
 
     forum = Event.objects.get(kind="forum", number="XXII")
     session = Event.objects.get(kind="commission", number="27")
-    assert (forum.start_date, forum.end_date) == (today + dt.timedelta(days=42), today + dt.timedelta(days=43))
+    expected_start = next_working_day("RU", today + dt.timedelta(days=42))
+    assert (forum.start_date, forum.end_date) == (expected_start, expected_start + dt.timedelta(days=1))
     assert forum.start_date <= session.start_date <= session.end_date <= forum.end_date
     assert 12 <= ProgrammeItem.objects.filter(event=forum).count() <= 15
     assert Agency.objects.count() >= 12
