@@ -6,7 +6,6 @@ Agency staff see the same page over the tasks of their agency (workplan.selector
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
@@ -16,18 +15,6 @@ from omskevents.events.enums import EventKind
 from omskevents.events.selectors import events_upcoming
 from omskevents.workplan import selectors as tasks
 from omskevents.workplan.enums import TaskStatus
-
-# The personal calendar feed page belongs to the meetings app; the first name that resolves is linked.
-ICAL_FEED_URL_NAMES = ("committee:ical_feed_info", "committee:ical_feed", "accounts:ical_feed")
-
-
-def ical_feed_url() -> str | None:
-    for name in ICAL_FEED_URL_NAMES:
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return None
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -56,7 +43,6 @@ class HomeView(LoginRequiredMixin, TemplateView):
             counts=tasks.dashboard_counts(visible, user=user, today=today),
             lists=tasks.dashboard_lists(visible, user=user, today=today),
             next_meeting=meeting_next(user, now=timezone.now()),
-            ical_url=ical_feed_url(),
             scoped_agency=None if is_secretariat(user) else getattr(user, "agency", None),
             due_soon_days=tasks.DUE_SOON_DAYS,
             today=today,

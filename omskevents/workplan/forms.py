@@ -33,14 +33,23 @@ class TaskFilterForm(forms.Form):
     """The action plan's filters, read from the query string (GET), so a filtered page is a link."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    event = forms.ModelChoiceField(label=_("Event"), queryset=Event.objects.all(), required=False)
+    event = forms.ModelChoiceField(
+        label=_("Event"), queryset=Event.objects.all(), required=False, empty_label=_("All events")
+    )
     area = forms.ChoiceField(label=_("Area"), choices=[("", _("All areas")), *Area.choices], required=False)
     agency = forms.ModelChoiceField(
-        label=_("Agency (lead or co-executor)"), queryset=Agency.objects.all(), required=False
+        label=_("Agency (lead or co-executor)"),
+        queryset=Agency.objects.all(),
+        required=False,
+        empty_label=_("All agencies"),
     )
     status = forms.MultipleChoiceField(label=_("Status"), choices=TaskStatus.choices, required=False)
-    responsible = PersonChoiceField(label=_("Responsible person"), queryset=User.objects.none(), required=False)
-    controller = PersonChoiceField(label=_("Controller"), queryset=User.objects.none(), required=False)
+    responsible = PersonChoiceField(
+        label=_("Responsible person"), queryset=User.objects.none(), required=False, empty_label=_("Anyone")
+    )
+    controller = PersonChoiceField(
+        label=_("Controller"), queryset=User.objects.none(), required=False, empty_label=_("Anyone")
+    )
     due_from = forms.DateField(label=_("Due from"), required=False, widget=DATE_INPUT)
     due_to = forms.DateField(label=_("Due to"), required=False, widget=DATE_INPUT)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)

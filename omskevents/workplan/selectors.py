@@ -295,7 +295,7 @@ def task_history(task: Task) -> list[HistoryEntry]:
                 model_field = Task._meta.get_field(change.field)
                 changes.append(
                     FieldChange(
-                        field=str(model_field.verbose_name),
+                        field=str(getattr(model_field, "verbose_name", change.field)),
                         old=_display(model_field, change.old, names),
                         new=_display(model_field, change.new, names),
                     )
@@ -423,7 +423,7 @@ DASHBOARD_LIST_SIZE = 10
 
 
 def dashboard_lists(tasks: QuerySet[Task], *, user: Any, today: dt.date) -> dict[str, list[Task]]:
-    base = tasks.select_related("event", "lead_agency").open()
+    base = tasks.select_related("event", "lead_agency").exclude(status__in=CLOSED_STATUSES)
     size = DASHBOARD_LIST_SIZE
     return {
         "overdue": list(base.filter(deadline__lt=today).order_by("deadline", "pk")[:size]),

@@ -111,7 +111,9 @@ def test_dashboard_shows_the_next_planned_meeting(client, clock, secretariat):
     response = client.get(reverse("core:home"))
 
     assert response.context["next_meeting"].number == 2
-    assert "Зал 2" in response.content.decode()
+    html = response.content.decode()
+    assert "Зал 2" in html
+    assert f'<a href="{reverse("accounts:calendar")}">Subscribe to your deadlines and meetings (iCalendar)</a>' in html
 
 
 def test_status_series_replays_history_week_by_week(secretariat, agency_a, forum):
