@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from omskevents.calendars.services import calendar_seed
 from omskevents.workplan import services
@@ -61,7 +62,8 @@ def test_create_deadline_after_event_refused_unless_follow_up(secretariat, event
 
 def test_deadline_on_a_holiday_moves_to_the_next_working_day_with_a_note(secretariat, event, agency_a):
     calendar_seed(countries=["RU"], years=[2026])
-    task = _create(secretariat, event, agency_a, deadline=dt.date(2026, 11, 4))  # National Unity Day
+    with translation.override("ru"):
+        task = _create(secretariat, event, agency_a, deadline=dt.date(2026, 11, 4))  # National Unity Day
     assert task.deadline == dt.date(2026, 11, 5)
     assert "04.11.2026" in task.deadline_note
 
