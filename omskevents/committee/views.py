@@ -135,6 +135,7 @@ class MeetingDetailView(MeetingsAccessMixin, TemplateView):
                 {"decision": d, "can_make_task": permissions.can_make_task(user, d)} for d in meeting.decisions.all()
             ],
         )
+        context["any_task_to_make"] = any(row["can_make_task"] for row in context["decisions"])
         if context["can_edit"]:
             context.setdefault("agenda_form", AgendaItemForm(prefix="agenda"))
             context.setdefault("attendance_form", AttendanceForm(prefix="attendance"))

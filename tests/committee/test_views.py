@@ -352,6 +352,7 @@ def test_decision_to_task_one_row_makes_one_linked_task(client, secretariat, age
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert task.get_absolute_url() in page
     assert page.count("Make a task") == 1
+    assert "Make tasks from all decisions" in page
 
 
 def test_decisions_to_tasks_all_reports_skipped(client, secretariat):
@@ -369,6 +370,7 @@ def test_decisions_to_tasks_all_reports_skipped(client, secretariat):
     assert [str(m) for m in response.context["messages"]] == [
         "2 tasks were created. 1 decision has no lead executor or deadline and was skipped."
     ]
+    assert "Make tasks from all decisions" not in response.content.decode()
 
 
 def test_decisions_to_tasks_with_a_decision_of_another_meeting_is_404(client, secretariat):
