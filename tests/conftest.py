@@ -68,6 +68,16 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             require_service(service)
 
 
+@pytest.fixture(autouse=True)
+def _reset_language_and_time_zone():
+    """No test leaks an activated language or time zone into the next one."""
+    from django.utils import timezone, translation
+
+    yield
+    translation.deactivate()
+    timezone.deactivate()
+
+
 @pytest.fixture
 def agency_a():
     return AgencyFactory(short_name="МИД России ДСФ", country="RU", level="federal")
