@@ -353,10 +353,13 @@ class Outcome:
     delivered: int
     lost: int
     duplicated: int
+    attempts: int = 0
 
     def line(self) -> str:
+        tail = f" ({self.attempts} delivery attempts)" if self.attempts else ""
         return (
             f"{self.fault}: {self.due} due, {self.delivered} delivered, {self.lost} lost, {self.duplicated} duplicated"
+            + tail
         )
 
 
@@ -364,7 +367,12 @@ def count(fault: str, sink: SmtpSink, tasks: dict[str, int]) -> Outcome:
     received = sink.counts(set(tasks))
     delivered = sum(1 for address in tasks if received[address] >= 1)
     duplicated = sum(n - 1 for n in received.values() if n > 1)
-    return Outcome(fault, len(tasks), delivered, len(tasks) - delivered, duplicated)
+    from django.db.models import Sum
+
+    from .models import Notification
+
+    attempts = Notification.objects.filter(task_id__in=tasks.values()).aggregate(n=Sum("attempts"))["n"] or 0
+    return Outcome(fault, len(tasks), delivered, len(tasks) - delivered, duplicated, attempts)
 
 
 def _scan() -> None:
@@ -470,9 +478,8 @@ def run(*, n: int, out: Callable[[str], Any]) -> bool:
         worker.stop()
         sink.stop()
         redis.kill()
-    total = Outcome(
-        "total", *(sum(getattr(o, f) for o in outcomes) for f in ("due", "delivered", "lost", "duplicated"))
-    )
+    fields = ("due", "delivered", "lost", "duplicated", "attempts")
+    total = Outcome("total", *(sum(getattr(o, f) for o in outcomes) for f in fields))
     out(total.line())
     out(f"worker log: {log}")
     return total.lost == 0 and total.duplicated == 0 and total.delivered == total.due

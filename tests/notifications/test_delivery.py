@@ -44,7 +44,7 @@ def test_reminder_mail_has_text_html_links_and_message_id(calendars, executor, f
     assert mail.to == ["exec@example.org"]
     assert mail.extra_headers["Message-ID"] == row.message_id
     assert row.message_id.startswith(f"<outbox-{row.pk}-") and row.message_id.endswith("@omskevents.local>")
-    assert f"http://127.0.0.1:8000/notifications/act/" in mail.body
+    assert "http://127.0.0.1:8000/notifications/act/" in mail.body
     assert "/notifications/preferences/" in mail.body
     html, mimetype = mail.alternatives[0]
     assert mimetype == "text/html"

@@ -1,0 +1,126 @@
+"""Against real servers: Redis, a Celery worker process and an SMTP server on loopback.
+
+The worker is a separate process, so it must see the test's data: these tests commit (transactional
+database) and pass the test database to the worker. An in-memory SQLite test database cannot be
+shared; run them on PostgreSQL (as CI does) or they are skipped with that reason.
+"""
+
+import email
+import os
+
+import pytest
+import redis
+from django.conf import settings
+
+from omskevents.notifications import faultrun
+from omskevents.notifications.enums import State
+from omskevents.notifications.models import Notification
+
+pytestmark = [pytest.mark.redis, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+def _database_url() -> str:
+    db = settings.DATABASES["default"]
+    if "postgresql" in db["ENGINE"]:
+        return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    name = str(db["NAME"])
+    if name.startswith("file:memorydb") or name == ":memory:":
+        pytest.skip("the worker process cannot see an in-memory SQLite test database: use PostgreSQL")
+    return f"sqlite:///{name}"
+
+
+@pytest.fixture(scope="module")
+def sink():
+    server = faultrun.SmtpSink().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def harness(sink, transactional_db, tmp_path, settings):
+    database_url = _database_url()
+    settings.NOTIFY_REDISPATCH_SECONDS = int(faultrun.FAST_ENV["NOTIFY_REDISPATCH_SECONDS"])
+    redis_url = os.environ["REDIS_URL"]
+    redis.Redis.from_url(redis_url).flushdb()  # our own db number: stale messages of earlier runs
+    faultrun.prepare_calendar()
+    sink.reset()
+    env = faultrun.child_env(database_url=database_url, redis_url=redis_url, smtp_port=sink.port)
+    worker = faultrun.WorkerProcess(env, tmp_path / "worker.log").start()
+    h = faultrun.Harness(sink=sink, worker=worker, redis=None, timeout=40)
+    yield h
+    h.worker.stop()
+
+
+def _deliver(h, tasks):
+    faultrun._scan()
+    assert faultrun.pump(faultrun.settled(list(tasks.values())), timeout=h.timeout)
+
+
+def _outcome(outcome):
+    return (outcome.due, outcome.delivered, outcome.lost, outcome.duplicated)
+
+
+def test_scan_delivers_each_due_reminder_once(harness):
+    tasks = faultrun.make_due("once", 4)
+    _deliver(harness, tasks)
+    assert _outcome(faultrun.count("once", harness.sink, tasks)) == (4, 4, 0, 0)
+    rows = Notification.objects.filter(task_id__in=tasks.values())
+    assert sorted(rows.values_list("state", "attempts", "last_smtp_code")) == [(State.SENT, 1, 250)] * 4
+    received_ids = {mid for _rcpt, mid, _raw in harness.sink.received}
+    assert received_ids == set(rows.values_list("message_id", flat=True))
+
+
+def test_two_concurrent_scans_and_two_beat_ticks_deliver_once(harness):
+    assert _outcome(faultrun.fault_duplicate_scans(harness, 4)) == (4, 4, 0, 0)
+
+
+def test_worker_killed_mid_delivery_loses_nothing(harness):
+    assert _outcome(faultrun.fault_worker_killed(harness, 3)) == (3, 3, 0, 0)
+
+
+def test_smtp_451_twice_then_250_delivers_once(harness):
+    outcome = faultrun.fault_smtp_451(harness, 2)
+    assert _outcome(outcome) == (2, 2, 0, 0)
+    rows = Notification.objects.filter(kind="deadline", to_email__startswith="smtp451-")
+    assert sorted(rows.values_list("state", "attempts", "last_smtp_code")) == [(State.SENT, 3, 250)] * 2
+
+
+def test_smtp_550_marks_the_row_failed(harness):
+    tasks = faultrun.make_due("perm", 1)
+    [address] = tasks
+    harness.sink.permanent.add(address)
+    _deliver(harness, tasks)
+    row = Notification.objects.get(task_id=tasks[address])
+    assert (row.state, row.last_smtp_code, row.attempts) == (State.FAILED, 550, 1)
+    assert harness.sink.counts({address}) == {}
+
+
+def test_title_cannot_inject_headers_and_script_is_escaped(harness):
+    tasks = faultrun.make_due("inject", 1, title='Причал\r\nBcc: attacker@evil.example\r\n<script>alert("x")</script>')
+    _deliver(harness, tasks)
+    [address] = tasks
+    [raw] = harness.sink.messages_to(address)
+    assert [rcpt for rcpt, _mid, _raw in harness.sink.received] == [address]
+    message = email.message_from_bytes(raw)
+    assert message["Bcc"] is None
+    assert "\n" not in str(email.header.make_header(email.header.decode_header(message["Subject"])))
+    html = next(p for p in message.walk() if p.get_content_type() == "text/html").get_payload(decode=True).decode()
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_redis_stopped_and_restarted_loses_nothing(harness, tmp_path):
+    if not faultrun.RedisServer.available():
+        pytest.skip("redis-server is not installed: this test restarts a Redis of its own")
+    private = faultrun.RedisServer().start()
+    harness.worker.stop()
+    env = dict(harness.worker.env, REDIS_URL=private.url)
+    harness.worker = faultrun.WorkerProcess(env, tmp_path / "worker-private.log").start()
+    harness.redis = private
+    try:
+        with faultrun.broker(private.url):
+            outcome = faultrun.fault_redis_restart(harness, 4)
+    finally:
+        harness.worker.stop()
+        private.kill()
+    assert _outcome(outcome) == (4, 4, 0, 0)
