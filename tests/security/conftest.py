@@ -1,0 +1,127 @@
+"""A small world split between agency A and agency B, and a database snapshot to prove a refused write wrote nothing."""
+
+import datetime as dt
+import hashlib
+import json
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
+
+from omskevents.accounts.models import CalendarFeedToken
+from omskevents.committee.models import AgendaItem, Committee, Decision, Meeting, MeetingAttendance
+from omskevents.workplan.models import Attachment, TaskComment
+from tests.factories.events import EventFactory, ProgrammeItemFactory, VenueFactory
+from tests.factories.workplan import ExtensionRequestFactory, ProgressReportFactory, TaskFactory
+
+PASSWORD = "correct horse battery staple"
+# Text only agency A's people (and the secretariat) may ever see, and the same for agency B: a page or file
+# shown to the other agency must not contain it.
+MARK_A = "Секрет-А"
+MARK_B = "Секрет-Б"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _attachment(report, name: str) -> Attachment:
+    return Attachment.objects.create(
+        report=report,
+        file=SimpleUploadedFile(name, PDF, content_type="application/pdf"),
+        original_name=name,
+        content_type="application/pdf",
+        size=len(PDF),
+    )
+
+
+@pytest.fixture
+def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b):
+    event = EventFactory(number="XXII", start_date=dt.date(2026, 12, 10), end_date=dt.date(2026, 12, 11))
+    ProgrammeItemFactory(event=event, venue=VenueFactory(name="Омск-Арена"), title="Пленарное заседание")
+    committee = Committee.objects.create(name="Оргкомитет Форума")
+    committee.events.add(event)
+    meeting = Meeting.objects.create(
+        committee=committee, number=1, starts_at=dt.datetime(2026, 9, 1, 5, 0, tzinfo=dt.UTC), place="Правительство"
+    )
+    other_meeting = Meeting.objects.create(
+        committee=committee, number=2, starts_at=dt.datetime(2026, 10, 1, 5, 0, tzinfo=dt.UTC), place="Дом дружбы"
+    )
+    item = AgendaItem.objects.create(meeting=meeting, order=1, title="О ходе подготовки")
+    other_item = AgendaItem.objects.create(meeting=other_meeting, order=1, title="О программе")
+    MeetingAttendance.objects.create(meeting=meeting, user=staff_a, status="invited")
+    decision = Decision.objects.create(
+        meeting=meeting, number="1", text="Подготовить причал", lead_agency=agency_a, deadline=dt.date(2026, 11, 2)
+    )
+    other_decision = Decision.objects.create(meeting=other_meeting, number="1", text="Подготовить программу")
+    task_a = TaskFactory(event=event, lead_agency=agency_a, title=f"{MARK_A}: поручение", responsible=staff_a)
+    task_b = TaskFactory(event=event, lead_agency=agency_b, title=f"{MARK_B}: поручение", responsible=staff_b)
+    # Tasks with an extension request awaiting the secretariat's decision.
+    pending_a = TaskFactory(event=event, lead_agency=agency_a, title=f"{MARK_A}: перенос срока")
+    pending_b = TaskFactory(event=event, lead_agency=agency_b, title=f"{MARK_B}: перенос срока")
+    ExtensionRequestFactory(task=pending_a, requested_by=staff_a, reason=f"{MARK_A}: причина")
+    ExtensionRequestFactory(task=pending_b, requested_by=staff_b, reason=f"{MARK_B}: причина")
+    report_a = ProgressReportFactory(task=task_a, author=staff_a, text=f"{MARK_A}: отчёт")
+    report_b = ProgressReportFactory(task=task_b, author=staff_b, text=f"{MARK_B}: отчёт")
+    TaskComment.objects.create(task=task_a, author=staff_a, text=f"{MARK_A}: комментарий")
+    TaskComment.objects.create(task=task_b, author=staff_b, text=f"{MARK_B}: комментарий")
+    attachment_a = _attachment(report_a, f"{MARK_A}-справка.pdf")
+    attachment_b = _attachment(report_b, f"{MARK_B}-справка.pdf")
+    feed_a = CalendarFeedToken.objects.create(user=staff_a, key="a" * 40)
+    feed_b = CalendarFeedToken.objects.create(user=staff_b, key="b" * 40)
+    return SimpleNamespace(
+        agency_a=agency_a,
+        agency_b=agency_b,
+        secretariat=secretariat,
+        staff_a=staff_a,
+        head_a=head_a,
+        staff_b=staff_b,
+        event=event,
+        committee=committee,
+        meeting=meeting,
+        other_meeting=other_meeting,
+        item=item,
+        other_item=other_item,
+        decision=decision,
+        other_decision=other_decision,
+        task_a=task_a,
+        task_b=task_b,
+        pending_a=pending_a,
+        pending_b=pending_b,
+        report_a=report_a,
+        report_b=report_b,
+        attachment_a=attachment_a,
+        attachment_b=attachment_b,
+        feed_a=feed_a,
+        feed_b=feed_b,
+    )
+
+
+# Sessions and login-throttling records change with every request; they are not the data under test.
+VOLATILE_APPS = {"sessions", "axes"}
+
+
+def _models() -> list[type[models.Model]]:
+    return [
+        model
+        for model in apps.get_models()
+        if model._meta.managed
+        and model._meta.app_label not in VOLATILE_APPS
+        and isinstance(model._default_manager, models.Manager)
+    ]
+
+
+def db_state() -> dict[str, tuple[int, str]]:
+    """Per model: the row count and a hash of every row (history tables and log entries included)."""
+    state = {}
+    for model in _models():
+        rows = list(model._default_manager.order_by("pk").values())
+        # last_login moves when a test logs a person in; it is not data a request under test may change.
+        for row in rows:
+            row.pop("last_login", None)
+        digest = hashlib.sha256(json.dumps(rows, default=str, sort_keys=True).encode()).hexdigest()
+        state[model._meta.label] = (len(rows), digest)
+    return state
+
+
+def changed_tables(before: dict[str, tuple[int, str]], after: dict[str, tuple[int, str]]) -> list[str]:
+    return sorted(label for label in before if before[label] != after.get(label))

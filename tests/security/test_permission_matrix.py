@@ -1,0 +1,850 @@
+"""Every URL of the site × every kind of account × an object of agency A and of agency B: the expected answer.
+
+The list of URLs is read from the URLconf, so a URL without a row in DECISIONS fails
+`test_every_url_has_a_decision`: adding a page means deciding who may open it. The admin is walked the
+same way, generated from the admin registry, in tests/admin/test_isolation.py; the admin cases that walk
+lacks (autocomplete searches and bulk actions aimed at foreign objects) are at the end of this file.
+
+Reading the table: for each URL, `a` builds the URL's arguments for an object of agency A (the own object
+of staff_a and head_a, a foreign one for staff_b) and `b` for an object of agency B. Each check names the
+method and the answer per account, in the order of ROLES. An integer is an answer that must write
+nothing (every row of every model is compared before and after a POST); `W(code)` is an allowed write;
+LOGIN is the redirect to the login page with `next` set to the requested address.
+"""
+
+import datetime as dt
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import openpyxl
+import pytest
+import time_machine
+from django.contrib import admin
+from django.core import signing
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from omskevents.notifications import links
+from omskevents.workplan.models import ExtensionRequest, Task
+from tests.security.conftest import MARK_A, MARK_B, changed_tables, db_state
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anon", "staff_a", "head_a", "staff_b", "sec")
+ACCOUNT = {"staff_a": "staff_a", "head_a": "head_a", "staff_b": "staff_b", "sec": "secretariat"}
+LOGIN = "login"
+
+
+@dataclass(frozen=True)
+class W:
+    """An allowed write answered with this status."""
+
+    status: int
+
+
+Expect = int | str | W
+
+
+def R(*answers: Expect) -> dict[str, Expect]:
+    """The answers of anon, staff_a, head_a, staff_b and the secretariat, in that order."""
+    assert len(answers) == len(ROLES)
+    return dict(zip(ROLES, answers, strict=True))
+
+
+Builder = Callable[[Any], dict[str, Any]]
+
+
+def _none(world: Any) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Check:
+    method: str
+    a: dict[str, Expect]
+    b: dict[str, Expect] | None = None  # None: the same answers for the agency B object
+    data: Builder = _none
+    query: Builder = _none
+
+
+@dataclass(frozen=True)
+class Decision:
+    checks: tuple[Check, ...]
+    a: Builder = _none  # URL kwargs for the agency A object
+    b: Builder | None = None  # URL kwargs for the agency B object; None: the URL has no agency object
+    # Pages reached with a secret in the address show its owner's data to whoever holds it (tested below).
+    bearer: bool = False
+
+
+def pk(attr: str, name: str = "pk") -> Builder:
+    return lambda w: {name: getattr(w, attr).pk}
+
+
+def both(**builders: Builder) -> Builder:
+    return lambda w: {k: v for b in builders.values() for k, v in b(w).items()}
+
+
+def _token(user_attr: str, task_attr: str, action: str = "report") -> Builder:
+    return lambda w: {
+        "token": links.task_action_token(
+            user_id=getattr(w, user_attr).pk, task_id=getattr(w, task_attr).pk, action=action
+        )
+    }
+
+
+def _unsubscribe(user_attr: str) -> Builder:
+    return lambda w: {"token": signing.dumps({"u": getattr(w, user_attr).pk}, salt=links.UNSUBSCRIBE_SALT)}
+
+
+def _task_data(w: Any) -> dict[str, Any]:
+    return {
+        "event": w.event.pk,
+        "area": "irtysh_logistics",
+        "title": "Организовать встречу делегаций",
+        "lead_agency": w.agency_a.pk,
+        "deadline_mode": "fixed",
+        "deadline": "2026-11-20",
+        "priority": "normal",
+    }
+
+
+def _meeting_data(w: Any) -> dict[str, Any]:
+    return {"committee": w.committee.pk, "title": "Заседание", "starts_at": "2026-11-05T10:00", "place": "Омск"}
+
+
+EVERYONE = R(200, 200, 200, 200, 200)
+LOGGED_IN = R(LOGIN, 200, 200, 200, 200)
+SECRETARIAT_PAGE = R(LOGIN, 403, 403, 403, 200)
+SECRETARIAT_WRITE = R(LOGIN, 403, 403, 403, W(302))
+A_ONLY = R(LOGIN, 200, 200, 404, 200)
+B_ONLY = R(LOGIN, 404, 404, 200, 200)
+
+DECISIONS: dict[str, Decision] = {
+    "healthz": Decision(checks=(Check("get", EVERYONE),)),
+    # --- accounts ---
+    "accounts:login": Decision(checks=(Check("get", R(200, 302, 302, 302, 302)),)),
+    "accounts:logout": Decision(
+        checks=(
+            Check("get", R(405, 405, 405, 405, 405)),  # logout by POST only
+            Check("post", R(W(302), W(302), W(302), W(302), W(302))),
+        )
+    ),
+    "accounts:password_change": Decision(
+        checks=(
+            Check("get", LOGGED_IN),
+            # A wrong current password: the form again, nothing changed.
+            Check(
+                "post",
+                LOGGED_IN,
+                data=lambda w: {"old_password": "wrong", "new_password1": "x" * 20, "new_password2": "x" * 20},
+            ),
+        )
+    ),
+    "accounts:calendar": Decision(
+        checks=(
+            Check("get", LOGGED_IN),
+            Check("post", R(LOGIN, W(302), W(302), W(302), W(302)), data=lambda w: {"action": "issue"}),
+        )
+    ),
+    "accounts:calendar_feed": Decision(
+        a=lambda w: {"key": w.feed_a.key},
+        b=lambda w: {"key": w.feed_b.key},
+        checks=(Check("get", EVERYONE),),
+        bearer=True,
+    ),
+    # --- agencies, events, dashboard ---
+    "agencies:list": Decision(checks=(Check("get", LOGGED_IN),)),
+    "agencies:detail": Decision(a=pk("agency_a"), b=pk("agency_b"), checks=(Check("get", A_ONLY, B_ONLY),)),
+    "events:detail": Decision(a=pk("event"), checks=(Check("get", LOGGED_IN),)),
+    "events:programme": Decision(a=pk("event"), checks=(Check("get", LOGGED_IN),)),
+    "core:home": Decision(checks=(Check("get", LOGGED_IN),)),
+    # --- meetings: every agency reads every meeting (the minutes go to all members); the secretariat runs them ---
+    "committee:meeting_list": Decision(checks=(Check("get", LOGGED_IN),)),
+    "committee:meeting_calendar": Decision(checks=(Check("get", LOGGED_IN),)),
+    "committee:meeting_create": Decision(
+        checks=(Check("get", SECRETARIAT_PAGE), Check("post", SECRETARIAT_WRITE, data=_meeting_data))
+    ),
+    "committee:meeting_detail": Decision(a=pk("meeting"), checks=(Check("get", LOGGED_IN),)),
+    "committee:meeting_update": Decision(
+        a=pk("meeting"),
+        checks=(Check("get", SECRETARIAT_PAGE), Check("post", SECRETARIAT_WRITE, data=_meeting_data)),
+    ),
+    "committee:meeting_cancel": Decision(
+        a=pk("meeting"), checks=(Check("get", R(LOGIN, 403, 403, 403, 405)), Check("post", SECRETARIAT_WRITE))
+    ),
+    "committee:meeting_close": Decision(
+        a=pk("meeting"),
+        checks=(
+            Check("get", SECRETARIAT_PAGE),
+            Check("post", SECRETARIAT_WRITE, data=lambda w: {"minutes": "Заслушали, решили."}),
+        ),
+    ),
+    "committee:minutes_docx": Decision(a=pk("meeting"), checks=(Check("get", LOGGED_IN),)),
+    "committee:meeting_ics": Decision(a=pk("meeting"), checks=(Check("get", LOGGED_IN),)),
+    "committee:agenda_add": Decision(
+        a=pk("meeting"),
+        checks=(
+            Check("get", R(LOGIN, 403, 403, 403, 405)),
+            Check("post", SECRETARIAT_WRITE, data=lambda w: {"agenda-title": "О логистике"}),
+        ),
+    ),
+    # The B variant names an item of another meeting under this meeting's address.
+    "committee:agenda_delete": Decision(
+        a=both(m=pk("meeting"), i=pk("item", "item_pk")),
+        b=both(m=pk("meeting"), i=pk("other_item", "item_pk")),
+        checks=(Check("post", SECRETARIAT_WRITE, R(LOGIN, 403, 403, 403, 404)),),
+    ),
+    "committee:attendance_set": Decision(
+        a=pk("meeting"),
+        checks=(
+            Check(
+                "post",
+                SECRETARIAT_WRITE,
+                data=lambda w: {"attendance-user": w.staff_b.pk, "attendance-status": "present"},
+            ),
+        ),
+    ),
+    "committee:decision_add": Decision(
+        a=pk("meeting"),
+        checks=(Check("post", SECRETARIAT_WRITE, data=lambda w: {"decision-text": "Утвердить программу"}),),
+    ),
+    "committee:decision_delete": Decision(
+        a=both(m=pk("meeting"), d=pk("decision", "decision_pk")),
+        b=both(m=pk("meeting"), d=pk("other_decision", "decision_pk")),
+        checks=(Check("post", SECRETARIAT_WRITE, R(LOGIN, 403, 403, 403, 404)),),
+    ),
+    "committee:decisions_to_tasks": Decision(
+        a=pk("meeting"),
+        checks=(
+            Check(
+                "post",
+                SECRETARIAT_WRITE,
+                data=lambda w: {"task-event": w.event.pk, "task-area": "organisation"},
+            ),
+        ),
+    ),
+    # --- notifications: preferences, and the signed links in mails ---
+    "notifications:preferences": Decision(
+        checks=(
+            Check("get", LOGGED_IN),
+            Check(
+                "post",
+                R(LOGIN, W(302), W(302), W(302), W(302)),
+                data=lambda w: {"assignments": "on", "delivery": "daily", "language": "ru"},
+            ),
+        )
+    ),
+    # A link sent to staff_a about task A (and to staff_b about task B) works without logging in; a browser
+    # logged in as someone else is refused, so that nothing is recorded in one person's name by another.
+    "notifications:task_action": Decision(
+        a=_token("staff_a", "task_a"),
+        b=_token("staff_b", "task_b"),
+        checks=(
+            Check("get", R(200, 200, 403, 403, 403), R(200, 403, 403, 200, 403)),
+            Check(
+                "post",
+                R(W(200), W(200), 403, 403, 403),
+                R(W(200), 403, 403, W(200), 403),
+                data=lambda w: {"text": "Сделано по ссылке из письма"},
+            ),
+        ),
+        bearer=True,
+    ),
+    # One-click unsubscribing (RFC 8058) is posted by mail programs without cookies: the token alone decides.
+    "notifications:unsubscribe": Decision(
+        a=_unsubscribe("staff_a"),
+        b=_unsubscribe("staff_b"),
+        checks=(Check("get", EVERYONE), Check("post", R(W(200), W(200), W(200), W(200), W(200)))),
+        bearer=True,
+    ),
+    # --- the action plan ---
+    "workplan:task_list": Decision(checks=(Check("get", LOGGED_IN),)),
+    "workplan:timeline": Decision(checks=(Check("get", LOGGED_IN),)),
+    "workplan:task_create": Decision(
+        checks=(Check("get", SECRETARIAT_PAGE), Check("post", SECRETARIAT_WRITE, data=_task_data))
+    ),
+    # A tampered filter naming the other agency: the file holds no row the reader may not see (and see below).
+    "workplan:task_export_xlsx": Decision(
+        checks=(Check("get", LOGGED_IN, query=lambda w: {"agency": w.agency_b.pk}),),
+    ),
+    "workplan:task_export_csv": Decision(
+        checks=(
+            Check("get", LOGGED_IN, query=lambda w: {"agency": w.agency_b.pk}),
+            Check("post", LOGGED_IN, data=lambda w: {"id": [w.task_a.pk, w.task_b.pk]}),
+        ),
+    ),
+    "workplan:task_bulk": Decision(
+        checks=(
+            Check("get", R(LOGIN, 403, 403, 403, 405)),
+            Check(
+                "post",
+                SECRETARIAT_WRITE,
+                data=lambda w: {"action": "shift", "id": [w.task_a.pk, w.task_b.pk], "days": "1", "reason": "Перенос"},
+            ),
+        ),
+    ),
+    "workplan:task_import": Decision(
+        checks=(
+            Check("get", SECRETARIAT_PAGE),
+            # No file: the form again with the error (the import itself is fuzzed in test_fuzz_forms.py).
+            Check("post", R(LOGIN, 403, 403, 403, 400), data=lambda w: {"event": w.event.pk, "area": "organisation"}),
+        ),
+    ),
+    "workplan:task_import_confirm": Decision(
+        checks=(Check("post", R(LOGIN, 403, 403, 403, 302), data=lambda w: {"token": "forged"}),),
+    ),
+    "workplan:people_search": Decision(checks=(Check("get", SECRETARIAT_PAGE, query=lambda w: {"q": "Ив"}),)),
+    "workplan:attachment_download": Decision(
+        a=pk("attachment_a"), b=pk("attachment_b"), checks=(Check("get", A_ONLY, B_ONLY),)
+    ),
+    "workplan:task_detail": Decision(a=pk("task_a"), b=pk("task_b"), checks=(Check("get", A_ONLY, B_ONLY),)),
+    "workplan:task_update": Decision(
+        a=pk("task_a"),
+        b=pk("task_b"),
+        checks=(Check("get", SECRETARIAT_PAGE), Check("post", SECRETARIAT_WRITE, data=_task_data)),
+    ),
+    "workplan:task_status": Decision(
+        a=pk("task_a"),
+        b=pk("task_b"),
+        checks=(
+            Check(
+                "post",
+                R(LOGIN, W(302), W(302), 404, W(302)),
+                R(LOGIN, 404, 404, W(302), W(302)),
+                data=lambda w: {"status": "in_progress"},
+            ),
+        ),
+    ),
+    # The secretariat is not an executor: its report is refused with a message on the task page.
+    "workplan:task_report": Decision(
+        a=pk("task_a"),
+        b=pk("task_b"),
+        checks=(
+            Check(
+                "post",
+                R(LOGIN, W(302), W(302), 404, 302),
+                R(LOGIN, 404, 404, W(302), 302),
+                data=lambda w: {"text": "Работа выполнена"},
+            ),
+        ),
+    ),
+    "workplan:task_comment": Decision(
+        a=pk("task_a"),
+        b=pk("task_b"),
+        checks=(
+            Check(
+                "post",
+                R(LOGIN, W(302), W(302), 404, W(302)),
+                R(LOGIN, 404, 404, W(302), W(302)),
+                data=lambda w: {"text": "Уточните сроки"},
+            ),
+        ),
+    ),
+    "workplan:task_extension_request": Decision(
+        a=pk("task_a"),
+        b=pk("task_b"),
+        checks=(
+            Check(
+                "post",
+                R(LOGIN, W(302), W(302), 404, 302),
+                R(LOGIN, 404, 404, W(302), 302),
+                data=lambda w: {"new_deadline": "2026-12-05", "reason": "Согласование с казахстанской стороной"},
+            ),
+        ),
+    ),
+    "workplan:extension_decide": Decision(
+        a=pk("pending_a"),
+        b=pk("pending_b"),
+        checks=(
+            Check(
+                "post",
+                R(LOGIN, 302, 302, 404, W(302)),
+                R(LOGIN, 404, 404, 302, W(302)),
+                data=lambda w: {"approve": "1"},
+            ),
+        ),
+    ),
+}
+
+# What the walk leaves out, and why.
+SKIPPED_NAMESPACES = {
+    "admin": "walked model by model from admin.site._registry in tests/admin/test_isolation.py",
+}
+SKIPPED_NAMES = {
+    "set_language": "Django's language switch: a POST that only sets a cookie, open to everyone by design",
+}
+UNNAMED_ROUTES = {
+    "favicon.ico": "a static redirect for browsers that ask for /favicon.ico",
+}
+
+
+def _walk(resolver: URLResolver, namespace: str = "", route: str = "") -> list[tuple[str | None, str]]:
+    found: list[tuple[str | None, str]] = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in SKIPPED_NAMESPACES:
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            found += _walk(entry, inner, route + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            found.append((f"{namespace}{entry.name}" if entry.name else None, route + str(entry.pattern)))
+    return found
+
+
+PATTERNS = _walk(get_resolver())
+URL_NAMES = sorted({name for name, _ in PATTERNS if name and name not in SKIPPED_NAMES})
+
+
+def test_every_url_has_a_decision():
+    assert sorted(DECISIONS) == URL_NAMES
+
+
+def test_every_unnamed_url_is_accounted_for():
+    assert sorted(route for name, route in PATTERNS if name is None) == sorted(UNNAMED_ROUTES)
+
+
+def test_the_walk_sees_the_whole_site():
+    """The walk itself cannot silently lose an app: every app namespace has URLs in the table."""
+    namespaces = {name.split(":")[0] for name in URL_NAMES if ":" in name}
+    assert namespaces == {"accounts", "agencies", "committee", "core", "events", "notifications", "workplan"}
+
+
+def _login_location(path: str) -> str:
+    return f"/accounts/login/?next={quote(path, safe='/')}"
+
+
+def _text(response) -> str | None:
+    """The body of a text answer (HTML, JSON, CSV, iCalendar), None for files such as XLSX, DOCX, PDF."""
+    kind = response.get("Content-Type", "")
+    if getattr(response, "streaming", False) or not any(t in kind for t in ("text/", "application/json", "javascript")):
+        return None
+    body = response.content.decode()
+    if "application/json" in kind:
+        body = json.dumps(json.loads(body), ensure_ascii=False)
+    return body
+
+
+def _request(client, method: str, path: str, *, data: dict[str, Any], query: dict[str, Any]):
+    if method == "get":
+        return client.get(path, query)
+    return client.post(f"{path}?{urlencode(query, doseq=True)}" if query else path, data)
+
+
+def _run_cell(client, world, url_name: str, decision: Decision, check: Check, role: str, side: str) -> list[str]:
+    """One request; returns what went wrong (empty when the answer is the expected one)."""
+    builder = decision.a if side == "a" else decision.b
+    expected = (check.a if side == "a" or check.b is None else check.b)[role]
+    assert builder is not None
+    path = reverse(url_name, kwargs=builder(world) or None)
+    query = check.query(world)
+    full_path = f"{path}?{urlencode(query, doseq=True)}" if query else path
+    where = f"{check.method.upper()} {url_name} [{side}] as {role}"
+    problems = []
+    client.logout()
+    if role != "anon":
+        client.force_login(getattr(world, ACCOUNT[role]))
+    with transaction.atomic():
+        before = db_state() if check.method == "post" else None
+        response = _request(client, check.method, path, data=check.data(world), query=query)
+        after = db_state() if check.method == "post" else None
+        transaction.set_rollback(True)
+    if expected == LOGIN:
+        if response.status_code != 302 or response["Location"] != _login_location(full_path):
+            problems.append(f"{where}: {response.status_code} {response.get('Location')} instead of the login page")
+    else:
+        status = expected.status if isinstance(expected, W) else expected
+        if response.status_code != status:
+            problems.append(f"{where}: {response.status_code} instead of {status}")
+    if before is not None and not isinstance(expected, W) and before != after:
+        problems.append(f"{where}: a refused POST changed {changed_tables(before, after)}")
+    if response.status_code == 200 and not decision.bearer:
+        body = _text(response)
+        forbidden = {"anon": (MARK_A, MARK_B), "staff_a": (MARK_B,), "head_a": (MARK_B,), "staff_b": (MARK_A,)}
+        for mark in forbidden.get(role, ()) if body is not None else ():
+            if mark in body:
+                problems.append(f"{where}: the answer shows {mark!r}")
+    if hasattr(response, "close"):
+        response.close()
+    return problems
+
+
+@pytest.mark.parametrize("url_name", URL_NAMES)
+def test_url_answers_every_account_as_decided(client, world, url_name):
+    decision = DECISIONS[url_name]
+    problems = []
+    for check in decision.checks:
+        sides = ("a", "b") if decision.b is not None else ("a",)
+        for side in sides:
+            for role in ROLES:
+                problems += _run_cell(client, world, url_name, decision, check, role, side)
+    assert problems == []
+
+
+# --- Exports with tampered filters and posted ids -----------------------------------------------------
+
+
+def _xlsx_text(response) -> str:
+    book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+    return "\n".join(
+        str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for cell in row
+    )
+
+
+@pytest.mark.parametrize("account", ["staff_a", "head_a"])
+def test_xlsx_export_with_a_foreign_agency_filter_holds_no_foreign_row(client, world, account):
+    client.force_login(getattr(world, account))
+    response = client.get(reverse("workplan:task_export_xlsx"), {"agency": world.agency_b.pk})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    text = _xlsx_text(response)
+    assert MARK_B not in text
+    assert MARK_A not in text  # the filter names agency B, which leads none of agency A's tasks
+
+
+def test_xlsx_export_of_foreign_ticked_rows_holds_only_own_rows(client, world):
+    client.force_login(world.staff_a)
+    response = client.post(
+        reverse("workplan:task_export_xlsx"), {"id": [world.task_a.pk, world.task_b.pk, world.pending_b.pk]}
+    )
+    text = _xlsx_text(response)
+    assert world.task_a.title in text
+    assert MARK_B not in text
+
+
+def test_xlsx_export_for_the_secretariat_holds_both_agencies(client, world):
+    """The same file for the secretariat does carry both agencies, so the checks above can fail."""
+    client.force_login(world.secretariat)
+    text = _xlsx_text(client.get(reverse("workplan:task_export_xlsx")))
+    assert world.task_a.title in text
+    assert world.task_b.title in text
+
+
+def test_csv_export_with_a_foreign_event_and_agency_filter_is_empty_for_agency_staff(client, world):
+    client.force_login(world.staff_b)
+    response = client.get(
+        reverse("workplan:task_export_csv"), {"agency": world.agency_a.pk, "event": world.event.pk, "q": "Секрет"}
+    )
+    body = response.content.decode()
+    assert MARK_A not in body
+    assert MARK_B not in body
+    assert len([line for line in body.splitlines() if line.strip()]) == 1  # the heading row alone
+
+
+# --- File downloads --------------------------------------------------------------------------------
+
+
+def test_own_attachment_is_served_as_a_download_with_its_name(client, world):
+    client.force_login(world.staff_a)
+    response = client.get(reverse("workplan:attachment_download", args=[world.attachment_a.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert b"".join(response.streaming_content).startswith(b"%PDF-1.4")
+    response.close()
+
+
+@pytest.mark.parametrize("account", ["staff_a", "head_a"])
+def test_foreign_and_missing_attachments_look_the_same(client, world, account):
+    """A foreign file's id answers exactly like an id that does not exist: nothing tells them apart."""
+    client.force_login(getattr(world, account))
+    foreign = client.get(reverse("workplan:attachment_download", args=[world.attachment_b.pk]))
+    missing = client.get(reverse("workplan:attachment_download", args=[world.attachment_b.pk + 1000]))
+    assert (foreign.status_code, missing.status_code) == (404, 404)
+    assert foreign.content == missing.content
+
+
+# --- Bulk actions with foreign ids -----------------------------------------------------------------
+
+
+def test_bulk_action_with_a_nonexistent_id_changes_nothing(client, world):
+    client.force_login(world.secretariat)
+    before = db_state()
+    response = client.post(
+        reverse("workplan:task_bulk"),
+        {"action": "shift", "id": [world.task_a.pk, 999_999], "days": "3", "reason": "Перенос"},
+    )
+    assert response.status_code == 302
+    assert changed_tables(before, db_state()) == []
+
+
+@pytest.mark.parametrize("account", ["staff_a", "head_a", "staff_b"])
+def test_bulk_action_by_agency_people_with_foreign_ids_is_forbidden(client, world, account):
+    client.force_login(getattr(world, account))
+    before = db_state()
+    response = client.post(
+        reverse("workplan:task_bulk"),
+        {"action": "reassign", "id": [world.task_a.pk, world.task_b.pk], "new_lead_agency": world.agency_a.pk},
+    )
+    assert response.status_code == 403
+    assert changed_tables(before, db_state()) == []
+
+
+def test_bulk_reassign_by_the_secretariat_does_change_the_rows(client, world):
+    """The positive case of the two above: the same POST by the secretariat moves both tasks."""
+    client.force_login(world.secretariat)
+    client.post(
+        reverse("workplan:task_bulk"),
+        {"action": "reassign", "id": [world.task_a.pk, world.task_b.pk], "new_lead_agency": world.agency_a.pk},
+    )
+    assert set(
+        Task.objects.filter(pk__in=[world.task_a.pk, world.task_b.pk]).values_list("lead_agency", flat=True)
+    ) == {world.agency_a.pk}
+
+
+# --- iCalendar feed tokens -------------------------------------------------------------------------
+
+
+def test_feed_token_shows_its_owners_tasks_whoever_is_logged_in(client, world):
+    client.force_login(world.secretariat)
+    response = client.get(reverse("accounts:calendar_feed", args=[world.feed_a.key]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert MARK_A in body  # the key's owner's tasks ...
+    assert MARK_B not in body  # ... and never the logged-in secretariat's wider view
+
+
+@pytest.mark.parametrize("key", ["a" * 39, "A" * 40, "z" * 40, "0"])
+def test_feed_with_an_unknown_key_is_not_found(client, world, key):
+    assert client.get(reverse("accounts:calendar_feed", args=[key])).status_code == 404
+
+
+def test_feed_token_revoked_no_longer_works(client, world):
+    client.force_login(world.staff_a)
+    url = reverse("accounts:calendar_feed", args=[world.feed_a.key])
+    client.post(reverse("accounts:calendar"), {"action": "revoke"})
+    client.logout()
+    assert client.get(url).status_code == 404
+
+
+def test_feed_token_regenerated_replaces_the_old_address(client, world):
+    client.force_login(world.staff_a)
+    old = reverse("accounts:calendar_feed", args=[world.feed_a.key])
+    client.post(reverse("accounts:calendar"), {"action": "issue"})
+    world.feed_a.refresh_from_db()
+    assert client.get(old).status_code == 404
+    assert client.get(reverse("accounts:calendar_feed", args=[world.feed_a.key])).status_code == 200
+
+
+def test_feed_of_a_deactivated_person_stops_working(client, world):
+    world.staff_a.is_active = False
+    world.staff_a.save()
+    assert client.get(reverse("accounts:calendar_feed", args=[world.feed_a.key])).status_code == 404
+
+
+# --- Signed links in mails -------------------------------------------------------------------------
+
+
+def _action_url(world, *, user=None, task=None, action="report") -> str:
+    token = links.task_action_token(
+        user_id=(user or world.staff_a).pk, task_id=(task or world.task_a).pk, action=action
+    )
+    return reverse("notifications:task_action", args=[token])
+
+
+def test_signed_link_expired_is_refused_and_writes_nothing(client, world):
+    url = _action_url(world)
+    with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(days=400)):
+        before = db_state()
+        response = client.post(url, {"text": "Поздно"}, HTTP_ACCEPT_LANGUAGE="en")
+        assert changed_tables(before, db_state()) == []
+    assert response.status_code == 400
+    assert "This link has expired." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # the signature
+        lambda t: "x" + t,  # the payload
+        lambda t: t.split(":")[0],  # the signature dropped
+    ],
+)
+def test_signed_link_tampered_is_refused_and_writes_nothing(client, world, tamper):
+    token = links.task_action_token(user_id=world.staff_a.pk, task_id=world.task_a.pk, action="report")
+    before = db_state()
+    response = client.post(reverse("notifications:task_action", args=[tamper(token)]), {"text": "Подделка"})
+    assert response.status_code == 400
+    assert changed_tables(before, db_state()) == []
+
+
+def test_signed_link_re_signed_for_a_foreign_task_under_another_salt_is_refused(client, world):
+    """A token signed for another purpose (the unsubscribe salt) cannot stand in for a task link."""
+    forged = signing.dumps({"u": world.staff_a.pk, "t": world.task_b.pk, "a": "report"}, salt=links.UNSUBSCRIBE_SALT)
+    before = db_state()
+    response = client.post(reverse("notifications:task_action", args=[forged]), {"text": "Подделка"})
+    assert response.status_code == 400
+    assert changed_tables(before, db_state()) == []
+
+
+def test_signed_link_for_a_task_outside_the_persons_agency_is_refused(client, world):
+    before = db_state()
+    response = client.post(_action_url(world, user=world.staff_a, task=world.task_b), {"text": "Чужое"})
+    assert response.status_code == 403
+    assert changed_tables(before, db_state()) == []
+
+
+@pytest.mark.parametrize("account", ["staff_b", "head_a", "secretariat"])
+def test_signed_link_used_by_another_logged_in_person_is_refused(client, world, account):
+    client.force_login(getattr(world, account))
+    before = db_state()
+    response = client.post(_action_url(world), {"text": "Не от того человека"})
+    assert response.status_code == 403
+    assert changed_tables(before, db_state()) == []
+
+
+def test_signed_link_used_by_its_own_person_logged_in_records_the_report(client, world):
+    client.force_login(world.staff_a)
+    response = client.post(_action_url(world), {"text": "Сделано"})
+    assert response.status_code == 200
+    assert world.task_a.reports.filter(text="Сделано", author=world.staff_a).count() == 1
+
+
+def test_signed_extension_link_by_another_person_leaves_no_request(client, world):
+    client.force_login(world.head_a)
+    response = client.post(
+        _action_url(world, action="extend"), {"new_deadline": "2026-12-05", "reason": "Не от того человека"}
+    )
+    assert response.status_code == 403
+    assert not ExtensionRequest.objects.filter(task=world.task_a).exists()
+
+
+# --- Admin: what tests/admin/test_isolation.py does not walk ---------------------------------------
+
+
+def _autocomplete(client, app_label: str, model_name: str, field_name: str, term: str):
+    return client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": app_label, "model_name": model_name, "field_name": field_name, "term": term},
+    )
+
+
+@pytest.mark.parametrize("account", ["staff_a", "head_a"])
+def test_admin_autocomplete_searching_for_a_foreign_object_finds_nothing(client, world, account):
+    """Searching for agency B's task by its title, number or id from a field agency A may use."""
+    client.force_login(getattr(world, account))
+    for term in (world.task_b.title, str(world.task_b.pk), MARK_B):
+        response = _autocomplete(client, "workplan", "task", "parent", term)
+        if response.status_code == 200:
+            assert json.loads(response.content)["results"] == [], term
+        else:
+            assert response.status_code == 403, term
+
+
+@pytest.mark.parametrize("account", ["staff_a", "head_a"])
+def test_admin_autocomplete_for_agencies_offers_only_the_own_agency(client, world, account):
+    client.force_login(getattr(world, account))
+    response = _autocomplete(client, "accounts", "user", "agency", world.agency_b.short_name)
+    if response.status_code == 200:
+        assert json.loads(response.content)["results"] == []
+    else:
+        assert response.status_code == 403
+
+
+def test_admin_autocomplete_for_the_secretariat_finds_the_foreign_task(client, world):
+    """The same search by the secretariat finds agency B's task: the searches above could find it."""
+    client.force_login(world.secretariat)
+    response = _autocomplete(client, "workplan", "task", "parent", MARK_B)
+    ids = {int(row["id"]) for row in json.loads(response.content)["results"]}
+    assert world.task_b.pk in ids
+
+
+def _changelist_action(client, label: str, action: str, ids: list[int]):
+    app_label, model_name = label.split(".")
+    return client.post(
+        reverse(f"admin:{app_label}_{model_name}_changelist"),
+        {"action": action, "_selected_action": [str(i) for i in ids], "index": "0"},
+    )
+
+
+ADMIN_ACTIONS = sorted(
+    (model._meta.label_lower, name)
+    for model, model_admin in admin.site._registry.items()
+    for name in (model_admin.actions or ())
+)
+
+
+def test_admin_actions_are_known():
+    """A new admin bulk action must be added to the cases below."""
+    assert ADMIN_ACTIONS == [
+        ("axes.accessattempt", "cleanup_expired_attempts"),
+        ("calendars.calendarday", "reseed_years"),
+        ("committee.meeting", "cancel"),
+        ("notifications.notification", "cancel"),
+        ("notifications.notification", "retry"),
+        ("workplan.extensionrequest", "approve"),
+        ("workplan.extensionrequest", "reject"),
+    ]
+
+
+@pytest.mark.parametrize("account", ["staff_a", "head_a", "staff_b"])
+@pytest.mark.parametrize("action", ["approve", "reject"])
+def test_admin_extension_action_by_agency_people_with_foreign_ids_changes_nothing(client, world, account, action):
+    client.force_login(getattr(world, account))
+    ids = list(ExtensionRequest.objects.values_list("pk", flat=True))
+    before = db_state()
+    response = _changelist_action(client, "workplan.extensionrequest", action, ids)
+    assert response.status_code in (200, 302)  # the changelist again: the action is not offered to them
+    assert changed_tables(before, db_state()) == []
+    assert set(ExtensionRequest.objects.values_list("status", flat=True)) == {"pending"}
+
+
+def test_admin_extension_action_by_the_secretariat_decides_both(client, world):
+    client.force_login(world.secretariat)
+    ids = list(ExtensionRequest.objects.values_list("pk", flat=True))
+    _changelist_action(client, "workplan.extensionrequest", "reject", ids)
+    assert set(ExtensionRequest.objects.values_list("status", flat=True)) == {"rejected"}
+
+
+@pytest.mark.parametrize("account", ["staff_a", "head_a", "staff_b"])
+@pytest.mark.parametrize(
+    ("label", "action", "ids"),
+    [
+        ("committee.meeting", "cancel", lambda w: [w.meeting.pk, w.other_meeting.pk]),
+        ("notifications.notification", "retry", lambda w: [1, 2, 3]),
+        ("notifications.notification", "cancel", lambda w: [1, 2, 3]),
+        ("calendars.calendarday", "reseed_years", lambda w: [1]),
+        ("axes.accessattempt", "cleanup_expired_attempts", lambda w: [1]),
+    ],
+)
+def test_admin_secretariat_actions_posted_by_agency_people_change_nothing(client, world, account, label, action, ids):
+    client.force_login(getattr(world, account))
+    before = db_state()
+    response = _changelist_action(client, label, action, ids(world))
+    assert response.status_code == 403
+    assert changed_tables(before, db_state()) == []
+
+
+def test_admin_user_added_by_an_agency_head_into_a_foreign_agency_lands_in_their_own(client, world):
+    """The agency is not on an agency head's form: a posted foreign agency id is ignored, never obeyed."""
+    client.force_login(world.head_a)
+    response = client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "username": "intruder",
+            "usable_password": "false",
+            "last_name": "Новиков",
+            "first_name": "Пётр",
+            "agency": world.agency_b.pk,
+            "role": "agency_staff",
+            "time_zone": "Asia/Omsk",
+            "language": "ru",
+        },
+    )
+    assert response.status_code == 302
+    from omskevents.accounts.models import User
+
+    assert User.objects.get(username="intruder").agency_id == world.agency_a.pk
+
+
+def test_admin_head_cannot_raise_a_foreign_person(client, world):
+    client.force_login(world.head_a)
+    before = db_state()
+    response = client.post(
+        reverse("admin:accounts_user_change", args=[world.staff_b.pk]),
+        {"username": "staff_b", "role": "agency_head", "is_active": "on"},
+    )
+    assert response.status_code == 404
+    assert changed_tables(before, db_state()) == []
