@@ -68,11 +68,21 @@ class TaskActionView(View):
     def _form(self, action: str, data: Any = None) -> ReportForm | ExtensionForm:
         return ReportForm(data) if action == "report" else ExtensionForm(data)
 
+    def _someone_else(self, request: HttpRequest, user: User) -> HttpResponse | None:
+        """A browser logged in as another person is refused: nothing is recorded in one name by another."""
+        if request.user.is_authenticated and request.user.pk != user.pk:
+            return _invalid(
+                request, _("This link was sent to someone else. Open the task in the workspace instead."), status=403
+            )
+        return None
+
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
         resolved = self._resolve(token)
         if isinstance(resolved, str):
             return _invalid(request, resolved)
         user, task, action = resolved
+        if refused := self._someone_else(request, user):
+            return refused
         return render(
             request, self.template_name, {"task": task, "action": action, "form": self._form(action), "person": user}
         )
@@ -82,6 +92,8 @@ class TaskActionView(View):
         if isinstance(resolved, str):
             return _invalid(request, resolved)
         user, task, action = resolved
+        if refused := self._someone_else(request, user):
+            return refused
         form = self._form(action, request.POST)
         context = {"task": task, "action": action, "form": form, "person": user}
         if not form.is_valid():
