@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from omskevents.accounts.models import User
 from omskevents.agencies.enums import Country
 from omskevents.agencies.models import Agency
 from omskevents.committee.enums import MemberRole
 from omskevents.committee.models import CommitteeMember
+from omskevents.events.models import Event
+from omskevents.workplan.enums import CLOSED_STATUSES, TaskStatus
 from omskevents.workplan.models import Task
 
 from .enums import Delivery
@@ -123,7 +125,6 @@ def digest_users() -> QuerySet[User]:
     return User.objects.filter(
         is_active=True,
         notification_preference__delivery__in=[Delivery.DAILY, Delivery.WEEKLY],
-        notification_preference__digests=True,
     ).select_related("agency", "notification_preference")
 
 
@@ -174,18 +175,11 @@ def task_notifications(task: Task) -> QuerySet[Notification]:
 
 
 def outbox_counts() -> dict[str, int]:
-    from django.db.models import Count
-
     return dict(Notification.objects.values_list("state").annotate(n=Count("pk")).order_by("state"))
 
 
 def readiness_summary(*, committee_id: int, today: dt.date) -> list[dict[str, Any]]:
     """Per event of the committee: how many tasks, done, awaiting acceptance, overdue, due within a week."""
-    from django.db.models import Count
-
-    from omskevents.events.models import Event
-    from omskevents.workplan.enums import CLOSED_STATUSES, TaskStatus
-
     week = today + dt.timedelta(days=7)
     open_ = ~Q(tasks__status__in=CLOSED_STATUSES)
     events = (

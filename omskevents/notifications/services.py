@@ -170,6 +170,9 @@ def wants(pref: NotificationPreference | None, kind: str) -> bool:
         return pref.status_notices
     if kind in MEETING_KINDS:
         return pref.meetings
+    if kind == Kind.DIGEST:
+        # Choosing a digest instead of single reminders is the consent; unsubscribing switches back.
+        return pref.delivery != Delivery.IMMEDIATE
     return pref.digests
 
 
@@ -337,19 +340,19 @@ def plan_digests(*, now: dt.datetime, rules: ReminderSettings, calendars: Calend
     audience = Audience()
     for agency in selectors.agency_heads():
         head = agency.head
-        recipient = audience.person(head, Kind.AGENCY_DIGEST)
-        if recipient is None or not sending_window_open(recipient, now, rules, calendars(recipient.country)):
+        to_head = audience.person(head, Kind.AGENCY_DIGEST)
+        if to_head is None or not sending_window_open(to_head, now, rules, calendars(to_head.country)):
             continue
         if selectors.agency_digest_tasks(agency).exists():
-            period = _period(audience.pref(head).delivery, now.astimezone(recipient.tz).date())
-            add(Kind.AGENCY_DIGEST, f"agency:{agency.pk}", recipient, period, {"agency": agency.pk})
+            period = _period(audience.pref(head).delivery, now.astimezone(to_head.tz).date())
+            add(Kind.AGENCY_DIGEST, f"agency:{agency.pk}", to_head, period, {"agency": agency.pk})
 
     for member in selectors.committee_chairs():
-        recipient = audience.person(member.user, Kind.READINESS)
-        if recipient is None or not sending_window_open(recipient, now, rules, calendars(recipient.country)):
+        to_chair = audience.person(member.user, Kind.READINESS)
+        if to_chair is None or not sending_window_open(to_chair, now, rules, calendars(to_chair.country)):
             continue
-        period = _week_key(now.astimezone(recipient.tz).date())
-        add(Kind.READINESS, f"committee:{member.committee_id}", recipient, period, {"committee": member.committee_id})
+        period = _week_key(now.astimezone(to_chair.tz).date())
+        add(Kind.READINESS, f"committee:{member.committee_id}", to_chair, period, {"committee": member.committee_id})
     return planned
 
 

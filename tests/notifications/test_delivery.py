@@ -54,6 +54,12 @@ def test_reminder_mail_has_text_html_links_and_message_id(calendars, executor, f
     assert row.sent_at == MOMENT
 
 
+def test_reminder_mail_is_in_russian_by_default(calendars, executor, event, frozen, mailoutbox):
+    row = due_row(executor, event=event, title="Причал")
+    services.outbox_deliver(notification_id=row.pk)
+    assert mailoutbox[0].subject == "[Форум XXII] Остался 1 рабочий день: Причал"
+
+
 def test_subject_is_prefixed_with_the_event(calendars, executor, event, frozen, mailoutbox):
     row = due_row(executor, event=event, title="Встреча делегаций")
     services.outbox_deliver(notification_id=row.pk)

@@ -16,6 +16,15 @@ from omskevents.workplan.models import ExtensionRequest, ProgressReport
 from .conftest import make_task
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client(client):
+    """Pages in English, so the assertions read the English messages."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
 UTC = dt.UTC
 MOMENT = dt.datetime(2026, 5, 8, 3, 0, tzinfo=UTC)
 
