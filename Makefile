@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 install: $(STAMP)
-	$(BIN)/pybabel compile --domain=django --directory=omskevents/locale --statistics 2>&1 | tail -n 3
+	$(BIN)/pybabel compile --domain=django --directory=omskevents/locale
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
