@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from omskevents.events.models import Event
 from omskevents.workplan.models import ExtensionRequest, Task
@@ -40,7 +41,7 @@ def test_event_full_clean_names_the_rule():
         start_date=dt.date(2026, 12, 10),
         end_date=dt.date(2026, 12, 1),
     )
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         event.full_clean()
     assert error.value.messages == ["The end date cannot be before the start date."]
 

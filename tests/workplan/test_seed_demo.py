@@ -142,7 +142,7 @@ def test_seed_demo_forum_date_places_both_events():
 
 
 def test_seed_demo_forum_date_rejects_a_bad_date():
-    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+    with translation.override("en"), pytest.raises(CommandError, match="YYYY-MM-DD"):
         seed("--forum-date", "13.04.2027")
     assert Event.objects.count() == 0
 
