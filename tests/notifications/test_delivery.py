@@ -367,17 +367,17 @@ def test_broker_down_leaves_the_web_working_and_the_row_waiting(
     from omskevents.notifications.faultrun import broker, free_port
 
     moment = dt.datetime(2026, 5, 8, 4, 0, tzinfo=UTC)  # working hours in Omsk: the notice goes at once
-    with time_machine.travel(moment, tick=False), broker(f"redis://127.0.0.1:{free_port()}/0"):
-        with django_capture_on_commit_callbacks(execute=True):
-            task = workplan.task_create(
-                actor=secretariat,
-                event=event,
-                title="Т",
-                area="irtysh_logistics",
-                lead_agency=executor.agency,
-                responsible=executor,
-                deadline=dt.date(2026, 11, 2),
-            )
+    unreachable = broker(f"redis://127.0.0.1:{free_port()}/0")
+    with time_machine.travel(moment, tick=False), unreachable, django_capture_on_commit_callbacks(execute=True):
+        task = workplan.task_create(
+            actor=secretariat,
+            event=event,
+            title="Т",
+            area="irtysh_logistics",
+            lead_agency=executor.agency,
+            responsible=executor,
+            deadline=dt.date(2026, 11, 2),
+        )
     row = Notification.objects.get(task=task)
     assert (row.state, row.dispatched_at) == (State.QUEUED, moment)  # a later scan hands it over again
     assert f"broker unavailable; notification {row.pk} waits for the next scan" in caplog.messages
