@@ -181,6 +181,13 @@ class Audience:
 
     def __init__(self, users: Iterable[Any] = ()) -> None:
         self._prefs = selectors.preferences_by_user(u.pk for u in users if u is not None)
+        self._secretaries: dict[int, list[User]] = {}
+
+    def secretaries(self, task: Task) -> list[User]:
+        """The committee secretaries for the task's event, looked up once per event."""
+        if task.event_id not in self._secretaries:
+            self._secretaries[task.event_id] = selectors.committee_secretaries(task)
+        return self._secretaries[task.event_id]
 
     def pref(self, user: Any) -> NotificationPreference:
         if user.pk not in self._prefs:
@@ -279,7 +286,7 @@ def plan_task_reminders(
     head = task.lead_agency.head
     ladder.append((audience.person(head, Kind.OVERDUE) if head else None, rules.overdue_head_from_day))
     if task.deadline < now.date() + dt.timedelta(days=1):
-        for person in [*selectors.committee_secretaries(task), task.controller]:
+        for person in [*audience.secretaries(task), task.controller]:
             if person is not None:
                 ladder.append((audience.person(person, Kind.OVERDUE), rules.overdue_committee_from_day))
     seen: set[str] = set()
