@@ -62,9 +62,11 @@ class Event(TimeStampedModel):
 
     @property
     def title(self) -> str:
-        if (get_language() or "ru").startswith("ru") or not self.title_en:
-            return self.title_ru
-        return self.title_en
+        # Only English readers get the English title: Russian is the working language of both sides,
+        # so a Kazakh interface shows the Russian one.
+        if (get_language() or "ru").startswith("en") and self.title_en:
+            return self.title_en
+        return self.title_ru
 
     def get_absolute_url(self) -> str:
         return reverse("events:detail", args=[self.pk])
