@@ -8,7 +8,8 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import models
+from django.core.signals import request_finished
+from django.db import close_old_connections, models
 
 from omskevents.accounts.models import CalendarFeedToken
 from omskevents.committee.models import AgendaItem, Committee, Decision, Meeting, MeetingAttendance
@@ -121,6 +122,16 @@ def db_state() -> dict[str, tuple[int, str]]:
         digest = hashlib.sha256(json.dumps(rows, default=str, sort_keys=True).encode()).hexdigest()
         state[model._meta.label] = (len(rows), digest)
     return state
+
+
+def close_response(response) -> None:
+    """Close a (file) response as the test client does: without the request_finished handler that would close the
+    test's database connection."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
 
 
 def changed_tables(before: dict[str, tuple[int, str]], after: dict[str, tuple[int, str]]) -> list[str]:

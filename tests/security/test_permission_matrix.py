@@ -30,7 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from omskevents.notifications import links
 from omskevents.workplan.models import ExtensionRequest, Task
-from tests.security.conftest import MARK_A, MARK_B, changed_tables, db_state
+from tests.security.conftest import MARK_A, MARK_B, changed_tables, close_response, db_state
 
 pytestmark = pytest.mark.django_db
 
@@ -467,8 +467,7 @@ def _run_cell(client, world, url_name: str, decision: Decision, check: Check, ro
         for mark in forbidden.get(role, ()) if body is not None else ():
             if mark in body:
                 problems.append(f"{where}: the answer shows {mark!r}")
-    if hasattr(response, "close"):
-        response.close()
+    close_response(response)
     return problems
 
 
@@ -543,7 +542,7 @@ def test_own_attachment_is_served_as_a_download_with_its_name(client, world):
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     assert b"".join(response.streaming_content).startswith(b"%PDF-1.4")
-    response.close()
+    close_response(response)
 
 
 @pytest.mark.parametrize("account", ["staff_a", "head_a"])
