@@ -17,3 +17,8 @@ STORAGES = {
 STATIC_ROOT = tempfile.mkdtemp(prefix="omskevents-static-")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Without a Redis server the tests publish to an in-memory broker, never into var/broker of a dev setup.
+if not REDIS_URL:
+    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}
