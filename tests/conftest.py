@@ -78,6 +78,16 @@ def _reset_language_and_time_zone():
     timezone.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached fragments and their data version never outlive a test (its rows are rolled back)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def agency_a():
     return AgencyFactory(short_name="МИД России ДСФ", country="RU", level="federal")

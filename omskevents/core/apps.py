@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "omskevents.core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from .cache import connect_watched_models
+
+        connect_watched_models()

@@ -6,11 +6,15 @@ Agency staff see the same page over the tasks of their agency (workplan.selector
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
 from omskevents.accounts.permissions import is_secretariat
 from omskevents.committee.selectors import meeting_next
+from omskevents.core.cache import cached_fragment
 from omskevents.events.enums import EventKind
 from omskevents.events.selectors import events_upcoming
 from omskevents.workplan import selectors as tasks
@@ -18,10 +22,21 @@ from omskevents.workplan.enums import TaskStatus
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
+    """The dashboard, served as one fragment cached per data version and viewer (omskevents.core.cache)."""
+
     template_name = "core/home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        now = timezone.localtime()
+        # The hour is part of the key so that a meeting that has started gives way to the next one.
+        parts = (self.request.user.pk, get_language(), str(now.tzinfo), now.date(), now.hour)
+        html = cached_fragment("dashboard", parts, self.render_dashboard)
+        context["dashboard_html"] = mark_safe(html)  # noqa: S308 - rendered from our template just above
+        return context
+
+    def render_dashboard(self) -> str:
+        context: dict[str, Any] = {}
         user = self.request.user
         today = timezone.localdate()
         visible = tasks.tasks_visible_to(user)
@@ -47,4 +62,4 @@ class HomeView(LoginRequiredMixin, TemplateView):
             due_soon_days=tasks.DUE_SOON_DAYS,
             today=today,
         )
-        return context
+        return render_to_string("core/_dashboard.html", context, self.request)

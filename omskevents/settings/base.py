@@ -146,9 +146,42 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Оргкомитет Форума <orgcom@omskevents.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Cache: Redis when there is one (shared by every web process), else files under var/cache, which
+# several processes (gunicorn workers, runserver, the worker) share as well.
+if env.str("REDIS_URL", default=""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env.str("CACHE_URL", default=env.str("REDIS_URL")),
+            "KEY_PREFIX": "omskevents",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+# Every save, delete or many-to-many change of these models changes what cached page fragments show.
+CACHE_WATCHED_MODELS = [
+    "workplan.Task",
+    "workplan.ProgressReport",
+    "workplan.ExtensionRequest",
+    "workplan.TaskComment",
+    "agencies.Agency",
+    "accounts.User",
+    "events.Event",
+    "committee.Meeting",
+    "committee.Decision",
+    "calendars.CalendarDay",
+]
+
 # Celery: Redis when REDIS_URL is set, otherwise an embedded filesystem broker under var/.
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_BROKER_DIR = VAR_DIR / "broker"
+# A folder of its own lets a benchmark run next to `make run` without sharing its queue.
+CELERY_BROKER_DIR = Path(env.str("CELERY_BROKER_DIR", default=str(VAR_DIR / "broker")))
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object]
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL

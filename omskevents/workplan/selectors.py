@@ -31,6 +31,15 @@ def tasks_visible_to(user: Any) -> QuerySet[Task]:
     return Task.objects.none()
 
 
+def task_scope_key(user: Any) -> str:
+    """What decides which tasks a user sees, as a cache key part: every secretariat member sees the same."""
+    if is_secretariat(user):
+        return "all"
+    if getattr(user, "is_authenticated", False) and user.is_active and user.agency_id:
+        return f"agency:{user.agency_id}"
+    return "none"
+
+
 def reports_visible_to(user: Any) -> QuerySet[ProgressReport]:
     return ProgressReport.objects.filter(task__in=tasks_visible_to(user).values("pk"))
 

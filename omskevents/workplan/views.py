@@ -11,14 +11,18 @@ from django.db.models import Q
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from omskevents.accounts.models import User
+from omskevents.core.cache import cached_fragment
 from omskevents.notifications.selectors import task_notifications
 
 from . import exports, imports, permissions, selectors, services
@@ -71,26 +75,51 @@ def _filter_form(request: HttpRequest) -> TaskFilterForm:
 
 
 class TaskListView(LoginRequiredMixin, TemplateView):
+    """The action plan. Its filters and its table are cached fragments (omskevents.core.cache): rendered
+    once per data version, viewer scope, language, day and query string."""
+
     template_name = "workplan/task_list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        request = self.request
         today = timezone.localdate()
-        form = _filter_form(self.request)
-        tasks = selectors.task_table(self.request.user, form.to_filter(), today=today)
-        page = Paginator(tasks, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
+        can_manage = permissions.can_create_task(request.user)
+        query = request.GET.copy()
         query.pop("page", None)
+        parts = (
+            selectors.task_scope_key(request.user), can_manage, get_language(), today,
+            sorted(request.GET.lists()),
+        )  # fmt: skip
+        form: TaskFilterForm | None = None
+
+        def filter_form() -> TaskFilterForm:
+            nonlocal form
+            if form is None:
+                form = _filter_form(request)
+            return form
+
+        def render_filters() -> str:
+            return render_to_string("workplan/_task_filters.html", {"filter_form": filter_form()}, request)
+
+        def render_results() -> str:
+            flt = filter_form().to_filter()
+            tasks = selectors.task_table(request.user, flt, today=today)
+            page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+            rows = [{"task": t, "state": selectors.task_deadline_state(t, today=today)} for t in page.object_list]
+            results = {
+                "page": page, "rows": rows, "querystring": query.urlencode(), "can_manage": can_manage,
+                "current_sort": flt.sort,
+                "bulk_form": BulkActionForm(tasks=Task.objects.none()) if can_manage else None,
+            }  # fmt: skip
+            return render_to_string("workplan/_task_results.html", results, request)
+
         context.update(
-            filter_form=form,
-            page=page,
-            rows=[{"task": t, "state": selectors.task_deadline_state(t, today=today)} for t in page.object_list],
+            filters_html=mark_safe(cached_fragment("task-filters", parts, render_filters)),  # noqa: S308 - our render
+            results_html=mark_safe(cached_fragment("task-results", parts, render_results)),  # noqa: S308 - our render
             querystring=query.urlencode(),
-            can_manage=permissions.can_create_task(self.request.user),
-            current_sort=form.to_filter().sort,
+            can_manage=can_manage,
         )
-        if context["can_manage"]:
-            context["bulk_form"] = BulkActionForm(tasks=Task.objects.none())
         return context
 
 

@@ -1,0 +1,75 @@
+"""Rendered page fragments cached under a data version that every write to a watched model changes.
+
+A heavy fragment (the action plan's table, the dashboard) is rendered once per data version and per
+key (the viewer's scope, language, the day, the filter) and served from the cache until something it
+shows may have changed. The version is bumped by every save, delete and many-to-many change of the
+models named in settings.CACHE_WATCHED_MODELS — at once (the writer sees its own change) and again
+when the transaction commits (so a fragment rendered from data read just before the commit is never
+kept). Bulk writes that bypass model signals call `data_changed()` themselves.
+"""
+
+import hashlib
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+VERSION_KEY = "omskevents:data-version"
+FRAGMENT_TIMEOUT = 3600
+
+
+def data_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(VERSION_KEY, version, None)
+        version = cache.get(VERSION_KEY, version)
+    return str(version)
+
+
+def _bump() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def data_changed() -> None:
+    """Invalidate every cached fragment now and once more when the current transaction commits."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def fragment_key(name: str, parts: Iterable[Any]) -> str:
+    digest = hashlib.sha256(repr(tuple(parts)).encode()).hexdigest()[:32]
+    return f"omskevents:fragment:{name}:{data_version()}:{digest}"
+
+
+def cached_fragment(name: str, parts: Iterable[Any], render: Callable[[], str]) -> str:
+    """The cached HTML for `parts`, rendering (and storing) it on a miss.
+
+    A fragment must not carry anything per-request secret: one with a CSRF token is served but never stored.
+    """
+    key = fragment_key(name, parts)
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        if "csrfmiddlewaretoken" not in html:
+            cache.set(key, html, FRAGMENT_TIMEOUT)
+    return html
+
+
+def _on_change(sender: Any, **kwargs: Any) -> None:
+    data_changed()
+
+
+def connect_watched_models() -> None:
+    for label in getattr(settings, "CACHE_WATCHED_MODELS", ()):
+        model = apps.get_model(label)
+        uid = f"omskevents-cache-{label}"
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_on_change, sender=model, dispatch_uid=f"{uid}-delete")
+        for field in model._meta.many_to_many:
+            m2m_changed.connect(_on_change, sender=field.remote_field.through, dispatch_uid=f"{uid}-{field.name}")

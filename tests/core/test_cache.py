@@ -1,0 +1,104 @@
+"""Cached page fragments: a write shows at once, scopes never share a fragment, a hit skips the queries."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from omskevents.core.cache import cached_fragment, data_version
+from omskevents.workplan import services
+from tests.factories.workplan import ProgressReportFactory, TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+def test_task_list_shows_a_status_change_made_after_it_was_cached(client, staff_a, agency_a):
+    task = TaskFactory(title="Причал на Иртыше", lead_agency=agency_a, deadline=dt.date(2026, 12, 1))
+    ProgressReportFactory(task=task, author=staff_a)
+    client.force_login(staff_a)
+    before = client.get(reverse("workplan:task_list")).content.decode()
+    assert 'status-badge-assigned">Assigned<' in before
+
+    services.task_change_status(actor=staff_a, task=task, status="reported")
+
+    after = client.get(reverse("workplan:task_list")).content.decode()
+    assert 'status-badge-reported">Reported<' in after
+    assert "status-badge-assigned" not in after
+
+
+def test_task_list_shows_a_renamed_agency(client, secretariat, agency_a):
+    TaskFactory(lead_agency=agency_a)
+    client.force_login(secretariat)
+    assert "МИД России ДСФ" in client.get(reverse("workplan:task_list")).content.decode()
+
+    agency_a.short_name = "МИД России ДСФ (новое)"
+    agency_a.save()
+
+    assert "МИД России ДСФ (новое)" in client.get(reverse("workplan:task_list")).content.decode()
+
+
+def test_agencies_never_share_a_cached_table(client, staff_a, staff_b, agency_a, agency_b):
+    TaskFactory(title="Задача агентства А", lead_agency=agency_a)
+    TaskFactory(title="Задача агентства Б", lead_agency=agency_b)
+    client.force_login(staff_a)
+    page_a = client.get(reverse("workplan:task_list")).content.decode()
+    client.force_login(staff_b)
+    page_b = client.get(reverse("workplan:task_list")).content.decode()
+
+    assert "Задача агентства А" in page_a and "Задача агентства Б" not in page_a
+    assert "Задача агентства Б" in page_b and "Задача агентства А" not in page_b
+
+
+def test_a_cached_task_list_is_served_with_fewer_queries_and_the_same_rows(client, secretariat):
+    for n in range(5):
+        TaskFactory(title=f"Поручение {n}")
+    client.force_login(secretariat)
+    url = reverse("workplan:task_list") + "?sort=title"
+    with CaptureQueriesContext(connection) as cold:
+        first = client.get(url)
+    with CaptureQueriesContext(connection) as warm:
+        second = client.get(url)
+
+    assert len(warm.captured_queries) < len(cold.captured_queries)
+    assert not any("workplan_task" in q["sql"] for q in warm.captured_queries)
+    table = first.content.decode().split('id="tasks-count"')[1].split("</table>")[0]
+    assert table == second.content.decode().split('id="tasks-count"')[1].split("</table>")[0]
+
+
+def test_dashboard_shows_a_new_task_at_once(client, secretariat):
+    TaskFactory(title="Первое поручение", responsible=secretariat, deadline=dt.date(2026, 12, 1))
+    client.force_login(secretariat)
+    client.get(reverse("core:home"))
+
+    TaskFactory(title="Второе поручение", responsible=secretariat, deadline=dt.date(2026, 12, 2))
+
+    assert "Второе поручение" in client.get(reverse("core:home")).content.decode()
+
+
+def test_fragment_with_a_csrf_token_is_never_stored():
+    calls = []
+
+    def render() -> str:
+        calls.append(1)
+        return '<input type="hidden" name="csrfmiddlewaretoken" value="secret">'
+
+    cached_fragment("probe", ("x",), render)
+    cached_fragment("probe", ("x",), render)
+    assert len(calls) == 2
+
+
+def test_data_version_changes_on_every_watched_write(secretariat):
+    first = data_version()
+    TaskFactory()
+    second = data_version()
+    assert first != second
+    cache.clear()
+    assert data_version() == data_version()
