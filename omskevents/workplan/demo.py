@@ -33,6 +33,7 @@ from omskevents.committee.models import (
     WorkingGroup,
 )
 from omskevents.committee.services import agenda_item_add, meeting_create
+from omskevents.core.cache import data_changed
 from omskevents.events.enums import Area, EventKind, EventStatus, ProgrammeKind, Side
 from omskevents.events.models import Delegation, Event, ProgrammeItem, Venue
 
@@ -1279,6 +1280,7 @@ def demo_seed(*, forum_date: dt.date | None = None, today: dt.date | None = None
     """Load the demo data; rows that already exist (by natural key) are left untouched."""
     today = today or timezone.localdate()
     report = SeedReport()
+    data_changed()  # the backdating below writes with update(), which sends no model signals
     _seed_calendar(today, report)
     # Six weeks ahead, on a working day: a default landing in the New Year holidays moves past them.
     forum_start = forum_date or next_working_day(Country.RU, today + dt.timedelta(days=FORUM_LEAD_DAYS))
@@ -1424,6 +1426,7 @@ def demo_tasks_generate(*, count: int, today: dt.date | None = None, seed: int |
         ],
         batch_size=2000,
     )
+    data_changed()  # bulk inserts send no model signals: cached pages must not keep the old plan
     return count
 
 
