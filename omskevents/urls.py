@@ -22,7 +22,7 @@ urlpatterns = [
     path("meetings/", include("omskevents.committee.urls")),
     path("tasks/", include("omskevents.workplan.urls")),
     path("notifications/", include("omskevents.notifications.urls")),
-    path("", include("omskevents.core.urls")),
+    path("", include("omskevents.workplan.urls_dashboard")),
 ]
 
 if settings.DEBUG:

@@ -78,11 +78,11 @@ def test_a_cached_task_list_is_served_with_fewer_queries_and_the_same_rows(clien
 def test_dashboard_shows_a_new_task_at_once(client, secretariat):
     TaskFactory(title="Первое поручение", responsible=secretariat, deadline=dt.date(2026, 12, 1))
     client.force_login(secretariat)
-    client.get(reverse("core:home"))
+    client.get(reverse("dashboard:home"))
 
     TaskFactory(title="Второе поручение", responsible=secretariat, deadline=dt.date(2026, 12, 2))
 
-    assert "Второе поручение" in client.get(reverse("core:home")).content.decode()
+    assert "Второе поручение" in client.get(reverse("dashboard:home")).content.decode()
 
 
 def test_fragment_with_a_csrf_token_is_never_stored():

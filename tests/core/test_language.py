@@ -32,7 +32,7 @@ def test_user_language_applies_without_a_cookie(client, staff_a):
     staff_a.language = "kk"
     staff_a.save(update_fields=["language"])
     client.force_login(staff_a)
-    content = client.get(reverse("core:home")).content.decode()
+    content = client.get(reverse("dashboard:home")).content.decode()
     assert '<html lang="kk">' in content
     assert "Басты бет" in content
 
@@ -41,7 +41,7 @@ def test_user_language_applies_without_a_cookie(client, staff_a):
 def test_language_cookie_wins_over_the_user_language(client, staff_a):
     client.force_login(staff_a)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    content = client.get(reverse("core:home")).content.decode()
+    content = client.get(reverse("dashboard:home")).content.decode()
     assert '<html lang="en">' in content
     assert "Action plan" in content
     assert "План мероприятий" not in content
@@ -50,10 +50,10 @@ def test_language_cookie_wins_over_the_user_language(client, staff_a):
 @pytest.mark.django_db
 def test_language_switch_sets_the_cookie(client, staff_a):
     client.force_login(staff_a)
-    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("core:home")})
-    assert (response.status_code, response.url) == (302, reverse("core:home"))
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("dashboard:home")})
+    assert (response.status_code, response.url) == (302, reverse("dashboard:home"))
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
-    assert '<html lang="en">' in client.get(reverse("core:home")).content.decode()
+    assert '<html lang="en">' in client.get(reverse("dashboard:home")).content.decode()
 
 
 def test_task_status_reads_in_russian():

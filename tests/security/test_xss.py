@@ -110,7 +110,7 @@ def _pages(w) -> list[tuple[str, str]]:
     extend = links.task_action_token(user_id=w.staff_a.pk, task_id=w.pending_a.pk, action="extend")
     month = w.meeting.starts_at.strftime("%Y-%m")
     common = [
-        reverse("core:home"),
+        reverse("dashboard:home"),
         reverse("workplan:task_list"),
         reverse("workplan:task_list") + "?q=script",
         reverse("workplan:timeline"),

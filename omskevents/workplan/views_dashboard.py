@@ -17,14 +17,15 @@ from omskevents.committee.selectors import meeting_next
 from omskevents.core.cache import cached_fragment
 from omskevents.events.enums import EventKind
 from omskevents.events.selectors import events_upcoming
-from omskevents.workplan import selectors as tasks
-from omskevents.workplan.enums import TaskStatus
+
+from . import selectors as tasks
+from .enums import TaskStatus
 
 
-class HomeView(LoginRequiredMixin, TemplateView):
+class DashboardView(LoginRequiredMixin, TemplateView):
     """The dashboard, served as one fragment cached per data version and viewer (omskevents.core.cache)."""
 
-    template_name = "core/home.html"
+    template_name = "workplan/dashboard/page.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -62,4 +63,4 @@ class HomeView(LoginRequiredMixin, TemplateView):
             due_soon_days=tasks.DUE_SOON_DAYS,
             today=today,
         )
-        return render_to_string("core/_dashboard.html", context, self.request)
+        return render_to_string("workplan/dashboard/_content.html", context, self.request)

@@ -47,7 +47,7 @@ def test_dashboard_shows_countdown_and_readiness(client, clock, secretariat, age
     TaskFactory(event=forum, lead_agency=agency_b, status="accepted", area="river_tourism")
     client.force_login(secretariat)
 
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("dashboard:home"))
 
     cards = {card["readiness"].event: card for card in response.context["cards"]}
     assert cards[forum]["days_left"] == 30
@@ -76,7 +76,7 @@ def test_dashboard_lists_overdue_due_soon_and_my_tasks(client, clock, staff_a, a
     TaskFactory(event=forum, lead_agency=agency_a, title="Закрыта", deadline=dt.date(2026, 8, 1), status="accepted")
     client.force_login(staff_a)
 
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("dashboard:home"))
 
     lists = response.context["lists"]
     assert [t.title for t in lists["overdue"]] == ["Просрочено"]
@@ -92,7 +92,7 @@ def test_dashboard_of_a_ministry_counts_only_its_tasks(client, clock, staff_a, a
     )
     client.force_login(staff_a)
 
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("dashboard:home"))
 
     readiness = response.context["cards"][0]["readiness"]
     assert [(r.label, r.accepted, r.total) for r in readiness.by_agency] == [("МИД России ДСФ", 1, 1)]
@@ -108,7 +108,7 @@ def test_dashboard_shows_the_next_planned_meeting(client, clock, secretariat):
     Meeting.objects.create(committee=committee, number=3, starts_at=NOW + dt.timedelta(days=9), place="Зал 3")
     client.force_login(secretariat)
 
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("dashboard:home"))
 
     assert response.context["next_meeting"].number == 2
     html = response.content.decode()
@@ -145,7 +145,7 @@ def test_dashboard_chart_is_inline_svg_without_style_attributes(client, clock, s
     TaskFactory(event=forum)
     client.force_login(secretariat)
 
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("dashboard:home")).content.decode()
 
     assert '<svg class="status-chart"' in html
     assert 'role="img"' in html
@@ -155,7 +155,7 @@ def test_dashboard_chart_is_inline_svg_without_style_attributes(client, clock, s
 
 
 def test_dashboard_requires_login(client):
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("dashboard:home"))
 
     assert response.status_code == 302
 
@@ -176,6 +176,6 @@ def test_dashboard_query_count_is_constant(client, clock, secretariat, count, dj
 
     # session read, user, events, readiness, chart history, counts, 3 lists, next meeting, session refresh (3)
     with django_assert_num_queries(13):
-        response = client.get(reverse("core:home"))
+        response = client.get(reverse("dashboard:home"))
 
     assert len(response.context["cards"]) == 2

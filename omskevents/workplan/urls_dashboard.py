@@ -1,0 +1,11 @@
+"""The dashboard at the site's root: /."""
+
+from django.urls import path
+
+from .views_dashboard import DashboardView
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", DashboardView.as_view(), name="home"),
+]
