@@ -16,7 +16,8 @@ help:
 	@echo "make run    - install if needed, migrate, load demo data, start web + Celery worker + beat"
 	@echo "make test   - the whole test suite"
 	@echo "make lint   - ruff, ruff format --check, mypy"
-	@echo "make bench  - benchmarks (writes var/bench.json)"
+	@echo "make bench  - benchmarks (writes var/bench.json); make bench BENCH_ARGS=--small for a quick run"
+	@echo "make loadtest, make fault-run, make deploy-check, make messages"
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then echo "Python 3.11 or newer is required." >&2; exit 1; fi
@@ -50,6 +51,20 @@ deploy-check: install
 	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))')" \
 	ALLOWED_HOSTS=orgcom.example.ru \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Benchmarks on PostgreSQL + Redis when DATABASE_URL / REDIS_URL are set, SQLite otherwise (var/bench.json).
+BENCH_ARGS ?=
+bench: install
+	$(BIN)/python -m omskevents.bench $(BENCH_ARGS)
+
+# 50 users reading and writing for two minutes; every confirmed write is counted in the database.
+LOADTEST_ARGS ?=
+loadtest: install
+	$(BIN)/python -m omskevents.bench.loadtest $(LOADTEST_ARGS)
+
+# Each fault kind injected into real worker, Redis and SMTP processes: due, delivered, lost, duplicated.
+fault-run: install
+	$(BIN)/python manage.py reminders faultrun -n 20
 
 format: install
 	$(BIN)/ruff format .
