@@ -27,7 +27,7 @@ def _reachable(url: str, default_port: int) -> bool:
         return False
 
 
-def _missing(reason: str) -> None:
+def service_missing(reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"REQUIRE_SERVICES=1 but {reason}", pytrace=False)
     pytest.skip(reason)
@@ -45,19 +45,19 @@ def require_service(name: str) -> str:
     if name == "redis":
         url = os.environ.get("REDIS_URL", "")
         if not url:
-            _missing("REDIS_URL is not set: this test needs a real Redis server")
+            service_missing("REDIS_URL is not set: this test needs a real Redis server")
         if not _reachable(url, 6379):
-            _missing(f"Redis at {url} does not answer")
+            service_missing(f"Redis at {url} does not answer")
         return url
     if name == "postgres":
         engine = settings.DATABASES["default"]["ENGINE"]
         if "postgresql" not in engine:
-            _missing("DATABASE_URL is not a PostgreSQL URL: this test needs PostgreSQL")
+            service_missing("DATABASE_URL is not a PostgreSQL URL: this test needs PostgreSQL")
         return engine
     if name == "chromium":
         path = chromium_path()
         if not path:
-            _missing("Chromium is not installed (apt-get install chromium)")
+            service_missing("Chromium is not installed (apt-get install chromium)")
         return path  # type: ignore[return-value]
     raise ValueError(name)
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from omskevents.notifications import faultrun
 from omskevents.notifications.enums import State
 from omskevents.notifications.models import Notification
-from tests.conftest import _missing
+from tests.conftest import service_missing
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -112,7 +112,7 @@ def test_title_cannot_inject_headers_and_script_is_escaped(harness):
 
 def test_redis_stopped_and_restarted_loses_nothing(harness, tmp_path):
     if not faultrun.RedisServer.available():
-        _missing("redis-server is not installed: this test restarts a Redis of its own")
+        service_missing("redis-server is not installed: this test restarts a Redis of its own")
     private = faultrun.RedisServer().start()
     harness.worker.stop()
     env = dict(harness.worker.env, REDIS_URL=private.url)
