@@ -11,7 +11,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -130,8 +132,16 @@ class ProgressReportInline(PredicateAdminMixin, admin.StackedInline):
     def attachment_list(self, report: ProgressReport) -> str:
         if report.pk is None:
             return "—"
-        names = [f"{a.original_name} ({a.size // 1024 or 1} KB)" for a in report.attachments.all()]
-        return ", ".join(names) or "—"
+        # Links to the download view, which checks again who may see the task.
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a> ({} KB)',
+            (
+                (reverse("workplan:attachment_download", args=[a.pk]), a.original_name, a.size // 1024 or 1)
+                for a in report.attachments.all()
+            ),
+        )
+        return links or "—"
 
 
 class ExtensionRequestInline(PredicateAdminMixin, admin.TabularInline):
@@ -163,8 +173,16 @@ class AttachmentInline(PredicateAdminMixin, admin.TabularInline):
     model = Attachment
     extra = 0
     can_delete = False
-    fields = ("original_name", "content_type", "size", "created")
+    fields = ("download", "content_type", "size", "created")
     readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def download(self, attachment: Attachment) -> str:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("workplan:attachment_download", args=[attachment.pk]),
+            attachment.original_name,
+        )
 
     def scope(self, request: HttpRequest) -> Any:
         return selectors.attachments_visible_to(_user(request))

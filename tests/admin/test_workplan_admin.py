@@ -114,6 +114,12 @@ def test_staff_report_with_file_through_the_inline(client, staff_a, task_a):
         "application/pdf",
         len(PDF),
     )
+    page = client.get(_change(task_a)).content.decode()
+    link = f'<a href="/tasks/files/{attachment.pk}/">справка.pdf</a>'
+    assert link in page
+    download = client.get(f"/tasks/files/{attachment.pk}/")
+    assert b"".join(download.streaming_content) == PDF
+    download.close()
 
 
 def test_staff_report_with_a_fake_pdf_is_refused_and_nothing_saved(client, staff_a, task_a):
