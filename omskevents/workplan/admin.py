@@ -111,8 +111,9 @@ class ProgressReportInline(PredicateAdminMixin, admin.StackedInline):
     form = ReportInlineForm
     extra = 1
     can_delete = False
-    fields = ("text", "is_final", "files", "author", "created", "attachment_list")
-    readonly_fields = ("author", "created", "attachment_list")
+    # "files" is the upload field of a new report; a saved report (shown read-only) lists its files there.
+    fields = ("text", "is_final", "files", "author", "created")
+    readonly_fields = ("author", "created")
     verbose_name = _("progress report")
     verbose_name_plural = _("progress reports")
 
@@ -129,7 +130,7 @@ class ProgressReportInline(PredicateAdminMixin, admin.StackedInline):
         return 1 if self.may_add(request, obj) else 0
 
     @admin.display(description=_("files"))
-    def attachment_list(self, report: ProgressReport) -> str:
+    def files(self, report: ProgressReport) -> str:
         if report.pk is None:
             return "—"
         # Links to the download view, which checks again who may see the task.

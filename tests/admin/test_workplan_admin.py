@@ -117,6 +117,7 @@ def test_staff_report_with_file_through_the_inline(client, staff_a, task_a):
     page = client.get(_change(task_a)).content.decode()
     link = f'<a href="/tasks/files/{attachment.pk}/">справка.pdf</a>'
     assert link in page
+    assert ">None<" not in page
     download = client.get(f"/tasks/files/{attachment.pk}/")
     assert b"".join(download.streaming_content) == PDF
     download.close()
