@@ -12,9 +12,11 @@ workers and production settings and loaded with 16 concurrent connections; every
 import argparse
 import json
 import time
+from typing import Any
 
 from .common import VAR, gunicorn, manage, prepared_env
 from .http import LoadResult, load, login
+from .mail import broker_label, delivery_benchmark, scan_benchmark
 
 
 def web_benchmarks(env: dict[str, str], seconds: int, connections: int) -> dict[str, object]:
@@ -32,7 +34,7 @@ def web_benchmarks(env: dict[str, str], seconds: int, connections: int) -> dict[
             results[label] = load("127.0.0.1", port, path, cookie, seconds, connections)
     ceiling = results["minimal page (/healthz)"].rps
     admin = results["admin task changelist"].rps
-    rows = {}
+    rows: dict[str, object] = {}
     for label, r in results.items():
         rows[label] = {
             "path": r.path, "requests": r.requests, "errors": r.errors, "rps": round(r.rps, 1),
@@ -43,20 +45,46 @@ def web_benchmarks(env: dict[str, str], seconds: int, connections: int) -> dict[
     return rows
 
 
+def print_mail(report: dict[str, Any]) -> None:
+    scan, delivery = report.get("scan"), report.get("delivery")
+    if scan:
+        print(f"reminder scan over {scan['open_tasks']:,} open tasks at {scan['moment']}", end="")
+        print(f" ({scan['candidates']:,} near or past their deadline):")
+        for label, run in (("first scan", scan["first"]), ("repeat scan", scan["repeat"])):
+            print(
+                f"  {label:<12} {run['seconds']:>7.3f} s {run['created']:>7,} rows created "
+                f"{run['dispatched']:>4} dispatched {run['queries']:>5} queries"
+            )
+    if delivery:
+        worker, raw = delivery["worker"], delivery["smtplib"]
+        print(f"reminder delivery, {delivery['mails']:,} mails to a local SMTP server, broker {report['broker']}:")
+        print(f"  worker ({worker['pool']}) {worker['emails_per_s']:>8} emails/s ({worker['seconds']} s)")
+        print(f"  smtplib, one connection     {raw['emails_per_s']:>8} emails/s ({raw['seconds']} s)")
+        print(f"  ratio                       {delivery['ratio']:>8}")
+    if scan or delivery:
+        print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--small", action="store_true", help="small sizes, for CI")
     parser.add_argument("--tasks", type=int, default=None)
     parser.add_argument("--seconds", type=int, default=None, help="load duration per page")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--scan-tasks", type=int, default=None, help="open tasks for the reminder scan")
+    parser.add_argument("--mails", type=int, default=None, help="mails for the delivery benchmark")
+    parser.add_argument("--only", choices=["web", "mail"], default=None, help="run one part only")
+    parser.add_argument("--profile-scan", action="store_true", help="pyinstrument profile: var/bench-scan-profile.*")
     args = parser.parse_args()
     tasks = args.tasks if args.tasks is not None else (300 if args.small else 10_000)
     seconds = args.seconds if args.seconds is not None else (2 if args.small else 15)
+    scan_tasks = args.scan_tasks if args.scan_tasks is not None else (2_000 if args.small else 100_000)
+    mails = args.mails if args.mails is not None else (50 if args.small else 1_000)
 
     env = prepared_env("bench")
 
     backend = "postgresql" if env["DATABASE_URL"].startswith("postgres") else "sqlite"
-    print(f"database: {backend}; broker: {'redis' if env.get('REDIS_URL') else 'filesystem'}")
+    print(f"database: {backend}; broker: {broker_label(env)}")
     started = time.monotonic()
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
@@ -66,18 +94,25 @@ def main() -> None:
     bulk_seconds = time.monotonic() - seeded
     print(f"seeded in {time.monotonic() - started:.1f} s (bulk part: {bulk_seconds:.1f} s)")
 
-    report: dict[str, object] = {
+    report: dict[str, Any] = {
         "database": backend,
         "tasks": tasks,
         "seconds_per_page": seconds,
         "connections": args.connections,
         "seed_bulk_seconds": round(bulk_seconds, 2),
-        "web": web_benchmarks(env, seconds, args.connections),
+        "broker": broker_label(env),
     }
+    if args.only != "mail":
+        report["web"] = web_benchmarks(env, seconds, args.connections)
+    if args.only != "web":
+        report["scan"] = scan_benchmark(env, open_tasks=scan_tasks, profile=args.profile_scan)
+        report["delivery"] = delivery_benchmark(env, mails=mails)
 
     print()
-    print(f"{'page':<28} {'rps':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'x minimal':>10} {'x admin':>8}")
-    for label, row in report["web"].items():  # type: ignore[union-attr]
+    print_mail(report)
+    if "web" in report:
+        print(f"{'page':<28} {'rps':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'x minimal':>10} {'x admin':>8}")
+    for label, row in report.get("web", {}).items():
         print(
             f"{label:<28} {row['rps']:>8} {row['p50_ms']:>8} {row['p99_ms']:>8} {row['errors']:>7} "
             f"{row['ratio_to_minimal']:>10} {row['ratio_to_admin']:>8}"

@@ -2,7 +2,7 @@
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,13 +111,52 @@ def committee_chairs() -> QuerySet[CommitteeMember]:
     )
 
 
-def reminder_candidates(*, today: dt.date, horizon_days: int) -> QuerySet[Task]:
-    """Open tasks that are overdue or whose deadline is close enough for a reminder."""
-    return (
-        Task.objects.open()
-        .filter(deadline__lte=today + dt.timedelta(days=horizon_days))
-        .select_related("event", "lead_agency__head__agency", "responsible__agency", "controller__agency")
-    )
+SCAN_TASK_FIELDS = (
+    "id",
+    "created",
+    "event_id",
+    "lead_agency_id",
+    "responsible_id",
+    "controller_id",
+    "deadline",
+    "status",
+)
+
+
+def reminder_candidates(*, last_deadline: dt.date) -> list[Task]:
+    """Open tasks that are overdue or whose deadline is close enough for a reminder.
+
+    Thousands of tasks share a few dozen agencies and people: these are loaded once and attached to every
+    task (lead agency with its head, responsible person, controller, each with their agency), instead of
+    being joined into every row, which would build a copy of each per task.
+    """
+    tasks = list(Task.objects.open().filter(deadline__lte=last_deadline).only(*SCAN_TASK_FIELDS).order_by("pk"))
+    agencies = Agency.objects.in_bulk({t.lead_agency_id for t in tasks})
+    people = {t.responsible_id for t in tasks} | {t.controller_id for t in tasks}
+    people |= {a.head_id for a in agencies.values()}
+    users = User.objects.select_related("agency").in_bulk(people - {None})
+    for agency in agencies.values():
+        agency.head = users.get(agency.head_id) if agency.head_id is not None else None
+    for task in tasks:
+        task.lead_agency = agencies[task.lead_agency_id]
+        task.responsible = users.get(task.responsible_id) if task.responsible_id is not None else None
+        task.controller = users.get(task.controller_id) if task.controller_id is not None else None
+    return tasks
+
+
+def stored_notification_keys(keys: Collection[tuple[str, str, str, str]]) -> set[tuple[str, str, str, str]]:
+    """Which (kind, item, recipient, occasion) keys are stored already: a few IN queries on the unique index."""
+    wanted = set(keys)
+    kinds = sorted({k[0] for k in wanted})
+    occasions = sorted({k[3] for k in wanted})
+    items = sorted({k[1] for k in wanted})
+    found: set[tuple[str, str, str, str]] = set()
+    for start in range(0, len(items), 500):
+        rows = Notification.objects.filter(kind__in=kinds, item_key__in=items[start : start + 500])
+        if len(occasions) <= 500:
+            rows = rows.filter(occasion__in=occasions)
+        found.update(rows.values_list("kind", "item_key", "recipient_key", "occasion"))
+    return found & wanted
 
 
 def digest_users() -> QuerySet[User]:

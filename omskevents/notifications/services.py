@@ -22,6 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from omskevents.accounts.models import User
+from omskevents.agencies.enums import Country
 from omskevents.calendars.services import WorkingCalendar
 from omskevents.committee.enums import MeetingStatus
 from omskevents.committee.models import Meeting
@@ -116,23 +117,17 @@ class Planned:
         return (self.kind, self.item_key, self.recipient.key, self.occasion)
 
 
-def _store(planned: Sequence[Planned]) -> int:
+def _store(planned: Sequence[Planned], *, validate: bool = True) -> int:
     """Insert the rows not stored before; the unique key turns a concurrent duplicate into a no-op.
 
-    One read finds the keys that exist, one insert adds the rest. Returns how many were new to this call.
+    One read per 500 items finds the keys that exist, one insert per 500 rows adds the rest. Returns how many
+    were new to this call. The scan passes validate=False: its thousands of rows are built from stored tasks,
+    people and code constants, and full_clean would look every foreign key up again, row by row.
     """
     wanted = {p.key: p for p in planned}
     if not wanted:
         return 0
-    existing: set[tuple[str, str, str, str]] = set()
-    keys = list(wanted)
-    for start in range(0, len(keys), 200):
-        condition = Q()
-        for kind, item, recipient, occasion in keys[start : start + 200]:
-            condition |= Q(kind=kind, item_key=item, recipient_key=recipient, occasion=occasion)
-        existing.update(
-            Notification.objects.filter(condition).values_list("kind", "item_key", "recipient_key", "occasion")
-        )
+    existing = selectors.stored_notification_keys(wanted.keys())
     rows = []
     for key, p in wanted.items():
         if key in existing:
@@ -152,7 +147,8 @@ def _store(planned: Sequence[Planned]) -> int:
             scheduled_for=p.scheduled_for,
             next_attempt_at=p.next_attempt_at,
         )
-        row.full_clean(validate_unique=False, validate_constraints=False)
+        if validate:
+            row.full_clean(validate_unique=False, validate_constraints=False)
         rows.append(row)
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
     return len(rows)
@@ -397,6 +393,14 @@ def plan_meeting_reminders(*, now: dt.datetime, rules: ReminderSettings, calenda
     return planned
 
 
+def last_remindable_deadline(*, now: dt.datetime, rules: ReminderSettings, calendars: Calendars) -> dt.date:
+    """The latest deadline with a reminder due at `now` anywhere: the largest offset in working days after
+    the latest local date on Earth (a day ahead of UTC at most), by the most generous calendar."""
+    latest_today = now.date() + dt.timedelta(days=1)
+    offset = max(rules.offsets, default=0)
+    return max(calendars(country).add(latest_today, offset) for country in (Country.RU, Country.KZ))
+
+
 @dataclass
 class ScanResult:
     created: int
@@ -410,8 +414,9 @@ def outbox_scan(*, now: dt.datetime | None = None, sync: bool = False) -> ScanRe
     returned = outbox_sweep()
     rules = selectors.reminder_settings_get()
     calendars = Calendars(now.date())
-    horizon = max(rules.offsets, default=0) * 2 + 14
-    tasks = list(selectors.reminder_candidates(today=now.date(), horizon_days=horizon))
+    tasks = selectors.reminder_candidates(
+        last_deadline=last_remindable_deadline(now=now, rules=rules, calendars=calendars)
+    )
     audience = Audience([p for t in tasks for p in (t.responsible, t.controller, t.lead_agency.head) if p is not None])
     planned: list[Planned] = []
     for task in tasks:
@@ -419,7 +424,7 @@ def outbox_scan(*, now: dt.datetime | None = None, sync: bool = False) -> ScanRe
     planned.extend(plan_digests(now=now, rules=rules, calendars=calendars))
     planned.extend(plan_meeting_reminders(now=now, rules=rules, calendars=calendars))
     with transaction.atomic():
-        created = _store(planned)
+        created = _store(planned, validate=False)
     dispatched = outbox_dispatch(now=now, sync=sync)
     return ScanResult(created=created, dispatched=dispatched, returned=returned)
 
@@ -550,6 +555,45 @@ def _finish(pk: int, attempt: int, **values: Any) -> bool:
     )
 
 
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+_kept_connections: dict[tuple[str, str, int, str], Any] = {}
+
+
+def _send(message: Any) -> None:
+    """Send over this process's kept SMTP connection: opened on first use, reused by the next message.
+
+    A new connection per message (connect, EHLO, QUIT) cost more than the message itself. A kept connection
+    the server has dropped while idle is reopened once; any other failure closes it, so the next message
+    starts afresh. Other backends (files, memory in tests) get a connection per message as before.
+    """
+    if settings.EMAIL_BACKEND != SMTP_BACKEND:
+        get_connection(fail_silently=False).send_messages([message])
+        return
+    key = (settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_HOST_USER)
+    conn = _kept_connections.pop(key, None)  # while sending, nobody else in this process can take it
+    reused = conn is not None
+    if conn is None:
+        conn = get_connection(fail_silently=False)
+        conn.open()
+    try:
+        conn.send_messages([message])
+    except smtplib.SMTPServerDisconnected:
+        conn.close()
+        if not reused:
+            raise
+        conn = get_connection(fail_silently=False)
+        conn.open()
+        try:
+            conn.send_messages([message])
+        except Exception:
+            conn.close()
+            raise
+    except Exception:
+        conn.close()
+        raise
+    _kept_connections[key] = conn
+
+
 def outbox_deliver(*, notification_id: int) -> str:
     """Claim one queued row, send it, record the result. Returns the outcome ('sent', 'retry', ...)."""
     from . import emails
@@ -584,7 +628,7 @@ def outbox_deliver(*, notification_id: int) -> str:
         _finish(row.pk, attempt, state=State.FAILED, last_error=f"Rendering failed: {exc!r}"[:2000])
         return "failed"
     try:
-        get_connection(fail_silently=False).send_messages([message])
+        _send(message)
     except Exception as exc:  # noqa: BLE001 - every SMTP outcome is classified and stored on the row
         code, temporary = classify_failure(exc)
         error = f"{type(exc).__name__}: {exc}"[:2000]
