@@ -30,9 +30,15 @@ class UserPreferencesMiddleware:
 
 
 class SessionLimitMiddleware:
-    """Ends a session a fixed time after login, however active it was (the idle limit is the cookie's age)."""
+    """Ends a session after SESSION_IDLE_SECONDS without a request, and SESSION_ABSOLUTE_SECONDS after login.
 
-    KEY = "_omskevents_login_at"
+    Activity is written to the session at most once a minute (SESSION_ACTIVITY_GRANULARITY): saving the
+    session on every request would turn every page view into a write. Each save also renews the cookie and
+    the stored expiry, so the idle limit holds to within that minute even without this check.
+    """
+
+    LOGIN_AT = "_omskevents_login_at"
+    SEEN_AT = "_omskevents_seen_at"
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -40,8 +46,12 @@ class SessionLimitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
+            session = request.session
             now = int(timezone.now().timestamp())
-            started = request.session.setdefault(self.KEY, now)
-            if now - int(started) > settings.SESSION_ABSOLUTE_SECONDS:
+            started = int(session.setdefault(self.LOGIN_AT, now))
+            seen = int(session.get(self.SEEN_AT, now))
+            if now - started > settings.SESSION_ABSOLUTE_SECONDS or now - seen > settings.SESSION_COOKIE_AGE:
                 logout(request)
+            elif self.SEEN_AT not in session or now - seen >= settings.SESSION_ACTIVITY_GRANULARITY:
+                session[self.SEEN_AT] = now
         return self.get_response(request)

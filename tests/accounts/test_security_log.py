@@ -62,3 +62,18 @@ def test_session_ends_after_absolute_limit(client, staff_a, settings):
         response = client.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_session_ends_after_two_idle_hours_but_not_while_in_use(client, staff_a, settings):
+    import time_machine
+
+    settings.SESSION_COOKIE_AGE = 7200
+    with time_machine.travel("2026-11-25 09:00 +06:00", tick=False) as traveller:
+        client.force_login(staff_a)
+        for _ in range(4):  # five hours of steady use, a request every 75 minutes
+            traveller.shift(75 * 60)
+            assert client.get("/").status_code == 200
+        traveller.shift(7201)
+        response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
