@@ -17,7 +17,7 @@ from omskevents.workplan.models import ExtensionRequest, ProgressReport
 
 from . import links, selectors
 from .enums import MEETING_KINDS, Kind
-from .models import Notification
+from .models import Notification, NotificationPreference
 
 DIGEST_HEADER_KINDS = (Kind.DIGEST, Kind.AGENCY_DIGEST, Kind.READINESS)
 
@@ -38,9 +38,10 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _language(row: Notification) -> str:
+def _language(row: Notification, pref: NotificationPreference | None) -> str:
     if row.recipient is not None:
-        pref = selectors.preference_for(row.recipient)
+        if pref is None:
+            pref = selectors.preference_for(row.recipient)
         return pref.language or row.recipient.language or settings.LANGUAGE_CODE
     return settings.LANGUAGE_CODE
 
@@ -129,10 +130,13 @@ def _prefix(ctx: dict[str, Any]) -> str:
     return ""
 
 
-def build_message(row: Notification, *, message_id: str) -> EmailMultiAlternatives:
+def build_message(
+    row: Notification, *, message_id: str, preference: NotificationPreference | None = None
+) -> EmailMultiAlternatives:
+    """The mail of a row. `preference` is the recipient's, when the caller loaded it with a batch."""
     now = timezone.now()
     tz = selectors.zone(_time_zone(row))
-    with translation.override(_language(row)), timezone.override(tz):
+    with translation.override(_language(row, preference)), timezone.override(tz):
         ctx = context_for(row, now=now)
         subject = _prefix(ctx) + one_line(render_to_string(f"emails/{row.kind}_subject.txt", ctx))
         text = render_to_string(f"emails/{row.kind}.txt", ctx)

@@ -74,6 +74,7 @@ class SmtpSink:
         self.temporary: dict[str, int] = {}
         self.permanent: set[str] = set()
         self.stall_next = False
+        self.stall_after: int | None = None  # accept this many recipients, then stall the next one
         self.stalled = threading.Event()
         self.release = threading.Event()
         self.controller = _Controller(self, hostname="127.0.0.1", port=0)
@@ -96,6 +97,7 @@ class SmtpSink:
             self.temporary.clear()
             self.permanent.clear()
             self.stall_next = False
+            self.stall_after = None
         self.stalled.clear()
         self.release.clear()
 
@@ -107,6 +109,9 @@ class SmtpSink:
                 self.temporary[address] -= 1
                 return "451 4.3.0 Try again later"
             stall, self.stall_next = self.stall_next, False
+            if self.stall_after is not None:
+                stall = stall or self.stall_after == 0
+                self.stall_after = None if self.stall_after == 0 else self.stall_after - 1
         if stall:
             # Hold the sender mid-dialogue (the fault run kills it meanwhile); nothing is accepted.
             self.stalled.set()
@@ -430,6 +435,20 @@ def fault_worker_killed(h: Harness, n: int) -> Outcome:
     return count("worker killed (SIGKILL) mid-delivery", h.sink, tasks)
 
 
+def fault_worker_killed_mid_batch(h: Harness, n: int) -> Outcome:
+    """The worker dies by SIGKILL after sending part of a batch: the sent part stays sent, the rest goes later."""
+    tasks = make_due("batch", n)
+    h.sink.stall_after = n // 2
+    _scan()  # n rows (at most a batch) in one broker message
+    if not h.sink.stalled.wait(h.timeout):
+        raise RuntimeError("the worker never reached the SMTP server")
+    h.worker.kill()
+    h.sink.release.set()
+    h.worker.start()
+    pump(settled(list(tasks.values())), timeout=h.timeout)
+    return count("worker killed (SIGKILL) mid-batch", h.sink, tasks)
+
+
 def fault_redis_restart(h: Harness, n: int) -> Outcome:
     """Redis dies holding the queued messages (no persistence) and comes back empty."""
     if h.redis is None:
@@ -456,7 +475,13 @@ def fault_smtp_451(h: Harness, n: int) -> Outcome:
     return count("SMTP 451 twice, then 250", h.sink, tasks)
 
 
-FAULTS = (fault_duplicate_scans, fault_worker_killed, fault_redis_restart, fault_smtp_451)
+FAULTS = (
+    fault_duplicate_scans,
+    fault_worker_killed,
+    fault_worker_killed_mid_batch,
+    fault_redis_restart,
+    fault_smtp_451,
+)
 
 
 def run(*, n: int, out: Callable[[str], Any]) -> bool:

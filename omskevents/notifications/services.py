@@ -436,15 +436,20 @@ def outbox_scan(*, now: dt.datetime | None = None, sync: bool = False) -> ScanRe
 PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 
-def _enqueue(ids: Sequence[int]) -> None:
-    """Publish row ids to the broker. A broker that is down is logged: the rows wait for the next scan."""
-    from .tasks import send_notification
+def _batches(ids: Sequence[int]) -> list[list[int]]:
+    return [list(ids[start : start + BATCH_SIZE]) for start in range(0, len(ids), BATCH_SIZE)]
 
-    for pk in ids:
+
+def _enqueue(ids: Sequence[int]) -> None:
+    """Publish row ids to the broker in batches. A broker that is down is logged: the rows wait for the next scan."""
+    from .tasks import send_batch
+
+    for index, batch in enumerate(batches := _batches(ids)):
         try:
-            send_notification.apply_async(args=[pk], retry=True, retry_policy=PUBLISH_RETRY)
+            send_batch.apply_async(args=[batch], retry=True, retry_policy=PUBLISH_RETRY)
         except Exception:  # any broker failure must leave the web request and the scan running
-            logger.warning("broker unavailable; notification %s waits for the next scan", pk, exc_info=True)
+            waiting = [pk for later in batches[index:] for pk in later]
+            logger.warning("broker unavailable; notifications %s wait for the next scan", waiting, exc_info=True)
             return
 
 
@@ -453,7 +458,8 @@ def outbox_dispatch(*, now: dt.datetime | None = None, sync: bool = False, limit
 
     A row handed over recently is not handed over again until NOTIFY_REDISPATCH_SECONDS pass, so a
     message the broker lost is re-sent by a later scan, and two scans rarely publish the same row
-    (if they do, the claim in `outbox_deliver` lets one of them through).
+    (if they do, the claim in `outbox_deliver_batch` lets one of them through). Rows go to the worker in
+    batches of BATCH_SIZE ids per broker message.
     """
     now = now or timezone.now()
     real_now = timezone.now()
@@ -472,8 +478,8 @@ def outbox_dispatch(*, now: dt.datetime | None = None, sync: bool = False, limit
             if not sync:
                 transaction.on_commit(lambda: _enqueue(ids))
     if sync:
-        for pk in ids:
-            outbox_deliver(notification_id=pk)
+        for batch in _batches(ids):
+            outbox_deliver_batch(notification_ids=batch)
     return len(ids)
 
 
@@ -490,7 +496,7 @@ def outbox_sweep() -> int:
     )
 
 
-# --- delivering one row ----------------------------------------------------------------------------
+# --- delivering rows ------------------------------------------------------------------------------
 
 
 def classify_failure(exc: BaseException) -> tuple[int | None, bool]:
@@ -515,13 +521,13 @@ def retry_delay(attempt: int) -> dt.timedelta:
     return dt.timedelta(seconds=seconds * random.uniform(0.75, 1.25))  # noqa: S311 - jitter, not security
 
 
-def _stale_reason(row: Notification) -> str:
-    """Why a queued row must not go out any more, or '' when it still should."""
+def _stale_reason(row: Notification, pref: NotificationPreference | None) -> str:
+    """Why a queued row must not go out any more, or '' when it still should (`pref`: the recipient's)."""
     user = row.recipient
     if row.recipient_id is not None:
         if user is None or not user.is_active:
             return "The recipient is deactivated."
-        if not wants(selectors.preference_for(user), row.kind):
+        if not wants(pref or selectors.preference_for(user), row.kind):
             return "Turned off in the recipient's preferences."
     task = row.task
     if (
@@ -548,10 +554,18 @@ def _stale_reason(row: Notification) -> str:
 
 def _finish(pk: int, attempt: int, **values: Any) -> bool:
     """Record the outcome only if the row is still ours (same attempt, still 'sending')."""
-    return bool(
-        Notification.objects.filter(pk=pk, state=State.SENDING, attempts=attempt).update(
-            lease_until=None, updated=timezone.now(), **values
-        )
+    return _finish_many({pk: attempt}, **values) == 1
+
+
+def _finish_many(claimed: dict[int, int], /, **values: Any) -> int:
+    """The same outcome for several rows in one UPDATE, each only if still ours (same attempt, 'sending')."""
+    if not claimed:
+        return 0
+    ours = Q()
+    for pk, attempt in claimed.items():
+        ours |= Q(pk=pk, attempts=attempt)
+    return Notification.objects.filter(ours, state=State.SENDING).update(
+        lease_until=None, updated=timezone.now(), **values
     )
 
 
@@ -594,71 +608,149 @@ def _send(message: Any) -> None:
     _kept_connections[key] = conn
 
 
-def outbox_deliver(*, notification_id: int) -> str:
-    """Claim one queued row, send it, record the result. Returns the outcome ('sent', 'retry', ...)."""
+BATCH_SIZE = 50  # rows per delivery task: one claim, a few loading queries and one SMTP session per batch
+
+
+def _claim(ids: Sequence[int], *, now: dt.datetime) -> dict[int, int]:
+    """Claim the queued rows among `ids` in one compare-and-set statement; returns {id: attempt} of ours.
+
+    UPDATE … WHERE state = 'queued' … RETURNING: of two workers handed the same ids, each row goes to one
+    only. Django's update() does not say which rows it changed, hence the statement is written out here.
+    """
+    if not ids:
+        return {}
+    ops = connection.ops
+    table = ops.quote_name(Notification._meta.db_table)
+    moment = ops.adapt_datetimefield_value(now)
+    lease_until = ops.adapt_datetimefield_value(now + dt.timedelta(seconds=_lease_seconds()))
+    placeholders = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"UPDATE {table} SET state = %s, lease_until = %s, attempts = attempts + 1, updated = %s "  # noqa: S608 - only placeholders are interpolated
+        f"WHERE state = %s AND id IN ({placeholders}) RETURNING id, attempts"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [State.SENDING, lease_until, moment, State.QUEUED, *ids])
+        return dict(cursor.fetchall())
+
+
+def _release_untried(claimed: dict[int, int], *, error: str, next_attempt_at: dt.datetime) -> int:
+    """Queue again rows of a batch that were never tried (the server went away first): no attempt is counted."""
+    return _finish_many(
+        claimed,
+        state=State.QUEUED,
+        dispatched_at=None,
+        next_attempt_at=next_attempt_at,
+        attempts=F("attempts") - 1,
+        last_error=error,
+    )
+
+
+def outbox_deliver_batch(*, notification_ids: Sequence[int]) -> dict[int, str]:
+    """Claim the queued rows among the ids, send their mails over one SMTP connection, record each outcome.
+
+    Returns {id: 'sent' | 'retry' | 'failed' | 'cancelled' | 'requeued' | 'skipped'}: 'requeued' rows were
+    not tried, 'skipped' ones were not queued (another worker has them, or they are done).
+
+    Each sent row is marked sent by its own one-row UPDATE before the next mail goes out: a worker that dies
+    mid-batch leaves in 'sending' only rows it has not sent, which the sweeper queues again after their
+    lease, so nothing sent goes out twice. A refusal concerns its own row only; when the server cannot be
+    reached (or the time limit nears), the rows not yet tried are queued again without counting an attempt.
+    """
     from . import emails
 
-    now = timezone.now()
-    claimed = Notification.objects.filter(pk=notification_id, state=State.QUEUED).update(
-        state=State.SENDING,
-        lease_until=now + dt.timedelta(seconds=_lease_seconds()),
-        attempts=F("attempts") + 1,
-        updated=now,
-    )
-    if not claimed:
-        return "skipped"
-    row = Notification.objects.select_related(
-        "recipient__agency", "agency", "task__event", "task__lead_agency", "meeting__committee"
-    ).get(pk=notification_id)
-    attempt = row.attempts
-    reason = _stale_reason(row)
-    if reason:
-        _finish(row.pk, attempt, state=State.CANCELLED, last_error=reason)
-        return "cancelled"
-    address = row.recipient.email if row.recipient is not None else (row.agency.email if row.agency else "")
-    if not address:
-        _finish(row.pk, attempt, state=State.FAILED, last_error="No email address.")
-        return "failed"
-    row.to_email = address
-    message_id = emails.message_id_for(row)
-    try:
-        message = emails.build_message(row, message_id=message_id)
-    except Exception as exc:  # a message that cannot be built is a permanent failure, recorded
-        logger.exception("notification %s could not be rendered", row.pk)
-        _finish(row.pk, attempt, state=State.FAILED, last_error=f"Rendering failed: {exc!r}"[:2000])
-        return "failed"
-    try:
-        _send(message)
-    except Exception as exc:  # noqa: BLE001 - every SMTP outcome is classified and stored on the row
-        code, temporary = classify_failure(exc)
-        error = f"{type(exc).__name__}: {exc}"[:2000]
-        common = {"last_smtp_code": code, "last_error": error, "to_email": address, "message_id": message_id}
-        if temporary and attempt < _max_attempts():
-            _finish(
-                row.pk,
-                attempt,
-                state=State.QUEUED,
-                dispatched_at=None,
-                next_attempt_at=timezone.now() + retry_delay(attempt),
-                **common,
-            )
-            logger.info("notification %s: temporary failure %s, retry later", row.pk, code)
-            return "retry"
-        _finish(row.pk, attempt, state=State.FAILED, **common)
-        logger.warning("notification %s failed permanently: %s", row.pk, error)
-        return "failed"
-    _finish(
-        row.pk,
-        attempt,
-        state=State.SENT,
-        sent_at=timezone.now(),
-        last_smtp_code=250,
-        last_error="",
-        to_email=address,
-        subject=message.subject[:300],
-        message_id=message_id,
-    )
-    return "sent"
+    ids = list(dict.fromkeys(notification_ids))
+    outcomes = dict.fromkeys(ids, "skipped")
+    attempts = _claim(ids, now=timezone.now())
+    if not attempts:
+        return outcomes
+    rows = selectors.rows_for_delivery(list(attempts))
+    prefs = selectors.preferences_by_user(r.recipient_id for r in rows if r.recipient_id is not None)
+    cancelled: dict[str, dict[int, int]] = {}
+    unaddressed: dict[int, int] = {}
+    outgoing: list[tuple[Notification, Any, str]] = []
+    for row in rows:
+        attempt = attempts[row.pk]
+        pref = prefs.get(row.recipient_id) if row.recipient_id is not None else None
+        if row.recipient_id is not None and pref is None:
+            pref = NotificationPreference(user_id=row.recipient_id)  # the defaults, as preference_for gives
+        reason = _stale_reason(row, pref)
+        if reason:
+            cancelled.setdefault(reason, {})[row.pk] = attempt
+            outcomes[row.pk] = "cancelled"
+            continue
+        address = row.recipient.email if row.recipient is not None else (row.agency.email if row.agency else "")
+        if not address:
+            unaddressed[row.pk] = attempt
+            outcomes[row.pk] = "failed"
+            continue
+        row.to_email = address
+        message_id = emails.message_id_for(row)
+        try:
+            message = emails.build_message(row, message_id=message_id, preference=pref)
+        except Exception as exc:  # a message that cannot be built is a permanent failure, recorded
+            logger.exception("notification %s could not be rendered", row.pk)
+            _finish(row.pk, attempt, state=State.FAILED, last_error=f"Rendering failed: {exc!r}"[:2000])
+            outcomes[row.pk] = "failed"
+            continue
+        outgoing.append((row, message, message_id))
+    for reason, group in cancelled.items():
+        _finish_many(group, state=State.CANCELLED, last_error=reason)
+    _finish_many(unaddressed, state=State.FAILED, last_error="No email address.")
+
+    for index, (row, message, message_id) in enumerate(outgoing):
+        attempt = attempts[row.pk]
+        try:
+            _send(message)
+        except Exception as exc:  # noqa: BLE001 - every SMTP outcome is classified and stored on the row
+            outcomes[row.pk] = _record_failure(row, attempt, exc, message_id=message_id)
+            code, temporary = classify_failure(exc)
+            if temporary and code is None:  # no server to talk to: the rest of the batch waits as well
+                rest = {later.pk: attempts[later.pk] for later, _m, _id in outgoing[index + 1 :]}
+                _release_untried(
+                    rest, error=f"Not tried: {type(exc).__name__}", next_attempt_at=timezone.now() + retry_delay(1)
+                )
+                outcomes.update(dict.fromkeys(rest, "requeued"))
+                break
+            continue
+        _finish(
+            row.pk,
+            attempt,
+            state=State.SENT,
+            sent_at=timezone.now(),
+            last_smtp_code=250,
+            last_error="",
+            to_email=row.to_email,
+            subject=message.subject[:300],
+            message_id=message_id,
+        )
+        outcomes[row.pk] = "sent"
+    return outcomes
+
+
+def _record_failure(row: Notification, attempt: int, exc: Exception, *, message_id: str) -> str:
+    """A refused or failed send: queued again with backoff when temporary and attempts remain, else failed."""
+    code, temporary = classify_failure(exc)
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    common = {"last_smtp_code": code, "last_error": error, "to_email": row.to_email, "message_id": message_id}
+    if temporary and attempt < _max_attempts():
+        _finish(
+            row.pk,
+            attempt,
+            state=State.QUEUED,
+            dispatched_at=None,
+            next_attempt_at=timezone.now() + retry_delay(attempt),
+            **common,
+        )
+        logger.info("notification %s: temporary failure %s, retry later", row.pk, code)
+        return "retry"
+    _finish(row.pk, attempt, state=State.FAILED, **common)
+    logger.warning("notification %s failed permanently: %s", row.pk, error)
+    return "failed"
+
+
+def outbox_deliver(*, notification_id: int) -> str:
+    """Claim one queued row, send it, record the result. Returns the outcome ('sent', 'retry', ...)."""
+    return outbox_deliver_batch(notification_ids=[notification_id])[notification_id]
 
 
 # --- the admin's actions ---------------------------------------------------------------------------

@@ -380,4 +380,4 @@ def test_broker_down_leaves_the_web_working_and_the_row_waiting(
         )
     row = Notification.objects.get(task=task)
     assert (row.state, row.dispatched_at) == (State.QUEUED, moment)  # a later scan hands it over again
-    assert f"broker unavailable; notification {row.pk} waits for the next scan" in caplog.messages
+    assert f"broker unavailable; notifications [{row.pk}] wait for the next scan" in caplog.messages

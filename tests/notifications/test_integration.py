@@ -79,6 +79,22 @@ def test_worker_killed_mid_delivery_loses_nothing(harness):
     assert _outcome(faultrun.fault_worker_killed(harness, 3)) == (3, 3, 0, 0)
 
 
+def test_worker_killed_mid_batch_keeps_what_it_sent_and_sends_the_rest_once(harness):
+    tasks = faultrun.make_due("batch", 6)
+    harness.sink.stall_after = 3
+    faultrun._scan()
+    assert harness.sink.stalled.wait(harness.timeout)
+    harness.worker.kill()
+    rows = Notification.objects.filter(task_id__in=tasks.values())
+    # Each mail the worker sent was marked sent before the next went out; the rest are still leased.
+    assert sorted(rows.values_list("state", "attempts")) == [(State.SENDING, 1)] * 3 + [(State.SENT, 1)] * 3
+    harness.sink.release.set()
+    harness.worker.start()
+    assert faultrun.pump(faultrun.settled(list(tasks.values())), timeout=harness.timeout)
+    assert _outcome(faultrun.count("batch", harness.sink, tasks)) == (6, 6, 0, 0)
+    assert sorted(rows.values_list("state", "attempts")) == [(State.SENT, 1)] * 3 + [(State.SENT, 2)] * 3
+
+
 def test_smtp_451_twice_then_250_delivers_once(harness):
     outcome = faultrun.fault_smtp_451(harness, 2)
     assert _outcome(outcome) == (2, 2, 0, 0)

@@ -1,0 +1,164 @@
+"""Delivering rows in batches: one claim, set-based loading, one SMTP session, an outcome per row."""
+
+import datetime as dt
+import smtplib
+
+import pytest
+import time_machine
+from django.core.mail.backends.locmem import EmailBackend
+from django.test import override_settings
+
+from omskevents.notifications import emails, services
+from omskevents.notifications.enums import State
+from omskevents.notifications.models import Notification
+from tests.factories.accounts import UserFactory
+
+from .conftest import make_task
+
+pytestmark = pytest.mark.django_db
+UTC = dt.UTC
+MOMENT = dt.datetime(2026, 5, 8, 3, 0, tzinfo=UTC)  # Friday, 09:00 in Omsk
+
+
+class PerAddressBackend(EmailBackend):
+    """The SMTP server's answer at the boundary, per recipient: 550, 451, unreachable, or accepted."""
+
+    answers = {
+        "refused@example.org": smtplib.SMTPRecipientsRefused({"refused@example.org": (550, b"no such user")}),
+        "later@example.org": smtplib.SMTPRecipientsRefused({"later@example.org": (451, b"try later")}),
+        "down@example.org": ConnectionRefusedError(111, "Connection refused"),
+    }
+
+    def send_messages(self, messages):
+        for message in messages:
+            error = self.answers.get(message.to[0])
+            if error is not None:
+                raise error
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(MOMENT, tick=False) as traveller:
+        yield traveller
+
+
+def due_rows(omsk_agency, *names: str) -> dict[str, int]:
+    """One deadline reminder per person, due at MOMENT; returns address -> row id."""
+    for name in names:
+        person = UserFactory(username=name, agency=omsk_agency, time_zone="Asia/Omsk", email=f"{name}@example.org")
+        make_task(responsible=person, lead_agency=omsk_agency, deadline=dt.date(2026, 5, 12), title=f"Задача {name}")
+    services.outbox_scan(now=MOMENT)
+    return dict(Notification.objects.values_list("to_email", "pk"))
+
+
+def states(ids: dict[str, int]) -> dict[str, tuple[str, int, int | None]]:
+    rows = Notification.objects.filter(pk__in=ids.values())
+    return {r.to_email: (r.state, r.attempts, r.last_smtp_code) for r in rows}
+
+
+@override_settings(EMAIL_BACKEND="tests.notifications.test_batch.PerAddressBackend")
+def test_batch_records_550_and_451_on_their_own_rows_and_sends_the_rest(omsk_agency, calendars, frozen, mailoutbox):
+    ids = due_rows(omsk_agency, "first", "refused", "middle", "later", "last")
+    outcomes = services.outbox_deliver_batch(notification_ids=list(ids.values()))
+    assert {address: outcomes[pk] for address, pk in ids.items()} == {
+        "first@example.org": "sent",
+        "refused@example.org": "failed",
+        "middle@example.org": "sent",
+        "later@example.org": "retry",
+        "last@example.org": "sent",
+    }
+    assert states(ids) == {
+        "first@example.org": (State.SENT, 1, 250),
+        "refused@example.org": (State.FAILED, 1, 550),
+        "middle@example.org": (State.SENT, 1, 250),
+        "later@example.org": (State.QUEUED, 1, 451),
+        "last@example.org": (State.SENT, 1, 250),
+    }
+    assert [m.to for m in mailoutbox] == [["first@example.org"], ["middle@example.org"], ["last@example.org"]]
+    later = Notification.objects.get(pk=ids["later@example.org"])
+    assert later.next_attempt_at > MOMENT
+    assert later.dispatched_at is None
+
+
+def test_sent_rows_carry_their_message_id_and_time(omsk_agency, calendars, frozen, mailoutbox):
+    ids = due_rows(omsk_agency, "first", "second")
+    services.outbox_deliver_batch(notification_ids=list(ids.values()))
+    rows = list(Notification.objects.filter(pk__in=ids.values()).order_by("pk"))
+    assert [(r.state, r.sent_at, r.message_id) for r in rows] == [
+        (State.SENT, MOMENT, emails.message_id_for(r)) for r in rows
+    ]
+    assert [m.extra_headers["Message-ID"] for m in mailoutbox] == [r.message_id for r in rows]
+
+
+@override_settings(EMAIL_BACKEND="tests.notifications.test_batch.PerAddressBackend")
+def test_unreachable_server_queues_the_untried_rest_without_counting_an_attempt(
+    omsk_agency, calendars, frozen, mailoutbox
+):
+    ids = due_rows(omsk_agency, "first", "down", "third", "fourth")
+    outcomes = services.outbox_deliver_batch(notification_ids=list(ids.values()))
+    assert {address: outcomes[pk] for address, pk in ids.items()} == {
+        "first@example.org": "sent",
+        "down@example.org": "retry",
+        "third@example.org": "requeued",
+        "fourth@example.org": "requeued",
+    }
+    assert states(ids) == {
+        "first@example.org": (State.SENT, 1, 250),
+        "down@example.org": (State.QUEUED, 1, None),
+        "third@example.org": (State.QUEUED, 0, None),
+        "fourth@example.org": (State.QUEUED, 0, None),
+    }
+    assert Notification.objects.get(pk=ids["third@example.org"]).last_error == "Not tried: ConnectionRefusedError"
+    assert [m.to for m in mailoutbox] == [["first@example.org"]]
+
+
+def test_a_batch_handed_over_twice_sends_each_row_once(omsk_agency, calendars, frozen, mailoutbox):
+    ids = list(due_rows(omsk_agency, "first", "second", "third").values())
+    first = services.outbox_deliver_batch(notification_ids=ids)
+    again = services.outbox_deliver_batch(notification_ids=ids)
+    assert sorted(first.values()) == ["sent", "sent", "sent"]
+    assert again == dict.fromkeys(ids, "skipped")
+    assert len(mailoutbox) == 3
+
+
+def test_a_row_leased_by_another_worker_is_skipped(omsk_agency, calendars, frozen, mailoutbox):
+    ids = due_rows(omsk_agency, "first", "second")
+    taken = ids["second@example.org"]
+    Notification.objects.filter(pk=taken).update(state=State.SENDING, lease_until=MOMENT + dt.timedelta(minutes=5))
+    outcomes = services.outbox_deliver_batch(notification_ids=list(ids.values()))
+    assert outcomes == {ids["first@example.org"]: "sent", taken: "skipped"}
+    assert [m.to for m in mailoutbox] == [["first@example.org"]]
+
+
+def test_stale_rows_in_a_batch_are_cancelled_and_the_rest_sent(omsk_agency, calendars, frozen, mailoutbox):
+    ids = due_rows(omsk_agency, "active", "gone")
+    UserFactory._meta.model.objects.filter(username="gone").update(is_active=False)
+    outcomes = services.outbox_deliver_batch(notification_ids=list(ids.values()))
+    assert outcomes == {ids["active@example.org"]: "sent", ids["gone@example.org"]: "cancelled"}
+    gone = Notification.objects.get(pk=ids["gone@example.org"])
+    assert (gone.state, gone.last_error, gone.lease_until) == (State.CANCELLED, "The recipient is deactivated.", None)
+
+
+def test_batch_queries_do_not_grow_with_the_rows_but_one_update_per_sent_mail(
+    omsk_agency, calendars, frozen, mailoutbox, django_assert_num_queries
+):
+    ids = due_rows(omsk_agency, "solo", "a1", "a2", "a3", "a4", "a5")
+    # claim, rows, tasks, their co-executors, people, agencies, events, preferences; then one UPDATE per mail
+    with django_assert_num_queries(8 + 1):
+        services.outbox_deliver_batch(notification_ids=[ids.pop("solo@example.org")])
+    with django_assert_num_queries(8 + 5):
+        services.outbox_deliver_batch(notification_ids=list(ids.values()))
+    assert len(mailoutbox) == 6
+
+
+def test_rows_are_handed_over_in_batches_of_fifty():
+    assert [len(batch) for batch in services._batches(list(range(1, 121)))] == [50, 50, 20]
+
+
+def test_dispatch_delivers_every_due_row_in_batches(omsk_agency, calendars, frozen, mailoutbox):
+    ids = due_rows(omsk_agency, "b1", "b2", "b3")
+    Notification.objects.update(dispatched_at=None)
+    assert services.outbox_dispatch(now=MOMENT, sync=True) == 3
+    assert sorted(Notification.objects.filter(pk__in=ids.values()).values_list("state", flat=True)) == [State.SENT] * 3
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(ids)
