@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -41,6 +42,8 @@ from .forms import (
 from .models import Task
 
 PAGE_SIZE = 50
+# Where the CSRF token goes in a cached fragment: the token is per visitor and is never stored.
+CSRF_SLOT = "<!--csrf-token-->"
 IMPORT_SESSION_KEY = "workplan_plan_import"
 # Service errors name model fields; the form shows the relative deadline under its own field.
 FORM_FIELD_FOR = {"deadline_offset_days": "days_before", "deadline_anchor": "relative_anchor"}
@@ -75,8 +78,8 @@ def _filter_form(request: HttpRequest) -> TaskFilterForm:
 
 
 class TaskListView(LoginRequiredMixin, TemplateView):
-    """The action plan. Its filters and its table are cached fragments (omskevents.core.cache): rendered
-    once per data version, viewer scope, language, day and query string."""
+    """The action plan: its content is one fragment cached per data version, viewer scope, language, day and
+    query string (omskevents.core.cache); only the CSRF token is put in per request."""
 
     template_name = "workplan/task_list.html"
 
@@ -91,35 +94,23 @@ class TaskListView(LoginRequiredMixin, TemplateView):
             selectors.task_scope_key(request.user), can_manage, get_language(), today,
             sorted(request.GET.lists()),
         )  # fmt: skip
-        form: TaskFilterForm | None = None
 
-        def filter_form() -> TaskFilterForm:
-            nonlocal form
-            if form is None:
-                form = _filter_form(request)
-            return form
-
-        def render_filters() -> str:
-            return render_to_string("workplan/_task_filters.html", {"filter_form": filter_form()}, request)
-
-        def render_results() -> str:
-            flt = filter_form().to_filter()
+        def render_page() -> str:
+            form = _filter_form(request)
+            flt = form.to_filter()
             tasks = selectors.task_table(request.user, flt, today=today)
             page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
             rows = [{"task": t, "state": selectors.task_deadline_state(t, today=today)} for t in page.object_list]
-            results = {
-                "page": page, "rows": rows, "querystring": query.urlencode(), "can_manage": can_manage,
-                "current_sort": flt.sort,
+            fragment = {
+                "filter_form": form, "page": page, "rows": rows, "querystring": query.urlencode(),
+                "can_manage": can_manage, "current_sort": flt.sort, "csrf_slot": mark_safe(CSRF_SLOT),  # noqa: S308
+                "full_path": request.get_full_path(),
                 "bulk_form": BulkActionForm(tasks=Task.objects.none()) if can_manage else None,
             }  # fmt: skip
-            return render_to_string("workplan/_task_results.html", results, request)
+            return render_to_string("workplan/_task_page.html", fragment, request)
 
-        context.update(
-            filters_html=mark_safe(cached_fragment("task-filters", parts, render_filters)),  # noqa: S308 - our render
-            results_html=mark_safe(cached_fragment("task-results", parts, render_results)),  # noqa: S308 - our render
-            querystring=query.urlencode(),
-            can_manage=can_manage,
-        )
+        html = cached_fragment("task-page", parts, render_page).replace(CSRF_SLOT, str(csrf_input(request)), 1)
+        context["page_html"] = mark_safe(html)  # noqa: S308 - rendered from our template, the token by Django
         return context
 
 
