@@ -104,3 +104,26 @@ def test_data_version_changes_on_every_watched_write(secretariat):
     assert first != second
     cache.clear()
     assert data_version() == data_version()
+
+
+def test_cached_task_list_carries_each_visitors_own_csrf_token(secretariat, agency_b):
+    from django.test import Client
+
+    task = TaskFactory(title="Перенос срока")
+    browsers = [Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)]
+    tokens = []
+    for browser in browsers:
+        browser.cookies["django_language"] = "en"
+        browser.force_login(secretariat)
+        page = browser.get(reverse("workplan:task_list")).content.decode()
+        tokens.append(page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0])
+    assert tokens[0] != tokens[1]
+
+    response = browsers[1].post(
+        reverse("workplan:task_bulk"),
+        {"csrfmiddlewaretoken": tokens[1], "action": "reassign", "id": [task.pk], "new_lead_agency": agency_b.pk},
+    )
+
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.lead_agency == agency_b
