@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from omskevents.accounts.models import User
@@ -98,7 +99,7 @@ def can_receive(user: User | None) -> bool:
     return user is not None and user.is_active and bool(user.email)
 
 
-def committee_secretaries(task: Task) -> list[User]:
+def committee_secretaries(task: "Task | ScanTask") -> list[User]:
     members = CommitteeMember.objects.filter(
         committee__events=task.event_id, role=MemberRole.SECRETARY, user__is_active=True
     ).select_related("user__agency")
@@ -111,48 +112,67 @@ def committee_chairs() -> QuerySet[CommitteeMember]:
     )
 
 
-SCAN_TASK_FIELDS = (
-    "id",
-    "created",
-    "event_id",
-    "lead_agency_id",
-    "responsible_id",
-    "controller_id",
-    "deadline",
-    "status",
-)
+@dataclass(slots=True)
+class ScanTask:
+    """What the reminder rules read of an open task, without a model instance per row."""
+
+    pk: int
+    created: dt.datetime | None
+    event_id: int
+    deadline: dt.date
+    responsible_id: int | None
+    lead_agency: Agency
+    responsible: User | None
+    controller: User | None
 
 
-def reminder_candidates(*, last_deadline: dt.date) -> list[Task]:
+def reminder_candidates(*, last_deadline: dt.date) -> list[ScanTask]:
     """Open tasks that are overdue or whose deadline is close enough for a reminder.
 
     Thousands of tasks share a few dozen agencies and people: these are loaded once and attached to every
     task (lead agency with its head, responsible person, controller, each with their agency), instead of
     being joined into every row, which would build a copy of each per task.
     """
-    tasks = list(Task.objects.open().filter(deadline__lte=last_deadline).only(*SCAN_TASK_FIELDS).order_by("pk"))
-    agencies = Agency.objects.in_bulk({t.lead_agency_id for t in tasks})
-    people = {t.responsible_id for t in tasks} | {t.controller_id for t in tasks}
-    people |= {a.head_id for a in agencies.values()}
+    rows = list(
+        Task.objects.open()
+        .filter(deadline__lte=last_deadline)
+        .order_by("pk")
+        .values_list("id", "created", "event_id", "deadline", "lead_agency_id", "responsible_id", "controller_id")
+    )
+    agencies = Agency.objects.in_bulk({r[4] for r in rows})
+    people = {r[5] for r in rows} | {r[6] for r in rows} | {a.head_id for a in agencies.values()}
     users = User.objects.select_related("agency").in_bulk(people - {None})
     for agency in agencies.values():
         agency.head = users.get(agency.head_id) if agency.head_id is not None else None
-    for task in tasks:
-        task.lead_agency = agencies[task.lead_agency_id]
-        task.responsible = users.get(task.responsible_id) if task.responsible_id is not None else None
-        task.controller = users.get(task.controller_id) if task.controller_id is not None else None
-    return tasks
+    return [
+        ScanTask(
+            pk=pk,
+            created=created,
+            event_id=event_id,
+            deadline=deadline,
+            responsible_id=responsible_id,
+            lead_agency=agencies[lead_agency_id],
+            responsible=users.get(responsible_id) if responsible_id is not None else None,
+            controller=users.get(controller_id) if controller_id is not None else None,
+        )
+        for pk, created, event_id, deadline, lead_agency_id, responsible_id, controller_id in rows
+    ]
 
 
 def stored_notification_keys(keys: Collection[tuple[str, str, str, str]]) -> set[tuple[str, str, str, str]]:
-    """Which (kind, item, recipient, occasion) keys are stored already: a few IN queries on the unique index."""
+    """Which (kind, item, recipient, occasion) keys are stored already: IN queries on the unique index.
+
+    Items go in chunks as large as the backend takes (thousands on PostgreSQL), narrowed by occasion, so a
+    scan over tens of thousands of tasks reads what it needs in a dozen queries.
+    """
     wanted = set(keys)
     kinds = sorted({k[0] for k in wanted})
     occasions = sorted({k[3] for k in wanted})
     items = sorted({k[1] for k in wanted})
+    step = min(5000, (connection.features.max_query_params or 10_000) - len(kinds) - min(len(occasions), 500) - 1)
     found: set[tuple[str, str, str, str]] = set()
-    for start in range(0, len(items), 500):
-        rows = Notification.objects.filter(kind__in=kinds, item_key__in=items[start : start + 500])
+    for start in range(0, len(items), step):
+        rows = Notification.objects.filter(kind__in=kinds, item_key__in=items[start : start + step])
         if len(occasions) <= 500:
             rows = rows.filter(occasion__in=occasions)
         found.update(rows.values_list("kind", "item_key", "recipient_key", "occasion"))

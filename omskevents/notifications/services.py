@@ -5,6 +5,8 @@ message costs nothing because every delivery first claims its row with a compare
 """
 
 import datetime as dt
+import functools
+import json
 import logging
 import random
 import smtplib
@@ -31,8 +33,8 @@ from omskevents.workplan.models import ExtensionRequest, ProgressReport, Task
 
 from . import selectors
 from .enums import MEETING_KINDS, REMINDER_KINDS, STATUS_KINDS, Delivery, Kind, State
-from .models import Notification, NotificationPreference, ReminderSettings
-from .selectors import Recipient
+from .models import Notification, NotificationPreference, ReminderSettings, parse_offsets
+from .selectors import Recipient, ScanTask
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +109,7 @@ class Planned:
     occasion: str
     scheduled_for: dt.datetime
     next_attempt_at: dt.datetime
-    task: Task | None = None
+    task: Task | ScanTask | None = None
     meeting: Meeting | None = None
     deadline: dt.date | None = None
     context: dict[str, Any] = field(default_factory=dict)
@@ -117,41 +119,107 @@ class Planned:
         return (self.kind, self.item_key, self.recipient.key, self.occasion)
 
 
+INSERT_COLUMNS = (
+    "created",
+    "updated",
+    "kind",
+    "item_key",
+    "recipient_key",
+    "occasion",
+    "recipient_id",
+    "agency_id",
+    "task_id",
+    "meeting_id",
+    "deadline",
+    "context",
+    "to_email",
+    "subject",
+    "state",
+    "scheduled_for",
+    "next_attempt_at",
+    "attempts",
+    "last_error",
+    "message_id",
+)
+INSERT_CHUNK = 1000  # rows per INSERT statement where the backend takes 20,000 parameters (SQLite: fewer)
+
+
 def _store(planned: Sequence[Planned], *, validate: bool = True) -> int:
     """Insert the rows not stored before; the unique key turns a concurrent duplicate into a no-op.
 
-    One read per 500 items finds the keys that exist, one insert per 500 rows adds the rest. Returns how many
-    were new to this call. The scan passes validate=False: its thousands of rows are built from stored tasks,
-    people and code constants, and full_clean would look every foreign key up again, row by row.
+    One read finds the keys that exist, one INSERT … ON CONFLICT DO NOTHING per INSERT_CHUNK rows adds the
+    rest. Returns how many rows this call inserted. The scan's thousands of rows are built from stored tasks,
+    people and code constants and are written as plain values: a model instance per row (and bulk_create's
+    per-field preparation) cost more than the database's work. Event-driven notices (validate=True) are
+    few and checked with full_clean first.
     """
     wanted = {p.key: p for p in planned}
     if not wanted:
         return 0
     existing = selectors.stored_notification_keys(wanted.keys())
-    rows = []
-    for key, p in wanted.items():
-        if key in existing:
-            continue
-        row = Notification(
-            kind=p.kind,
-            item_key=p.item_key,
-            recipient_key=p.recipient.key,
-            occasion=p.occasion,
-            recipient=p.recipient.user,
-            agency=p.recipient.agency,
-            task=p.task,
-            meeting=p.meeting,
-            deadline=p.deadline,
-            context=p.context,
-            to_email=p.recipient.email,
-            scheduled_for=p.scheduled_for,
-            next_attempt_at=p.next_attempt_at,
-        )
-        if validate:
-            row.full_clean(validate_unique=False, validate_constraints=False)
-        rows.append(row)
-    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    return len(rows)
+    fresh = [p for key, p in wanted.items() if key not in existing]
+    if validate:
+        for p in fresh:
+            _row(p).full_clean(validate_unique=False, validate_constraints=False)
+    ops = connection.ops
+    stamp = ops.adapt_datetimefield_value(timezone.now())
+    table = ops.quote_name(Notification._meta.db_table)
+    columns = ", ".join(ops.quote_name(name) for name in INSERT_COLUMNS)
+    one_row = "(" + ", ".join(["%s"] * len(INSERT_COLUMNS)) + ")"
+    per_statement = min(INSERT_CHUNK, (connection.features.max_query_params or 10**9) // len(INSERT_COLUMNS))
+    created = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(fresh), per_statement):
+            chunk = fresh[start : start + per_statement]
+            params: list[Any] = []
+            for p in chunk:
+                params += (
+                    stamp,
+                    stamp,
+                    p.kind,
+                    p.item_key,
+                    p.recipient.key,
+                    p.occasion,
+                    p.recipient.user.pk if p.recipient.user is not None else None,
+                    p.recipient.agency.pk if p.recipient.agency is not None else None,
+                    p.task.pk if p.task is not None else None,
+                    p.meeting.pk if p.meeting is not None else None,
+                    ops.adapt_datefield_value(p.deadline),
+                    json.dumps(p.context),
+                    p.recipient.email,
+                    "",
+                    State.QUEUED,
+                    ops.adapt_datetimefield_value(p.scheduled_for),
+                    ops.adapt_datetimefield_value(p.next_attempt_at),
+                    0,
+                    "",
+                    "",
+                )
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([one_row] * len(chunk))} "  # noqa: S608 - only placeholders are interpolated
+                "ON CONFLICT DO NOTHING",
+                params,
+            )
+            created += cursor.rowcount
+    return created
+
+
+def _row(p: Planned) -> Notification:
+    return Notification(
+        kind=p.kind,
+        item_key=p.item_key,
+        recipient_key=p.recipient.key,
+        occasion=p.occasion,
+        recipient=p.recipient.user,
+        agency=p.recipient.agency,
+        task_id=p.task.pk if p.task is not None else None,
+        meeting=p.meeting,
+        deadline=p.deadline,
+        context=p.context,
+        to_email=p.recipient.email,
+        scheduled_for=p.scheduled_for,
+        next_attempt_at=p.next_attempt_at,
+    )
 
 
 def wants(pref: NotificationPreference | None, kind: str) -> bool:
@@ -178,8 +246,9 @@ class Audience:
     def __init__(self, users: Iterable[Any] = ()) -> None:
         self._prefs = selectors.preferences_by_user(u.pk for u in users if u is not None)
         self._secretaries: dict[int, list[User]] = {}
+        self._recipients: dict[str, Recipient] = {}
 
-    def secretaries(self, task: Task) -> list[User]:
+    def secretaries(self, task: Task | ScanTask) -> list[User]:
         """The committee secretaries for the task's event, looked up once per event."""
         if task.event_id not in self._secretaries:
             self._secretaries[task.event_id] = selectors.committee_secretaries(task)
@@ -196,14 +265,22 @@ class Audience:
         pref = self.pref(user)
         if not wants(pref, kind):
             return None
-        return selectors.recipient_for_user(user, pref)
+        # One Recipient per person: a scan asks for the same few dozen people thousands of times.
+        key = f"user:{user.pk}"
+        if key not in self._recipients:
+            self._recipients[key] = selectors.recipient_for_user(user, pref)
+        return self._recipients[key]
 
-    def executor(self, task: Task, kind: str) -> Recipient | None:
+    def executor(self, task: Task | ScanTask, kind: str) -> Recipient | None:
         """The responsible person, or the lead agency's contact address when nobody is named."""
         if task.responsible_id is not None and selectors.can_receive(task.responsible):
             return self.person(task.responsible, kind)
-        if task.lead_agency.email:
-            return selectors.recipient_for_agency(task.lead_agency)
+        agency = task.lead_agency
+        if agency.email:
+            key = f"agency:{agency.pk}"
+            if key not in self._recipients:
+                self._recipients[key] = selectors.recipient_for_agency(agency)
+            return self._recipients[key]
         return None
 
 
@@ -219,7 +296,7 @@ def _unique(recipients: Iterable[Recipient | None]) -> list[Recipient]:
 
 
 def _deadline_occasion(
-    task: Task, recipient: Recipient, today: dt.date, rules: ReminderSettings, cal: WorkingCalendar
+    task: ScanTask, recipient: Recipient, today: dt.date, rules: ReminderSettings, cal: WorkingCalendar
 ) -> int | None:
     """The offset (working days before the deadline; 0 is the due day) whose moment is the latest passed.
 
@@ -228,19 +305,40 @@ def _deadline_occasion(
     """
     if today > task.deadline:
         return None
-    offsets = ([0] if rules.remind_on_due_day else []) + sorted(rules.offsets)
+    latest = _latest_passed_offset(task.deadline, today, _offsets(rules.deadline_offsets, rules.remind_on_due_day), cal)
+    if latest is None:
+        return None
+    offset, day = latest
     created_day = timezone.localtime(task.created, recipient.tz).date() if task.created else today
+    return offset if day >= created_day else None
+
+
+@functools.lru_cache(maxsize=64)
+def _offsets(deadline_offsets: str, on_due_day: bool) -> tuple[int, ...]:
+    """The reminder offsets in working days, smallest first (0: the due day), parsed once per rules text."""
+    return tuple(([0] if on_due_day else []) + sorted(parse_offsets(deadline_offsets)))
+
+
+@functools.lru_cache(maxsize=8192)
+def _latest_passed_offset(
+    deadline: dt.date, today: dt.date, offsets: tuple[int, ...], cal: WorkingCalendar
+) -> tuple[int, dt.date] | None:
+    """(offset, its day) of the latest reminder moment on or before `today`, walking the calendar.
+
+    Thousands of tasks share a deadline: the walk is done once per (deadline, today, rules) and calendar.
+    Each scan loads calendars of its own, so a calendar corrected in the admin is never answered from here.
+    """
     for offset in offsets:
-        day = task.deadline if offset == 0 else cal.add(task.deadline, -offset)
+        day = deadline if offset == 0 else cal.add(deadline, -offset)
         if offset == 0 and not cal.is_working(day):
             day = cal.add(day, -1)
         if day <= today:
-            return offset if day >= created_day else None
+            return offset, day
     return None
 
 
 def plan_task_reminders(
-    task: Task, *, now: dt.datetime, rules: ReminderSettings, calendars: Calendars, audience: Audience
+    task: ScanTask, *, now: dt.datetime, rules: ReminderSettings, calendars: Calendars, audience: Audience
 ) -> list[Planned]:
     planned: list[Planned] = []
     item = f"task:{task.pk}"
