@@ -162,3 +162,39 @@ def test_dispatch_delivers_every_due_row_in_batches(omsk_agency, calendars, froz
     assert services.outbox_dispatch(now=MOMENT, sync=True) == 3
     assert sorted(Notification.objects.filter(pk__in=ids.values()).values_list("state", flat=True)) == [State.SENT] * 3
     assert sorted(m.to[0] for m in mailoutbox) == sorted(ids)
+
+
+def test_storing_many_rows_inserts_each_once_with_its_values(executor, frozen):
+    recipient = services.selectors.recipient_for_user(executor)
+    planned = [
+        services.Planned(
+            kind="deadline",
+            item_key=f"task:{n}",
+            recipient=recipient,
+            occasion="2026-05-12:1",
+            scheduled_for=MOMENT,
+            next_attempt_at=MOMENT,
+            deadline=dt.date(2026, 5, 12),
+            context={"offset": 1},
+        )
+        for n in range(1, services.COPY_FROM + 51)
+    ]
+    assert services._store(planned[:50], validate=False) == 50
+    assert services._store(planned, validate=False) == services.COPY_FROM  # the first 50 are stored already
+    assert services._store(planned, validate=False) == 0
+    rows = Notification.objects.filter(kind="deadline")
+    assert rows.count() == services.COPY_FROM + 50
+    row = rows.get(item_key="task:7")
+    assert (row.recipient_id, row.agency_id, row.to_email, row.state, row.attempts) == (
+        executor.pk,
+        executor.agency_id,
+        "exec@example.org",
+        State.QUEUED,
+        0,
+    )
+    assert (row.scheduled_for, row.deadline, row.context, row.created) == (
+        MOMENT,
+        dt.date(2026, 5, 12),
+        {"offset": 1},
+        MOMENT,
+    )
