@@ -85,6 +85,10 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Choice lists are read with .iterator(): a server-side cursor costs three round trips for a few rows
+    # (and does not survive a transaction-pooling proxy).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web process, the worker and beat share one file.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -164,12 +168,11 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
-# Every save, delete or many-to-many change of these models changes what cached page fragments show.
+# Every save, delete or many-to-many change of these models changes what cached page fragments (the action
+# plan, the dashboard) show. Reports, comments and extension requests are not on those pages; what they
+# change on a task (its status, its deadline) is a save of the task.
 CACHE_WATCHED_MODELS = [
     "workplan.Task",
-    "workplan.ProgressReport",
-    "workplan.ExtensionRequest",
-    "workplan.TaskComment",
     "agencies.Agency",
     "accounts.User",
     "events.Event",
