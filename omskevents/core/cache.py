@@ -23,7 +23,14 @@ VERSION_KEY = "omskevents:data-version"
 FRAGMENT_TIMEOUT = 3600
 
 
+# Set when this process could not store a new version (the cache was unreachable): the next read retries
+# the bump, so that fragments stored before the outage are not served after it.
+_bump_pending = False
+
+
 def data_version() -> str:
+    if _bump_pending:
+        _bump()
     version = cache.get(VERSION_KEY)
     if version is None:
         version = uuid.uuid4().hex
@@ -33,7 +40,10 @@ def data_version() -> str:
 
 
 def _bump() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    global _bump_pending
+    new = uuid.uuid4().hex
+    cache.set(VERSION_KEY, new, None)
+    _bump_pending = cache.get(VERSION_KEY) != new
 
 
 def data_changed() -> None:
@@ -53,7 +63,7 @@ def cached_fragment(name: str, parts: Iterable[Any], render: Callable[[], str]) 
     A fragment must not carry anything per-request secret: one with a CSRF token is served but never stored.
     """
     key = fragment_key(name, parts)
-    html = cache.get(key)
+    html = None if _bump_pending else cache.get(key)
     if html is None:
         html = render()
         if "csrfmiddlewaretoken" not in html:

@@ -155,7 +155,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if env.str("REDIS_URL", default=""):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "omskevents.core.cache_backends.ResilientRedisCache",
             "LOCATION": env.str("CACHE_URL", default=env.str("REDIS_URL")),
             "KEY_PREFIX": "omskevents",
         }

@@ -127,3 +127,41 @@ def test_cached_task_list_carries_each_visitors_own_csrf_token(secretariat, agen
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.lead_agency == agency_b
+
+
+UNREACHABLE_REDIS = {
+    "default": {
+        "BACKEND": "omskevents.core.cache_backends.ResilientRedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing answers
+    }
+}
+
+
+def test_pages_and_writes_work_while_the_cache_server_is_down(client, staff_a, agency_a, settings, caplog):
+    settings.CACHES = UNREACHABLE_REDIS
+    task = TaskFactory(title="Работа без кэша", lead_agency=agency_a)
+    ProgressReportFactory(task=task, author=staff_a)
+    client.force_login(staff_a)
+
+    listed = client.get(reverse("workplan:task_list"))
+    services.task_change_status(actor=staff_a, task=task, status="reported")
+    again = client.get(reverse("workplan:task_list"))
+
+    assert listed.status_code == 200
+    assert "Работа без кэша" in listed.content.decode()
+    assert "status-badge-reported" in again.content.decode()
+    assert "cache get failed" in caplog.text
+
+
+def test_a_version_change_lost_in_an_outage_is_made_once_the_cache_is_back(settings):
+    from omskevents.core import cache as fragments
+
+    stale = fragments.data_version()
+    settings.CACHES = UNREACHABLE_REDIS
+    fragments.data_changed()  # a write during the outage: the new version cannot be stored
+    assert fragments._bump_pending is True
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.set(fragments.VERSION_KEY, stale, None)  # the cache comes back holding the old version
+    assert fragments.data_version() != stale
+    assert fragments._bump_pending is False

@@ -1,0 +1,49 @@
+"""A Redis cache that degrades instead of failing when Redis is unreachable.
+
+The cache only ever holds what can be rebuilt (sessions have the database behind them, page fragments are
+rendered again), so a Redis outage must cost speed, never a page: reads answer "missing", writes are
+dropped, and each failure is logged.
+"""
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import RedisError
+
+logger = logging.getLogger("omskevents.cache")
+
+
+def _degrade(method: Callable[..., Any], fallback: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def wrapper(self: RedisCacheClient, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except (RedisError, OSError) as error:
+            logger.warning("cache %s failed, carrying on without the cache: %s", method.__name__, error)
+            return fallback(*args, **kwargs)
+
+    return wrapper
+
+
+class ResilientRedisCacheClient(RedisCacheClient):
+    # What each operation answers while Redis is unreachable: a miss, or "not stored". incr() keeps raising,
+    # as it does for a missing key.
+    get = _degrade(RedisCacheClient.get, lambda key, default: default)
+    get_many = _degrade(RedisCacheClient.get_many, lambda keys: {})
+    has_key = _degrade(RedisCacheClient.has_key, lambda key: False)
+    add = _degrade(RedisCacheClient.add, lambda key, value, timeout: False)
+    set = _degrade(RedisCacheClient.set, lambda key, value, timeout: None)
+    set_many = _degrade(RedisCacheClient.set_many, lambda data, timeout: list(data))
+    touch = _degrade(RedisCacheClient.touch, lambda key, timeout: False)
+    delete = _degrade(RedisCacheClient.delete, lambda key: False)
+    delete_many = _degrade(RedisCacheClient.delete_many, lambda keys: None)
+    clear = _degrade(RedisCacheClient.clear, lambda: False)
+
+
+class ResilientRedisCache(RedisCache):
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._class = ResilientRedisCacheClient
