@@ -424,6 +424,8 @@ def fault_duplicate_scans(h: Harness, n: int) -> Outcome:
 def fault_worker_killed(h: Harness, n: int) -> Outcome:
     """The worker dies by SIGKILL in the middle of an SMTP dialogue; another worker takes over."""
     tasks = make_due("kill", n)
+    h.sink.stalled.clear()
+    h.sink.release.clear()
     h.sink.stall_next = True
     _scan()
     if not h.sink.stalled.wait(h.timeout):
@@ -438,6 +440,8 @@ def fault_worker_killed(h: Harness, n: int) -> Outcome:
 def fault_worker_killed_mid_batch(h: Harness, n: int) -> Outcome:
     """The worker dies by SIGKILL after sending part of a batch: the sent part stays sent, the rest goes later."""
     tasks = make_due("batch", n)
+    h.sink.stalled.clear()  # armed afresh: an earlier fault may have left both set
+    h.sink.release.clear()
     h.sink.stall_after = n // 2
     _scan()  # n rows (at most a batch) in one broker message
     if not h.sink.stalled.wait(h.timeout):
