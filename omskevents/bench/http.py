@@ -1,10 +1,12 @@
 """HTTP load against a running server: wrk when installed, else a threaded Python client."""
 
 import http.client
+import itertools
 import re
 import shutil
 import statistics
 import subprocess
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -26,13 +28,34 @@ def _ms(value: str, unit: str) -> float:
     return float(value) * factor
 
 
-def _wrk(host: str, port: int, path: str, cookie: str, seconds: int, connections: int) -> LoadResult:
+# Makes every request's query string unique (n=<thread>-<counter>), so that no cached page can answer it.
+UNIQUE_LUA = """
+local threads = 0
+function setup(thread) threads = threads + 1; thread:set("tid", threads) end
+local counter = 0
+function request()
+  counter = counter + 1
+  return wrk.format(nil, "%s" .. "n=" .. tid .. "-" .. counter)
+end
+"""
+
+
+def _unique(path: str) -> str:
+    return path + ("&" if "?" in path else "?")
+
+
+def _wrk(host: str, port: int, path: str, cookie: str, seconds: int, connections: int, unique: bool) -> LoadResult:
     threads = min(2, connections)
     cmd = [
         "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
         "-H", f"Cookie: {cookie}", f"http://{host}:{port}{path}",
     ]  # fmt: skip
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=seconds + 60).stdout  # noqa: S603
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        if unique:
+            script.write(UNIQUE_LUA % _unique(path))
+            script.flush()
+            cmd[1:1] = ["-s", script.name]
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=seconds + 60).stdout  # noqa: S603
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     lat = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.MULTILINE))
@@ -46,7 +69,8 @@ def _wrk(host: str, port: int, path: str, cookie: str, seconds: int, connections
     return LoadResult(path, total, errors, rps, p50, p99, "wrk")
 
 
-def _python(host: str, port: int, path: str, cookie: str, seconds: int, connections: int) -> LoadResult:
+def _python(host: str, port: int, path: str, cookie: str, seconds: int, connections: int, unique: bool) -> LoadResult:
+    counter = itertools.count()
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -60,7 +84,8 @@ def _python(host: str, port: int, path: str, cookie: str, seconds: int, connecti
             start = time.perf_counter()
             try:
                 conn = http.client.HTTPConnection(host, port, timeout=30)
-                conn.request("GET", path, headers={"Cookie": cookie})
+                target = f"{_unique(path)}n={next(counter)}" if unique else path
+                conn.request("GET", target, headers={"Cookie": cookie})
                 response = conn.getresponse()
                 response.read()
                 conn.close()
@@ -85,10 +110,13 @@ def _python(host: str, port: int, path: str, cookie: str, seconds: int, connecti
     return LoadResult(path, len(latencies), errors, len(latencies) / elapsed, q[49], q[98], "python")
 
 
-def load(host: str, port: int, path: str, cookie: str, seconds: int, connections: int) -> LoadResult:
+def load(
+    host: str, port: int, path: str, cookie: str, seconds: int, connections: int, *, unique: bool = False
+) -> LoadResult:
+    """Load `path` for `seconds`; with `unique`, every request differs so that no cached page answers it."""
     if shutil.which("wrk"):
-        return _wrk(host, port, path, cookie, seconds, connections)
-    return _python(host, port, path, cookie, seconds, connections)
+        return _wrk(host, port, path, cookie, seconds, connections, unique)
+    return _python(host, port, path, cookie, seconds, connections, unique)
 
 
 def login(host: str, port: int, username: str, password: str) -> str:

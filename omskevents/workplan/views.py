@@ -98,11 +98,19 @@ class TaskListView(LoginRequiredMixin, TemplateView):
         def render_page() -> str:
             form = _filter_form(request)
             flt = form.to_filter()
+            # The filter form is the same on every page of a filter: cached on its own fields alone.
+            filter_parts = (get_language(), sorted((name, request.GET.getlist(name)) for name in form.fields))
+            filters_html = cached_fragment(
+                "task-filters",
+                filter_parts,
+                lambda: render_to_string("workplan/_task_filters.html", {"filter_form": form}, request),
+            )
             tasks = selectors.task_table(request.user, flt, today=today)
             page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
             rows = [{"task": t, "state": selectors.task_deadline_state(t, today=today)} for t in page.object_list]
             fragment = {
-                "filter_form": form, "page": page, "rows": rows, "querystring": query.urlencode(),
+                "filters_html": mark_safe(filters_html),  # noqa: S308 - rendered just above
+                "page": page, "rows": rows, "querystring": query.urlencode(),
                 "can_manage": can_manage, "current_sort": flt.sort, "csrf_slot": mark_safe(CSRF_SLOT),  # noqa: S308
                 "full_path": request.get_full_path(),
                 "bulk_form": BulkActionForm(tasks=Task.objects.none()) if can_manage else None,
