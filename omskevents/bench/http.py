@@ -1,5 +1,6 @@
 """HTTP load against a running server: wrk when installed, else a threaded Python client."""
 
+import datetime as dt
 import http.client
 import itertools
 import re
@@ -28,20 +29,26 @@ def _ms(value: str, unit: str) -> float:
     return float(value) * factor
 
 
-# Makes every request's query string unique (n=<thread>-<counter>), so that no cached page can answer it.
+# Makes every request's query string unique with a filter the page reads — "due to" a different far-future
+# date each time, which every task passes — so that no cached page can answer it.
 UNIQUE_LUA = """
 local threads = 0
 function setup(thread) threads = threads + 1; thread:set("tid", threads) end
 local counter = 0
 function request()
   counter = counter + 1
-  return wrk.format(nil, "%s" .. "n=" .. tid .. "-" .. counter)
+  local day = os.time{year=2100, month=1, day=1, hour=12} + (counter * 4 + tid) * 86400
+  return wrk.format(nil, "%s" .. "due_to=" .. os.date("!%%Y-%%m-%%d", day))
 end
 """
 
 
 def _unique(path: str) -> str:
     return path + ("&" if "?" in path else "?")
+
+
+def _unique_target(path: str, n: int) -> str:
+    return f"{_unique(path)}due_to={dt.date(2100, 1, 1) + dt.timedelta(days=n):%Y-%m-%d}"
 
 
 def _wrk(host: str, port: int, path: str, cookie: str, seconds: int, connections: int, unique: bool) -> LoadResult:
@@ -84,7 +91,7 @@ def _python(host: str, port: int, path: str, cookie: str, seconds: int, connecti
             start = time.perf_counter()
             try:
                 conn = http.client.HTTPConnection(host, port, timeout=30)
-                target = f"{_unique(path)}n={next(counter)}" if unique else path
+                target = _unique_target(path, next(counter)) if unique else path
                 conn.request("GET", target, headers={"Cookie": cookie})
                 response = conn.getresponse()
                 response.read()

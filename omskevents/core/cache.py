@@ -19,6 +19,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from .cache_backends import outage_seen
+
 VERSION_KEY = "omskevents:data-version"
 FRAGMENT_TIMEOUT = 3600
 
@@ -29,7 +31,9 @@ _bump_pending = False
 
 
 def data_version() -> str:
-    if _bump_pending:
+    # A process that met the cache unreachable may have missed another process's bump as well: every
+    # process that saw an outage bumps once when the cache answers again.
+    if _bump_pending or outage_seen():
         _bump()
     version = cache.get(VERSION_KEY)
     if version is None:
@@ -71,7 +75,10 @@ def cached_fragment(name: str, parts: Iterable[Any], render: Callable[[], str]) 
     return html
 
 
-def _on_change(sender: Any, **kwargs: Any) -> None:
+def _on_change(sender: Any, update_fields: Any = None, **kwargs: Any) -> None:
+    # A login saves last_login only, which no cached page shows: it must not empty everyone's cache.
+    if update_fields is not None and set(update_fields) == {"last_login"}:
+        return
     data_changed()
 
 

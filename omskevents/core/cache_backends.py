@@ -14,6 +14,14 @@ from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger("omskevents.cache")
+_outage_seen = False
+
+
+def outage_seen() -> bool:
+    """Whether this process met an unreachable cache since the last call (the flag is cleared)."""
+    global _outage_seen
+    seen, _outage_seen = _outage_seen, False
+    return seen
 
 
 def _degrade(method: Callable[..., Any], fallback: Callable[..., Any]) -> Callable[..., Any]:
@@ -22,6 +30,8 @@ def _degrade(method: Callable[..., Any], fallback: Callable[..., Any]) -> Callab
         try:
             return method(self, *args, **kwargs)
         except (RedisError, OSError) as error:
+            global _outage_seen
+            _outage_seen = True
             logger.warning("cache %s failed, carrying on without the cache: %s", method.__name__, error)
             return fallback(*args, **kwargs)
 

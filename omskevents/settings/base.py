@@ -238,8 +238,9 @@ LOGGING = {
 }
 
 # Sessions: two hours idle, twelve hours at most since login (omskevents.core.middleware.SessionLimitMiddleware).
-# Kept in the cache with the database behind it; activity is recorded once a minute, not on every request.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# In the database only: a cached copy could outlive a logout whose cache delete failed. Activity is recorded
+# once a minute, not on every request.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=2 * 3600)
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 3600)
 SESSION_ACTIVITY_GRANULARITY = 60

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
@@ -88,11 +88,17 @@ class TaskListView(LoginRequiredMixin, TemplateView):
         request = self.request
         today = timezone.localdate()
         can_manage = permissions.can_create_task(request.user)
-        query = request.GET.copy()
+        # Only the parameters the page reads count, in the key and in the links the page makes: made-up
+        # ones neither fill the cache with copies nor travel into a page someone else is served.
+        params = QueryDict(mutable=True)
+        for name in (*TaskFilterForm.base_fields, "page"):
+            if name in request.GET:
+                params.setlist(name, request.GET.getlist(name))
+        full_path = f"{request.path}?{params.urlencode()}" if params else request.path
+        query = params.copy()
         query.pop("page", None)
         parts = (
-            selectors.task_scope_key(request.user), can_manage, get_language(), today,
-            sorted(request.GET.lists()),
+            selectors.task_scope_key(request.user), can_manage, get_language(), today, sorted(params.lists()),
         )  # fmt: skip
 
         def render_page() -> str:
@@ -112,7 +118,7 @@ class TaskListView(LoginRequiredMixin, TemplateView):
                 "filters_html": mark_safe(filters_html),  # noqa: S308 - rendered just above
                 "page": page, "rows": rows, "querystring": query.urlencode(),
                 "can_manage": can_manage, "current_sort": flt.sort, "csrf_slot": mark_safe(CSRF_SLOT),  # noqa: S308
-                "full_path": request.get_full_path(),
+                "full_path": full_path,
                 "bulk_form": BulkActionForm(tasks=Task.objects.none()) if can_manage else None,
             }  # fmt: skip
             return render_to_string("workplan/_task_page.html", fragment, request)

@@ -30,8 +30,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         now = timezone.localtime()
-        # The hour is part of the key so that a meeting that has started gives way to the next one.
-        parts = (self.request.user.pk, get_language(), str(now.tzinfo), now.date(), now.hour)
+        # Ten-minute steps in the key, so that a meeting that has started soon gives way to the next one.
+        parts = (self.request.user.pk, get_language(), str(now.tzinfo), now.date(), now.hour, now.minute // 10)
         html = cached_fragment("dashboard", parts, self.render_dashboard)
         context["dashboard_html"] = mark_safe(html)  # noqa: S308 - rendered from our template just above
         return context

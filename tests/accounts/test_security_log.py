@@ -77,3 +77,18 @@ def test_session_ends_after_two_idle_hours_but_not_while_in_use(client, staff_a,
         response = client.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_copied_session_cookie_is_dead_after_logout(client, staff_a):
+    from django.test import Client
+
+    client.force_login(staff_a)
+    stolen = Client()
+    stolen.cookies["sessionid"] = client.cookies["sessionid"].value
+    assert stolen.get("/").status_code == 200
+
+    client.post("/accounts/logout/")
+
+    response = stolen.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")

@@ -165,3 +165,36 @@ def test_a_version_change_lost_in_an_outage_is_made_once_the_cache_is_back(setti
     cache.set(fragments.VERSION_KEY, stale, None)  # the cache comes back holding the old version
     assert fragments.data_version() != stale
     assert fragments._bump_pending is False
+
+
+def test_a_process_that_met_the_cache_down_bumps_the_version_when_it_is_back(settings):
+    from omskevents.core import cache as fragments
+
+    stale = fragments.data_version()
+    settings.CACHES = UNREACHABLE_REDIS
+    cache.get("anything")  # this process meets the outage; another process's bump may have been lost
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.set(fragments.VERSION_KEY, stale, None)
+    assert fragments.data_version() != stale
+
+
+def test_a_login_does_not_empty_the_cache(client, staff_a):
+    before = data_version()
+    client.post(reverse("accounts:login"), {"username": "staff_a", "password": "correct horse battery staple"})
+    assert data_version() == before
+
+
+def test_made_up_parameters_share_the_cached_page_and_stay_out_of_its_links(client, secretariat):
+    TaskFactory(title="Поручение для ссылок")
+    client.force_login(secretariat)
+    first = client.get(reverse("workplan:task_list") + "?sort=title&evil=1").content.decode()
+
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(reverse("workplan:task_list") + "?sort=title&other=2").content.decode()
+
+    main = [page.split('<main id="main"')[1].split("</main>")[0] for page in (first, second)]
+    assert not any("workplan_task" in q["sql"] for q in queries.captured_queries)
+    assert "evil" not in main[0]
+    assert "other" not in main[1]
+    assert 'href="/tasks/export.xlsx?sort=title"' in main[1]

@@ -167,7 +167,7 @@ def test_xlsx_export_query_count_is_constant(client, secretariat, count, django_
     client.force_login(secretariat)
 
     # session read, user, tasks, co-executors, last reports, and the session refresh (savepoint, update, release)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(reverse("workplan:task_export_xlsx"))
 
     assert _sheet(response).max_row == count + 1

@@ -167,9 +167,9 @@ def test_task_list_query_count_secretariat_is_constant(client, secretariat, agen
     _make_tasks(count, agency_a)
     client.force_login(secretariat)
 
-    # a cold cache: session refresh (its read comes from the cache), user, count, page, co-executors,
+    # a cold cache: session read and refresh, user, count, page, co-executors,
     # 4 filter choices, 3 bulk-form choices
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(reverse("workplan:task_list"))
 
     assert len(response.context["rows"]) == count
@@ -181,7 +181,7 @@ def test_task_list_query_count_ministry_is_constant(client, staff_a, agency_a, c
     client.force_login(staff_a)
 
     # as above without the bulk form (the navbar's agency comes with the user)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(reverse("workplan:task_list"))
 
     assert len(response.context["rows"]) == count
