@@ -32,9 +32,3 @@ def send_batch(notification_ids: list[int]) -> dict[int, str]:
     """Deliver a batch of rows over one SMTP connection. Idempotent: the claim inside lets each row through
     once per attempt; a redelivered batch finds its rows sent or leased and skips them."""
     return services.outbox_deliver_batch(notification_ids=notification_ids)
-
-
-@shared_task(name="notifications.send", ignore_result=True, acks_late=True, reject_on_worker_lost=True)
-def send_notification(notification_id: int) -> str:
-    """Deliver one row: messages of this name published before batches existed still go out."""
-    return services.outbox_deliver(notification_id=notification_id)
