@@ -16,13 +16,14 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("accounts/calendar/", include("omskevents.overview.urls_calendar")),
     path("accounts/", include("omskevents.accounts.urls")),
-    path("agencies/", include("omskevents.agencies.urls")),
+    path("agencies/", include("omskevents.overview.urls_agencies")),
     path("events/", include("omskevents.events.urls")),
     path("meetings/", include("omskevents.committee.urls")),
     path("tasks/", include("omskevents.workplan.urls")),
     path("notifications/", include("omskevents.notifications.urls")),
-    path("", include("omskevents.workplan.urls_dashboard")),
+    path("", include("omskevents.overview.urls")),
 ]
 
 if settings.DEBUG:

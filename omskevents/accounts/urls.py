@@ -3,8 +3,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views_calendar
-
 app_name = "accounts"
 
 urlpatterns = [
@@ -15,6 +13,4 @@ urlpatterns = [
         auth_views.PasswordChangeView.as_view(success_url="/"),
         name="password_change",
     ),
-    path("calendar/", views_calendar.CalendarFeedSettingsView.as_view(), name="calendar"),
-    path("calendar/feed/<slug:key>.ics", views_calendar.CalendarFeedView.as_view(), name="calendar_feed"),
 ]

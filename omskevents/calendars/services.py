@@ -5,7 +5,16 @@ import datetime as dt
 import holidays
 from django.db import transaction
 
+from omskevents.agencies.enums import Country
+from omskevents.agencies.models import Agency
+
 from .models import CalendarDay, CalendarSource
+
+
+def calendar_country(agency: Agency | None) -> str:
+    """Whose working days count for an agency: Kazakh agencies work by Kazakhstan's calendar, everyone else
+    (the secretariat, people without an agency) by Russia's."""
+    return Country.KZ if agency is not None and agency.country == Country.KZ else Country.RU
 
 
 def _exceptions(country: str, start: dt.date, end: dt.date) -> dict[dt.date, bool]:

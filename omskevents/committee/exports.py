@@ -1,9 +1,8 @@
-"""Documents made from meetings: the minutes ready to sign (DOCX) and iCalendar files."""
+"""Documents made from meetings: the minutes ready to sign (DOCX)."""
 
 import datetime as dt
 import io
 import zoneinfo
-from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -12,18 +11,10 @@ from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
-from icalendar import Alarm, Calendar
-from icalendar import Event as VEvent
 
-from omskevents.workplan.models import Task
-
-from .enums import Attendance, MeetingStatus, MemberRole
+from .enums import Attendance, MemberRole
 from .models import Meeting
 from .selectors import committee_officer
-
-PRODID = "-//omskevents//Organising committee//RU"
-DEFAULT_LENGTH = dt.timedelta(hours=2)
-ALARM_BEFORE = dt.timedelta(hours=1)
 
 
 def _local(value: dt.datetime) -> dt.datetime:
@@ -122,74 +113,3 @@ def minutes_docx(meeting: Meeting) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
-
-
-def _site_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
-def _calendar() -> Calendar:
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    return cal
-
-
-def meeting_vevent(meeting: Meeting, *, now: dt.datetime) -> VEvent:
-    """A meeting as a VEVENT in UTC, with a reminder an hour before; cancelled ones say so."""
-    event = VEvent()
-    event.add("uid", f"meeting-{meeting.pk}@omskevents")
-    event.add("dtstamp", now.astimezone(dt.UTC))
-    event.add("dtstart", meeting.starts_at.astimezone(dt.UTC))
-    event.add("dtend", (meeting.ends_at or meeting.starts_at + DEFAULT_LENGTH).astimezone(dt.UTC))
-    event.add("summary", f"{meeting.committee}: {meeting}" + (f" — {meeting.title}" if meeting.title else ""))
-    if meeting.place:
-        event.add("location", meeting.place)
-    agenda = "\n".join(str(item) for item in meeting.agenda.all())
-    description = "\n".join(part for part in (agenda, meeting.video_link) if part)
-    if description:
-        event.add("description", description)
-    event.add("url", _site_url(meeting.get_absolute_url()))
-    event.add("sequence", meeting.sequence)
-    event.add("status", "CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED")
-    if meeting.status != MeetingStatus.CANCELLED:
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", str(meeting))
-        alarm.add("trigger", -ALARM_BEFORE)
-        event.add_component(alarm)
-    return event
-
-
-def task_vevent(task: Task, *, now: dt.datetime) -> VEvent:
-    """A deadline as an all-day event on its day."""
-    event = VEvent()
-    event.add("uid", f"task-{task.pk}-deadline@omskevents")
-    event.add("dtstamp", now.astimezone(dt.UTC))
-    event.add("dtstart", task.deadline)
-    event.add("dtend", task.deadline + dt.timedelta(days=1))
-    event.add("summary", _("Deadline: %(task)s") % {"task": task})
-    event.add("description", _("Lead executor: %(agency)s") % {"agency": task.lead_agency})
-    event.add("url", _site_url(task.get_absolute_url()))
-    event.add("transp", "TRANSPARENT")
-    return event
-
-
-def meeting_ics(meeting: Meeting) -> bytes:
-    cal = _calendar()
-    cal.add("method", "PUBLISH")
-    cal.add_component(meeting_vevent(meeting, now=timezone.now()))
-    return cal.to_ical()
-
-
-def feed_ics(*, name: str, meetings: Iterable[Meeting], tasks: Iterable[Task]) -> bytes:
-    """A personal calendar: the person's meetings and deadlines."""
-    now = timezone.now()
-    cal = _calendar()
-    cal.add("x-wr-calname", name)
-    for meeting in meetings:
-        cal.add_component(meeting_vevent(meeting, now=now))
-    for task in tasks:
-        cal.add_component(task_vevent(task, now=now))
-    return cal.to_ical()

@@ -8,8 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from omskevents.accounts.models import User
 from omskevents.agencies.models import Agency
-from omskevents.events.enums import Area
-from omskevents.events.models import Event
 
 from .enums import Attendance
 from .models import Committee, Meeting
@@ -115,20 +113,3 @@ class DecisionForm(_CrispyForm):
         if lead is not None and lead in (data.get("co_executors") or []):
             self.add_error("co_executors", _("The lead executor cannot also be a co-executor."))
         return data
-
-
-class DecisionTaskForm(forms.Form):
-    """Where the new tasks go: the event whose plan they join and their area."""
-
-    event = forms.ModelChoiceField(label=_("Event of the new tasks"), queryset=Event.objects.none())
-    area = forms.ChoiceField(label=_("Area"), choices=Area.choices, initial=Area.ORGANISATION)
-
-    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        events = meeting.committee.events.all()
-        if not events:
-            events = Event.objects.all()
-        self.fields["event"].queryset = events  # type: ignore[attr-defined]
-        first = next(iter(events), None)
-        if first is not None:
-            self.fields["event"].initial = first.pk

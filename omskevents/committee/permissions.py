@@ -10,7 +10,7 @@ from typing import Any
 from omskevents.accounts.permissions import is_agency_member, is_secretariat
 
 from .enums import MeetingStatus
-from .models import Decision, Meeting
+from .models import Meeting
 
 
 def can_view_meetings(user: Any) -> bool:
@@ -36,21 +36,3 @@ def can_cancel_meeting(user: Any, meeting: Meeting) -> bool:
 
 def can_close_meeting(user: Any, meeting: Meeting) -> bool:
     return can_edit_meeting(user, meeting)
-
-
-def can_make_task(user: Any, decision: Decision) -> bool:
-    """Only the secretariat turns decisions into tasks, once, and only complete ones."""
-    return (
-        is_secretariat(user)
-        and decision.lead_agency_id is not None
-        and decision.deadline is not None
-        and not decision_has_task(decision)
-    )
-
-
-def decision_has_task(decision: Decision) -> bool:
-    """Whether the decision already became a task (the reverse one-to-one raises when absent)."""
-    try:
-        return decision.task is not None
-    except Decision.task.RelatedObjectDoesNotExist:  # type: ignore[attr-defined]
-        return False

@@ -1,13 +1,11 @@
-"""Reads of committee meetings: lists, the month calendar, a meeting page and the previous instructions."""
+"""Reads of committee meetings: lists, the month calendar, a meeting page, the previous meeting."""
 
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from omskevents.accounts.permissions import is_secretariat
-from omskevents.workplan.models import Task
-from omskevents.workplan.selectors import tasks_visible_to
 
 from .enums import MeetingStatus
 from .models import Committee, CommitteeMember, Decision, Meeting, MeetingAttendance
@@ -48,18 +46,6 @@ def meeting_next(user: Any, *, now: dt.datetime) -> Meeting | None:
     )
 
 
-def _decisions_with_tasks(user: Any) -> Prefetch:
-    """Decisions with their task (if any) and whether this user may open it."""
-    visible = tasks_visible_to(user).filter(pk=OuterRef("task"))
-    return Prefetch(
-        "decisions",
-        queryset=Decision.objects.select_related("lead_agency", "task")
-        .prefetch_related("co_executors")
-        .annotate(task_visible=Exists(visible))
-        .order_by("pk"),
-    )
-
-
 def meeting_detail(user: Any, pk: int) -> Meeting:
     """One meeting with everything its page shows; raises Meeting.DoesNotExist when not visible."""
     return (
@@ -73,7 +59,10 @@ def meeting_detail(user: Any, pk: int) -> Meeting:
                     "user__last_name", "user__first_name"
                 ),
             ),
-            _decisions_with_tasks(user),
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.select_related("lead_agency").prefetch_related("co_executors").order_by("pk"),
+            ),
             "committee__events",
         )
         .get(pk=pk)
@@ -87,16 +76,6 @@ def meeting_previous(meeting: Meeting) -> Meeting | None:
         .exclude(status=MeetingStatus.CANCELLED)
         .order_by("-starts_at")
         .first()
-    )
-
-
-def instructions_of(user: Any, meeting: Meeting) -> QuerySet[Task]:
-    """The tasks made from a meeting's decisions that this user may see, in the order of the decisions."""
-    return (
-        tasks_visible_to(user)
-        .filter(source_decision__meeting=meeting)
-        .select_related("lead_agency", "source_decision", "responsible")
-        .order_by("source_decision__pk")
     )
 
 

@@ -6,15 +6,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from omskevents.agencies.models import Agency
-from omskevents.events.models import Event
-from omskevents.notifications import services as notifications
-from omskevents.workplan.models import Task
-from omskevents.workplan.services import task_create_from_decision
 
-from . import permissions
+from . import permissions, signals
 from .enums import Attendance, MeetingStatus
 from .models import AgendaItem, Committee, Decision, Meeting, MeetingAttendance
 from .selectors import committee_next_number
@@ -36,9 +33,9 @@ def _require_editable(actor: Any, meeting: Meeting) -> None:
 
 
 def _notify(meeting: Meeting, change: str) -> None:
-    """Tell the invitees once the change is committed: a rolled-back change must not be announced."""
-    pk = meeting.pk
-    transaction.on_commit(lambda: notifications.meeting_notify(meeting=Meeting.objects.get(pk=pk), change=change))
+    """Tell the invitees: receivers write their rows in this transaction (a rolled-back change announces nothing,
+    a crash after the commit loses nothing); only the hand-off to the broker waits for the commit."""
+    signals.meeting_changed.send(sender=Meeting, meeting=meeting, change=change)
 
 
 @transaction.atomic
@@ -199,22 +196,8 @@ def decision_add(
 @transaction.atomic
 def decision_delete(*, actor: Any, decision: Decision) -> None:
     _require_editable(actor, decision.meeting)
-    if permissions.decision_has_task(decision):
-        raise ValidationError(_("This decision has already become a task and cannot be deleted."))
-    decision.delete()
-
-
-@transaction.atomic
-def meeting_decisions_to_tasks(*, actor: Any, meeting: Meeting, event: Event, area: str) -> tuple[list[Task], int]:
-    """Turn every complete decision that has no task yet into one. Returns the new tasks and how many were skipped."""
-    _require_manager(actor)
-    created: list[Task] = []
-    skipped = 0
-    for decision in meeting.decisions.select_related("lead_agency", "task").order_by("pk"):
-        if permissions.decision_has_task(decision):
-            continue
-        if decision.lead_agency_id is None or decision.deadline is None:
-            skipped += 1
-            continue
-        created.append(task_create_from_decision(actor=actor, decision=decision, event=event, area=area))
-    return created, skipped
+    try:
+        decision.delete()
+    except ProtectedError:
+        # What an app above made of the decision (a task of the action plan) keeps it.
+        raise ValidationError(_("This decision has already become a task and cannot be deleted.")) from None

@@ -21,5 +21,4 @@ urlpatterns = [
     path("<int:pk>/attendance/", views.AttendanceSetView.as_view(), name="attendance_set"),
     path("<int:pk>/decisions/", views.DecisionAddView.as_view(), name="decision_add"),
     path("<int:pk>/decisions/<int:decision_pk>/delete/", views.DecisionDeleteView.as_view(), name="decision_delete"),
-    path("<int:pk>/decisions/tasks/", views.DecisionsToTasksView.as_view(), name="decisions_to_tasks"),
 ]

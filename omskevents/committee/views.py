@@ -14,25 +14,17 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from omskevents.workplan.services import task_create_from_decision
+from omskevents.core.forms import apply_service_errors
+from omskevents.core.sections import collect_sections
 
-from . import permissions, selectors, services
-from .exports import meeting_ics, minutes_docx, minutes_filename
-from .forms import AgendaItemForm, AttendanceForm, DecisionForm, DecisionTaskForm, MeetingForm, MinutesForm
+from . import permissions, selectors, services, signals
+from .exports import minutes_docx, minutes_filename
+from .ical import meeting_ics
+from .forms import AgendaItemForm, AttendanceForm, DecisionForm, MeetingForm, MinutesForm
 from .models import AgendaItem, Decision, Meeting
-
-
-def apply_errors(form: Form, error: ValidationError) -> None:
-    """Show a service's validation error on the form: on its field when the form has one, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class MeetingsAccessMixin(LoginRequiredMixin):
@@ -123,24 +115,20 @@ class MeetingDetailView(MeetingsAccessMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         meeting = kwargs.get("meeting") or self.get_meeting()
-        previous = selectors.meeting_previous(meeting)
         context.update(
             meeting=meeting,
-            previous=previous,
-            previous_instructions=selectors.instructions_of(user, previous) if previous else [],
-            today=timezone.localdate(),
             can_edit=permissions.can_edit_meeting(user, meeting),
             can_cancel=permissions.can_cancel_meeting(user, meeting),
-            decisions=[
-                {"decision": d, "can_make_task": permissions.can_make_task(user, d)} for d in meeting.decisions.all()
-            ],
+            # What apps above the committee add to the page (the tasks made from decisions, the previous
+            # meeting's instructions): committee.signals.meeting_page.
+            sections=collect_sections(
+                signals.meeting_page, sender=Meeting, meeting=meeting, user=user, forms=kwargs.get("forms", {})
+            ),
         )
-        context["any_task_to_make"] = any(row["can_make_task"] for row in context["decisions"])
         if context["can_edit"]:
             context.setdefault("agenda_form", AgendaItemForm(prefix="agenda"))
             context.setdefault("attendance_form", AttendanceForm(prefix="attendance"))
             context.setdefault("decision_form", DecisionForm(prefix="decision"))
-            context.setdefault("task_form", DecisionTaskForm(prefix="task", meeting=meeting))
         return context
 
 
@@ -165,7 +153,7 @@ class _MeetingPostView(SecretariatMixin, MeetingDetailView):
             try:
                 message = self.act(meeting, form)
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, message)
                 return HttpResponseRedirect(meeting.get_absolute_url() + self.anchor)
@@ -201,41 +189,6 @@ class DecisionAddView(_MeetingPostView):
     def act(self, meeting: Meeting, form: Form) -> str:
         services.decision_add(actor=self.request.user, meeting=meeting, **form.cleaned_data)
         return _("The decision was recorded.")
-
-
-class DecisionsToTasksView(_MeetingPostView):
-    """ "Make tasks from all decisions", or from one when the button carries a decision."""
-
-    form_class = DecisionTaskForm
-    form_name = "task_form"
-    anchor = "#decisions"
-
-    def make_form(self, meeting: Meeting) -> Form:
-        return DecisionTaskForm(self.request.POST, prefix="task", meeting=meeting)
-
-    def act(self, meeting: Meeting, form: Form) -> str:
-        actor = self.request.user
-        one = self.request.POST.get("decision")
-        if one:
-            decision = get_object_or_404(Decision, pk=one if one.isdigit() else 0, meeting=meeting)
-            if permissions.decision_has_task(decision):
-                return _("This decision is already a task.")
-            task = task_create_from_decision(actor=actor, decision=decision, **form.cleaned_data)
-            return _("Task “%(task)s” was created from decision %(number)s.") % {
-                "task": task,
-                "number": decision.number,
-            }
-        created, skipped = services.meeting_decisions_to_tasks(actor=actor, meeting=meeting, **form.cleaned_data)
-        message = ngettext("%(count)d task was created.", "%(count)d tasks were created.", len(created)) % {
-            "count": len(created)
-        }
-        if skipped:
-            message += " " + ngettext(
-                "%(count)d decision has no lead executor or deadline and was skipped.",
-                "%(count)d decisions have no lead executor or deadline and were skipped.",
-                skipped,
-            ) % {"count": skipped}
-        return message
 
 
 class AgendaItemDeleteView(SecretariatMixin, View):
@@ -282,7 +235,7 @@ class MeetingCreateView(SecretariatMixin, FormView):
         try:
             meeting = services.meeting_create(actor=self.request.user, **form.cleaned_data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("%(meeting)s was scheduled.") % {"meeting": meeting})
         return HttpResponseRedirect(meeting.get_absolute_url())
@@ -309,7 +262,7 @@ class MeetingUpdateView(SecretariatMixin, FormView):
         try:
             meeting = services.meeting_update(actor=self.request.user, meeting=self.meeting, **form.cleaned_data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("The meeting was saved."))
         return HttpResponseRedirect(meeting.get_absolute_url())
@@ -335,7 +288,7 @@ class MeetingCloseView(SecretariatMixin, FormView):
         try:
             services.meeting_close(actor=self.request.user, meeting=self.meeting, **form.cleaned_data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("The minutes were saved and the meeting is marked as held."))
         return HttpResponseRedirect(self.meeting.get_absolute_url())

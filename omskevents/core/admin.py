@@ -9,11 +9,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+
+from .forms import apply_service_errors
 
 
 class ServiceRejected(Exception):
@@ -40,21 +42,11 @@ def adopt(target: Model, saved: Model) -> None:
     target._state.db = saved._state.db
 
 
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields and field != NON_FIELD_ERRORS else None
-            for item in errors:
-                form.add_error(target, item.messages if target is None else item)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _form_with_errors(form_class: type, error: ValidationError) -> type:
     class RejectedForm(form_class):  # type: ignore[misc, valid-type]
         def clean(self) -> Any:
             cleaned = super().clean()
-            _add_errors(self, error)
+            apply_service_errors(self, error)
             return cleaned
 
     RejectedForm.__name__ = form_class.__name__

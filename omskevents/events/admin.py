@@ -4,13 +4,12 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.http import HttpRequest
-from django.utils.translation import ngettext
 
 from omskevents.accounts.permissions import is_secretariat
 from omskevents.core.admin import GatedAdminMixin
-from omskevents.workplan.services import event_deadlines_follow
 
 from .models import Delegation, Event, ProgrammeItem, Venue
+from .services import event_save
 
 
 class ProgrammeItemInline(GatedAdminMixin, admin.TabularInline):
@@ -32,21 +31,9 @@ class EventAdmin(GatedAdminMixin, admin.ModelAdmin):
     inlines = (ProgrammeItemInline,)
 
     def save_model(self, request: HttpRequest, obj: Event, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        if change and {"start_date", "end_date"} & set(form.changed_data):
-            # Deadlines set relative to the event follow its new dates.
-            moved = event_deadlines_follow(actor=request.user, event=obj)
-            if moved:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%(count)d task deadline followed the new dates.",
-                        "%(count)d task deadlines followed the new dates.",
-                        moved,
-                    )
-                    % {"count": moved},
-                    messages.INFO,
-                )
+        # New dates move the deadlines set relative to the event (events.signals.event_dates_changed).
+        for message in event_save(actor=request.user, event=obj, changed=form.changed_data if change else ()):
+            self.message_user(request, message, messages.INFO)
 
 
 @admin.register(Venue)

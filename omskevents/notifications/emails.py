@@ -12,7 +12,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from omskevents.calendars.services import add_working_days
+from omskevents.calendars.services import add_working_days, calendar_country
+from omskevents.committee.ical import meeting_invitation_ics
+from omskevents.workplan import permissions
 from omskevents.workplan.models import ExtensionRequest, ProgressReport
 
 from . import links, selectors
@@ -58,8 +60,6 @@ def _task_links(row: Notification, task: Any) -> dict[str, str]:
     user = row.recipient
     if user is None or task is None:
         return {}
-    from omskevents.workplan import permissions
-
     found: dict[str, str] = {}
     if permissions.can_report_progress(user, task):
         found["report_url"] = links.task_action_url(user_id=user.pk, task_id=task.pk, action="report")
@@ -70,7 +70,7 @@ def _task_links(row: Notification, task: Any) -> dict[str, str]:
 
 def _digest_items(row: Notification, today: dt.date) -> dict[str, Any]:
     rules = selectors.reminder_settings_get()
-    country = selectors.country_of(row.recipient.agency if row.recipient is not None else row.agency)
+    country = calendar_country(row.recipient.agency if row.recipient is not None else row.agency)
     soon = add_working_days(country, today, max(rules.offsets, default=7))
     if row.kind == Kind.AGENCY_DIGEST and row.agency is not None:
         tasks = list(selectors.agency_digest_tasks(row.agency))
@@ -148,8 +148,6 @@ def build_message(
     message = EmailMultiAlternatives(subject=subject[:900], body=text, to=[row.to_email], headers=headers)
     message.attach_alternative(html, "text/html")
     if row.kind in MEETING_KINDS and row.kind != Kind.MEETING_REMINDER and row.meeting is not None:
-        from .ical import meeting_invitation_ics
-
         ics = meeting_invitation_ics(
             row.meeting, attendee_email=row.to_email, attendee_name=ctx["recipient_name"], now=now
         ).decode()

@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from omskevents.accounts.models import User
 from omskevents.agencies.enums import Country
 from omskevents.agencies.models import Agency
+from omskevents.calendars.services import calendar_country
 from omskevents.committee.enums import MemberRole
 from omskevents.committee.models import CommitteeMember, Meeting
 from omskevents.events.models import Event
@@ -38,11 +39,6 @@ def preference_for(user: Any) -> NotificationPreference:
 
 def preferences_by_user(user_ids: Iterable[int]) -> dict[int, NotificationPreference]:
     return {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=set(user_ids))}
-
-
-def country_of(agency: Agency | None) -> str:
-    """Kazakh agencies work by Kazakhstan's calendar, everyone else (the secretariat too) by Russia's."""
-    return Country.KZ if agency is not None and agency.country == Country.KZ else Country.RU
 
 
 def zone(name: str) -> zoneinfo.ZoneInfo:
@@ -75,7 +71,7 @@ def recipient_for_user(user: User, pref: NotificationPreference | None = None) -
         key=f"user:{user.pk}",
         email=user.email,
         time_zone=user.time_zone,
-        country=country_of(user.agency),
+        country=calendar_country(user.agency),
         language=language,
         user=user,
         agency=user.agency,
@@ -88,7 +84,7 @@ def recipient_for_agency(agency: Agency) -> Recipient:
         key=f"agency:{agency.pk}",
         email=agency.email,
         time_zone=KZ_TIME_ZONE if kz else settings.TIME_ZONE,
-        country=country_of(agency),
+        country=calendar_country(agency),
         language=settings.LANGUAGE_CODE,
         agency=agency,
     )

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "omskevents.committee",
     "omskevents.workplan",
     "omskevents.notifications",
+    "omskevents.overview",
 ]
 
 MIDDLEWARE = [

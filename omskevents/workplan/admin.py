@@ -26,6 +26,7 @@ from omskevents.core.admin import (
     adopt,
     call_service,
 )
+from omskevents.core.forms import MultipleFileField
 
 from . import permissions, selectors, services
 from .enums import ExtensionStatus, TaskStatus
@@ -38,22 +39,6 @@ def _user(request: HttpRequest) -> Any:
 
 
 # --- Forms ------------------------------------------------------------------------------------------
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
 
 
 class ReportInlineForm(forms.ModelForm):

@@ -21,7 +21,7 @@ from omskevents.accounts.models import User
 from omskevents.agencies.enums import Country, Level
 from omskevents.agencies.models import Agency
 from omskevents.calendars.models import CalendarDay, CalendarSource
-from omskevents.calendars.services import calendar_seed, is_working_day, next_working_day
+from omskevents.calendars.services import calendar_country, calendar_seed, is_working_day, next_working_day
 from omskevents.committee.enums import Attendance, MeetingStatus, MemberRole, WorkingGroupKind
 from omskevents.committee.models import (
     AgendaItem,
@@ -40,7 +40,6 @@ from omskevents.events.models import Delegation, Event, ProgrammeItem, Venue
 from .enums import CLOSED_STATUSES, DeadlineAnchor, ExtensionStatus, Priority, TaskSource, TaskStatus
 from .models import Attachment, ExtensionRequest, ProgressReport, Task, TaskComment
 from .services import (
-    calendar_country,
     extension_decide,
     task_change_status,
     task_create,

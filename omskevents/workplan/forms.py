@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from omskevents.accounts.models import User
 from omskevents.agencies.models import Agency
+from omskevents.committee.models import Meeting
+from omskevents.core.forms import MultipleFileField
 from omskevents.events.enums import Area
 from omskevents.events.models import Event
 
@@ -229,20 +231,6 @@ class StatusForm(forms.Form):
     )
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
-
-
 class ReportForm(forms.Form):
     text = forms.CharField(
         label=_("What has been done"),
@@ -339,3 +327,20 @@ class ImportUploadForm(forms.Form):
         label=_("Excel file (.xlsx)"),
         error_messages={"required": _("Choose the file to import."), "empty": _("The file is empty.")},
     )
+
+
+class DecisionTaskForm(forms.Form):
+    """Where the new tasks go: the event whose plan they join and their area."""
+
+    event = forms.ModelChoiceField(label=_("Event of the new tasks"), queryset=Event.objects.none())
+    area = forms.ChoiceField(label=_("Area"), choices=Area.choices, initial=Area.ORGANISATION)
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        events = meeting.committee.events.all()
+        if not events:
+            events = Event.objects.all()
+        self.fields["event"].queryset = events  # type: ignore[attr-defined]
+        first = next(iter(events), None)
+        if first is not None:
+            self.fields["event"].initial = first.pk

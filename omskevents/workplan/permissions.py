@@ -6,6 +6,7 @@ Views, the admin and templates all ask these predicates.
 from typing import Any
 
 from omskevents.accounts.permissions import is_secretariat
+from omskevents.committee.models import Decision
 
 from .enums import CLOSED_STATUSES, TaskStatus
 from .models import Attachment, ExtensionRequest, Task
@@ -87,3 +88,21 @@ def can_comment(user: Any, task: Task) -> bool:
 
 def can_download_attachment(user: Any, attachment: Attachment) -> bool:
     return can_view_task(user, attachment.report.task)
+
+
+def decision_has_task(decision: Decision) -> bool:
+    """Whether a committee decision already became a task (the reverse one-to-one raises when absent)."""
+    try:
+        return decision.task is not None
+    except Task.DoesNotExist:
+        return False
+
+
+def can_make_task(user: Any, decision: Decision) -> bool:
+    """Only the secretariat turns decisions into tasks, once, and only complete ones."""
+    return (
+        is_secretariat(user)
+        and decision.lead_agency_id is not None
+        and decision.deadline is not None
+        and not decision_has_task(decision)
+    )

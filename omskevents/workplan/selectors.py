@@ -10,6 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from omskevents.accounts.permissions import is_secretariat
+from omskevents.committee.models import Decision, Meeting
 from omskevents.events.enums import Area
 from omskevents.events.models import Event
 
@@ -443,3 +444,24 @@ def dashboard_lists(tasks: QuerySet[Task], *, user: Any, today: dt.date) -> dict
         ),
         "mine": list(base.filter(responsible_id=getattr(user, "pk", None)).order_by("deadline", "pk")[:size]),
     }
+
+
+def decisions_with_tasks(user: Any, meeting: Meeting) -> QuerySet[Decision]:
+    """A meeting's decisions with their task (if any) and whether this user may open it (`task_visible`)."""
+    visible = tasks_visible_to(user).filter(pk=OuterRef("task"))
+    return (
+        Decision.objects.filter(meeting=meeting)
+        .select_related("lead_agency", "task")
+        .annotate(task_visible=Exists(visible))
+        .order_by("pk")
+    )
+
+
+def instructions_of(user: Any, meeting: Meeting) -> QuerySet[Task]:
+    """The tasks made from a meeting's decisions that this user may see, in the order of the decisions."""
+    return (
+        tasks_visible_to(user)
+        .filter(source_decision__meeting=meeting)
+        .select_related("lead_agency", "source_decision", "responsible")
+        .order_by("source_decision__pk")
+    )

@@ -12,12 +12,11 @@ from django.utils.translation import gettext as _
 
 from omskevents.agencies.enums import Country
 from omskevents.agencies.models import Agency
-from omskevents.calendars.services import next_working_day
-from omskevents.committee.models import Decision
+from omskevents.calendars.services import calendar_country, next_working_day
+from omskevents.committee.models import Decision, Meeting
 from omskevents.events.models import Event
-from omskevents.notifications import services as notifications
 
-from . import permissions
+from . import permissions, signals
 from .enums import DeadlineAnchor, ExtensionStatus, TaskSource, TaskStatus
 from .models import Attachment, ExtensionRequest, ProgressReport, Task, TaskComment
 from .uploads import inspect_upload
@@ -42,11 +41,6 @@ EDITABLE_FIELDS = (
     "source_decision",
     "parent",
 )
-
-
-def calendar_country(agency: Agency | None) -> str:
-    """Kazakh agencies work by Kazakhstan's calendar, everyone else by Russia's."""
-    return Country.KZ if agency is not None and agency.country == Country.KZ else Country.RU
 
 
 def deadline_resolve(
@@ -132,7 +126,7 @@ def task_create(
     task.save()
     task.co_executors.set(co)
     task.depends_on.set(_check_dependencies(task, depends_on))
-    notifications.task_assignment_notify(task=task)
+    signals.task_assigned.send(sender=Task, task=task)
     return task
 
 
@@ -174,6 +168,26 @@ def task_create_from_decision(*, actor: Any, decision: Decision, event: Event, a
 
 
 @transaction.atomic
+def meeting_decisions_to_tasks(*, actor: Any, meeting: Meeting, event: Event, area: str) -> tuple[list[Task], int]:
+    """Turn every complete decision of a meeting that has no task yet into one.
+
+    Returns the new tasks and how many decisions were skipped (no lead executor or deadline).
+    """
+    if not permissions.can_create_task(actor):
+        raise PermissionDenied(_("Only the committee secretariat can create tasks."))
+    created: list[Task] = []
+    skipped = 0
+    for decision in meeting.decisions.select_related("lead_agency", "task").order_by("pk"):
+        if permissions.decision_has_task(decision):
+            continue
+        if decision.lead_agency_id is None or decision.deadline is None:
+            skipped += 1
+            continue
+        created.append(task_create_from_decision(actor=actor, decision=decision, event=event, area=area))
+    return created, skipped
+
+
+@transaction.atomic
 def task_update(
     *,
     actor: Any,
@@ -211,7 +225,7 @@ def task_update(
         task.co_executors.set(co)
     if depends_on is not None:
         task.depends_on.set(_check_dependencies(task, depends_on))
-    notifications.task_changed_notify(task=task, old_responsible_id=old_responsible_id, old_deadline=old_deadline)
+    signals.task_changed.send(sender=Task, task=task, old_responsible_id=old_responsible_id, old_deadline=old_deadline)
     return task
 
 
@@ -297,8 +311,8 @@ def event_deadlines_follow(*, actor: Any, event: Event) -> int:
             task.deadline, task.deadline_note = deadline, note
             task._history_user = actor  # type: ignore[attr-defined]
             task.save(update_fields=["deadline", "deadline_note", "updated"])
-            notifications.task_changed_notify(
-                task=task, old_responsible_id=task.responsible_id, old_deadline=old_deadline
+            signals.task_changed.send(
+                sender=Task, task=task, old_responsible_id=task.responsible_id, old_deadline=old_deadline
             )
             moved += 1
     return moved
@@ -331,7 +345,7 @@ def task_change_status(*, actor: Any, task: Task, status: str, note: str = "") -
     task.save(update_fields=["status", "status_changed_at", "updated"])
     if note:
         TaskComment.objects.create(task=task, author=actor, text=note)
-    notifications.task_status_notify(task=task)
+    signals.task_status_changed.send(sender=Task, task=task)
     return task
 
 
@@ -358,7 +372,7 @@ def task_report_progress(
         task_change_status(actor=actor, task=task, status=TaskStatus.IN_PROGRESS)
     elif is_final:
         task_change_status(actor=actor, task=task, status=TaskStatus.REPORTED)
-    notifications.report_submitted_notify(report=report)
+    signals.report_submitted.send(sender=ProgressReport, report=report)
     return report
 
 
@@ -379,7 +393,7 @@ def task_request_extension(*, actor: Any, task: Task, new_deadline: dt.date, rea
     request.full_clean()
     request._history_user = actor  # type: ignore[attr-defined]
     request.save()
-    notifications.extension_requested_notify(request=request)
+    signals.extension_requested.send(sender=ExtensionRequest, request=request)
     return request
 
 
@@ -398,7 +412,7 @@ def extension_decide(*, actor: Any, request: ExtensionRequest, approve: bool, no
     request.save()
     if approve:
         task_update(actor=actor, task=request.task, deadline=request.new_deadline, deadline_anchor="")
-    notifications.extension_decided_notify(request=request)
+    signals.extension_decided.send(sender=ExtensionRequest, request=request)
     return request
 
 

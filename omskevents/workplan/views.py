@@ -24,9 +24,10 @@ from django.views.generic import FormView, TemplateView
 
 from omskevents.accounts.models import User
 from omskevents.core.cache import cached_fragment
-from omskevents.notifications.selectors import task_notifications
+from omskevents.core.forms import apply_service_errors
+from omskevents.core.sections import collect_sections
 
-from . import exports, imports, permissions, selectors, services
+from . import exports, imports, permissions, selectors, services, signals
 from .enums import TaskStatus
 from .forms import (
     BulkActionForm,
@@ -50,12 +51,7 @@ FORM_FIELD_FOR = {"deadline_offset_days": "days_before", "deadline_anchor": "rel
 
 
 def _add_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            target = FORM_FIELD_FOR.get(name, name)
-            form.add_error(target if target in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
+    apply_service_errors(form, error, field_for=FORM_FIELD_FOR)
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -209,7 +205,8 @@ def task_page_context(request: HttpRequest, task: Task, **forms: Form) -> dict[s
         "can_decide_extension": bool(pending) and permissions.can_decide_extension(user, pending[0]),
         "pending_extension": pending[0] if pending else None,
         "history": selectors.task_history(task),
-        "notifications": task_notifications(task) if permissions.can_edit_task(user, task) else None,
+        # What apps above the action plan add to the page (the outbox): workplan.signals.task_page.
+        "sections": collect_sections(signals.task_page, sender=Task, task=task, user=user),
         "status_form": forms.get("status_form") or StatusForm(),
         "report_form": forms.get("report_form") or ReportForm(),
         "comment_form": forms.get("comment_form") or CommentForm(),

@@ -6,10 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from omskevents.committee import services
 from omskevents.committee.models import AgendaItem, Decision, Meeting, MeetingAttendance
 from omskevents.notifications.models import Notification
-from omskevents.workplan.models import Task
-from omskevents.workplan.services import task_create_from_decision
-from tests.factories.committee import CommitteeFactory, DecisionFactory, MeetingFactory
-from tests.factories.events import EventFactory
+from tests.factories.committee import CommitteeFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -120,87 +117,19 @@ def test_decision_add_numbers_decisions_and_refuses_lead_as_co_executor(secretar
     assert Decision.objects.count() == 2
 
 
-def test_task_create_from_decision_links_the_source(secretariat, agency_a, agency_b):
-    event = EventFactory()
-    decision = DecisionFactory(lead_agency=agency_a, co_executors=[agency_b], deadline=dt.date(2026, 12, 3))
-    task = task_create_from_decision(actor=secretariat, decision=decision, event=event, area="organisation")
-    assert (task.source, task.source_decision, task.lead_agency, task.deadline, task.event) == (
-        "decision",
-        decision,
-        agency_a,
-        dt.date(2026, 12, 3),
-        event,
-    )
-    assert task.title == decision.text
-    assert list(task.co_executors.all()) == [agency_b]
-    assert task.description.endswith(
-        f"Decision {decision.number} of the committee meeting No. {decision.meeting.number} of 01.12.2026."
-    )
-
-
-def test_task_create_from_decision_twice_gives_one_task(secretariat):
-    event = EventFactory()
-    decision = DecisionFactory()
-    first = task_create_from_decision(actor=secretariat, decision=decision, event=event, area="organisation")
-    second = task_create_from_decision(actor=secretariat, decision=decision, event=event, area="education")
-    assert first.pk == second.pk
-    assert Task.objects.count() == 1
-
-
-def test_task_create_from_decision_after_the_event_is_a_follow_up(secretariat):
-    event = EventFactory(start_date=dt.date(2026, 12, 10), end_date=dt.date(2026, 12, 11))
-    decision = DecisionFactory(deadline=dt.date(2026, 12, 22))
-    task = task_create_from_decision(actor=secretariat, decision=decision, event=event, area="organisation")
-    assert (task.is_follow_up, task.deadline) == (True, dt.date(2026, 12, 22))
-
-
-def test_task_create_from_incomplete_decision_is_refused(secretariat):
-    decision = DecisionFactory(lead_agency=None)
-    with pytest.raises(ValidationError) as exc:
-        task_create_from_decision(actor=secretariat, decision=decision, event=EventFactory(), area="organisation")
-    assert exc.value.messages == ["A decision needs a lead executor and a deadline to become a task."]
-    assert Task.objects.count() == 0
-
-
-def test_task_create_from_decision_by_agency_staff_is_refused(staff_a):
-    with pytest.raises(PermissionDenied):
-        task_create_from_decision(actor=staff_a, decision=DecisionFactory(), event=EventFactory(), area="organisation")
-    assert Task.objects.count() == 0
-
-
-def test_meeting_decisions_to_tasks_skips_incomplete_and_existing(secretariat):
-    event = EventFactory()
-    meeting = MeetingFactory()
-    done = DecisionFactory(meeting=meeting)
-    task_create_from_decision(actor=secretariat, decision=done, event=event, area="organisation")
-    DecisionFactory(meeting=meeting)
-    DecisionFactory(meeting=meeting, deadline=None)
-    created, skipped = services.meeting_decisions_to_tasks(
-        actor=secretariat, meeting=meeting, event=event, area="organisation"
-    )
-    assert (len(created), skipped) == (1, 1)
-    assert Task.objects.filter(source_decision__meeting=meeting).count() == 2
-    again, _ = services.meeting_decisions_to_tasks(actor=secretariat, meeting=meeting, event=event, area="organisation")
-    assert again == []
-
-
-def test_decision_delete_of_a_decision_with_a_task_is_refused(secretariat):
-    decision = DecisionFactory()
-    task_create_from_decision(actor=secretariat, decision=decision, event=EventFactory(), area="organisation")
-    with pytest.raises(ValidationError):
-        services.decision_delete(actor=secretariat, decision=decision)
-    assert Decision.objects.filter(pk=decision.pk).exists()
-
-
-def test_meeting_create_queues_the_invitations_after_commit(secretariat, staff_a, django_capture_on_commit_callbacks):
+def test_meeting_create_writes_the_invitations_with_the_meeting_and_hands_them_over_after_commit(
+    secretariat, staff_a, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         meeting = services.meeting_create(
             actor=secretariat, committee=CommitteeFactory(), starts_at=START, place="Зал", invitees=[staff_a]
         )
-    assert Notification.objects.count() == 0
-    for callback in callbacks:
+    # The rows are part of the meeting's transaction; only the hand-off to the broker waits for the commit.
+    rows = Notification.objects.filter(meeting=meeting)
+    assert list(rows.values_list("kind", "state", "dispatched_at")) == [("meeting_invitation", "queued", None)]
+    for callback in callbacks:  # the cache's data version and the dispatch
         callback()
-    assert list(Notification.objects.filter(meeting=meeting).values_list("kind", flat=True)) == ["meeting_invitation"]
+    assert rows.get().dispatched_at is not None
 
 
 def test_meeting_cancel_queues_a_cancellation(secretariat, staff_a, django_capture_on_commit_callbacks):

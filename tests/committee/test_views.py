@@ -8,7 +8,6 @@ from django.urls import reverse
 from docx import Document
 
 from omskevents.committee.models import AgendaItem, Decision, Meeting
-from omskevents.workplan.models import Task
 from tests.factories.accounts import UserFactory
 from tests.factories.committee import (
     AttendanceFactory,
@@ -17,8 +16,6 @@ from tests.factories.committee import (
     DecisionFactory,
     MeetingFactory,
 )
-from tests.factories.events import EventFactory
-from tests.factories.workplan import TaskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +40,7 @@ def test_meeting_list_shows_meetings_to_agency_staff_without_manage_button(clien
     assert "Meeting No. 7" in content
     assert "Логистика Иртыша" in content
     assert reverse("committee:meeting_create") not in content
-    assert reverse("accounts:calendar") in content
+    assert reverse("calendar:settings") in content
 
 
 def test_meeting_list_shows_schedule_button_to_secretariat(client, secretariat):
@@ -126,49 +123,6 @@ def test_meeting_detail_for_a_deactivated_person_asks_to_log_in(client, staff_a)
     response = client.get(meeting.get_absolute_url())
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
-
-
-@time_machine.travel(dt.datetime(2026, 11, 25, 6, 0, tzinfo=dt.UTC))
-def test_meeting_detail_opens_with_the_previous_meetings_instructions(client, secretariat, agency_a):
-    committee = CommitteeFactory()
-    previous = MeetingFactory(committee=committee, number=1, starts_at=dt.datetime(2026, 11, 1, 5, tzinfo=dt.UTC))
-    overdue = DecisionFactory(meeting=previous, number="1", text="Согласовать схему парковки", lead_agency=agency_a)
-    TaskFactory(
-        title="Согласовать схему парковки",
-        source="decision",
-        source_decision=overdue,
-        lead_agency=agency_a,
-        deadline=dt.date(2026, 11, 20),
-    )
-    accepted = DecisionFactory(meeting=previous, number="2", lead_agency=agency_a)
-    TaskFactory(
-        title="Издать распоряжение",
-        source="decision",
-        source_decision=accepted,
-        lead_agency=agency_a,
-        deadline=dt.date(2026, 11, 10),
-        status="accepted",
-    )
-    current = MeetingFactory(committee=committee, number=2, starts_at=dt.datetime(2026, 12, 1, 5, tzinfo=dt.UTC))
-    content = _login(client, secretariat).get(current.get_absolute_url()).content.decode()
-    assert "Instructions of the previous meeting (Meeting No. 1 of 01.11.2026)" in content
-    assert content.count('class="previous-instruction status-overdue"') == 1
-    assert content.count('class="previous-instruction"') == 1
-    assert "Согласовать схему парковки" in content
-    assert "Accepted (removed from control)" in content
-
-
-def test_previous_instructions_are_scoped_to_the_agency(client, staff_a, agency_a, agency_b):
-    committee = CommitteeFactory()
-    previous = MeetingFactory(committee=committee, number=1, starts_at=dt.datetime(2026, 11, 1, 5, tzinfo=dt.UTC))
-    theirs = DecisionFactory(meeting=previous, lead_agency=agency_b)
-    TaskFactory(title="Чужое поручение", source="decision", source_decision=theirs, lead_agency=agency_b)
-    ours = DecisionFactory(meeting=previous, lead_agency=agency_a)
-    TaskFactory(title="Наше поручение", source="decision", source_decision=ours, lead_agency=agency_a)
-    current = MeetingFactory(committee=committee, number=2, starts_at=dt.datetime(2026, 12, 1, 5, tzinfo=dt.UTC))
-    content = _login(client, staff_a).get(current.get_absolute_url()).content.decode()
-    assert "Наше поручение" in content
-    assert "Чужое поручение" not in content
 
 
 def test_meeting_create_by_secretariat_schedules_and_redirects(client, secretariat, staff_a):
@@ -328,73 +282,6 @@ def test_decision_add_by_agency_staff_is_forbidden(client, staff_a):
     )
     assert response.status_code == 403
     assert Decision.objects.count() == 0
-
-
-def test_decision_to_task_one_row_makes_one_linked_task(client, secretariat, agency_a):
-    event = EventFactory()
-    meeting = MeetingFactory()
-    meeting.committee.events.add(event)
-    decision = DecisionFactory(meeting=meeting, text="Организовать трансфер делегаций", lead_agency=agency_a)
-    other = DecisionFactory(meeting=meeting)
-    _login(client, secretariat)
-    url = reverse("committee:decisions_to_tasks", args=[meeting.pk])
-    data = {"task-event": event.pk, "task-area": "organisation", "decision": decision.pk}
-    response = client.post(url, data)
-    assert response.status_code == 302
-    client.post(url, data)
-    task = Task.objects.get()
-    assert (task.source_decision_id, task.title, task.source) == (
-        decision.pk,
-        "Организовать трансфер делегаций",
-        "decision",
-    )
-    assert not Task.objects.filter(source_decision=other).exists()
-    page = client.get(meeting.get_absolute_url()).content.decode()
-    assert task.get_absolute_url() in page
-    assert page.count("Make a task") == 1
-    assert "Make tasks from all decisions" in page
-
-
-def test_decisions_to_tasks_all_reports_skipped(client, secretariat):
-    event = EventFactory()
-    meeting = MeetingFactory()
-    DecisionFactory(meeting=meeting)
-    DecisionFactory(meeting=meeting)
-    DecisionFactory(meeting=meeting, lead_agency=None)
-    response = _login(client, secretariat).post(
-        reverse("committee:decisions_to_tasks", args=[meeting.pk]),
-        {"task-event": event.pk, "task-area": "organisation"},
-        follow=True,
-    )
-    assert Task.objects.filter(source_decision__meeting=meeting).count() == 2
-    assert [str(m) for m in response.context["messages"]] == [
-        "2 tasks were created. 1 decision has no lead executor or deadline and was skipped."
-    ]
-    assert "Make tasks from all decisions" not in response.content.decode()
-
-
-def test_decisions_to_tasks_with_a_decision_of_another_meeting_is_404(client, secretariat):
-    event = EventFactory()
-    meeting = MeetingFactory()
-    foreign = DecisionFactory()
-    response = _login(client, secretariat).post(
-        reverse("committee:decisions_to_tasks", args=[meeting.pk]),
-        {"task-event": event.pk, "task-area": "organisation", "decision": foreign.pk},
-    )
-    assert response.status_code == 404
-    assert Task.objects.count() == 0
-
-
-def test_decisions_to_tasks_by_agency_staff_is_forbidden(client, staff_a):
-    event = EventFactory()
-    meeting = MeetingFactory()
-    DecisionFactory(meeting=meeting)
-    response = _login(client, staff_a).post(
-        reverse("committee:decisions_to_tasks", args=[meeting.pk]),
-        {"task-event": event.pk, "task-area": "organisation"},
-    )
-    assert response.status_code == 403
-    assert Task.objects.count() == 0
 
 
 def test_minutes_docx_holds_the_meeting_ready_to_sign(client, staff_a, agency_a, agency_b):

@@ -12,6 +12,7 @@ from omskevents.notifications import links, services
 from omskevents.notifications.enums import Delivery, State
 from omskevents.notifications.models import Notification, NotificationPreference
 from omskevents.workplan.models import ExtensionRequest, ProgressReport
+from tests.factories.workplan import TaskFactory
 
 from .conftest import make_task
 
@@ -172,3 +173,21 @@ def test_reminders_scan_refuses_a_bad_moment():
 
     with pytest.raises(CommandError, match="not an ISO-8601"):
         call_command("reminders", "scan", "--at", "tomorrow")
+
+
+def test_task_page_lists_notifications_for_the_secretariat_only(client, settings, secretariat, staff_a, agency_a):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    task = TaskFactory(lead_agency=agency_a)
+
+    client.force_login(secretariat)
+    as_secretariat = client.get(reverse("workplan:task_detail", args=[task.pk]))
+    client.force_login(staff_a)
+    as_staff = client.get(reverse("workplan:task_detail", args=[task.pk]))
+
+    # The outbox's section of the task page (workplan.signals.task_page), for those who manage the task.
+    assert as_secretariat.context["sections"]["side"][0].template == "notifications/task_outbox.html"
+    assert list(as_secretariat.context["sections"]["side"][0].context["notifications"]) == []
+    assert 'id="sent-title"' in as_secretariat.content.decode()
+    assert "Nothing has been sent about this task." in as_secretariat.content.decode()
+    assert "side" not in as_staff.context["sections"]
+    assert 'id="sent-title"' not in as_staff.content.decode()

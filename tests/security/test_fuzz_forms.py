@@ -293,7 +293,7 @@ def test_meeting_page_forms_survive_hostile_input(client, world, data):
         ),
         "minutes": ("committee:meeting_close", {"minutes": TEXT}),
         "tasks": (
-            "committee:decisions_to_tasks",
+            "workplan:decisions_to_tasks",
             {"task-event": ids(w.event.pk), "task-area": TEXT, "decision": ids(w.decision.pk, w.other_decision.pk)},
         ),
     }
@@ -317,7 +317,7 @@ def test_preferences_calendar_and_one_click_forms_survive_hostile_input(client, 
         submit(client, w.head_a, reverse("notifications:preferences"), post_data(data.draw, fields))
     elif kind == "calendar":
         action = data.draw(st.one_of(st.sampled_from(["issue", "revoke"]), TEXT))
-        submit(client, w.staff_a, reverse("accounts:calendar"), {"action": action})
+        submit(client, w.staff_a, reverse("calendar:settings"), {"action": action})
     elif kind == "unsubscribe":
         token = data.draw(st.one_of(TEXT.filter(lambda t: "/" not in t and t.strip()), st.just("x:y:z")))
         submit(client, None, reverse("notifications:unsubscribe", args=[token]), {}, ok=(200,))

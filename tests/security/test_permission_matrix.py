@@ -144,13 +144,13 @@ DECISIONS: dict[str, Decision] = {
             ),
         )
     ),
-    "accounts:calendar": Decision(
+    "calendar:settings": Decision(
         checks=(
             Check("get", LOGGED_IN),
             Check("post", R(LOGIN, W(302), W(302), W(302), W(302)), data=lambda w: {"action": "issue"}),
         )
     ),
-    "accounts:calendar_feed": Decision(
+    "calendar:feed": Decision(
         a=lambda w: {"key": w.feed_a.key},
         b=lambda w: {"key": w.feed_b.key},
         checks=(Check("get", EVERYONE),),
@@ -217,7 +217,7 @@ DECISIONS: dict[str, Decision] = {
         b=both(m=pk("meeting"), d=pk("other_decision", "decision_pk")),
         checks=(Check("post", SECRETARIAT_WRITE, R(LOGIN, 403, 403, 403, 404)),),
     ),
-    "committee:decisions_to_tasks": Decision(
+    "workplan:decisions_to_tasks": Decision(
         a=pk("meeting"),
         checks=(
             Check(
@@ -410,7 +410,16 @@ def test_every_unnamed_url_is_accounted_for():
 def test_the_walk_sees_the_whole_site():
     """The walk itself cannot silently lose an app: every app namespace has URLs in the table."""
     namespaces = {name.split(":")[0] for name in URL_NAMES if ":" in name}
-    assert namespaces == {"accounts", "agencies", "committee", "dashboard", "events", "notifications", "workplan"}
+    assert namespaces == {
+        "accounts",
+        "agencies",
+        "calendar",
+        "committee",
+        "dashboard",
+        "events",
+        "notifications",
+        "workplan",
+    }
 
 
 def _login_location(path: str) -> str:
@@ -598,7 +607,7 @@ def test_bulk_reassign_by_the_secretariat_does_change_the_rows(client, world):
 
 def test_feed_token_shows_its_owners_tasks_whoever_is_logged_in(client, world):
     client.force_login(world.secretariat)
-    response = client.get(reverse("accounts:calendar_feed", args=[world.feed_a.key]))
+    response = client.get(reverse("calendar:feed", args=[world.feed_a.key]))
     body = response.content.decode()
     assert response.status_code == 200
     assert MARK_A in body  # the key's owner's tasks ...
@@ -607,30 +616,30 @@ def test_feed_token_shows_its_owners_tasks_whoever_is_logged_in(client, world):
 
 @pytest.mark.parametrize("key", ["a" * 39, "A" * 40, "z" * 40, "0"])
 def test_feed_with_an_unknown_key_is_not_found(client, world, key):
-    assert client.get(reverse("accounts:calendar_feed", args=[key])).status_code == 404
+    assert client.get(reverse("calendar:feed", args=[key])).status_code == 404
 
 
 def test_feed_token_revoked_no_longer_works(client, world):
     client.force_login(world.staff_a)
-    url = reverse("accounts:calendar_feed", args=[world.feed_a.key])
-    client.post(reverse("accounts:calendar"), {"action": "revoke"})
+    url = reverse("calendar:feed", args=[world.feed_a.key])
+    client.post(reverse("calendar:settings"), {"action": "revoke"})
     client.logout()
     assert client.get(url).status_code == 404
 
 
 def test_feed_token_regenerated_replaces_the_old_address(client, world):
     client.force_login(world.staff_a)
-    old = reverse("accounts:calendar_feed", args=[world.feed_a.key])
-    client.post(reverse("accounts:calendar"), {"action": "issue"})
+    old = reverse("calendar:feed", args=[world.feed_a.key])
+    client.post(reverse("calendar:settings"), {"action": "issue"})
     world.feed_a.refresh_from_db()
     assert client.get(old).status_code == 404
-    assert client.get(reverse("accounts:calendar_feed", args=[world.feed_a.key])).status_code == 200
+    assert client.get(reverse("calendar:feed", args=[world.feed_a.key])).status_code == 200
 
 
 def test_feed_of_a_deactivated_person_stops_working(client, world):
     world.staff_a.is_active = False
     world.staff_a.save()
-    assert client.get(reverse("accounts:calendar_feed", args=[world.feed_a.key])).status_code == 404
+    assert client.get(reverse("calendar:feed", args=[world.feed_a.key])).status_code == 404
 
 
 # --- Signed links in mails -------------------------------------------------------------------------

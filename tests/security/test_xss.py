@@ -123,7 +123,7 @@ def _pages(w) -> list[tuple[str, str]]:
         reverse("committee:meeting_list"),
         reverse("committee:meeting_calendar") + f"?month={month}",
         reverse("committee:meeting_detail", args=[w.meeting.pk]),
-        reverse("accounts:calendar"),
+        reverse("calendar:settings"),
         reverse("notifications:preferences"),
     ]
     secretariat_only = [

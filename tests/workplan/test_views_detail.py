@@ -281,16 +281,3 @@ def test_history_shows_who_changed_what(client, secretariat, agency_a, agency_b)
     ]
     assert {entry.who for entry in history} == {secretariat}
     assert history[-1].kind == "+"
-
-
-def test_task_page_lists_notifications_for_the_secretariat_only(client, secretariat, staff_a, agency_a):
-    task = TaskFactory(lead_agency=agency_a)
-
-    client.force_login(secretariat)
-    as_secretariat = client.get(_url(task))
-    client.force_login(staff_a)
-    as_staff = client.get(_url(task))
-
-    assert list(as_secretariat.context["notifications"]) == []
-    assert "Nothing has been sent about this task." in as_secretariat.content.decode()
-    assert as_staff.context["notifications"] is None

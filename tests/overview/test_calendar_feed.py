@@ -33,36 +33,36 @@ def _components(body: bytes, name: str):
 
 def test_calendar_page_creates_regenerates_and_revokes_the_address(client, staff_a):
     _login(client, staff_a)
-    url = reverse("accounts:calendar")
+    url = reverse("calendar:settings")
     assert "You have no calendar feed." in client.get(url).content.decode()
     client.post(url, {"action": "issue"})
     first = CalendarFeedToken.objects.get(user=staff_a).key
     page = client.get(url).content.decode()
-    assert reverse("accounts:calendar_feed", args=[first]) in page
+    assert reverse("calendar:feed", args=[first]) in page
     client.post(url, {"action": "issue"})
     second = CalendarFeedToken.objects.get(user=staff_a).key
     assert second != first
-    assert client.get(reverse("accounts:calendar_feed", args=[first])).status_code == 404
-    assert client.get(reverse("accounts:calendar_feed", args=[second])).status_code == 200
+    assert client.get(reverse("calendar:feed", args=[first])).status_code == 404
+    assert client.get(reverse("calendar:feed", args=[second])).status_code == 200
     client.post(url, {"action": "revoke"})
     assert not CalendarFeedToken.objects.filter(user=staff_a).exists()
-    assert client.get(reverse("accounts:calendar_feed", args=[second])).status_code == 404
+    assert client.get(reverse("calendar:feed", args=[second])).status_code == 404
 
 
 def test_calendar_page_requires_login(client):
-    response = client.get(reverse("accounts:calendar"))
+    response = client.get(reverse("calendar:settings"))
     assert response.status_code == 302
 
 
 def test_calendar_feed_with_an_unknown_key_is_404(client):
-    assert client.get(reverse("accounts:calendar_feed", args=["not-a-real-key"])).status_code == 404
+    assert client.get(reverse("calendar:feed", args=["not-a-real-key"])).status_code == 404
 
 
 def test_calendar_feed_of_a_deactivated_person_is_404(client, staff_a):
     token = calendar_token_issue(user=staff_a)
     staff_a.is_active = False
     staff_a.save()
-    assert client.get(reverse("accounts:calendar_feed", args=[token.key])).status_code == 404
+    assert client.get(reverse("calendar:feed", args=[token.key])).status_code == 404
 
 
 def test_calendar_feed_holds_only_the_owners_deadlines_and_meetings(client, staff_a, agency_a, agency_b):
@@ -76,7 +76,7 @@ def test_calendar_feed_holds_only_the_owners_deadlines_and_meetings(client, staf
     staff_a.save()
     token = calendar_token_issue(user=staff_a)
 
-    response = client.get(reverse("accounts:calendar_feed", args=[token.key]))
+    response = client.get(reverse("calendar:feed", args=[token.key]))
 
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     todos = _components(response.content, "VEVENT")
@@ -99,7 +99,7 @@ def test_calendar_feed_speaks_the_owners_language(client, staff_a):
     staff_a.language = "en"
     staff_a.save()
     token = calendar_token_issue(user=staff_a)
-    body = client.get(reverse("accounts:calendar_feed", args=[token.key]), HTTP_ACCEPT_LANGUAGE="ru").content
+    body = client.get(reverse("calendar:feed", args=[token.key]), HTTP_ACCEPT_LANGUAGE="ru").content
     assert str(Calendar.from_ical(body)["X-WR-CALNAME"]) == f"Forum organising committee: {staff_a}"
 
 
@@ -107,7 +107,7 @@ def test_calendar_feed_of_the_secretariat_carries_every_meeting(client, secretar
     MeetingFactory(number=1)
     MeetingFactory(number=2, status="cancelled")
     token = calendar_token_issue(user=secretariat)
-    body = client.get(reverse("accounts:calendar_feed", args=[token.key])).content
+    body = client.get(reverse("calendar:feed", args=[token.key])).content
     statuses = sorted(str(c["STATUS"]) for c in _components(body, "VEVENT"))
     assert statuses == ["CANCELLED", "CONFIRMED"]
 
@@ -146,5 +146,5 @@ def test_calendar_feed_query_count_does_not_grow(client, staff_a, agency_a, djan
         )
     token = calendar_token_issue(user=staff_a)
     with django_assert_num_queries(5):
-        response = client.get(reverse("accounts:calendar_feed", args=[token.key]))
+        response = client.get(reverse("calendar:feed", args=[token.key]))
     assert len(_components(response.content, "VEVENT")) == 2 * count

@@ -113,7 +113,7 @@ def test_dashboard_shows_the_next_planned_meeting(client, clock, secretariat):
     assert response.context["next_meeting"].number == 2
     html = response.content.decode()
     assert "Зал 2" in html
-    assert f'<a href="{reverse("accounts:calendar")}">Subscribe to your deadlines and meetings (iCalendar)</a>' in html
+    assert f'<a href="{reverse("calendar:settings")}">Subscribe to your deadlines and meetings (iCalendar)</a>' in html
 
 
 def test_status_series_replays_history_week_by_week(secretariat, agency_a, forum):

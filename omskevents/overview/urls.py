@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views_dashboard import DashboardView
+from .views import DashboardView
 
 app_name = "dashboard"
 

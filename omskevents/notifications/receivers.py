@@ -1,0 +1,56 @@
+"""The outbox listens to the apps below it (registered in NotificationsConfig.ready).
+
+Each receiver runs inside the sender's transaction: the notices' rows are written with the change they announce.
+"""
+
+from typing import Any
+
+from omskevents.accounts.types import AnyUser
+from omskevents.committee.models import Meeting
+from omskevents.core.sections import PageSection
+from omskevents.workplan import permissions as task_permissions
+from omskevents.workplan.models import ExtensionRequest, ProgressReport, Task
+
+from . import selectors
+from . import services as notices
+
+
+def task_assigned(sender: object, *, task: Task, **kwargs: Any) -> None:
+    notices.task_assignment_notify(task=task)
+
+
+def task_changed(
+    sender: object, *, task: Task, old_responsible_id: int | None, old_deadline: Any, **kwargs: Any
+) -> None:
+    notices.task_changed_notify(task=task, old_responsible_id=old_responsible_id, old_deadline=old_deadline)
+
+
+def task_status_changed(sender: object, *, task: Task, **kwargs: Any) -> None:
+    notices.task_status_notify(task=task)
+
+
+def report_submitted(sender: object, *, report: ProgressReport, **kwargs: Any) -> None:
+    notices.report_submitted_notify(report=report)
+
+
+def extension_requested(sender: object, *, request: ExtensionRequest, **kwargs: Any) -> None:
+    notices.extension_requested_notify(request=request)
+
+
+def extension_decided(sender: object, *, request: ExtensionRequest, **kwargs: Any) -> None:
+    notices.extension_decided_notify(request=request)
+
+
+def meeting_changed(sender: object, *, meeting: Meeting, change: str, **kwargs: Any) -> None:
+    notices.meeting_notify(meeting=meeting, change=change)
+
+
+def task_page_section(sender: object, *, task: Task, user: AnyUser, **kwargs: Any) -> PageSection | None:
+    """workplan.signals.task_page: what was mailed about the task, for those who manage it."""
+    if not task_permissions.can_edit_task(user, task):
+        return None
+    return PageSection(
+        template="notifications/task_outbox.html",
+        context={"notifications": selectors.task_notifications(task)},
+        slot="side",
+    )
