@@ -4,7 +4,6 @@ import datetime as dt
 import io
 import zoneinfo
 from collections.abc import Iterable
-from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -15,6 +14,7 @@ from docx.shared import Pt
 from icalendar import Alarm, Calendar
 from icalendar import Event as VEvent
 
+from omskevents.accounts.models import User
 from omskevents.workplan.models import Task
 
 from .enums import Attendance, MeetingStatus, MemberRole
@@ -39,7 +39,7 @@ def minutes_filename(meeting: Meeting) -> str:
     return f"minutes-{meeting.number}-{_local(meeting.starts_at):%Y-%m-%d}.docx"
 
 
-def _person(user: Any) -> str:
+def _person(user: User | None) -> str:
     if user is None:
         return ""
     position = f", {user.position}" if user.position else ""
@@ -54,8 +54,8 @@ def minutes_docx(meeting: Meeting) -> bytes:
     """
     doc = Document()
     style = doc.styles["Normal"]
-    style.font.name = "Times New Roman"  # type: ignore[attr-defined]
-    style.font.size = Pt(13)  # type: ignore[attr-defined]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(13)
 
     def centred(text: str, *, bold: bool = False) -> None:
         paragraph = doc.add_paragraph()

@@ -1,9 +1,10 @@
 """Forms of the meeting pages; the rules themselves live in the services and the models."""
 
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from omskevents.accounts.models import User
@@ -18,7 +19,7 @@ DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _people() -> Any:
+def _people() -> QuerySet[User]:
     return User.objects.filter(is_active=True).select_related("agency").order_by("last_name", "first_name")
 
 
@@ -64,8 +65,8 @@ class MeetingForm(_CrispyForm):
             # The committee and the first invitations are fixed once the meeting exists.
             del self.fields["committee"]
             del self.fields["invitees"]
-        elif self.fields["committee"].queryset.count() == 1:  # type: ignore[attr-defined]
-            self.fields["committee"].initial = self.fields["committee"].queryset.first()  # type: ignore[attr-defined]
+        elif self.fields["committee"].queryset.count() == 1:  # type: ignore[attr-defined]  # a ModelChoiceField; form.fields is typed as Field
+            self.fields["committee"].initial = self.fields["committee"].queryset.first()  # type: ignore[attr-defined]  # a ModelChoiceField, as above
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -128,7 +129,7 @@ class DecisionTaskForm(forms.Form):
         events = meeting.committee.events.all()
         if not events:
             events = Event.objects.all()
-        self.fields["event"].queryset = events  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["event"]).queryset = events
         first = next(iter(events), None)
         if first is not None:
             self.fields["event"].initial = first.pk

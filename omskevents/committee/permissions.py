@@ -5,40 +5,39 @@ decisions: the committee's minutes go to all member agencies. The tasks made fro
 by `tasks_visible_to`, so an agency still sees only its own instructions.
 """
 
-from typing import Any
-
 from omskevents.accounts.permissions import is_agency_member, is_secretariat
+from omskevents.accounts.types import AnyUser
 
 from .enums import MeetingStatus
 from .models import Decision, Meeting
 
 
-def can_view_meetings(user: Any) -> bool:
+def can_view_meetings(user: AnyUser) -> bool:
     return is_secretariat(user) or is_agency_member(user)
 
 
-def can_view_meeting(user: Any, meeting: Meeting) -> bool:
+def can_view_meeting(user: AnyUser, meeting: Meeting) -> bool:
     return can_view_meetings(user)
 
 
-def can_manage_meetings(user: Any) -> bool:
+def can_manage_meetings(user: AnyUser) -> bool:
     return is_secretariat(user)
 
 
-def can_edit_meeting(user: Any, meeting: Meeting) -> bool:
+def can_edit_meeting(user: AnyUser, meeting: Meeting) -> bool:
     """A cancelled meeting is final; planned and held ones can still be corrected by the secretariat."""
     return is_secretariat(user) and meeting.status != MeetingStatus.CANCELLED
 
 
-def can_cancel_meeting(user: Any, meeting: Meeting) -> bool:
+def can_cancel_meeting(user: AnyUser, meeting: Meeting) -> bool:
     return is_secretariat(user) and meeting.status == MeetingStatus.PLANNED
 
 
-def can_close_meeting(user: Any, meeting: Meeting) -> bool:
+def can_close_meeting(user: AnyUser, meeting: Meeting) -> bool:
     return can_edit_meeting(user, meeting)
 
 
-def can_make_task(user: Any, decision: Decision) -> bool:
+def can_make_task(user: AnyUser, decision: Decision) -> bool:
     """Only the secretariat turns decisions into tasks, once, and only complete ones."""
     return (
         is_secretariat(user)
@@ -52,5 +51,5 @@ def decision_has_task(decision: Decision) -> bool:
     """Whether the decision already became a task (the reverse one-to-one raises when absent)."""
     try:
         return decision.task is not None
-    except Decision.task.RelatedObjectDoesNotExist:  # type: ignore[attr-defined]
+    except Decision.task.RelatedObjectDoesNotExist:
         return False

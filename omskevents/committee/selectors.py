@@ -1,11 +1,12 @@
 """Reads of committee meetings: lists, the month calendar, a meeting page and the previous instructions."""
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
+from omskevents.accounts.models import User
 from omskevents.accounts.permissions import is_secretariat
+from omskevents.accounts.types import AnyUser
 from omskevents.workplan.models import Task
 from omskevents.workplan.selectors import tasks_visible_to
 
@@ -14,13 +15,13 @@ from .models import Committee, CommitteeMember, Decision, Meeting, MeetingAttend
 from .permissions import can_view_meetings
 
 
-def meetings_visible_to(user: Any) -> QuerySet[Meeting]:
+def meetings_visible_to(user: AnyUser) -> QuerySet[Meeting]:
     if can_view_meetings(user):
         return Meeting.objects.all()
     return Meeting.objects.none()
 
 
-def meeting_list(user: Any) -> QuerySet[Meeting]:
+def meeting_list(user: AnyUser) -> QuerySet[Meeting]:
     """Meetings as the list shows them, newest first, with their counts in the same query."""
     return (
         meetings_visible_to(user)
@@ -33,11 +34,11 @@ def meeting_list(user: Any) -> QuerySet[Meeting]:
     )
 
 
-def meetings_between(user: Any, start: dt.datetime, end: dt.datetime) -> QuerySet[Meeting]:
+def meetings_between(user: AnyUser, start: dt.datetime, end: dt.datetime) -> QuerySet[Meeting]:
     return meetings_visible_to(user).filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at")
 
 
-def meeting_next(user: Any, *, now: dt.datetime) -> Meeting | None:
+def meeting_next(user: AnyUser, *, now: dt.datetime) -> Meeting | None:
     """The next planned meeting (for the dashboard)."""
     return (
         meetings_visible_to(user)
@@ -48,7 +49,7 @@ def meeting_next(user: Any, *, now: dt.datetime) -> Meeting | None:
     )
 
 
-def _decisions_with_tasks(user: Any) -> Prefetch:
+def _decisions_with_tasks(user: AnyUser) -> "Prefetch[str, QuerySet[Decision], str]":
     """Decisions with their task (if any) and whether this user may open it."""
     visible = tasks_visible_to(user).filter(pk=OuterRef("task"))
     return Prefetch(
@@ -60,7 +61,7 @@ def _decisions_with_tasks(user: Any) -> Prefetch:
     )
 
 
-def meeting_detail(user: Any, pk: int) -> Meeting:
+def meeting_detail(user: AnyUser, pk: int) -> Meeting:
     """One meeting with everything its page shows; raises Meeting.DoesNotExist when not visible."""
     return (
         meetings_visible_to(user)
@@ -90,7 +91,7 @@ def meeting_previous(meeting: Meeting) -> Meeting | None:
     )
 
 
-def instructions_of(user: Any, meeting: Meeting) -> QuerySet[Task]:
+def instructions_of(user: AnyUser, meeting: Meeting) -> QuerySet[Task]:
     """The tasks made from a meeting's decisions that this user may see, in the order of the decisions."""
     return (
         tasks_visible_to(user)
@@ -109,7 +110,7 @@ def committees_all() -> QuerySet[Committee]:
     return Committee.objects.order_by("name")
 
 
-def meetings_for_feed(user: Any) -> QuerySet[Meeting]:
+def meetings_for_feed(user: User) -> QuerySet[Meeting]:
     """Meetings a person's calendar feed carries: the ones they are invited to, and every one for the secretariat."""
     qs = meetings_visible_to(user).select_related("committee").prefetch_related("agenda")
     if is_secretariat(user):

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from omskevents.accounts.models import User
 from omskevents.agencies.models import Agency
 from omskevents.events.models import Event
 from omskevents.notifications import services as notifications
@@ -24,12 +25,12 @@ MEETING_FIELDS = ("title", "starts_at", "ends_at", "place", "video_link", "chair
 INVITATION_FIELDS = ("starts_at", "ends_at", "place", "video_link")
 
 
-def _require_manager(actor: Any) -> None:
+def _require_manager(actor: User) -> None:
     if not permissions.can_manage_meetings(actor):
         raise PermissionDenied(_("Only the committee secretariat manages meetings."))
 
 
-def _require_editable(actor: Any, meeting: Meeting) -> None:
+def _require_editable(actor: User, meeting: Meeting) -> None:
     _require_manager(actor)
     if not permissions.can_edit_meeting(actor, meeting):
         raise ValidationError(_("A cancelled meeting cannot be changed."))
@@ -44,16 +45,16 @@ def _notify(meeting: Meeting, change: str) -> None:
 @transaction.atomic
 def meeting_create(
     *,
-    actor: Any,
+    actor: User,
     committee: Committee,
     starts_at: dt.datetime,
     place: str = "",
     video_link: str = "",
     title: str = "",
     ends_at: dt.datetime | None = None,
-    chair: Any = None,
+    chair: User | None = None,
     number: int | None = None,
-    invitees: Sequence[Any] = (),
+    invitees: Sequence[User] = (),
 ) -> Meeting:
     """Schedule a meeting; without a number it takes the committee's next one."""
     _require_manager(actor)
@@ -78,7 +79,7 @@ def meeting_create(
 
 
 @transaction.atomic
-def meeting_update(*, actor: Any, meeting: Meeting, **fields: Any) -> Meeting:
+def meeting_update(*, actor: User, meeting: Meeting, **fields: Any) -> Meeting:
     """Change a meeting; a new time or place raises its revision so calendars replace the old one."""
     unknown = set(fields) - set(MEETING_FIELDS)
     if unknown:
@@ -100,7 +101,7 @@ def meeting_update(*, actor: Any, meeting: Meeting, **fields: Any) -> Meeting:
 
 
 @transaction.atomic
-def meeting_cancel(*, actor: Any, meeting: Meeting) -> Meeting:
+def meeting_cancel(*, actor: User, meeting: Meeting) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_manager(actor)
     if not permissions.can_cancel_meeting(actor, meeting):
@@ -114,7 +115,7 @@ def meeting_cancel(*, actor: Any, meeting: Meeting) -> Meeting:
 
 
 @transaction.atomic
-def meeting_close(*, actor: Any, meeting: Meeting, minutes: str) -> Meeting:
+def meeting_close(*, actor: User, meeting: Meeting, minutes: str) -> Meeting:
     """Record the minutes and mark the meeting as held (the minutes can be corrected later)."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_editable(actor, meeting)
@@ -128,7 +129,7 @@ def meeting_close(*, actor: Any, meeting: Meeting, minutes: str) -> Meeting:
 
 
 @transaction.atomic
-def agenda_item_add(*, actor: Any, meeting: Meeting, title: str, speaker: str = "") -> AgendaItem:
+def agenda_item_add(*, actor: User, meeting: Meeting, title: str, speaker: str = "") -> AgendaItem:
     """Add an item at the end of the agenda."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_editable(actor, meeting)
@@ -140,7 +141,7 @@ def agenda_item_add(*, actor: Any, meeting: Meeting, title: str, speaker: str = 
 
 
 @transaction.atomic
-def agenda_item_delete(*, actor: Any, item: AgendaItem) -> None:
+def agenda_item_delete(*, actor: User, item: AgendaItem) -> None:
     """Remove an item; the ones after it move up so the numbering stays 1, 2, 3…"""
     meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
     _require_editable(actor, meeting)
@@ -152,7 +153,7 @@ def agenda_item_delete(*, actor: Any, item: AgendaItem) -> None:
 
 
 @transaction.atomic
-def attendance_set(*, actor: Any, meeting: Meeting, user: Any, status: str) -> MeetingAttendance:
+def attendance_set(*, actor: User, meeting: Meeting, user: User, status: str) -> MeetingAttendance:
     """Invite a person or record whether they came."""
     _require_editable(actor, meeting)
     if status not in Attendance.values:
@@ -168,7 +169,7 @@ def attendance_set(*, actor: Any, meeting: Meeting, user: Any, status: str) -> M
 @transaction.atomic
 def decision_add(
     *,
-    actor: Any,
+    actor: User,
     meeting: Meeting,
     text: str,
     lead_agency: Agency | None = None,
@@ -197,7 +198,7 @@ def decision_add(
 
 
 @transaction.atomic
-def decision_delete(*, actor: Any, decision: Decision) -> None:
+def decision_delete(*, actor: User, decision: Decision) -> None:
     _require_editable(actor, decision.meeting)
     if permissions.decision_has_task(decision):
         raise ValidationError(_("This decision has already become a task and cannot be deleted."))
@@ -205,7 +206,7 @@ def decision_delete(*, actor: Any, decision: Decision) -> None:
 
 
 @transaction.atomic
-def meeting_decisions_to_tasks(*, actor: Any, meeting: Meeting, event: Event, area: str) -> tuple[list[Task], int]:
+def meeting_decisions_to_tasks(*, actor: User, meeting: Meeting, event: Event, area: str) -> tuple[list[Task], int]:
     """Turn every complete decision that has no task yet into one. Returns the new tasks and how many were skipped."""
     _require_manager(actor)
     created: list[Task] = []

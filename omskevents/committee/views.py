@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from omskevents.accounts.types import AuthenticatedHttpRequest
 from omskevents.workplan.services import task_create_from_decision
 
 from . import permissions, selectors, services
@@ -147,6 +148,7 @@ class MeetingDetailView(MeetingsAccessMixin, TemplateView):
 class _MeetingPostView(SecretariatMixin, MeetingDetailView):
     """A form on the meeting page: valid → one service call → back to the page; invalid → the page with errors."""
 
+    request: AuthenticatedHttpRequest
     http_method_names = ["post"]
     form_class: type[Form]
     form_name: str
@@ -239,7 +241,7 @@ class DecisionsToTasksView(_MeetingPostView):
 
 
 class AgendaItemDeleteView(SecretariatMixin, View):
-    def post(self, request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
         item = get_object_or_404(AgendaItem, pk=item_pk, meeting_id=pk)
         try:
             services.agenda_item_delete(actor=request.user, item=item)
@@ -251,7 +253,7 @@ class AgendaItemDeleteView(SecretariatMixin, View):
 
 
 class DecisionDeleteView(SecretariatMixin, View):
-    def post(self, request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int, decision_pk: int) -> HttpResponse:
         decision = get_object_or_404(Decision.objects.select_related("meeting"), pk=decision_pk, meeting_id=pk)
         try:
             services.decision_delete(actor=request.user, decision=decision)
@@ -263,7 +265,7 @@ class DecisionDeleteView(SecretariatMixin, View):
 
 
 class MeetingCancelView(SecretariatMixin, View):
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         meeting = get_object_or_404(Meeting, pk=pk)
         try:
             services.meeting_cancel(actor=request.user, meeting=meeting)
@@ -275,6 +277,7 @@ class MeetingCancelView(SecretariatMixin, View):
 
 
 class MeetingCreateView(SecretariatMixin, FormView):
+    request: AuthenticatedHttpRequest
     template_name = "committee/meeting_form.html"
     form_class = MeetingForm
 
@@ -289,6 +292,7 @@ class MeetingCreateView(SecretariatMixin, FormView):
 
 
 class MeetingUpdateView(SecretariatMixin, FormView):
+    request: AuthenticatedHttpRequest
     template_name = "committee/meeting_form.html"
     form_class = MeetingForm
 
@@ -317,6 +321,8 @@ class MeetingUpdateView(SecretariatMixin, FormView):
 
 class MeetingCloseView(SecretariatMixin, FormView):
     """Record the minutes: the meeting becomes "held"."""
+
+    request: AuthenticatedHttpRequest
 
     template_name = "committee/meeting_close.html"
     form_class = MinutesForm

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import ngettext
 
 from omskevents.accounts.permissions import is_secretariat
+from omskevents.accounts.types import admin_user
 from omskevents.core.admin import GatedAdminMixin
 from omskevents.workplan.services import event_deadlines_follow
 
@@ -35,7 +36,7 @@ class EventAdmin(GatedAdminMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if change and {"start_date", "end_date"} & set(form.changed_data):
             # Deadlines set relative to the event follow its new dates.
-            moved = event_deadlines_follow(actor=request.user, event=obj)
+            moved = event_deadlines_follow(actor=admin_user(request), event=obj)
             if moved:
                 self.message_user(
                     request,
