@@ -15,6 +15,7 @@ from omskevents.core.admin import GatedAdminMixin, PredicateAdminMixin
 from .enums import Role
 from .models import User
 from .permissions import can_grant_admin_flags, can_manage_user, is_secretariat, roles_grantable_by, users_manageable_by
+from .types import admin_user
 
 PERSON_FIELDS = ("last_name", "first_name", "patronymic", "email", "phone", "position")
 ADMIN_FLAGS = ("is_staff", "is_superuser", "groups", "user_permissions")
@@ -82,7 +83,7 @@ class UserAdmin(PredicateAdminMixin, DjangoUserAdmin):
         if not can_grant_admin_flags(request.user):
             # Whatever was posted, a head's people stay in the head's agency with agency roles; the
             # staff flag only opens the admin, where the predicates still scope everything.
-            obj.agency_id = request.user.agency_id
+            obj.agency_id = admin_user(request).agency_id
             if obj.role not in roles_grantable_by(request.user):
                 obj.role = Role.AGENCY_STAFF
             obj.is_superuser = False

@@ -14,12 +14,14 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 
+from .types import AnyUser
+
 logger = logging.getLogger("omskevents.security")
 
 
 def _agency_of(username: str) -> str:
     user = get_user_model().objects.filter(username=username).select_related("agency").first()
-    return user.agency.short_name if user is not None and user.agency_id else "-"
+    return user.agency.short_name if user is not None and user.agency is not None else "-"
 
 
 def _address(request: HttpRequest | None) -> str:
@@ -47,12 +49,12 @@ def _locked_out(sender: Any, request: HttpRequest | None = None, username: str |
 
 
 def log_refused(request: HttpRequest, status: int) -> None:
-    user = getattr(request, "user", None)
-    authenticated = bool(user is not None and user.is_authenticated)
+    user: AnyUser | None = getattr(request, "user", None)
+    signed_in = user if user is not None and user.is_authenticated else None
     log_event(
         "request_refused",
-        username=user.get_username() if authenticated else "-",
-        agency=user.agency.short_name if authenticated and user.agency_id else "-",
+        username=signed_in.get_username() if signed_in is not None else "-",
+        agency=signed_in.agency.short_name if signed_in is not None and signed_in.agency is not None else "-",
         request=request,
         status=status,
         path=request.path[:200],

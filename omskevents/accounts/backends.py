@@ -9,9 +9,11 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from .models import User
+
 
 class AgencyModelBackend(ModelBackend):
-    def get_user(self, user_id: Any) -> Any:
+    def get_user(self, user_id: Any) -> User | None:
         model = get_user_model()
         try:
             user = model._default_manager.select_related("agency").get(pk=user_id)

@@ -1,40 +1,42 @@
 """Who may manage which people: the secretariat everyone, an agency head their own agency's staff."""
 
-from typing import Any
+from typing import TypeGuard
 
 from django.db.models import Q, QuerySet
 
 from .enums import Role
 from .models import User
+from .types import AnyUser
 
 
-def is_secretariat(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_secretariat)
+# Both answer yes only for a signed-in person, so a yes also tells the type checker `user` is a User.
+def is_secretariat(user: AnyUser) -> TypeGuard[User]:
+    return bool(user.is_authenticated and user.is_secretariat)
 
 
-def is_agency_member(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.agency_id)
+def is_agency_member(user: AnyUser) -> TypeGuard[User]:
+    return bool(user.is_authenticated and user.is_active and user.agency_id)
 
 
-def users_manageable_by(user: Any) -> QuerySet[User]:
+def users_manageable_by(user: AnyUser) -> QuerySet[User]:
     if is_secretariat(user):
         return User.objects.all()
-    if getattr(user, "is_authenticated", False) and user.is_agency_head and user.agency_id:
+    if user.is_authenticated and user.is_agency_head and user.agency_id:
         return User.objects.filter(agency_id=user.agency_id).exclude(Q(is_superuser=True) | Q(role=Role.SECRETARIAT))
     return User.objects.none()
 
 
-def can_manage_user(user: Any, other: User | None = None) -> bool:
+def can_manage_user(user: AnyUser, other: User | None = None) -> bool:
     if is_secretariat(user):
         return True
-    if not (getattr(user, "is_authenticated", False) and user.is_agency_head and user.agency_id):
+    if not (user.is_authenticated and user.is_agency_head and user.agency_id):
         return False
     if other is None:
         return True
     return other.agency_id == user.agency_id and not other.is_superuser and other.role != Role.SECRETARIAT
 
 
-def roles_grantable_by(user: Any) -> list[str]:
+def roles_grantable_by(user: AnyUser) -> list[str]:
     """The roles this user may give: the secretariat any, an agency head only agency roles."""
     if is_secretariat(user):
         return list(Role.values)
@@ -43,6 +45,6 @@ def roles_grantable_by(user: Any) -> list[str]:
     return []
 
 
-def can_grant_admin_flags(user: Any) -> bool:
+def can_grant_admin_flags(user: AnyUser) -> bool:
     """Superuser and staff flags, groups and Django permissions are the secretariat's to give."""
     return is_secretariat(user)

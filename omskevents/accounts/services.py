@@ -1,19 +1,18 @@
 """Writes to a person's own account settings: the calendar feed token."""
 
 import secrets
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from .models import CalendarFeedToken
+from .models import CalendarFeedToken, User
 
 # Only touch the "last used" time this often: calendar apps poll the feed every few minutes.
 LAST_USED_RESOLUTION_SECONDS = 3600
 
 
 @transaction.atomic
-def calendar_token_issue(*, user: Any) -> CalendarFeedToken:
+def calendar_token_issue(*, user: User) -> CalendarFeedToken:
     """Give the person a new feed address; the old one, if any, stops working at once."""
     token, _created = CalendarFeedToken.objects.select_for_update().get_or_create(
         user=user, defaults={"key": secrets.token_urlsafe(32)}
@@ -27,7 +26,7 @@ def calendar_token_issue(*, user: Any) -> CalendarFeedToken:
 
 
 @transaction.atomic
-def calendar_token_revoke(*, user: Any) -> bool:
+def calendar_token_revoke(*, user: User) -> bool:
     """Switch the feed off. Returns whether there was one."""
     deleted, _ = CalendarFeedToken.objects.filter(user=user).delete()
     return bool(deleted)

@@ -1,10 +1,9 @@
 """Who may see and edit agencies: the secretariat all of them, agency people their own."""
 
-from typing import Any
-
 from django.db.models import QuerySet
 
 from omskevents.accounts.permissions import is_agency_member, is_secretariat
+from omskevents.accounts.types import AnyUser
 
 from .models import Agency
 
@@ -12,16 +11,16 @@ from .models import Agency
 CONTACT_FIELDS = ("email", "phone")
 
 
-def agencies_visible_to(user: Any) -> QuerySet[Agency]:
+def agencies_visible_to(user: AnyUser) -> QuerySet[Agency]:
     """In the admin: every agency for the secretariat, one's own agency for agency people."""
     if is_secretariat(user):
         return Agency.objects.all()
-    if is_agency_member(user):
+    if is_agency_member(user) and user.agency_id is not None:
         return Agency.objects.filter(pk=user.agency_id)
     return Agency.objects.none()
 
 
-def can_view_agency(user: Any, agency: Agency | None = None) -> bool:
+def can_view_agency(user: AnyUser, agency: Agency | None = None) -> bool:
     if is_secretariat(user):
         return True
     if not is_agency_member(user):
@@ -29,12 +28,12 @@ def can_view_agency(user: Any, agency: Agency | None = None) -> bool:
     return agency is None or agency.pk == user.agency_id
 
 
-def can_manage_agencies(user: Any) -> bool:
+def can_manage_agencies(user: AnyUser) -> bool:
     """Create, rename, re-parent and delete agencies."""
     return is_secretariat(user)
 
 
-def can_edit_agency_contacts(user: Any, agency: Agency | None = None) -> bool:
+def can_edit_agency_contacts(user: AnyUser, agency: Agency | None = None) -> bool:
     if is_secretariat(user):
         return True
     if not (is_agency_member(user) and user.is_agency_head):
@@ -42,7 +41,7 @@ def can_edit_agency_contacts(user: Any, agency: Agency | None = None) -> bool:
     return agency is None or agency.pk == user.agency_id
 
 
-def can_view_agency_people(user: Any, agency: Agency) -> bool:
+def can_view_agency_people(user: AnyUser, agency: Agency) -> bool:
     """The list of an agency's people: the secretariat's, and the agency head's for their own agency."""
     if is_secretariat(user):
         return True

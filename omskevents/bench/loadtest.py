@@ -71,7 +71,7 @@ class Client:
     def __init__(self, port: int, cookie: str) -> None:
         self.port = port
         self.cookie = cookie
-        self.csrf = re.search(r"csrftoken=([^;]+)", cookie).group(1)  # type: ignore[union-attr]
+        self.csrf = re.search(r"csrftoken=([^;]+)", cookie).group(1)  # type: ignore[union-attr]  # the login set it
 
     def request(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, str, float]:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)

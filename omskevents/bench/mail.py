@@ -105,7 +105,7 @@ def _scan_moments() -> tuple[Any, Any]:
 
     day = working_on_or_before(day)
     before = working_on_or_before(day - dt.timedelta(days=1))
-    return tuple(dt.datetime.combine(d, dt.time(SCAN_HOUR_OMSK), tzinfo=omsk) for d in (day, before))  # type: ignore[return-value]
+    return tuple(dt.datetime.combine(d, dt.time(SCAN_HOUR_OMSK), tzinfo=omsk) for d in (day, before))  # type: ignore[return-value]  # two days, two moments
 
 
 def _top_up(open_tasks: int) -> dict[str, Any]:
@@ -271,7 +271,7 @@ def child_delivery(mails: int) -> dict[str, Any]:
     messages = [emails.build_message(row, message_id=emails.message_id_for(row)) for row in rows]
     # As Django's SMTP backend sends them: CRLF line ends (Django's MIME classes take linesep).
     payload = [
-        (m.from_email, m.recipients(), m.message().as_bytes(linesep="\r\n"))  # type: ignore[call-arg]
+        (m.from_email, m.recipients(), m.message().as_bytes(linesep="\r\n"))  # type: ignore[call-arg]  # the stubs omit linesep
         for m in messages
     ]
     started = time.perf_counter()

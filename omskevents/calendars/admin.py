@@ -69,5 +69,5 @@ class CalendarDayAdmin(GatedAdminMixin, admin.ModelAdmin):
             self._seed(request, [form.cleaned_data["year"]])
         else:
             for error in form.errors.get("year", []):
-                self.message_user(request, error, messages.ERROR)
+                self.message_user(request, str(error), messages.ERROR)
         return HttpResponseRedirect(reverse("admin:calendars_calendarday_changelist"))

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from omskevents.accounts.types import admin_user
 from omskevents.core.admin import GatedAdminMixin, ServiceFormMixin, adopt, call_service
 
 from . import services
@@ -175,7 +176,7 @@ class MeetingAdmin(ServiceFormMixin, GatedAdminMixin, admin.ModelAdmin):
         done = 0
         for meeting in queryset:
             try:
-                services.meeting_cancel(actor=request.user, meeting=meeting)
+                services.meeting_cancel(actor=admin_user(request), meeting=meeting)
             except ValidationError as error:
                 self.message_user(request, f"{meeting}: {'; '.join(error.messages)}", messages.ERROR)
             else:

@@ -3,7 +3,6 @@
 import datetime as dt
 import io
 import zoneinfo
-from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -11,6 +10,8 @@ from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
+
+from omskevents.accounts.models import User
 
 from .enums import Attendance, MemberRole
 from .models import Meeting
@@ -30,7 +31,7 @@ def minutes_filename(meeting: Meeting) -> str:
     return f"minutes-{meeting.number}-{_local(meeting.starts_at):%Y-%m-%d}.docx"
 
 
-def _person(user: Any) -> str:
+def _person(user: User | None) -> str:
     if user is None:
         return ""
     position = f", {user.position}" if user.position else ""
@@ -45,8 +46,8 @@ def minutes_docx(meeting: Meeting) -> bytes:
     """
     doc = Document()
     style = doc.styles["Normal"]
-    style.font.name = "Times New Roman"  # type: ignore[attr-defined]
-    style.font.size = Pt(13)  # type: ignore[attr-defined]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(13)
 
     def centred(text: str, *, bold: bool = False) -> None:
         paragraph = doc.add_paragraph()

@@ -4,6 +4,7 @@ from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from omskevents.accounts.models import User
@@ -16,7 +17,7 @@ DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _people() -> Any:
+def _people() -> QuerySet[User]:
     return User.objects.filter(is_active=True).select_related("agency").order_by("last_name", "first_name")
 
 
@@ -62,8 +63,8 @@ class MeetingForm(_CrispyForm):
             # The committee and the first invitations are fixed once the meeting exists.
             del self.fields["committee"]
             del self.fields["invitees"]
-        elif self.fields["committee"].queryset.count() == 1:  # type: ignore[attr-defined]
-            self.fields["committee"].initial = self.fields["committee"].queryset.first()  # type: ignore[attr-defined]
+        elif self.fields["committee"].queryset.count() == 1:  # type: ignore[attr-defined]  # a ModelChoiceField; form.fields is typed as Field
+            self.fields["committee"].initial = self.fields["committee"].queryset.first()  # type: ignore[attr-defined]  # a ModelChoiceField, as above
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -1,24 +1,25 @@
 """Reads of committee meetings: lists, the month calendar, a meeting page, the previous meeting."""
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 
+from omskevents.accounts.models import User
 from omskevents.accounts.permissions import is_secretariat
+from omskevents.accounts.types import AnyUser
 
 from .enums import MeetingStatus
 from .models import Committee, CommitteeMember, Decision, Meeting, MeetingAttendance
 from .permissions import can_view_meetings
 
 
-def meetings_visible_to(user: Any) -> QuerySet[Meeting]:
+def meetings_visible_to(user: AnyUser) -> QuerySet[Meeting]:
     if can_view_meetings(user):
         return Meeting.objects.all()
     return Meeting.objects.none()
 
 
-def meeting_list(user: Any) -> QuerySet[Meeting]:
+def meeting_list(user: AnyUser) -> QuerySet[Meeting]:
     """Meetings as the list shows them, newest first, with their counts in the same query."""
     return (
         meetings_visible_to(user)
@@ -31,11 +32,11 @@ def meeting_list(user: Any) -> QuerySet[Meeting]:
     )
 
 
-def meetings_between(user: Any, start: dt.datetime, end: dt.datetime) -> QuerySet[Meeting]:
+def meetings_between(user: AnyUser, start: dt.datetime, end: dt.datetime) -> QuerySet[Meeting]:
     return meetings_visible_to(user).filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at")
 
 
-def meeting_next(user: Any, *, now: dt.datetime) -> Meeting | None:
+def meeting_next(user: AnyUser, *, now: dt.datetime) -> Meeting | None:
     """The next planned meeting (for the dashboard)."""
     return (
         meetings_visible_to(user)
@@ -46,7 +47,7 @@ def meeting_next(user: Any, *, now: dt.datetime) -> Meeting | None:
     )
 
 
-def meeting_detail(user: Any, pk: int) -> Meeting:
+def meeting_detail(user: AnyUser, pk: int) -> Meeting:
     """One meeting with everything its page shows; raises Meeting.DoesNotExist when not visible."""
     return (
         meetings_visible_to(user)
@@ -88,7 +89,7 @@ def committees_all() -> QuerySet[Committee]:
     return Committee.objects.order_by("name")
 
 
-def meetings_for_feed(user: Any) -> QuerySet[Meeting]:
+def meetings_for_feed(user: User) -> QuerySet[Meeting]:
     """Meetings a person's calendar feed carries: the ones they are invited to, and every one for the secretariat."""
     qs = meetings_visible_to(user).select_related("committee").prefetch_related("agenda")
     if is_secretariat(user):

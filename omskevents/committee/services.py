@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
+from omskevents.accounts.models import User
 from omskevents.agencies.models import Agency
 
 from . import permissions, signals
@@ -21,12 +22,12 @@ MEETING_FIELDS = ("title", "starts_at", "ends_at", "place", "video_link", "chair
 INVITATION_FIELDS = ("starts_at", "ends_at", "place", "video_link")
 
 
-def _require_manager(actor: Any) -> None:
+def _require_manager(actor: User) -> None:
     if not permissions.can_manage_meetings(actor):
         raise PermissionDenied(_("Only the committee secretariat manages meetings."))
 
 
-def _require_editable(actor: Any, meeting: Meeting) -> None:
+def _require_editable(actor: User, meeting: Meeting) -> None:
     _require_manager(actor)
     if not permissions.can_edit_meeting(actor, meeting):
         raise ValidationError(_("A cancelled meeting cannot be changed."))
@@ -41,16 +42,16 @@ def _notify(meeting: Meeting, change: str) -> None:
 @transaction.atomic
 def meeting_create(
     *,
-    actor: Any,
+    actor: User,
     committee: Committee,
     starts_at: dt.datetime,
     place: str = "",
     video_link: str = "",
     title: str = "",
     ends_at: dt.datetime | None = None,
-    chair: Any = None,
+    chair: User | None = None,
     number: int | None = None,
-    invitees: Sequence[Any] = (),
+    invitees: Sequence[User] = (),
 ) -> Meeting:
     """Schedule a meeting; without a number it takes the committee's next one."""
     _require_manager(actor)
@@ -75,7 +76,7 @@ def meeting_create(
 
 
 @transaction.atomic
-def meeting_update(*, actor: Any, meeting: Meeting, **fields: Any) -> Meeting:
+def meeting_update(*, actor: User, meeting: Meeting, **fields: Any) -> Meeting:
     """Change a meeting; a new time or place raises its revision so calendars replace the old one."""
     unknown = set(fields) - set(MEETING_FIELDS)
     if unknown:
@@ -97,7 +98,7 @@ def meeting_update(*, actor: Any, meeting: Meeting, **fields: Any) -> Meeting:
 
 
 @transaction.atomic
-def meeting_cancel(*, actor: Any, meeting: Meeting) -> Meeting:
+def meeting_cancel(*, actor: User, meeting: Meeting) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_manager(actor)
     if not permissions.can_cancel_meeting(actor, meeting):
@@ -111,7 +112,7 @@ def meeting_cancel(*, actor: Any, meeting: Meeting) -> Meeting:
 
 
 @transaction.atomic
-def meeting_close(*, actor: Any, meeting: Meeting, minutes: str) -> Meeting:
+def meeting_close(*, actor: User, meeting: Meeting, minutes: str) -> Meeting:
     """Record the minutes and mark the meeting as held (the minutes can be corrected later)."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_editable(actor, meeting)
@@ -125,7 +126,7 @@ def meeting_close(*, actor: Any, meeting: Meeting, minutes: str) -> Meeting:
 
 
 @transaction.atomic
-def agenda_item_add(*, actor: Any, meeting: Meeting, title: str, speaker: str = "") -> AgendaItem:
+def agenda_item_add(*, actor: User, meeting: Meeting, title: str, speaker: str = "") -> AgendaItem:
     """Add an item at the end of the agenda."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_editable(actor, meeting)
@@ -137,7 +138,7 @@ def agenda_item_add(*, actor: Any, meeting: Meeting, title: str, speaker: str = 
 
 
 @transaction.atomic
-def agenda_item_delete(*, actor: Any, item: AgendaItem) -> None:
+def agenda_item_delete(*, actor: User, item: AgendaItem) -> None:
     """Remove an item; the ones after it move up so the numbering stays 1, 2, 3…"""
     meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
     _require_editable(actor, meeting)
@@ -149,7 +150,7 @@ def agenda_item_delete(*, actor: Any, item: AgendaItem) -> None:
 
 
 @transaction.atomic
-def attendance_set(*, actor: Any, meeting: Meeting, user: Any, status: str) -> MeetingAttendance:
+def attendance_set(*, actor: User, meeting: Meeting, user: User, status: str) -> MeetingAttendance:
     """Invite a person or record whether they came."""
     _require_editable(actor, meeting)
     if status not in Attendance.values:
@@ -165,7 +166,7 @@ def attendance_set(*, actor: Any, meeting: Meeting, user: Any, status: str) -> M
 @transaction.atomic
 def decision_add(
     *,
-    actor: Any,
+    actor: User,
     meeting: Meeting,
     text: str,
     lead_agency: Agency | None = None,
@@ -194,7 +195,7 @@ def decision_add(
 
 
 @transaction.atomic
-def decision_delete(*, actor: Any, decision: Decision) -> None:
+def decision_delete(*, actor: User, decision: Decision) -> None:
     _require_editable(actor, decision.meeting)
     try:
         decision.delete()

@@ -17,13 +17,14 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from omskevents.accounts.types import AuthenticatedHttpRequest
 from omskevents.core.forms import apply_service_errors
 from omskevents.core.sections import collect_sections
 
 from . import permissions, selectors, services, signals
 from .exports import minutes_docx, minutes_filename
-from .ical import meeting_ics
 from .forms import AgendaItemForm, AttendanceForm, DecisionForm, MeetingForm, MinutesForm
+from .ical import meeting_ics
 from .models import AgendaItem, Decision, Meeting
 
 
@@ -135,6 +136,7 @@ class MeetingDetailView(MeetingsAccessMixin, TemplateView):
 class _MeetingPostView(SecretariatMixin, MeetingDetailView):
     """A form on the meeting page: valid → one service call → back to the page; invalid → the page with errors."""
 
+    request: AuthenticatedHttpRequest
     http_method_names = ["post"]
     form_class: type[Form]
     form_name: str
@@ -192,7 +194,7 @@ class DecisionAddView(_MeetingPostView):
 
 
 class AgendaItemDeleteView(SecretariatMixin, View):
-    def post(self, request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
         item = get_object_or_404(AgendaItem, pk=item_pk, meeting_id=pk)
         try:
             services.agenda_item_delete(actor=request.user, item=item)
@@ -204,7 +206,7 @@ class AgendaItemDeleteView(SecretariatMixin, View):
 
 
 class DecisionDeleteView(SecretariatMixin, View):
-    def post(self, request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int, decision_pk: int) -> HttpResponse:
         decision = get_object_or_404(Decision.objects.select_related("meeting"), pk=decision_pk, meeting_id=pk)
         try:
             services.decision_delete(actor=request.user, decision=decision)
@@ -216,7 +218,7 @@ class DecisionDeleteView(SecretariatMixin, View):
 
 
 class MeetingCancelView(SecretariatMixin, View):
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         meeting = get_object_or_404(Meeting, pk=pk)
         try:
             services.meeting_cancel(actor=request.user, meeting=meeting)
@@ -228,6 +230,7 @@ class MeetingCancelView(SecretariatMixin, View):
 
 
 class MeetingCreateView(SecretariatMixin, FormView):
+    request: AuthenticatedHttpRequest
     template_name = "committee/meeting_form.html"
     form_class = MeetingForm
 
@@ -242,6 +245,7 @@ class MeetingCreateView(SecretariatMixin, FormView):
 
 
 class MeetingUpdateView(SecretariatMixin, FormView):
+    request: AuthenticatedHttpRequest
     template_name = "committee/meeting_form.html"
     form_class = MeetingForm
 
@@ -270,6 +274,8 @@ class MeetingUpdateView(SecretariatMixin, FormView):
 
 class MeetingCloseView(SecretariatMixin, FormView):
     """Record the minutes: the meeting becomes "held"."""
+
+    request: AuthenticatedHttpRequest
 
     template_name = "committee/meeting_close.html"
     form_class = MinutesForm

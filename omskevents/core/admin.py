@@ -6,7 +6,7 @@ hooks Django's admin calls.
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +16,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from .forms import apply_service_errors
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import BaseModelAdmin, ModelAdmin
+
+    # The mixins below are only ever combined with the admin classes; the type checker sees them as such.
+    _BaseAdmin = BaseModelAdmin[Any]
+    _ModelAdmin = ModelAdmin[Any]
+else:
+    _BaseAdmin = _ModelAdmin = object
 
 
 class ServiceRejected(Exception):
@@ -43,7 +52,7 @@ def adopt(target: Model, saved: Model) -> None:
 
 
 def _form_with_errors(form_class: type, error: ValidationError) -> type:
-    class RejectedForm(form_class):  # type: ignore[misc, valid-type]
+    class RejectedForm(form_class):
         def clean(self) -> Any:
             cleaned = super().clean()
             apply_service_errors(self, error)
@@ -53,7 +62,7 @@ def _form_with_errors(form_class: type, error: ValidationError) -> type:
     return RejectedForm
 
 
-class ServiceFormMixin:
+class ServiceFormMixin(_ModelAdmin):
     """Save hooks call services; when a service refuses, nothing is kept and the form shows why.
 
     The first pass runs inside the change view's transaction; ServiceRejected rolls it back. The view is
@@ -65,18 +74,18 @@ class ServiceFormMixin:
         self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+            return super().changeform_view(request, object_id, form_url, extra_context)
         except ServiceRejected as rejected:
-            request._service_error = rejected.error  # type: ignore[attr-defined]
-            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+            request._service_error = rejected.error  # type: ignore[attr-defined]  # a note to get_form on this request
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, change=change, **kwargs)  # type: ignore[misc]
+        form = super().get_form(request, obj, change=change, **kwargs)
         error = getattr(request, "_service_error", None)
         return _form_with_errors(form, error) if error is not None else form
 
 
-class PredicateAdminMixin:
+class PredicateAdminMixin(_BaseAdmin):
     """has_*_permission and get_queryset answered by the app's predicates and selectors.
 
     Subclasses implement `scope` (what the user may see at all) and the `may_*` hooks. Every hook
@@ -116,12 +125,12 @@ class PredicateAdminMixin:
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         qs = self.scope(request)
-        ordering = self.get_ordering(request)  # type: ignore[attr-defined]
+        ordering = self.get_ordering(request)
         return qs.order_by(*ordering) if ordering else qs
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
         """An object outside the user's scope is simply not found (404), never a redirect that names it."""
-        obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]
+        obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]  # ModelAdmin's; inlines never call it
         if obj is None:
             raise Http404(_("Not found."))
         return obj
@@ -136,7 +145,7 @@ class GatedAdminMixin(PredicateAdminMixin):
         return bool(type(self).gate(request.user))
 
     def scope(self, request: HttpRequest) -> QuerySet:
-        manager = self.model._default_manager  # type: ignore[attr-defined]
+        manager = self.model._default_manager
         return manager.all() if self._open(request) else manager.none()
 
     def may_view(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -152,7 +161,7 @@ class GatedAdminMixin(PredicateAdminMixin):
         return self._open(request)
 
 
-class ScopedHistoryMixin:
+class ScopedHistoryMixin(_ModelAdmin):
     """simple-history's views held to the same scope as the change page.
 
     simple-history 3.x looks the object up through get_queryset in `history_view` but falls back to the
@@ -168,8 +177,8 @@ class ScopedHistoryMixin:
         return obj is not None and self.may_revert(request, obj)
 
     def _visible_or_404(self, request: HttpRequest, object_id: str) -> Any:
-        obj = self.get_queryset(request).filter(pk=unquote(object_id)).first()  # type: ignore[attr-defined]
-        if obj is None or not self.has_view_permission(request, obj):  # type: ignore[attr-defined]
+        obj = self.get_queryset(request).filter(pk=unquote(object_id)).first()
+        if obj is None or not self.has_view_permission(request, obj):
             raise Http404(_("Not found."))
         return obj
 
@@ -178,7 +187,7 @@ class ScopedHistoryMixin:
             self._visible_or_404(request, object_id)
         except ValidationError as error:  # a malformed id
             raise Http404(_("Not found.")) from error
-        return super().history_view(request, object_id, extra_context)  # type: ignore[misc]
+        return super().history_view(request, object_id, extra_context)
 
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
@@ -190,10 +199,10 @@ class ScopedHistoryMixin:
         if request.method == "POST" and not self.has_change_history_permission(request, obj):
             raise PermissionDenied
         # Save hooks may need to know they restore an old version rather than edit the current one.
-        request._history_revert = True  # type: ignore[attr-defined]
+        request._history_revert = True  # type: ignore[attr-defined]  # a note to the save hooks on this request
         try:
-            with transaction.atomic(using=router.db_for_write(self.model)):  # type: ignore[attr-defined]
-                return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]  # SimpleHistoryAdmin's (untyped)
         except ServiceRejected as rejected:
-            request._service_error = rejected.error  # type: ignore[attr-defined]
-            return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
+            request._service_error = rejected.error  # type: ignore[attr-defined]  # a note to get_form on this request
+            return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]  # SimpleHistoryAdmin's (untyped)

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 
 from omskevents.accounts.permissions import is_secretariat
+from omskevents.accounts.types import admin_user
 from omskevents.core.admin import GatedAdminMixin
 
 from .models import Delegation, Event, ProgrammeItem, Venue
@@ -32,7 +33,7 @@ class EventAdmin(GatedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Event, form: Any, change: bool) -> None:
         # New dates move the deadlines set relative to the event (events.signals.event_dates_changed).
-        for message in event_save(actor=request.user, event=obj, changed=form.changed_data if change else ()):
+        for message in event_save(actor=admin_user(request), event=obj, changed=form.changed_data if change else ()):
             self.message_user(request, message, messages.INFO)
 
 

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from omskevents.accounts.models import User
 from omskevents.accounts.permissions import is_secretariat
-from omskevents.accounts.types import AnyUser
 
 from .models import Event
 from .signals import event_dates_changed
@@ -16,7 +16,7 @@ DATE_FIELDS = frozenset({"start_date", "end_date"})
 
 
 @transaction.atomic
-def event_save(*, actor: AnyUser, event: Event, changed: Iterable[str] = ()) -> list[str]:
+def event_save(*, actor: User, event: Event, changed: Iterable[str] = ()) -> list[str]:
     """Save an event (the admin's form has set its fields); new dates move what hangs on them, atomically.
 
     `changed` names the fields the form changed. Returns the receivers' messages for the person.

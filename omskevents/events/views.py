@@ -11,9 +11,11 @@ from .selectors import event_detail, programme_by_day
 
 
 class _EventMixin(LoginRequiredMixin):
+    kwargs: dict[str, Any]  # set by View, which every user of the mixin also is
+
     def get_event(self) -> Event:
         try:
-            return event_detail(self.kwargs["pk"])  # type: ignore[attr-defined]
+            return event_detail(self.kwargs["pk"])
         except Event.DoesNotExist as exc:
             raise Http404 from exc
 

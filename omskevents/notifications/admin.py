@@ -42,7 +42,7 @@ class NotificationAdmin(GatedAdminMixin, admin.ModelAdmin):
     actions = ("retry", "cancel")
     readonly_fields = [f.name for f in Notification._meta.fields]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -80,7 +80,7 @@ class ReminderSettingsAdmin(GatedAdminMixin, admin.ModelAdmin):
         "send_hour",
     )
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # One set of rules for the whole committee, kept by the secretariat.
         return self.may_add(request) and not ReminderSettings.objects.exists()
 

@@ -5,17 +5,18 @@ import hashlib
 import hmac
 from email.mime.text import MIMEText
 from email.utils import parseaddr
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from omskevents.accounts.models import User
 from omskevents.calendars.services import add_working_days, calendar_country
 from omskevents.committee.ical import meeting_invitation_ics
 from omskevents.workplan import permissions
-from omskevents.workplan.models import ExtensionRequest, ProgressReport
+from omskevents.workplan.models import ExtensionRequest, ProgressReport, Task
 
 from . import links, selectors
 from .enums import MEETING_KINDS, Kind
@@ -56,7 +57,7 @@ def _time_zone(row: Notification) -> str:
     return settings.TIME_ZONE
 
 
-def _task_links(row: Notification, task: Any) -> dict[str, str]:
+def _task_links(row: Notification, task: Task | None) -> dict[str, str]:
     user = row.recipient
     if user is None or task is None:
         return {}
@@ -75,7 +76,8 @@ def _digest_items(row: Notification, today: dt.date) -> dict[str, Any]:
     if row.kind == Kind.AGENCY_DIGEST and row.agency is not None:
         tasks = list(selectors.agency_digest_tasks(row.agency))
     else:
-        tasks = list(selectors.personal_digest_tasks(row.recipient))
+        # A personal digest is always made for a person: its row has a recipient.
+        tasks = list(selectors.personal_digest_tasks(cast(User, row.recipient)))
     groups = selectors.split_by_urgency(tasks, today=today, soon=soon)
     entries = {
         name: [{"task": t, "url": links.absolute(t.get_absolute_url())} for t in items]

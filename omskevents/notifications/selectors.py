@@ -31,7 +31,7 @@ def reminder_settings_get() -> ReminderSettings:
     return ReminderSettings.objects.order_by("pk").first() or ReminderSettings()
 
 
-def preference_for(user: Any) -> NotificationPreference:
+def preference_for(user: User) -> NotificationPreference:
     """The person's preferences, or the defaults (an unsaved row) when they never changed them."""
     pref = NotificationPreference.objects.filter(user_id=user.pk).first()
     return pref or NotificationPreference(user_id=user.pk)
@@ -219,7 +219,7 @@ def agency_heads() -> QuerySet[Agency]:
     )
 
 
-def personal_digest_tasks(user: Any) -> QuerySet[Task]:
+def personal_digest_tasks(user: User) -> QuerySet[Task]:
     """Everything open the person answers for or controls."""
     return (
         Task.objects.open()

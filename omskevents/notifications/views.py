@@ -15,6 +15,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from omskevents.accounts.models import User
+from omskevents.accounts.types import AuthenticatedHttpRequest
 from omskevents.workplan import services as workplan_services
 from omskevents.workplan.models import Task
 
@@ -26,15 +27,15 @@ from .forms import ExtensionForm, PreferenceForm, ReportForm
 class PreferencesView(LoginRequiredMixin, View):
     template_name = "notifications/preferences.html"
 
-    def _form(self, request: HttpRequest, data: Any = None) -> PreferenceForm:
+    def _form(self, request: AuthenticatedHttpRequest, data: Any = None) -> PreferenceForm:
         return PreferenceForm(
             data, instance=selectors.preference_for(request.user), is_head=request.user.is_agency_head
         )
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(request, self.template_name, {"form": self._form(request)})
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         form = self._form(request, request.POST)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form}, status=400)

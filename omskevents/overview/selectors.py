@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from omskevents.accounts.models import User
 from omskevents.accounts.types import AnyUser
 from omskevents.agencies.models import Agency
 from omskevents.agencies.permissions import agencies_visible_to
@@ -53,12 +54,11 @@ def agency_tasks(user: AnyUser, agency: Agency) -> QuerySet[Task]:
     )
 
 
-def feed_tasks(user: AnyUser) -> QuerySet[Task]:
+def feed_tasks(user: User) -> QuerySet[Task]:
     """Open tasks the person answers for: as the responsible person, the controller, or through their agency's lead."""
     mine = Q(responsible=user) | Q(controller=user)
-    agency_id = getattr(user, "agency_id", None)
-    if agency_id:
-        mine |= Q(lead_agency_id=agency_id)
+    if user.agency_id:
+        mine |= Q(lead_agency_id=user.agency_id)
     return (
         tasks_visible_to(user)
         .exclude(status__in=CLOSED_STATUSES)
@@ -68,5 +68,5 @@ def feed_tasks(user: AnyUser) -> QuerySet[Task]:
     )
 
 
-def feed_meetings(user: AnyUser) -> QuerySet[Meeting]:
+def feed_meetings(user: User) -> QuerySet[Meeting]:
     return meetings_for_feed(user)

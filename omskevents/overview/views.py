@@ -19,6 +19,7 @@ from django.views.generic import ListView, TemplateView
 from omskevents.accounts import selectors as accounts_selectors
 from omskevents.accounts import services as accounts_services
 from omskevents.accounts.permissions import is_secretariat
+from omskevents.accounts.types import AuthenticatedHttpRequest
 from omskevents.agencies import permissions as agency_permissions
 from omskevents.agencies.models import Agency
 from omskevents.agencies.selectors import agency_people
@@ -85,10 +86,10 @@ class AgencyAccessMixin(LoginRequiredMixin):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if request.user.is_authenticated and not agency_permissions.can_view_agency(request.user):
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]  # LoginRequiredMixin's dispatch
+        return super().dispatch(request, *args, **kwargs)
 
 
-class AgencyListView(AgencyAccessMixin, ListView):  # type: ignore[type-arg]  # ListView of Agency rows
+class AgencyListView(AgencyAccessMixin, ListView):
     template_name = "overview/agency_list.html"
     context_object_name = "agencies"
     paginate_by = 50
@@ -130,13 +131,13 @@ class CalendarFeedSettingsView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        token = accounts_selectors.calendar_token_of(self.request.user)  # type: ignore[arg-type]  # logged in
+        token = accounts_selectors.calendar_token_of(self.request.user)  # type: ignore[arg-type]  # LoginRequiredMixin: a User
         context["token"] = token
         if token is not None:
             context["feed_url"] = self.request.build_absolute_uri(reverse("calendar:feed", args=[token.key]))
         return context
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         action = request.POST.get("action")
         if action == "issue":
             accounts_services.calendar_token_issue(user=request.user)

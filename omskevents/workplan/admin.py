@@ -18,7 +18,9 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from omskevents.accounts.models import User
 from omskevents.accounts.permissions import is_agency_member, is_secretariat
+from omskevents.accounts.types import admin_user
 from omskevents.core.admin import (
     PredicateAdminMixin,
     ScopedHistoryMixin,
@@ -34,15 +36,18 @@ from .models import Attachment, ExtensionRequest, ProgressReport, Task
 from .uploads import inspect_upload
 
 
-def _user(request: HttpRequest) -> Any:
-    return request.user
+def _user(request: HttpRequest) -> User:
+    return admin_user(request)
 
 
 # --- Forms ------------------------------------------------------------------------------------------
 
 
 class ReportInlineForm(forms.ModelForm):
-    files = MultipleFileField(label=_("files"), required=False, help_text=_("PDF, DOCX, XLSX, PNG or JPEG."))
+    # A declared field, which the form metaclass moves into base_fields: BaseForm.files (the uploads) stays.
+    files = MultipleFileField(  # type: ignore[assignment]  # the stubs see it as overriding BaseForm.files
+        label=_("files"), required=False, help_text=_("PDF, DOCX, XLSX, PNG or JPEG.")
+    )
 
     class Meta:
         model = ProgressReport

@@ -1,7 +1,7 @@
 """Forms of the action plan: filters, task editing, reports, extensions, bulk actions and import."""
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -71,13 +71,14 @@ class TaskFilterForm(forms.Form):
     def __init__(self, *args: Any, agencies: QuerySet[Agency] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = _people()
-        self.fields["responsible"].queryset = people  # type: ignore[attr-defined]
-        self.fields["controller"].queryset = people  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["responsible"]).queryset = people
+        cast(forms.ModelChoiceField, self.fields["controller"]).queryset = people
         if agencies is not None:
-            self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+            cast(forms.ModelChoiceField, self.fields["agency"]).queryset = agencies
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("due_from") and data.get("due_to") and data["due_from"] > data["due_to"]:
             self.add_error("due_to", _("“Due to” cannot be before “Due from”."))
         return data
@@ -87,7 +88,7 @@ class TaskFilterForm(forms.Form):
         the ticked rows `ids` when there are any."""
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
         sort = data.get("sort") or "deadline"
-        ids = [int(raw) for raw in ids if str(raw).isdigit()][:5000]
+        picked = [int(raw) for raw in ids if str(raw).isdigit()][:5000]
         return TaskFilter(
             event=data.get("event"),
             area=data.get("area") or "",
@@ -99,7 +100,7 @@ class TaskFilterForm(forms.Form):
             due_to=data.get("due_to") if "due_to" not in self.errors else None,
             overdue=bool(data.get("overdue")),
             q=data.get("q") or "",
-            ids=ids,
+            ids=picked,
             sort=sort if sort in SORTS else "deadline",
         )
 
@@ -177,23 +178,24 @@ class TaskForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = _people()
-        self.fields["responsible"].queryset = people  # type: ignore[attr-defined]
-        self.fields["controller"].queryset = people  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["responsible"]).queryset = people
+        cast(forms.ModelChoiceField, self.fields["controller"]).queryset = people
         self.fields["deadline"].required = False
-        self.fields["lead_agency"].queryset = Agency.objects.filter(is_active=True)  # type: ignore[attr-defined]
-        self.fields["co_executors"].queryset = Agency.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["lead_agency"]).queryset = Agency.objects.filter(is_active=True)
+        cast(forms.ModelChoiceField, self.fields["co_executors"]).queryset = Agency.objects.filter(is_active=True)
         others = Task.objects.select_related("event").order_by("event__start_date", "deadline", "pk")
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = others  # type: ignore[attr-defined]
-        self.fields["depends_on"].queryset = others  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["parent"]).queryset = others
+        cast(forms.ModelChoiceField, self.fields["depends_on"]).queryset = others
         if self.instance.pk and self.instance.deadline_anchor:
             self.initial["deadline_mode"] = DeadlineMode.RELATIVE
             self.initial["relative_anchor"] = self.instance.deadline_anchor
             self.initial["days_before"] = -(self.instance.deadline_offset_days or 0)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("deadline_mode") == DeadlineMode.RELATIVE:
             if data.get("days_before") is None:
                 self.add_error("days_before", _("Give the number of days before the event."))
@@ -238,7 +240,8 @@ class ReportForm(forms.Form):
         max_length=20000,
         error_messages={"required": _("Write what has been done.")},
     )
-    files = MultipleFileField(
+    # A declared field, which the form metaclass moves into base_fields: BaseForm.files (the uploads) stays.
+    files = MultipleFileField(  # type: ignore[assignment]  # the stubs see it as overriding BaseForm.files
         label=_("Files"),
         required=False,
         help_text=_("PDF, DOCX, XLSX, PNG or JPEG, up to %(size)s MB each.")
@@ -298,16 +301,17 @@ class BulkActionForm(forms.Form):
 
     def __init__(self, *args: Any, tasks: QuerySet[Task], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["id"].queryset = tasks  # type: ignore[attr-defined]
-        self.fields["new_lead_agency"].queryset = Agency.objects.filter(is_active=True)  # type: ignore[attr-defined]
-        self.fields["new_responsible"].queryset = _people()  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["id"]).queryset = tasks
+        cast(forms.ModelChoiceField, self.fields["new_lead_agency"]).queryset = Agency.objects.filter(is_active=True)
+        cast(forms.ModelChoiceField, self.fields["new_responsible"]).queryset = _people()
         for name in ("new_lead_agency", "new_responsible"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
         for name in ("days", "reason"):
             self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("action") == self.REASSIGN and not (data.get("new_lead_agency") or data.get("new_responsible")):
             self.add_error("new_lead_agency", _("Choose a new lead executor or a responsible person."))
         if data.get("action") == self.SHIFT:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from omskevents.accounts.models import User
 from omskevents.agencies.models import Agency
 from omskevents.events.enums import Area
 from omskevents.events.models import Event
@@ -272,7 +273,7 @@ def check_rows(rows: Iterable[PlanRow], *, event: Event, default_area: str) -> l
     return checked
 
 
-def plan_import(*, actor: Any, event: Event, rows: Sequence[PlanRow], dry_run: bool) -> list[Task]:
+def plan_import(*, actor: User, event: Event, rows: Sequence[PlanRow], dry_run: bool) -> list[Task]:
     """Create a task per row through task_create, all in one transaction.
 
     Errors of a row (including the model's own rules, e.g. a deadline after the event) are added to

@@ -3,9 +3,8 @@
 Views, the admin and templates all ask these predicates.
 """
 
-from typing import Any
-
 from omskevents.accounts.permissions import is_secretariat
+from omskevents.accounts.types import AnyUser
 from omskevents.committee.models import Decision
 
 from .enums import CLOSED_STATUSES, TaskStatus
@@ -17,37 +16,32 @@ def _agency_ids(task: Task) -> set[int]:
     return {task.lead_agency_id, *(a.pk for a in task.co_executors.all())}
 
 
-def is_executor(user: Any, task: Task) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.agency_id
-        and user.agency_id in _agency_ids(task)
-    )
+def is_executor(user: AnyUser, task: Task) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.agency_id and user.agency_id in _agency_ids(task))
 
 
-def is_lead_executor(user: Any, task: Task) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.agency_id == task.lead_agency_id)
+def is_lead_executor(user: AnyUser, task: Task) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.agency_id == task.lead_agency_id)
 
 
-def can_view_task(user: Any, task: Task) -> bool:
+def can_view_task(user: AnyUser, task: Task) -> bool:
     return is_secretariat(user) or is_executor(user, task)
 
 
-def can_create_task(user: Any) -> bool:
+def can_create_task(user: AnyUser) -> bool:
     return is_secretariat(user)
 
 
-def can_edit_task(user: Any, task: Task | None = None) -> bool:
+def can_edit_task(user: AnyUser, task: Task | None = None) -> bool:
     """Editing title, deadline, agencies and people is the secretariat's alone."""
     return is_secretariat(user)
 
 
-def can_delete_task(user: Any, task: Task | None = None) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
+def can_delete_task(user: AnyUser, task: Task | None = None) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
 
 
-def actors_for(user: Any, task: Task) -> set[Actor]:
+def actors_for(user: AnyUser, task: Task) -> set[Actor]:
     actors = set()
     if is_secretariat(user):
         actors.add(Actor.CONTROLLER)
@@ -56,37 +50,37 @@ def actors_for(user: Any, task: Task) -> set[Actor]:
     return actors
 
 
-def status_targets(user: Any, task: Task) -> list[str]:
+def status_targets(user: AnyUser, task: Task) -> list[str]:
     """The statuses this user may move the task to now."""
     return allowed_targets(task.status, actors_for(user, task))
 
 
-def can_change_status(user: Any, task: Task, new_status: str) -> bool:
+def can_change_status(user: AnyUser, task: Task, new_status: str) -> bool:
     return new_status in status_targets(user, task)
 
 
-def can_report_progress(user: Any, task: Task) -> bool:
+def can_report_progress(user: AnyUser, task: Task) -> bool:
     return is_executor(user, task) and task.status not in CLOSED_STATUSES
 
 
-def can_request_extension(user: Any, task: Task) -> bool:
+def can_request_extension(user: AnyUser, task: Task) -> bool:
     return is_lead_executor(user, task) and task.status not in CLOSED_STATUSES and task.status != TaskStatus.REPORTED
 
 
-def can_work_on_task(user: Any, task: Task) -> bool:
+def can_work_on_task(user: AnyUser, task: Task) -> bool:
     """Whether an executor has anything to submit on the task now: a status move, a report or a request."""
     return bool(status_targets(user, task)) or can_report_progress(user, task) or can_request_extension(user, task)
 
 
-def can_decide_extension(user: Any, request: ExtensionRequest | None = None) -> bool:
+def can_decide_extension(user: AnyUser, request: ExtensionRequest | None = None) -> bool:
     return is_secretariat(user)
 
 
-def can_comment(user: Any, task: Task) -> bool:
+def can_comment(user: AnyUser, task: Task) -> bool:
     return can_view_task(user, task)
 
 
-def can_download_attachment(user: Any, attachment: Attachment) -> bool:
+def can_download_attachment(user: AnyUser, attachment: Attachment) -> bool:
     return can_view_task(user, attachment.report.task)
 
 
@@ -98,7 +92,7 @@ def decision_has_task(decision: Decision) -> bool:
         return False
 
 
-def can_make_task(user: Any, decision: Decision) -> bool:
+def can_make_task(user: AnyUser, decision: Decision) -> bool:
     """Only the secretariat turns decisions into tasks, once, and only complete ones."""
     return (
         is_secretariat(user)

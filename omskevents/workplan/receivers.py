@@ -5,6 +5,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from omskevents.accounts.models import User
 from omskevents.accounts.types import AnyUser
 from omskevents.committee.models import Meeting
 from omskevents.committee.selectors import meeting_previous
@@ -15,7 +16,7 @@ from . import permissions, selectors, services
 from .forms import DecisionTaskForm
 
 
-def deadlines_follow_event(sender: object, *, event: Event, actor: AnyUser, **kwargs: Any) -> str | None:
+def deadlines_follow_event(sender: object, *, event: Event, actor: User, **kwargs: Any) -> str | None:
     """events.signals.event_dates_changed: relative deadlines follow the event's new dates."""
     moved = services.event_deadlines_follow(actor=actor, event=event)
     if not moved:

@@ -9,13 +9,16 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from omskevents.accounts.models import User
 from omskevents.accounts.permissions import is_secretariat
+from omskevents.accounts.types import AnyUser
+from omskevents.agencies.models import Agency
 from omskevents.committee.models import Decision, Meeting
 from omskevents.events.enums import Area
 from omskevents.events.models import Event
 
 from .enums import CLOSED_STATUSES, TaskStatus
-from .models import Attachment, ExtensionRequest, ProgressReport, Task, TaskComment
+from .models import Attachment, ExtensionRequest, ProgressReport, Task, TaskComment, TaskQuerySet
 
 
 def _agency_scope(agency_id: int) -> Q:
@@ -23,37 +26,37 @@ def _agency_scope(agency_id: int) -> Q:
     return Q(lead_agency_id=agency_id) | Q(Exists(co_executed))
 
 
-def tasks_visible_to(user: Any) -> QuerySet[Task]:
+def tasks_visible_to(user: AnyUser) -> TaskQuerySet:
     """Every task for the secretariat; for agency people, the tasks their agency leads or co-executes."""
     if is_secretariat(user):
         return Task.objects.all()
-    if getattr(user, "is_authenticated", False) and user.is_active and user.agency_id:
+    if user.is_authenticated and user.is_active and user.agency_id:
         return Task.objects.filter(_agency_scope(user.agency_id))
     return Task.objects.none()
 
 
-def task_scope_key(user: Any) -> str:
+def task_scope_key(user: AnyUser) -> str:
     """What decides which tasks a user sees, as a cache key part: every secretariat member sees the same."""
     if is_secretariat(user):
         return "all"
-    if getattr(user, "is_authenticated", False) and user.is_active and user.agency_id:
+    if user.is_authenticated and user.is_active and user.agency_id:
         return f"agency:{user.agency_id}"
     return "none"
 
 
-def reports_visible_to(user: Any) -> QuerySet[ProgressReport]:
+def reports_visible_to(user: AnyUser) -> QuerySet[ProgressReport]:
     return ProgressReport.objects.filter(task__in=tasks_visible_to(user).values("pk"))
 
 
-def attachments_visible_to(user: Any) -> QuerySet[Attachment]:
+def attachments_visible_to(user: AnyUser) -> QuerySet[Attachment]:
     return Attachment.objects.filter(report__task__in=tasks_visible_to(user).values("pk"))
 
 
-def extension_requests_visible_to(user: Any) -> QuerySet[ExtensionRequest]:
+def extension_requests_visible_to(user: AnyUser) -> QuerySet[ExtensionRequest]:
     return ExtensionRequest.objects.filter(task__in=tasks_visible_to(user).values("pk"))
 
 
-def task_list(user: Any) -> QuerySet[Task]:
+def task_list(user: AnyUser) -> QuerySet[Task]:
     """The task list as pages show it: related rows loaded in the same query."""
     return (
         tasks_visible_to(user)
@@ -62,7 +65,7 @@ def task_list(user: Any) -> QuerySet[Task]:
     )
 
 
-def tasks_overdue(user: Any, *, today: dt.date) -> QuerySet[Task]:
+def tasks_overdue(user: AnyUser, *, today: dt.date) -> QuerySet[Task]:
     return task_list(user).filter(deadline__lt=today).exclude(status__in=CLOSED_STATUSES)
 
 
@@ -76,7 +79,7 @@ COUNTED_FILTER = ~Q(status=TaskStatus.CANCELLED)
 class Readiness:
     """Readiness is accepted tasks over all tasks that are not cancelled."""
 
-    key: Any
+    key: int | str
     label: str
     accepted: int
     total: int
@@ -117,12 +120,12 @@ DUE_SOON_DAYS = 14
 class TaskFilter:
     """What the action plan, its exports and bulk actions are narrowed to; every field is optional."""
 
-    event: Any = None
+    event: Event | None = None
     area: str = ""
-    agency: Any = None
+    agency: Agency | None = None
     status: Sequence[str] = ()
-    responsible: Any = None
-    controller: Any = None
+    responsible: User | None = None
+    controller: User | None = None
     due_from: dt.date | None = None
     due_to: dt.date | None = None
     overdue: bool = False
@@ -168,7 +171,7 @@ def tasks_filter(tasks: QuerySet[Task], flt: TaskFilter, *, today: dt.date) -> Q
     return tasks.order_by(*SORTS.get(flt.sort, SORTS["deadline"]))
 
 
-def task_table(user: Any, flt: TaskFilter, *, today: dt.date) -> QuerySet[Task]:
+def task_table(user: AnyUser, flt: TaskFilter, *, today: dt.date) -> QuerySet[Task]:
     """The action plan's rows for this user: scope, filter, order, with what the table shows loaded."""
     return tasks_filter(task_list(user), flt, today=today).select_related("working_group")
 
@@ -196,7 +199,7 @@ def task_deadline_state(task: Task, *, today: dt.date) -> str:
 # --- One task's page ---------------------------------------------------------------------------------
 
 
-def task_for_page(user: Any, pk: int) -> Task | None:
+def task_for_page(user: AnyUser, pk: int) -> Task | None:
     return (
         tasks_visible_to(user)
         .select_related(
@@ -239,7 +242,7 @@ class FieldChange:
 @dataclass(frozen=True)
 class HistoryEntry:
     when: dt.datetime
-    who: Any
+    who: User | None
     kind: str  # "+" created, "~" changed, "-" deleted
     reason: str
     changes: list[FieldChange]
@@ -287,7 +290,7 @@ def task_history(task: Task) -> list[HistoryEntry]:
                 continue
             for value in (change.old, change.new):
                 if isinstance(value, list):
-                    key = model_field.m2m_reverse_field_name()  # type: ignore[union-attr]
+                    key = model_field.m2m_reverse_field_name()
                     related_ids.setdefault(model_field.related_model, set()).update(
                         row.get(key) for row in value if isinstance(row, dict)
                     )
@@ -295,8 +298,8 @@ def task_history(task: Task) -> list[HistoryEntry]:
                     related_ids.setdefault(model_field.related_model, set()).add(value)
     names: dict[tuple[str, Any], str] = {}
     for model, ids in related_ids.items():
-        for obj in model._default_manager.filter(pk__in=ids):  # type: ignore[union-attr]
-            names[(model._meta.label, obj.pk)] = str(obj)  # type: ignore[union-attr]
+        for obj in model._default_manager.filter(pk__in=ids):
+            names[(model._meta.label, obj.pk)] = str(obj)
     entries = []
     for record, delta in diffs:
         changes = []
@@ -419,7 +422,7 @@ def status_series(tasks: QuerySet[Task], *, today: dt.date, weeks: int = 12) -> 
     return points
 
 
-def dashboard_counts(tasks: QuerySet[Task], *, user: Any, today: dt.date) -> dict[str, int]:
+def dashboard_counts(tasks: QuerySet[Task], *, user: AnyUser, today: dt.date) -> dict[str, int]:
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)
     open_tasks = ~Q(status__in=CLOSED_STATUSES)
     return tasks.aggregate(
@@ -432,7 +435,7 @@ def dashboard_counts(tasks: QuerySet[Task], *, user: Any, today: dt.date) -> dic
 DASHBOARD_LIST_SIZE = 10
 
 
-def dashboard_lists(tasks: QuerySet[Task], *, user: Any, today: dt.date) -> dict[str, list[Task]]:
+def dashboard_lists(tasks: QuerySet[Task], *, user: AnyUser, today: dt.date) -> dict[str, list[Task]]:
     base = tasks.select_related("event", "lead_agency").exclude(status__in=CLOSED_STATUSES)
     size = DASHBOARD_LIST_SIZE
     return {

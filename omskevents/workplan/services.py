@@ -10,10 +10,12 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from omskevents.accounts.models import User
 from omskevents.agencies.enums import Country
 from omskevents.agencies.models import Agency
 from omskevents.calendars.services import calendar_country, next_working_day
 from omskevents.committee.models import Decision, Meeting
+from omskevents.core.history import history_reason_set, history_user_set
 from omskevents.events.models import Event
 
 from . import permissions, signals
@@ -82,7 +84,7 @@ def _check_dependencies(task: Task, depends_on: Iterable[Task]) -> list[Task]:
 @transaction.atomic
 def task_create(
     *,
-    actor: Any,
+    actor: User,
     event: Event,
     title: str,
     area: str,
@@ -122,7 +124,7 @@ def task_create(
     )
     co = _check_co_executors(lead_agency, co_executors)
     task.full_clean()
-    task._history_user = actor  # type: ignore[attr-defined]
+    history_user_set(task, actor)
     task.save()
     task.co_executors.set(co)
     task.depends_on.set(_check_dependencies(task, depends_on))
@@ -131,7 +133,7 @@ def task_create(
 
 
 @transaction.atomic
-def task_create_from_decision(*, actor: Any, decision: Decision, event: Event, area: str) -> Task:
+def task_create_from_decision(*, actor: User, decision: Decision, event: Event, area: str) -> Task:
     """Turn a meeting decision into a task linked to it; a decision becomes at most one task.
 
     Calling it again for the same decision returns the task made the first time.
@@ -168,7 +170,7 @@ def task_create_from_decision(*, actor: Any, decision: Decision, event: Event, a
 
 
 @transaction.atomic
-def meeting_decisions_to_tasks(*, actor: Any, meeting: Meeting, event: Event, area: str) -> tuple[list[Task], int]:
+def meeting_decisions_to_tasks(*, actor: User, meeting: Meeting, event: Event, area: str) -> tuple[list[Task], int]:
     """Turn every complete decision of a meeting that has no task yet into one.
 
     Returns the new tasks and how many decisions were skipped (no lead executor or deadline).
@@ -190,7 +192,7 @@ def meeting_decisions_to_tasks(*, actor: Any, meeting: Meeting, event: Event, ar
 @transaction.atomic
 def task_update(
     *,
-    actor: Any,
+    actor: User,
     task: Task,
     co_executors: Sequence[Agency] | None = None,
     depends_on: Sequence[Task] | None = None,
@@ -218,8 +220,8 @@ def task_update(
         )
     co = _check_co_executors(task.lead_agency, co_executors if co_executors is not None else task.co_executors.all())
     task.full_clean()
-    task._history_user = actor  # type: ignore[attr-defined]
-    task._change_reason = reason[:100] or None  # type: ignore[attr-defined]
+    history_user_set(task, actor)
+    history_reason_set(task, reason[:100] or None)
     task.save()
     if co_executors is not None:
         task.co_executors.set(co)
@@ -231,7 +233,7 @@ def task_update(
 
 @transaction.atomic
 def task_bulk_reassign(
-    *, actor: Any, tasks: Iterable[Task], lead_agency: Agency | None = None, responsible: Any = None
+    *, actor: User, tasks: Iterable[Task], lead_agency: Agency | None = None, responsible: User | None = None
 ) -> int:
     """Give many tasks a new lead executor and/or responsible person, each through task_update's rules.
 
@@ -260,7 +262,7 @@ def task_bulk_reassign(
 
 
 @transaction.atomic
-def task_bulk_shift_deadline(*, actor: Any, tasks: Iterable[Task], days: int, reason: str) -> int:
+def task_bulk_shift_deadline(*, actor: User, tasks: Iterable[Task], days: int, reason: str) -> int:
     """Move many deadlines by the same number of days, with the reason kept in each task's history.
 
     A relative deadline keeps its anchor and moves its offset; the working-day rule applies to each
@@ -295,7 +297,7 @@ def task_bulk_shift_deadline(*, actor: Any, tasks: Iterable[Task], days: int, re
 
 
 @transaction.atomic
-def event_deadlines_follow(*, actor: Any, event: Event) -> int:
+def event_deadlines_follow(*, actor: User, event: Event) -> int:
     """Recompute the deadlines set relative to an event after its dates change. Returns how many moved."""
     moved = 0
     for task in Task.objects.select_for_update().filter(event=event).exclude(deadline_anchor="").open():
@@ -309,7 +311,7 @@ def event_deadlines_follow(*, actor: Any, event: Event) -> int:
         if (deadline, note) != (task.deadline, task.deadline_note):
             old_deadline = task.deadline
             task.deadline, task.deadline_note = deadline, note
-            task._history_user = actor  # type: ignore[attr-defined]
+            history_user_set(task, actor)
             task.save(update_fields=["deadline", "deadline_note", "updated"])
             signals.task_changed.send(
                 sender=Task, task=task, old_responsible_id=task.responsible_id, old_deadline=old_deadline
@@ -319,7 +321,7 @@ def event_deadlines_follow(*, actor: Any, event: Event) -> int:
 
 
 @transaction.atomic
-def task_change_status(*, actor: Any, task: Task, status: str, note: str = "") -> Task:
+def task_change_status(*, actor: User, task: Task, status: str, note: str = "") -> Task:
     """Move a task through the workflow; a move the workflow does not allow changes nothing."""
     task = Task.objects.select_for_update().select_related("lead_agency").get(pk=task.pk)
     if not permissions.can_view_task(actor, task):
@@ -340,8 +342,8 @@ def task_change_status(*, actor: Any, task: Task, status: str, note: str = "") -
         raise ValidationError({"status": _("Write a progress report before marking the task as reported.")})
     task.status = status
     task.status_changed_at = timezone.now()
-    task._history_user = actor  # type: ignore[attr-defined]
-    task._change_reason = note[:100] if note else None  # type: ignore[attr-defined]
+    history_user_set(task, actor)
+    history_reason_set(task, note[:100] if note else None)
     task.save(update_fields=["status", "status_changed_at", "updated"])
     if note:
         TaskComment.objects.create(task=task, author=actor, text=note)
@@ -351,7 +353,7 @@ def task_change_status(*, actor: Any, task: Task, status: str, note: str = "") -
 
 @transaction.atomic
 def task_report_progress(
-    *, actor: Any, task: Task, text: str, files: Sequence[UploadedFile] = (), is_final: bool = False
+    *, actor: User, task: Task, text: str, files: Sequence["UploadedFile[bytes]"] = (), is_final: bool = False
 ) -> ProgressReport:
     """An executor reports progress, with files; a report of completion sends the task to its controller."""
     task = Task.objects.select_for_update().get(pk=task.pk)
@@ -362,7 +364,7 @@ def task_report_progress(
     checked = [inspect_upload(f) for f in files]
     report = ProgressReport(task=task, author=actor, text=text, is_final=is_final)
     report.full_clean()
-    report._history_user = actor  # type: ignore[attr-defined]
+    history_user_set(report, actor)
     report.save()
     for upload, info in zip(files, checked, strict=True):
         Attachment.objects.create(
@@ -377,7 +379,7 @@ def task_report_progress(
 
 
 @transaction.atomic
-def task_request_extension(*, actor: Any, task: Task, new_deadline: dt.date, reason: str) -> ExtensionRequest:
+def task_request_extension(*, actor: User, task: Task, new_deadline: dt.date, reason: str) -> ExtensionRequest:
     task = Task.objects.select_for_update().get(pk=task.pk)
     if not permissions.can_request_extension(actor, task):
         raise PermissionDenied(_("Only the lead executor can ask to extend an open task's deadline."))
@@ -391,14 +393,14 @@ def task_request_extension(*, actor: Any, task: Task, new_deadline: dt.date, rea
         task=task, requested_by=actor, old_deadline=task.deadline, new_deadline=new_deadline, reason=reason
     )
     request.full_clean()
-    request._history_user = actor  # type: ignore[attr-defined]
+    history_user_set(request, actor)
     request.save()
     signals.extension_requested.send(sender=ExtensionRequest, request=request)
     return request
 
 
 @transaction.atomic
-def extension_decide(*, actor: Any, request: ExtensionRequest, approve: bool, note: str = "") -> ExtensionRequest:
+def extension_decide(*, actor: User, request: ExtensionRequest, approve: bool, note: str = "") -> ExtensionRequest:
     request = ExtensionRequest.objects.select_for_update().select_related("task").get(pk=request.pk)
     if not permissions.can_decide_extension(actor, request):
         raise PermissionDenied(_("Only the committee secretariat decides on extensions."))
@@ -408,7 +410,7 @@ def extension_decide(*, actor: Any, request: ExtensionRequest, approve: bool, no
     request.decided_by = actor
     request.decided_at = timezone.now()
     request.decision_note = note
-    request._history_user = actor  # type: ignore[attr-defined]
+    history_user_set(request, actor)
     request.save()
     if approve:
         task_update(actor=actor, task=request.task, deadline=request.new_deadline, deadline_anchor="")
@@ -417,7 +419,7 @@ def extension_decide(*, actor: Any, request: ExtensionRequest, approve: bool, no
 
 
 @transaction.atomic
-def task_comment_add(*, actor: Any, task: Task, text: str) -> TaskComment:
+def task_comment_add(*, actor: User, task: Task, text: str) -> TaskComment:
     if not permissions.can_comment(actor, task):
         raise PermissionDenied(_("You cannot comment on this task."))
     if not text.strip():

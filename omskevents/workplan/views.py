@@ -8,8 +8,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.forms import Form
+from django.forms import BaseForm, Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
@@ -23,6 +24,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from omskevents.accounts.models import User
+from omskevents.accounts.types import AuthenticatedHttpRequest
 from omskevents.core.cache import cached_fragment
 from omskevents.core.forms import apply_service_errors
 from omskevents.core.sections import collect_sections
@@ -50,7 +52,7 @@ IMPORT_SESSION_KEY = "workplan_plan_import"
 FORM_FIELD_FOR = {"deadline_offset_days": "days_before", "deadline_anchor": "relative_anchor"}
 
 
-def _add_errors(form: Form, error: ValidationError) -> None:
+def _add_errors(form: BaseForm, error: ValidationError) -> None:
     apply_service_errors(form, error, field_for=FORM_FIELD_FOR)
 
 
@@ -62,8 +64,10 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 
 class SecretariatRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
+    request: HttpRequest  # set by View, which every user of the mixin also is
+
     def test_func(self) -> bool:
-        return permissions.can_create_task(self.request.user)  # type: ignore[attr-defined]
+        return permissions.can_create_task(self.request.user)
 
 
 def _filter_form(request: HttpRequest) -> TaskFilterForm:
@@ -153,13 +157,13 @@ class TaskExportView(LoginRequiredMixin, View):
 
 
 class TaskBulkView(SecretariatRequiredMixin, View):
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         back = _safe_next(request, reverse("workplan:task_list"))
         form = BulkActionForm(request.POST, tasks=selectors.tasks_visible_to(request.user))
         if not form.is_valid():
             for errors in form.errors.values():
                 for message in errors:
-                    messages.error(request, message)
+                    messages.error(request, str(message))
             return HttpResponseRedirect(back)
         data = form.cleaned_data
         tasks = list(data["id"])
@@ -229,13 +233,13 @@ class TaskActionView(LoginRequiredMixin, View):
     form_name: str
     success_message = ""
 
-    def act(self, request: HttpRequest, task: Task, data: dict[str, Any]) -> None:
+    def act(self, request: AuthenticatedHttpRequest, task: Task, data: dict[str, Any]) -> None:
         raise NotImplementedError
 
     def make_form(self, request: HttpRequest) -> Form:
         return self.form_class(request.POST)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         task = _task_or_404(request, pk)
         form = self.make_form(request)
         if form.is_valid():
@@ -259,7 +263,7 @@ class TaskStatusView(TaskActionView):
     form_class = StatusForm
     form_name = "status_form"
 
-    def act(self, request: HttpRequest, task: Task, data: dict[str, Any]) -> None:
+    def act(self, request: AuthenticatedHttpRequest, task: Task, data: dict[str, Any]) -> None:
         services.task_change_status(actor=request.user, task=task, status=data["status"], note=data["note"])
         messages.success(request, _("Status: %(status)s.") % {"status": TaskStatus(data["status"]).label})
 
@@ -271,7 +275,7 @@ class TaskReportView(TaskActionView):
     def make_form(self, request: HttpRequest) -> Form:
         return ReportForm(request.POST, request.FILES)
 
-    def act(self, request: HttpRequest, task: Task, data: dict[str, Any]) -> None:
+    def act(self, request: AuthenticatedHttpRequest, task: Task, data: dict[str, Any]) -> None:
         services.task_report_progress(
             actor=request.user, task=task, text=data["text"], files=data["files"], is_final=data["is_final"]
         )
@@ -282,7 +286,7 @@ class TaskCommentView(TaskActionView):
     form_class = CommentForm
     form_name = "comment_form"
 
-    def act(self, request: HttpRequest, task: Task, data: dict[str, Any]) -> None:
+    def act(self, request: AuthenticatedHttpRequest, task: Task, data: dict[str, Any]) -> None:
         services.task_comment_add(actor=request.user, task=task, text=data["text"])
 
 
@@ -290,7 +294,7 @@ class TaskExtensionRequestView(TaskActionView):
     form_class = ExtensionRequestForm
     form_name = "extension_form"
 
-    def act(self, request: HttpRequest, task: Task, data: dict[str, Any]) -> None:
+    def act(self, request: AuthenticatedHttpRequest, task: Task, data: dict[str, Any]) -> None:
         services.task_request_extension(
             actor=request.user, task=task, new_deadline=data["new_deadline"], reason=data["reason"]
         )
@@ -301,7 +305,7 @@ class ExtensionDecideView(TaskActionView):
     form_class = ExtensionDecisionForm
     form_name = "decision_form"
 
-    def act(self, request: HttpRequest, task: Task, data: dict[str, Any]) -> None:
+    def act(self, request: AuthenticatedHttpRequest, task: Task, data: dict[str, Any]) -> None:
         pending = selectors.extension_requests_visible_to(request.user).filter(task=task, status="pending").first()
         if pending is None:
             raise ValidationError(_("This request has already been decided."))
@@ -328,20 +332,23 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
 
 
 class TaskFormMixin(SecretariatRequiredMixin):
-    form_class = TaskForm
-    template_name = "workplan/task_form.html"
+    # Typed as FormMixin and TemplateResponseMixin declare them, which the views add beside this mixin.
+    form_class: type[TaskForm] | None = TaskForm
+    template_name: str | None = "workplan/task_form.html"
 
     def after_save(self, task: Task, created: bool) -> HttpResponse:
         if task.deadline_note:
-            messages.warning(self.request, task.deadline_note)  # type: ignore[attr-defined]
+            messages.warning(self.request, task.deadline_note)
         messages.success(
-            self.request,  # type: ignore[attr-defined]
+            self.request,
             _("The task has been created.") if created else _("The task has been saved."),
         )
         return redirect(task)
 
 
 class TaskCreateView(TaskFormMixin, FormView):
+    request: AuthenticatedHttpRequest
+
     def get_initial(self) -> dict[str, Any]:
         initial = super().get_initial()
         for name in ("event", "parent", "area"):
@@ -359,7 +366,9 @@ class TaskCreateView(TaskFormMixin, FormView):
 
 
 class TaskUpdateView(TaskFormMixin, FormView):
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    request: AuthenticatedHttpRequest
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.task = get_object_or_404(Task.objects.select_related("event"), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
@@ -411,7 +420,7 @@ class TaskImportView(SecretariatRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         return render(request, self.template_name, {"form": ImportUploadForm()})
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         form = ImportUploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form}, status=400)
@@ -441,7 +450,7 @@ class TaskImportView(SecretariatRequiredMixin, View):
 
 
 class TaskImportConfirmView(SecretariatRequiredMixin, View):
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         stored = request.session.get(IMPORT_SESSION_KEY)
         if not stored or request.POST.get("token") != stored.get("token"):
             messages.error(request, _("This import has expired or was already done. Upload the file again."))

@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
+from omskevents.accounts.types import AuthenticatedHttpRequest
 from omskevents.committee.models import Decision, Meeting
 
 from . import permissions, services
@@ -17,7 +18,7 @@ from .forms import DecisionTaskForm
 class DecisionsToTasksView(LoginRequiredMixin, View):
     """Posted from the meeting page (workplan's section of it); back to the page with the outcome."""
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if not permissions.can_create_task(request.user):
             raise PermissionDenied
         meeting = Meeting.objects.select_related("committee").filter(pk=pk).first()
@@ -28,7 +29,7 @@ class DecisionsToTasksView(LoginRequiredMixin, View):
         if not form.is_valid():
             for errors in form.errors.values():
                 for error in errors:
-                    messages.error(request, error)
+                    messages.error(request, str(error))
             return HttpResponseRedirect(back)
         try:
             messages.success(request, self.act(request, meeting, form))
@@ -37,7 +38,7 @@ class DecisionsToTasksView(LoginRequiredMixin, View):
                 messages.error(request, message)
         return HttpResponseRedirect(back)
 
-    def act(self, request: HttpRequest, meeting: Meeting, form: DecisionTaskForm) -> str:
+    def act(self, request: AuthenticatedHttpRequest, meeting: Meeting, form: DecisionTaskForm) -> str:
         actor = request.user
         one = request.POST.get("decision", "")
         if one:

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from omskevents.accounts.types import AnyUser
 from omskevents.events.enums import Area
 from omskevents.events.models import Event
 from omskevents.events.selectors import events_upcoming
@@ -88,7 +89,7 @@ class Timeline:
     links: list[Link]
 
 
-def timeline_tasks(user: Any, *, event: Event | None, area: str, include_closed: bool) -> QuerySet[Task]:
+def timeline_tasks(user: AnyUser, *, event: Event | None, area: str, include_closed: bool) -> QuerySet[Task]:
     tasks = tasks_visible_to(user).select_related("lead_agency", "event")
     if event is not None:
         tasks = tasks.filter(event=event)
