@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from omskevents.agencies.models import Agency
 from omskevents.events.models import Event
-from omskevents.notifications import services as notifications
+from omskevents.notifications import notices as notifications
 from omskevents.workplan.models import Task
 from omskevents.workplan.services import task_create_from_decision
 
@@ -36,9 +36,8 @@ def _require_editable(actor: Any, meeting: Meeting) -> None:
 
 
 def _notify(meeting: Meeting, change: str) -> None:
-    """Tell the invitees once the change is committed: a rolled-back change must not be announced."""
-    pk = meeting.pk
-    transaction.on_commit(lambda: notifications.meeting_notify(meeting=Meeting.objects.get(pk=pk), change=change))
+    """Tell the invitees in the change's own transaction: the rows commit or roll back with the meeting."""
+    notifications.meeting_notify(meeting=meeting, change=change)
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from omskevents.agencies.models import Agency
 from omskevents.calendars.services import next_working_day
 from omskevents.committee.models import Decision
 from omskevents.events.models import Event
-from omskevents.notifications import services as notifications
+from omskevents.notifications import notices as notifications
 
 from . import permissions
 from .enums import DeadlineAnchor, ExtensionStatus, TaskSource, TaskStatus
