@@ -20,6 +20,8 @@ from .selectors import Recipient, ScanTask
 
 @dataclass
 class Planned:
+    """A row to store: its kind, item, recipient and occasion (the unique key), and when it is due."""
+
     kind: str
     item_key: str
     recipient: Recipient
