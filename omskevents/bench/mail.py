@@ -133,12 +133,12 @@ def _timed_scan(moment: Any) -> dict[str, Any]:
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
-    from omskevents.notifications import services
+    from omskevents.notifications import dispatch
 
     reset_queries()
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
-        result = services.outbox_scan(now=moment)
+        result = dispatch.outbox_scan(now=moment)
         elapsed = time.perf_counter() - started
     slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]
     return {
@@ -153,17 +153,17 @@ def _timed_scan(moment: Any) -> dict[str, Any]:
 def child_scan(open_tasks: int, profile: bool) -> dict[str, Any]:
     from django.db.models import Count
 
-    from omskevents.notifications import selectors, services
+    from omskevents.notifications import dispatch, planning, selectors, timing
     from omskevents.notifications.models import Notification
     from omskevents.workplan.models import Task
 
     seeding = _top_up(open_tasks)
     moment, day_before = _scan_moments()
     # Steady state: the scans of the working day before have run, so today's scan creates today's rows only.
-    previous = services.outbox_scan(now=day_before).created
+    previous = dispatch.outbox_scan(now=day_before).created
     rules = selectors.reminder_settings_get()
-    calendars = services.Calendars(moment.date())
-    last = services.last_remindable_deadline(now=moment, rules=rules, calendars=calendars)
+    calendars = timing.Calendars(moment.date())
+    last = planning.last_remindable_deadline(now=moment, rules=rules, calendars=calendars)
     candidates = Task.objects.open().filter(deadline__lte=last).count()
     profiler = None
     if profile:
@@ -199,7 +199,7 @@ def child_delivery(mails: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from omskevents.celery import app
-    from omskevents.notifications import emails, faultrun, services
+    from omskevents.notifications import dispatch, emails, faultrun
     from omskevents.notifications.enums import REMINDER_KINDS, State
     from omskevents.notifications.models import Notification
 
@@ -247,7 +247,7 @@ def child_delivery(mails: int) -> dict[str, Any]:
         started = time.perf_counter()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            services.outbox_dispatch()  # at most 500 rows per call, as one scan would
+            dispatch.outbox_dispatch()  # at most 500 rows per call, as one scan would
             if count_sent(pks) == len(pks):
                 return time.perf_counter() - started
             time.sleep(0.02)

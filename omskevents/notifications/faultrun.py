@@ -330,12 +330,12 @@ def make_due(label: str, n: int, *, title: str = "") -> dict[str, int]:
 
 def pump(until: Callable[[], bool], *, timeout: float, interval: float = 0.3) -> bool:
     """What beat does, fast: return expired leases to the queue and hand due rows over, until `until()`."""
-    from . import services
+    from . import dispatch
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        services.outbox_sweep()
-        services.outbox_dispatch()
+        dispatch.outbox_sweep()
+        dispatch.outbox_dispatch()
         close_old_connections()
         if until():
             return True
@@ -385,10 +385,10 @@ def count(fault: str, sink: SmtpSink, tasks: dict[str, int]) -> Outcome:
 
 
 def _scan() -> None:
-    from . import services
+    from . import dispatch
 
     try:
-        services.outbox_scan()
+        dispatch.outbox_scan()
     finally:
         connection.close()
 

@@ -11,8 +11,7 @@ from omskevents.core.sections import PageSection
 from omskevents.workplan import permissions as task_permissions
 from omskevents.workplan.models import ExtensionRequest, ProgressReport, Task
 
-from . import selectors
-from . import services as notices
+from . import notices, selectors
 
 
 def task_assigned(sender: object, *, task: Task, **kwargs: Any) -> None:

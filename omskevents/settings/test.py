@@ -1,10 +1,16 @@
-"""Test overrides: fast hashing, in-memory mail, files in a temporary folder."""
+"""Test overrides: fast hashing, in-memory mail, files (and a SQLite database) in a temporary folder."""
 
+import os
 import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 
 DEBUG = False
+# On SQLite the test database is a file, not memory: tests that start processes of their own (a Celery worker,
+# a service that dies after its commit) share it with them. Django deletes the file when the run ends.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"omskevents-test-{os.getpid()}.sqlite3")}
 SECRET_KEY = "test-only-key-omskevents"  # noqa: S105 - test only
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 
 from omskevents.committee import services
 from omskevents.committee.models import AgendaItem, Decision, Meeting, MeetingAttendance
@@ -117,19 +118,33 @@ def test_decision_add_numbers_decisions_and_refuses_lead_as_co_executor(secretar
     assert Decision.objects.count() == 2
 
 
-def test_meeting_create_writes_the_invitations_with_the_meeting_and_hands_them_over_after_commit(
+def test_meeting_create_writes_the_invitations_with_the_meeting(
     secretariat, staff_a, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         meeting = services.meeting_create(
             actor=secretariat, committee=CommitteeFactory(), starts_at=START, place="Зал", invitees=[staff_a]
         )
-    # The rows are part of the meeting's transaction; only the hand-off to the broker waits for the commit.
-    rows = Notification.objects.filter(meeting=meeting)
-    assert list(rows.values_list("kind", "state", "dispatched_at")) == [("meeting_invitation", "queued", None)]
-    for callback in callbacks:  # the cache's data version and the dispatch
+    # Before anything runs after the commit, the invitation is stored with the meeting, not yet handed over.
+    assert list(Notification.objects.values_list("meeting", "kind", "state", "dispatched_at")) == [
+        (meeting.pk, "meeting_invitation", "queued", None)
+    ]
+    for callback in callbacks:  # the hand-off to the worker (and the cache's data version)
         callback()
-    assert rows.get().dispatched_at is not None
+    assert Notification.objects.get().dispatched_at is not None
+
+
+def test_meeting_create_rolled_back_announces_nothing(secretariat, staff_a):
+    def create_then_fail() -> None:
+        with transaction.atomic():
+            services.meeting_create(
+                actor=secretariat, committee=CommitteeFactory(), starts_at=START, place="Зал", invitees=[staff_a]
+            )
+            raise RuntimeError("the caller fails after the meeting is saved")
+
+    with pytest.raises(RuntimeError, match="after the meeting is saved"):
+        create_then_fail()
+    assert (Meeting.objects.count(), Notification.objects.count()) == (0, 0)
 
 
 def test_meeting_cancel_queues_a_cancellation(secretariat, staff_a, django_capture_on_commit_callbacks):

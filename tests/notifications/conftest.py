@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.conf import settings
 
 from omskevents.calendars.services import calendar_seed
 from tests.factories.accounts import UserFactory
@@ -66,3 +67,14 @@ def make_task(*, created: dt.datetime = dt.datetime(2026, 3, 2, 6, 0, tzinfo=UTC
     """A task row whose creation time is in the past, as if made through the workspace long ago."""
     with time_machine.travel(created, tick=False):
         return TaskFactory(**fields)
+
+
+def shared_database_url() -> str:
+    """The test database as a URL for a child process (a worker, a service run apart); the data must be committed."""
+    db = settings.DATABASES["default"]
+    if "postgresql" in db["ENGINE"]:
+        return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    name = str(db["NAME"])
+    if name.startswith("file:memorydb") or name == ":memory:":
+        pytest.skip("a child process cannot see an in-memory SQLite test database: use a file (settings/test.py)")
+    return f"sqlite:///{name}"

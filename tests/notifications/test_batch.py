@@ -8,7 +8,7 @@ import time_machine
 from django.core.mail.backends.locmem import EmailBackend
 from django.test import override_settings
 
-from omskevents.notifications import emails, services
+from omskevents.notifications import delivery, dispatch, emails, selectors, store
 from omskevents.notifications.enums import State
 from omskevents.notifications.models import Notification
 from tests.factories.accounts import UserFactory
@@ -48,7 +48,7 @@ def due_rows(omsk_agency, *names: str) -> dict[str, int]:
     for name in names:
         person = UserFactory(username=name, agency=omsk_agency, time_zone="Asia/Omsk", email=f"{name}@example.org")
         make_task(responsible=person, lead_agency=omsk_agency, deadline=dt.date(2026, 5, 12), title=f"Задача {name}")
-    services.outbox_scan(now=MOMENT)
+    dispatch.outbox_scan(now=MOMENT)
     return dict(Notification.objects.values_list("to_email", "pk"))
 
 
@@ -60,7 +60,7 @@ def states(ids: dict[str, int]) -> dict[str, tuple[str, int, int | None]]:
 @override_settings(EMAIL_BACKEND="tests.notifications.test_batch.PerAddressBackend")
 def test_batch_records_550_and_451_on_their_own_rows_and_sends_the_rest(omsk_agency, calendars, frozen, mailoutbox):
     ids = due_rows(omsk_agency, "first", "refused", "middle", "later", "last")
-    outcomes = services.outbox_deliver_batch(notification_ids=list(ids.values()))
+    outcomes = delivery.outbox_deliver_batch(notification_ids=list(ids.values()))
     assert {address: outcomes[pk] for address, pk in ids.items()} == {
         "first@example.org": "sent",
         "refused@example.org": "failed",
@@ -83,7 +83,7 @@ def test_batch_records_550_and_451_on_their_own_rows_and_sends_the_rest(omsk_age
 
 def test_sent_rows_carry_their_message_id_and_time(omsk_agency, calendars, frozen, mailoutbox):
     ids = due_rows(omsk_agency, "first", "second")
-    services.outbox_deliver_batch(notification_ids=list(ids.values()))
+    delivery.outbox_deliver_batch(notification_ids=list(ids.values()))
     rows = list(Notification.objects.filter(pk__in=ids.values()).order_by("pk"))
     assert [(r.state, r.sent_at, r.message_id) for r in rows] == [
         (State.SENT, MOMENT, emails.message_id_for(r)) for r in rows
@@ -96,7 +96,7 @@ def test_unreachable_server_queues_the_untried_rest_without_counting_an_attempt(
     omsk_agency, calendars, frozen, mailoutbox
 ):
     ids = due_rows(omsk_agency, "first", "down", "third", "fourth")
-    outcomes = services.outbox_deliver_batch(notification_ids=list(ids.values()))
+    outcomes = delivery.outbox_deliver_batch(notification_ids=list(ids.values()))
     assert {address: outcomes[pk] for address, pk in ids.items()} == {
         "first@example.org": "sent",
         "down@example.org": "retry",
@@ -115,8 +115,8 @@ def test_unreachable_server_queues_the_untried_rest_without_counting_an_attempt(
 
 def test_a_batch_handed_over_twice_sends_each_row_once(omsk_agency, calendars, frozen, mailoutbox):
     ids = list(due_rows(omsk_agency, "first", "second", "third").values())
-    first = services.outbox_deliver_batch(notification_ids=ids)
-    again = services.outbox_deliver_batch(notification_ids=ids)
+    first = delivery.outbox_deliver_batch(notification_ids=ids)
+    again = delivery.outbox_deliver_batch(notification_ids=ids)
     assert sorted(first.values()) == ["sent", "sent", "sent"]
     assert again == dict.fromkeys(ids, "skipped")
     assert len(mailoutbox) == 3
@@ -126,7 +126,7 @@ def test_a_row_leased_by_another_worker_is_skipped(omsk_agency, calendars, froze
     ids = due_rows(omsk_agency, "first", "second")
     taken = ids["second@example.org"]
     Notification.objects.filter(pk=taken).update(state=State.SENDING, lease_until=MOMENT + dt.timedelta(minutes=5))
-    outcomes = services.outbox_deliver_batch(notification_ids=list(ids.values()))
+    outcomes = delivery.outbox_deliver_batch(notification_ids=list(ids.values()))
     assert outcomes == {ids["first@example.org"]: "sent", taken: "skipped"}
     assert [m.to for m in mailoutbox] == [["first@example.org"]]
 
@@ -134,7 +134,7 @@ def test_a_row_leased_by_another_worker_is_skipped(omsk_agency, calendars, froze
 def test_stale_rows_in_a_batch_are_cancelled_and_the_rest_sent(omsk_agency, calendars, frozen, mailoutbox):
     ids = due_rows(omsk_agency, "active", "gone")
     UserFactory._meta.model.objects.filter(username="gone").update(is_active=False)
-    outcomes = services.outbox_deliver_batch(notification_ids=list(ids.values()))
+    outcomes = delivery.outbox_deliver_batch(notification_ids=list(ids.values()))
     assert outcomes == {ids["active@example.org"]: "sent", ids["gone@example.org"]: "cancelled"}
     gone = Notification.objects.get(pk=ids["gone@example.org"])
     assert (gone.state, gone.last_error, gone.lease_until) == (State.CANCELLED, "The recipient is deactivated.", None)
@@ -146,28 +146,28 @@ def test_batch_queries_do_not_grow_with_the_rows_but_one_update_per_sent_mail(
     ids = due_rows(omsk_agency, "solo", "a1", "a2", "a3", "a4", "a5")
     # claim, rows, tasks, their co-executors, people, agencies, events, preferences; then one UPDATE per mail
     with django_assert_num_queries(8 + 1):
-        services.outbox_deliver_batch(notification_ids=[ids.pop("solo@example.org")])
+        delivery.outbox_deliver_batch(notification_ids=[ids.pop("solo@example.org")])
     with django_assert_num_queries(8 + 5):
-        services.outbox_deliver_batch(notification_ids=list(ids.values()))
+        delivery.outbox_deliver_batch(notification_ids=list(ids.values()))
     assert len(mailoutbox) == 6
 
 
 def test_rows_are_handed_over_in_batches_of_fifty():
-    assert [len(batch) for batch in services._batches(list(range(1, 121)))] == [50, 50, 20]
+    assert [len(batch) for batch in dispatch.batches(list(range(1, 121)))] == [50, 50, 20]
 
 
 def test_dispatch_delivers_every_due_row_in_batches(omsk_agency, calendars, frozen, mailoutbox):
     ids = due_rows(omsk_agency, "b1", "b2", "b3")
     Notification.objects.update(dispatched_at=None)
-    assert services.outbox_dispatch(now=MOMENT, sync=True) == 3
+    assert dispatch.outbox_dispatch(now=MOMENT, sync=True) == 3
     assert sorted(Notification.objects.filter(pk__in=ids.values()).values_list("state", flat=True)) == [State.SENT] * 3
     assert sorted(m.to[0] for m in mailoutbox) == sorted(ids)
 
 
 def test_storing_many_rows_inserts_each_once_with_its_values(executor, frozen):
-    recipient = services.selectors.recipient_for_user(executor)
+    recipient = selectors.recipient_for_user(executor)
     planned = [
-        services.Planned(
+        store.Planned(
             kind="deadline",
             item_key=f"task:{n}",
             recipient=recipient,
@@ -177,13 +177,13 @@ def test_storing_many_rows_inserts_each_once_with_its_values(executor, frozen):
             deadline=dt.date(2026, 5, 12),
             context={"offset": 1},
         )
-        for n in range(1, services.COPY_FROM + 51)
+        for n in range(1, store.COPY_FROM + 51)
     ]
-    assert services._store(planned[:50], validate=False) == 50
-    assert services._store(planned, validate=False) == services.COPY_FROM  # the first 50 are stored already
-    assert services._store(planned, validate=False) == 0
+    assert store.outbox_store(planned[:50], validate=False) == 50
+    assert store.outbox_store(planned, validate=False) == store.COPY_FROM  # the first 50 are stored already
+    assert store.outbox_store(planned, validate=False) == 0
     rows = Notification.objects.filter(kind="deadline")
-    assert rows.count() == services.COPY_FROM + 50
+    assert rows.count() == store.COPY_FROM + 50
     row = rows.get(item_key="task:7")
     assert (row.recipient_id, row.agency_id, row.to_email, row.state, row.attempts) == (
         executor.pk,

@@ -9,7 +9,7 @@ import time_machine
 from django.core.mail.backends.locmem import EmailBackend
 from django.test import override_settings
 
-from omskevents.notifications import services
+from omskevents.notifications import delivery, dispatch, notices, selectors, services
 from omskevents.notifications.enums import Kind, State
 from omskevents.notifications.models import Notification, NotificationPreference
 from omskevents.workplan import services as workplan
@@ -25,7 +25,7 @@ MOMENT = dt.datetime(2026, 5, 8, 3, 0, tzinfo=UTC)  # Friday, 09:00 in Omsk
 
 def due_row(executor, **task_fields) -> Notification:
     make_task(responsible=executor, lead_agency=executor.agency, deadline=dt.date(2026, 5, 12), **task_fields)
-    services.outbox_scan(now=MOMENT)
+    dispatch.outbox_scan(now=MOMENT)
     return Notification.objects.get()
 
 
@@ -37,7 +37,7 @@ def frozen():
 
 def test_reminder_mail_has_text_html_links_and_message_id(calendars, executor, frozen, mailoutbox):
     row = due_row(executor, title="Подготовить причал на Иртыше")
-    assert services.outbox_deliver(notification_id=row.pk) == "sent"
+    assert delivery.outbox_deliver(notification_id=row.pk) == "sent"
     row.refresh_from_db()
     [mail] = mailoutbox
     assert mail.subject.endswith("Подготовить причал на Иртыше")
@@ -56,13 +56,13 @@ def test_reminder_mail_has_text_html_links_and_message_id(calendars, executor, f
 
 def test_reminder_mail_is_in_russian_by_default(calendars, executor, event, frozen, mailoutbox):
     row = due_row(executor, event=event, title="Причал")
-    services.outbox_deliver(notification_id=row.pk)
+    delivery.outbox_deliver(notification_id=row.pk)
     assert mailoutbox[0].subject == "[Форум XXII] Остался 1 рабочий день: Причал"
 
 
 def test_subject_is_prefixed_with_the_event(calendars, executor, event, frozen, mailoutbox):
     row = due_row(executor, event=event, title="Встреча делегаций")
-    services.outbox_deliver(notification_id=row.pk)
+    delivery.outbox_deliver(notification_id=row.pk)
     assert mailoutbox[0].subject.startswith("[Форум XXII] ")
     assert mailoutbox[0].subject.endswith("Встреча делегаций")
 
@@ -70,14 +70,14 @@ def test_subject_is_prefixed_with_the_event(calendars, executor, event, frozen, 
 def test_mail_is_in_the_recipients_language(calendars, executor, event, frozen, mailoutbox):
     NotificationPreference.objects.create(user=executor, language="en")
     row = due_row(executor, event=event, title="Pier")
-    services.outbox_deliver(notification_id=row.pk)
+    delivery.outbox_deliver(notification_id=row.pk)
     assert mailoutbox[0].subject == "[Форум XXII] 1 working day left: Pier"
     assert "The deadline of this task is in 1 working day." in mailoutbox[0].body
 
 
 def test_header_injection_through_a_task_title_is_impossible(calendars, executor, frozen, mailoutbox):
     row = due_row(executor, title="Причал\r\nBcc: attacker@evil.example\r\nX-Injected: yes")
-    assert services.outbox_deliver(notification_id=row.pk) == "sent"
+    assert delivery.outbox_deliver(notification_id=row.pk) == "sent"
     [mail] = mailoutbox
     parsed = email.message_from_bytes(mail.message().as_bytes())
     assert parsed["Bcc"] is None
@@ -90,7 +90,7 @@ def test_header_injection_through_a_task_title_is_impossible(calendars, executor
 
 def test_script_in_a_title_is_escaped_in_the_html_part(calendars, executor, frozen, mailoutbox):
     row = due_row(executor, title='<script>alert("x")</script>')
-    services.outbox_deliver(notification_id=row.pk)
+    delivery.outbox_deliver(notification_id=row.pk)
     html = mailoutbox[0].alternatives[0][0]
     assert "<script>" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
@@ -99,7 +99,7 @@ def test_script_in_a_title_is_escaped_in_the_html_part(calendars, executor, froz
 
 def test_a_row_is_delivered_once_however_often_it_is_handed_over(calendars, executor, frozen, mailoutbox):
     row = due_row(executor)
-    outcomes = [services.outbox_deliver(notification_id=row.pk) for _ in range(3)]
+    outcomes = [delivery.outbox_deliver(notification_id=row.pk) for _ in range(3)]
     assert outcomes == ["sent", "skipped", "skipped"]
     assert len(mailoutbox) == 1
 
@@ -107,7 +107,7 @@ def test_a_row_is_delivered_once_however_often_it_is_handed_over(calendars, exec
 def test_sweep_returns_rows_whose_lease_expired(calendars, executor, frozen):
     row = due_row(executor)
     Notification.objects.filter(pk=row.pk).update(state=State.SENDING, lease_until=MOMENT - dt.timedelta(seconds=1))
-    assert services.outbox_sweep() == 1
+    assert dispatch.outbox_sweep() == 1
     row.refresh_from_db()
     assert (row.state, row.dispatched_at, row.lease_until) == (State.QUEUED, None, None)
 
@@ -115,7 +115,7 @@ def test_sweep_returns_rows_whose_lease_expired(calendars, executor, frozen):
 def test_sweep_leaves_rows_within_their_lease(calendars, executor, frozen):
     row = due_row(executor)
     Notification.objects.filter(pk=row.pk).update(state=State.SENDING, lease_until=MOMENT + dt.timedelta(seconds=60))
-    assert services.outbox_sweep() == 0
+    assert dispatch.outbox_sweep() == 0
 
 
 class RefusingBackend(EmailBackend):
@@ -134,17 +134,17 @@ class PermanentBackend(RefusingBackend):
 @override_settings(EMAIL_BACKEND="tests.notifications.test_delivery.RefusingBackend", NOTIFY_RETRY_BASE_SECONDS=60)
 def test_temporary_smtp_failure_is_retried_later_with_backoff(calendars, executor, frozen):
     row = due_row(executor)
-    assert services.outbox_deliver(notification_id=row.pk) == "retry"
+    assert delivery.outbox_deliver(notification_id=row.pk) == "retry"
     row.refresh_from_db()
     assert (row.state, row.attempts, row.last_smtp_code, row.dispatched_at) == (State.QUEUED, 1, 451, None)
     assert 45 <= (row.next_attempt_at - MOMENT).total_seconds() <= 75
-    assert services.outbox_dispatch(now=MOMENT) == 0  # not before its time
+    assert dispatch.outbox_dispatch(now=MOMENT) == 0  # not before its time
 
 
 @override_settings(EMAIL_BACKEND="tests.notifications.test_delivery.PermanentBackend")
 def test_permanent_smtp_failure_marks_the_row_failed_and_retry_queues_it(calendars, executor, frozen, mailoutbox):
     row = due_row(executor)
-    assert services.outbox_deliver(notification_id=row.pk) == "failed"
+    assert delivery.outbox_deliver(notification_id=row.pk) == "failed"
     row.refresh_from_db()
     assert (row.state, row.last_smtp_code) == (State.FAILED, 550)
     assert services.outbox_retry(notifications=[row]) == 1
@@ -155,8 +155,8 @@ def test_permanent_smtp_failure_marks_the_row_failed_and_retry_queues_it(calenda
 @override_settings(EMAIL_BACKEND="tests.notifications.test_delivery.RefusingBackend", NOTIFY_MAX_ATTEMPTS=2)
 def test_temporary_failures_give_up_after_the_last_attempt(calendars, executor, frozen):
     row = due_row(executor)
-    services.outbox_deliver(notification_id=row.pk)
-    services.outbox_deliver(notification_id=row.pk)
+    delivery.outbox_deliver(notification_id=row.pk)
+    delivery.outbox_deliver(notification_id=row.pk)
     row.refresh_from_db()
     assert (row.state, row.attempts) == (State.FAILED, 2)
 
@@ -175,12 +175,12 @@ def test_temporary_failures_give_up_after_the_last_attempt(calendars, executor, 
     ],
 )
 def test_classify_failure_by_smtp_code(error, expected):
-    assert services.classify_failure(error) == expected
+    assert delivery.classify_failure(error) == expected
 
 
 def test_retry_delay_grows_exponentially_with_jitter(settings):
     settings.NOTIFY_RETRY_BASE_SECONDS = 60
-    delays = [services.retry_delay(n).total_seconds() for n in (1, 2, 3, 4)]
+    delays = [delivery.retry_delay(n).total_seconds() for n in (1, 2, 3, 4)]
     for n, delay in enumerate(delays):
         assert 60 * 2**n * 0.75 <= delay <= 60 * 2**n * 1.25
 
@@ -189,7 +189,7 @@ def test_row_of_a_deactivated_recipient_is_cancelled_at_delivery(calendars, exec
     row = due_row(executor)
     executor.is_active = False
     executor.save()
-    assert services.outbox_deliver(notification_id=row.pk) == "cancelled"
+    assert delivery.outbox_deliver(notification_id=row.pk) == "cancelled"
     assert mailoutbox == []
 
 
@@ -250,7 +250,7 @@ def test_assignment_at_night_waits_for_the_morning(calendars, executor, secretar
         )
     row = Notification.objects.get()
     assert row.scheduled_for == dt.datetime(2026, 5, 8, 3, 0, tzinfo=UTC)
-    assert services.outbox_dispatch(now=night, sync=True) == 0
+    assert dispatch.outbox_dispatch(now=night, sync=True) == 0
 
 
 def test_final_report_notifies_the_controller_and_acceptance_the_executor(
@@ -282,10 +282,10 @@ def test_head_opted_in_gets_copies(calendars, executor, head, controller, event,
 
 def test_task_notifications_selector_lists_what_was_sent(calendars, executor, frozen, django_assert_num_queries):
     row = due_row(executor)
-    services.outbox_deliver(notification_id=row.pk)
+    delivery.outbox_deliver(notification_id=row.pk)
     task = row.task
     with django_assert_num_queries(1):
-        listed = [(n.kind, n.recipient.username, n.state) for n in services.selectors.task_notifications(task)]
+        listed = [(n.kind, n.recipient.username, n.state) for n in selectors.task_notifications(task)]
     assert listed == [("deadline", "exec", "sent")]
 
 
@@ -295,9 +295,9 @@ def test_task_notifications_selector_lists_what_was_sent(calendars, executor, fr
 def test_meeting_invitation_carries_an_icalendar_request(calendars, executor, frozen, mailoutbox):
     meeting = MeetingFactory(starts_at=dt.datetime(2026, 5, 14, 5, 0, tzinfo=UTC), title="Подготовка Форума")
     AttendanceFactory(meeting=meeting, user=executor)
-    assert services.meeting_notify(meeting=meeting, change="created") == 1
+    assert notices.meeting_notify(meeting=meeting, change="created") == 1
     row = Notification.objects.get()
-    assert services.outbox_deliver(notification_id=row.pk) == "sent"
+    assert delivery.outbox_deliver(notification_id=row.pk) == "sent"
     [mail] = mailoutbox
     parsed = email.message_from_bytes(mail.message().as_bytes())
     [part] = [p for p in parsed.walk() if p.get_content_type() == "text/calendar"]
@@ -318,15 +318,15 @@ def test_meeting_invitation_carries_an_icalendar_request(calendars, executor, fr
 def test_meeting_cancellation_supersedes_the_waiting_invitation(calendars, executor, frozen, mailoutbox):
     meeting = MeetingFactory(starts_at=dt.datetime(2026, 5, 14, 5, 0, tzinfo=UTC))
     AttendanceFactory(meeting=meeting, user=executor)
-    services.meeting_notify(meeting=meeting, change="created")
+    notices.meeting_notify(meeting=meeting, change="created")
     meeting.status, meeting.sequence = "cancelled", 1
     meeting.save()
-    services.meeting_notify(meeting=meeting, change="cancelled")
+    notices.meeting_notify(meeting=meeting, change="cancelled")
     assert sorted(Notification.objects.values_list("kind", "state")) == [
         ("meeting_cancelled", "queued"),
         ("meeting_invitation", "cancelled"),
     ]
-    services.outbox_dispatch(now=MOMENT, sync=True)
+    dispatch.outbox_dispatch(now=MOMENT, sync=True)
     ics = next(
         p
         for p in email.message_from_bytes(mailoutbox[0].message().as_bytes()).walk()
@@ -338,8 +338,8 @@ def test_meeting_cancellation_supersedes_the_waiting_invitation(calendars, execu
 def test_meeting_reminder_the_working_day_before(calendars, executor, frozen):
     meeting = MeetingFactory(starts_at=dt.datetime(2026, 5, 12, 5, 0, tzinfo=UTC))  # Tuesday; Monday 11 May is off
     AttendanceFactory(meeting=meeting, user=executor)
-    services.outbox_scan(now=MOMENT)  # Friday 8 May, 09:00 Omsk
-    services.outbox_scan(now=MOMENT + dt.timedelta(days=3))  # Monday, a day off
+    dispatch.outbox_scan(now=MOMENT)  # Friday 8 May, 09:00 Omsk
+    dispatch.outbox_scan(now=MOMENT + dt.timedelta(days=3))  # Monday, a day off
     assert list(Notification.objects.values_list("kind", "occasion")) == [
         ("meeting_reminder", f"start:{meeting.starts_at.isoformat()}")
     ]
@@ -349,7 +349,7 @@ def test_meeting_notify_refuses_an_unknown_change(calendars, frozen):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        services.meeting_notify(meeting=MeetingFactory(), change="moved")
+        notices.meeting_notify(meeting=MeetingFactory(), change="moved")
     assert Notification.objects.count() == 0
 
 

@@ -1,8 +1,7 @@
 """Against real servers: Redis, a Celery worker process and an SMTP server on loopback.
 
 The worker is a separate process, so it must see the test's data: these tests commit (transactional
-database) and pass the test database to the worker. An in-memory SQLite test database cannot be
-shared; run them on PostgreSQL (as CI does) or they are skipped with that reason.
+database) and pass the test database to the worker (PostgreSQL, or the SQLite file of settings/test.py).
 """
 
 import email
@@ -10,24 +9,15 @@ import os
 
 import pytest
 import redis
-from django.conf import settings
 
 from omskevents.notifications import faultrun
 from omskevents.notifications.enums import State
 from omskevents.notifications.models import Notification
 from tests.conftest import service_missing
 
+from .conftest import shared_database_url
+
 pytestmark = [pytest.mark.redis, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-
-def _database_url() -> str:
-    db = settings.DATABASES["default"]
-    if "postgresql" in db["ENGINE"]:
-        return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    name = str(db["NAME"])
-    if name.startswith("file:memorydb") or name == ":memory:":
-        pytest.skip("the worker process cannot see an in-memory SQLite test database: use PostgreSQL")
-    return f"sqlite:///{name}"
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +29,7 @@ def sink():
 
 @pytest.fixture
 def harness(sink, transactional_db, tmp_path, settings):
-    database_url = _database_url()
+    database_url = shared_database_url()
     settings.NOTIFY_REDISPATCH_SECONDS = int(faultrun.FAST_ENV["NOTIFY_REDISPATCH_SECONDS"])
     redis_url = os.environ["REDIS_URL"]
     redis.Redis.from_url(redis_url).flushdb()  # our own db number: stale messages of earlier runs

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from omskevents.notifications import services
+from omskevents.notifications import dispatch, selectors, services
 from omskevents.notifications.enums import Delivery, Kind, State
 from omskevents.notifications.models import Notification, NotificationPreference, ReminderSettings
 from tests.factories.accounts import UserFactory
@@ -18,9 +18,9 @@ UTC = dt.UTC
 OMSK_0900 = dt.time(3, 0)  # 09:00 in Omsk (UTC+6) is 03:00 UTC
 
 
-def scan_at(moment: dt.datetime) -> services.ScanResult:
+def scan_at(moment: dt.datetime) -> dispatch.ScanResult:
     with time_machine.travel(moment, tick=False):
-        return services.outbox_scan(now=moment)
+        return dispatch.outbox_scan(now=moment)
 
 
 def rows(kind: str | None = None) -> list[tuple[str, str, str]]:
@@ -80,7 +80,7 @@ def test_moscow_omsk_almaty_recipients_each_get_nine_local(calendars):
     assert seen[4] == ["almaty", "omsk"]  # 04:00 UTC = 09:00 Almaty
     assert seen[6] == ["almaty", "msk", "omsk"]  # 06:00 UTC = 09:00 Moscow
     for row in Notification.objects.select_related("recipient"):
-        local = row.scheduled_for.astimezone(services.selectors.zone(row.recipient.time_zone))
+        local = row.scheduled_for.astimezone(selectors.zone(row.recipient.time_zone))
         assert (local.date(), local.hour, local.minute) == (day, 9, 0)
 
 
@@ -223,7 +223,7 @@ def test_reminders_turned_off_in_preferences_create_nothing(calendars, executor)
 
 
 def test_rules_default_when_never_saved(db):
-    rules = services.selectors.reminder_settings_get()
+    rules = selectors.reminder_settings_get()
     assert (
         rules.offsets,
         rules.remind_on_due_day,
@@ -258,8 +258,8 @@ def test_digest_replaces_single_reminders_and_merges_items(calendars, executor, 
         make_task(responsible=executor, lead_agency=executor.agency, deadline=deadline, title=title)
     moment = dt.datetime(2026, 5, 8, 3, 0, tzinfo=UTC)
     with time_machine.travel(moment, tick=False):
-        services.outbox_scan(now=moment, sync=True)
-        services.outbox_scan(now=moment + dt.timedelta(hours=2), sync=True)
+        dispatch.outbox_scan(now=moment, sync=True)
+        dispatch.outbox_scan(now=moment + dt.timedelta(hours=2), sync=True)
     assert rows() == [("digest", f"user:{executor.pk}", "day:2026-05-08")]
     assert len(mailoutbox) == 1
     body = mailoutbox[0].body
@@ -294,7 +294,7 @@ def test_committee_chair_gets_weekly_readiness(calendars, event, executor, mailo
     make_task(lead_agency=executor.agency, event=event, deadline=dt.date(2026, 5, 6), status="accepted")
     moment = dt.datetime(2026, 5, 12, 4, 0, tzinfo=UTC)  # Tuesday: 11 May was a day off
     with time_machine.travel(moment, tick=False):
-        services.outbox_scan(now=moment, sync=True)
+        dispatch.outbox_scan(now=moment, sync=True)
     assert Notification.objects.get(kind=Kind.READINESS).recipient == chair
     mail = next(m for m in mailoutbox if m.to == [chair.email])
     assert "1 из 2" in mail.body or "1 of 2" in mail.body

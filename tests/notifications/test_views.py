@@ -8,7 +8,7 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
-from omskevents.notifications import links, services
+from omskevents.notifications import dispatch, links
 from omskevents.notifications.enums import Delivery, State
 from omskevents.notifications.models import Notification, NotificationPreference
 from omskevents.workplan.models import ExtensionRequest, ProgressReport
@@ -127,7 +127,7 @@ def test_preferences_page_needs_login(client):
 
 def _queued_rows(executor):
     make_task(responsible=executor, lead_agency=executor.agency, deadline=dt.date(2026, 5, 12))
-    services.outbox_scan(now=MOMENT)
+    dispatch.outbox_scan(now=MOMENT)
     return Notification.objects.get()
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from omskevents.notifications import selectors, services
+from omskevents.notifications import dispatch, selectors
 from omskevents.notifications.enums import State
 
 
@@ -38,7 +38,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "scan":
             at = _moment(options["at"]) if options.get("at") else None
-            result = services.outbox_scan(now=at, sync=options["sync"])
+            result = dispatch.outbox_scan(now=at, sync=options["sync"])
             self.stdout.write(
                 f"created: {result.created}\ndispatched: {result.dispatched}\nreturned: {result.returned}"
             )

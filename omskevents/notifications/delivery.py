@@ -1,0 +1,287 @@
+"""Delivering rows: claim them, send over the kept SMTP connection, record each outcome or the retry."""
+
+import datetime as dt
+import logging
+import random
+import smtplib
+import socket
+from collections.abc import Sequence
+from typing import Any
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import connection
+from django.db.models import F, Q
+from django.utils import timezone
+
+from omskevents.committee.enums import MeetingStatus
+from omskevents.workplan.enums import CLOSED_STATUSES
+
+from . import emails, selectors
+from .audience import wants
+from .enums import REMINDER_KINDS, Kind, State
+from .models import Notification, NotificationPreference
+
+logger = logging.getLogger(__name__)
+
+
+def _lease_seconds() -> int:
+    return settings.NOTIFY_LEASE_SECONDS
+
+
+def _max_attempts() -> int:
+    return settings.NOTIFY_MAX_ATTEMPTS
+
+
+def _retry_base_seconds() -> float:
+    return settings.NOTIFY_RETRY_BASE_SECONDS
+
+
+def classify_failure(exc: BaseException) -> tuple[int | None, bool]:
+    """(SMTP code or None, temporary?): 4xx, timeouts and refused connections are worth retrying; 5xx is not."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        code = max(codes) if codes else None
+        return code, code is None or 400 <= code < 500
+    if isinstance(exc, smtplib.SMTPResponseException):
+        code = exc.smtp_code
+        return code, not 500 <= code < 600
+    if isinstance(
+        exc, smtplib.SMTPServerDisconnected | socket.timeout | TimeoutError | OSError | SoftTimeLimitExceeded
+    ):
+        return None, True
+    return None, False
+
+
+def retry_delay(attempt: int) -> dt.timedelta:
+    """Exponential backoff with jitter: base, 2×base, 4×base … capped at six hours, ±25 %."""
+    seconds = min(_retry_base_seconds() * 2 ** max(attempt - 1, 0), 6 * 3600)
+    return dt.timedelta(seconds=seconds * random.uniform(0.75, 1.25))  # noqa: S311 - jitter, not security
+
+
+def _stale_reason(row: Notification, pref: NotificationPreference | None) -> str:
+    """Why a queued row must not go out any more, or '' when it still should (`pref`: the recipient's)."""
+    user = row.recipient
+    if row.recipient_id is not None:
+        if user is None or not user.is_active:
+            return "The recipient is deactivated."
+        if not wants(pref or selectors.preference_for(user), row.kind):
+            return "Turned off in the recipient's preferences."
+    task = row.task
+    if (
+        row.kind in REMINDER_KINDS
+        and task is not None
+        and (task.status in CLOSED_STATUSES or task.deadline != row.deadline)
+    ):
+        return "The task is closed or its deadline changed."
+    meeting = row.meeting
+    if (
+        row.kind == Kind.MEETING_REMINDER
+        and meeting is not None
+        and (meeting.status != MeetingStatus.PLANNED or meeting.starts_at.isoformat() != row.context.get("starts_at"))
+    ):
+        return "The meeting was cancelled or moved."
+    if (
+        row.kind in (Kind.MEETING_INVITATION, Kind.MEETING_UPDATE)
+        and meeting is not None
+        and (meeting.sequence != row.context.get("sequence"))
+    ):
+        return "A newer version of the meeting was sent."
+    return ""
+
+
+def _finish(pk: int, attempt: int, **values: Any) -> bool:
+    """Record the outcome only if the row is still ours (same attempt, still 'sending')."""
+    return _finish_many({pk: attempt}, **values) == 1
+
+
+def _finish_many(claimed: dict[int, int], /, **values: Any) -> int:
+    """The same outcome for several rows in one UPDATE, each only if still ours (same attempt, 'sending')."""
+    if not claimed:
+        return 0
+    ours = Q()
+    for pk, attempt in claimed.items():
+        ours |= Q(pk=pk, attempts=attempt)
+    return Notification.objects.filter(ours, state=State.SENDING).update(
+        lease_until=None, updated=timezone.now(), **values
+    )
+
+
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+_kept_connections: dict[tuple[str, str, int, str], Any] = {}
+
+
+def _send(message: Any) -> None:
+    """Send over this process's kept SMTP connection: opened on first use, reused by the next message.
+
+    A new connection per message (connect, EHLO, QUIT) cost more than the message itself. A kept connection
+    the server has dropped while idle is reopened once; any other failure closes it, so the next message
+    starts afresh. Other backends (files, memory in tests) get a connection per message as before.
+    """
+    if settings.EMAIL_BACKEND != SMTP_BACKEND:
+        get_connection(fail_silently=False).send_messages([message])
+        return
+    key = (settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_HOST_USER)
+    conn = _kept_connections.pop(key, None)  # while sending, nobody else in this process can take it
+    reused = conn is not None
+    if conn is None:
+        conn = get_connection(fail_silently=False)
+        conn.open()
+    try:
+        conn.send_messages([message])
+    except smtplib.SMTPServerDisconnected:
+        conn.close()
+        if not reused:
+            raise
+        conn = get_connection(fail_silently=False)
+        conn.open()
+        try:
+            conn.send_messages([message])
+        except Exception:
+            conn.close()
+            raise
+    except Exception:
+        conn.close()
+        raise
+    _kept_connections[key] = conn
+
+
+def _claim(ids: Sequence[int], *, now: dt.datetime) -> dict[int, int]:
+    """Claim the queued rows among `ids` in one compare-and-set statement; returns {id: attempt} of ours.
+
+    UPDATE … WHERE state = 'queued' … RETURNING: of two workers handed the same ids, each row goes to one
+    only. Django's update() does not say which rows it changed, hence the statement is written out here.
+    """
+    if not ids:
+        return {}
+    ops = connection.ops
+    table = ops.quote_name(Notification._meta.db_table)
+    moment = ops.adapt_datetimefield_value(now)
+    lease_until = ops.adapt_datetimefield_value(now + dt.timedelta(seconds=_lease_seconds()))
+    placeholders = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"UPDATE {table} SET state = %s, lease_until = %s, attempts = attempts + 1, updated = %s "  # noqa: S608 - only placeholders are interpolated
+        f"WHERE state = %s AND id IN ({placeholders}) RETURNING id, attempts"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [State.SENDING, lease_until, moment, State.QUEUED, *ids])
+        return dict(cursor.fetchall())
+
+
+def _release_untried(claimed: dict[int, int], *, error: str, next_attempt_at: dt.datetime) -> int:
+    """Queue again rows of a batch that were never tried (the server went away first): no attempt is counted."""
+    return _finish_many(
+        claimed,
+        state=State.QUEUED,
+        dispatched_at=None,
+        next_attempt_at=next_attempt_at,
+        attempts=F("attempts") - 1,
+        last_error=error,
+    )
+
+
+def outbox_deliver_batch(*, notification_ids: Sequence[int]) -> dict[int, str]:
+    """Claim the queued rows among the ids, send their mails over one SMTP connection, record each outcome.
+
+    Returns {id: 'sent' | 'retry' | 'failed' | 'cancelled' | 'requeued' | 'skipped'}: 'requeued' rows were
+    not tried, 'skipped' ones were not queued (another worker has them, or they are done).
+
+    Each sent row is marked sent by its own one-row UPDATE before the next mail goes out: a worker that dies
+    mid-batch leaves in 'sending' only rows it has not sent, which the sweeper queues again after their
+    lease, so nothing sent goes out twice. A refusal concerns its own row only; when the server cannot be
+    reached (or the time limit nears), the rows not yet tried are queued again without counting an attempt.
+    """
+    ids = list(dict.fromkeys(notification_ids))
+    outcomes = dict.fromkeys(ids, "skipped")
+    attempts = _claim(ids, now=timezone.now())
+    if not attempts:
+        return outcomes
+    rows = selectors.rows_for_delivery(list(attempts))
+    prefs = selectors.preferences_by_user(r.recipient_id for r in rows if r.recipient_id is not None)
+    cancelled: dict[str, dict[int, int]] = {}
+    unaddressed: dict[int, int] = {}
+    outgoing: list[tuple[Notification, Any, str]] = []
+    for row in rows:
+        attempt = attempts[row.pk]
+        pref = prefs.get(row.recipient_id) if row.recipient_id is not None else None
+        if row.recipient_id is not None and pref is None:
+            pref = NotificationPreference(user_id=row.recipient_id)  # the defaults, as preference_for gives
+        reason = _stale_reason(row, pref)
+        if reason:
+            cancelled.setdefault(reason, {})[row.pk] = attempt
+            outcomes[row.pk] = "cancelled"
+            continue
+        address = row.recipient.email if row.recipient is not None else (row.agency.email if row.agency else "")
+        if not address:
+            unaddressed[row.pk] = attempt
+            outcomes[row.pk] = "failed"
+            continue
+        row.to_email = address
+        message_id = emails.message_id_for(row)
+        try:
+            message = emails.build_message(row, message_id=message_id, preference=pref)
+        except Exception as exc:  # a message that cannot be built is a permanent failure, recorded
+            logger.exception("notification %s could not be rendered", row.pk)
+            _finish(row.pk, attempt, state=State.FAILED, last_error=f"Rendering failed: {exc!r}"[:2000])
+            outcomes[row.pk] = "failed"
+            continue
+        outgoing.append((row, message, message_id))
+    for reason, group in cancelled.items():
+        _finish_many(group, state=State.CANCELLED, last_error=reason)
+    _finish_many(unaddressed, state=State.FAILED, last_error="No email address.")
+
+    for index, (row, message, message_id) in enumerate(outgoing):
+        attempt = attempts[row.pk]
+        try:
+            _send(message)
+        except Exception as exc:  # noqa: BLE001 - every SMTP outcome is classified and stored on the row
+            outcomes[row.pk] = _record_failure(row, attempt, exc, message_id=message_id)
+            code, temporary = classify_failure(exc)
+            if temporary and code is None:  # no server to talk to: the rest of the batch waits as well
+                rest = {later.pk: attempts[later.pk] for later, _m, _id in outgoing[index + 1 :]}
+                _release_untried(
+                    rest, error=f"Not tried: {type(exc).__name__}", next_attempt_at=timezone.now() + retry_delay(1)
+                )
+                outcomes.update(dict.fromkeys(rest, "requeued"))
+                break
+            continue
+        _finish(
+            row.pk,
+            attempt,
+            state=State.SENT,
+            sent_at=timezone.now(),
+            last_smtp_code=250,
+            last_error="",
+            to_email=row.to_email,
+            subject=message.subject[:300],
+            message_id=message_id,
+        )
+        outcomes[row.pk] = "sent"
+    return outcomes
+
+
+def _record_failure(row: Notification, attempt: int, exc: Exception, *, message_id: str) -> str:
+    """A refused or failed send: queued again with backoff when temporary and attempts remain, else failed."""
+    code, temporary = classify_failure(exc)
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    common = {"last_smtp_code": code, "last_error": error, "to_email": row.to_email, "message_id": message_id}
+    if temporary and attempt < _max_attempts():
+        _finish(
+            row.pk,
+            attempt,
+            state=State.QUEUED,
+            dispatched_at=None,
+            next_attempt_at=timezone.now() + retry_delay(attempt),
+            **common,
+        )
+        logger.info("notification %s: temporary failure %s, retry later", row.pk, code)
+        return "retry"
+    _finish(row.pk, attempt, state=State.FAILED, **common)
+    logger.warning("notification %s failed permanently: %s", row.pk, error)
+    return "failed"
+
+
+def outbox_deliver(*, notification_id: int) -> str:
+    """Claim one queued row, send it, record the result. Returns the outcome ('sent', 'retry', ...)."""
+    return outbox_deliver_batch(notification_ids=[notification_id])[notification_id]

@@ -1,0 +1,129 @@
+"""The periodic scan and the hand-off: create the rows due, give due rows to the worker, requeue abandoned ones.
+
+The outbox table is the source of truth. The broker only carries row ids; a lost or repeated broker
+message costs nothing because every delivery first claims its row with a compare-and-set.
+"""
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from omskevents.celery import app as celery_app
+
+from . import selectors
+from .audience import Audience
+from .delivery import outbox_deliver_batch
+from .enums import State
+from .models import Notification
+from .planning import last_remindable_deadline, plan_digests, plan_meeting_reminders, plan_task_reminders
+from .store import Planned, outbox_store
+from .timing import Calendars
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 50  # rows per delivery task: one claim, a few loading queries and one SMTP session per batch
+
+# The delivery task, addressed by the name tasks.py registers it under: the broker message carries only this
+# name and the ids, so publishing needs no import of tasks.py (which imports this module for the scan).
+SEND_BATCH = "notifications.send_batch"
+
+
+def _redispatch_seconds() -> int:
+    return settings.NOTIFY_REDISPATCH_SECONDS
+
+
+@dataclass
+class ScanResult:
+    created: int
+    dispatched: int
+    returned: int
+
+
+def outbox_scan(*, now: dt.datetime | None = None, sync: bool = False) -> ScanResult:
+    """Create every row due at `now` and hand due rows to the worker. Safe to run concurrently."""
+    now = now or timezone.now()
+    returned = outbox_sweep()
+    rules = selectors.reminder_settings_get()
+    calendars = Calendars(now.date())
+    tasks = selectors.reminder_candidates(
+        last_deadline=last_remindable_deadline(now=now, rules=rules, calendars=calendars)
+    )
+    audience = Audience([p for t in tasks for p in (t.responsible, t.controller, t.lead_agency.head) if p is not None])
+    planned: list[Planned] = []
+    for task in tasks:
+        planned.extend(plan_task_reminders(task, now=now, rules=rules, calendars=calendars, audience=audience))
+    planned.extend(plan_digests(now=now, rules=rules, calendars=calendars))
+    planned.extend(plan_meeting_reminders(now=now, rules=rules, calendars=calendars))
+    with transaction.atomic():
+        created = outbox_store(planned, validate=False)
+    dispatched = outbox_dispatch(now=now, sync=sync)
+    return ScanResult(created=created, dispatched=dispatched, returned=returned)
+
+
+# One quick reconnect (a restarted Redis), then give up: the rows wait for the next scan.
+PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+
+
+def batches(ids: Sequence[int]) -> list[list[int]]:
+    """The ids in broker messages of BATCH_SIZE."""
+    return [list(ids[start : start + BATCH_SIZE]) for start in range(0, len(ids), BATCH_SIZE)]
+
+
+def _enqueue(ids: Sequence[int]) -> None:
+    """Publish row ids to the broker in batches. A broker that is down is logged: the rows wait for the next scan."""
+    for index, batch in enumerate(messages := batches(ids)):
+        try:
+            celery_app.send_task(SEND_BATCH, args=[batch], retry=True, retry_policy=PUBLISH_RETRY)
+        except Exception:  # any broker failure must leave the web request and the scan running
+            waiting = [pk for later in messages[index:] for pk in later]
+            logger.warning("broker unavailable; notifications %s wait for the next scan", waiting, exc_info=True)
+            return
+
+
+def outbox_dispatch(*, now: dt.datetime | None = None, sync: bool = False, limit: int = 500) -> int:
+    """Hand queued rows whose time has come to the worker (or deliver them here when `sync`).
+
+    A row handed over recently is not handed over again until NOTIFY_REDISPATCH_SECONDS pass, so a
+    message the broker lost is re-sent by a later scan, and two scans rarely publish the same row
+    (if they do, the claim in `outbox_deliver_batch` lets one of them through). Rows go to the worker in
+    batches of BATCH_SIZE ids per broker message.
+    """
+    now = now or timezone.now()
+    real_now = timezone.now()
+    cutoff = real_now - dt.timedelta(seconds=_redispatch_seconds())
+    with transaction.atomic():
+        due = (
+            Notification.objects.filter(state=State.QUEUED, next_attempt_at__lte=now)
+            .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=cutoff))
+            .order_by("next_attempt_at", "pk")
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.values_list("pk", flat=True)[:limit])
+        if ids:
+            Notification.objects.filter(pk__in=ids).update(dispatched_at=real_now)
+            if not sync:
+                transaction.on_commit(lambda: _enqueue(ids))
+    if sync:
+        for batch in batches(ids):
+            outbox_deliver_batch(notification_ids=batch)
+    return len(ids)
+
+
+def outbox_sweep() -> int:
+    """Return rows whose sender vanished (lease expired while 'sending') to the queue."""
+    now = timezone.now()
+    return Notification.objects.filter(state=State.SENDING, lease_until__lt=now).update(
+        state=State.QUEUED,
+        lease_until=None,
+        dispatched_at=None,
+        next_attempt_at=now,
+        last_error="The sender stopped before finishing; queued again.",
+        updated=now,
+    )

@@ -1,0 +1,196 @@
+"""Notices on what people do (a task assigned, changed, reported; a meeting set), written in their transaction."""
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from omskevents.accounts.models import User
+from omskevents.committee.models import Meeting
+from omskevents.workplan.enums import CLOSED_STATUSES, TaskStatus
+from omskevents.workplan.models import ExtensionRequest, ProgressReport, Task
+
+from . import selectors
+from .audience import Audience, head_copy, unique_recipients
+from .dispatch import outbox_dispatch
+from .enums import REMINDER_KINDS, Kind, State
+from .models import Notification
+from .selectors import Recipient
+from .store import Planned, outbox_store
+from .timing import Calendars, next_polite_moment
+
+
+def _notify(
+    *,
+    kind: str,
+    recipients: Iterable[Recipient | None],
+    occasion: str,
+    task: Task | None = None,
+    meeting: Meeting | None = None,
+    context: dict[str, Any] | None = None,
+    polite: bool = True,
+) -> int:
+    """Store notices about something that just happened and dispatch them once the transaction commits.
+
+    The rows are written in the caller's transaction, with the change they announce: a rolled-back change
+    announces nothing, a committed one cannot lose its notices. Only the hand-off to the worker waits for the
+    commit; if it never comes (the process dies), the next scan hands the rows over.
+    `polite` notices wait for the recipient's working hours; meeting changes go at once.
+    """
+    now = timezone.now()
+    rules = selectors.reminder_settings_get()
+    calendars = Calendars(now.date())
+    item = f"task:{task.pk}" if task is not None else f"meeting:{meeting.pk}" if meeting is not None else ""
+    planned = []
+    for recipient in unique_recipients(recipients):
+        moment = next_polite_moment(recipient, now, rules, calendars(recipient.country)) if polite else now
+        planned.append(
+            Planned(
+                kind=kind,
+                item_key=item,
+                recipient=recipient,
+                occasion=occasion,
+                scheduled_for=moment,
+                next_attempt_at=moment,
+                task=task,
+                meeting=meeting,
+                deadline=task.deadline if task is not None else None,
+                context=context or {},
+            )
+        )
+    created = outbox_store(planned)
+    if created:
+        transaction.on_commit(lambda: outbox_dispatch())
+    return created
+
+
+def _history_stamp(task: Task) -> str:
+    last = task.history.order_by("-history_id").values_list("history_id", flat=True).first()
+    return f"h{last}" if last is not None else f"t{timezone.now().timestamp():.6f}"
+
+
+def task_assignment_notify(*, task: Task) -> int:
+    """The responsible person learns of the task; co-executors' contacts get a copy."""
+    task = Task.objects.select_related("lead_agency__head", "responsible__agency", "event").get(pk=task.pk)
+    audience = Audience([task.responsible, task.lead_agency.head])
+    recipients: list[Recipient | None] = [audience.executor(task, Kind.ASSIGNMENT)]
+    recipients += [selectors.recipient_for_agency(a) for a in task.co_executors.all() if a.email]
+    recipients.append(head_copy(audience, task, Kind.ASSIGNMENT))
+    return _notify(kind=Kind.ASSIGNMENT, recipients=recipients, occasion=_history_stamp(task), task=task)
+
+
+def task_changed_notify(*, task: Task, old_responsible_id: int | None, old_deadline: dt.date) -> int:
+    """After an edit: a new responsible person is told; a new deadline cancels the old one's reminders."""
+    cancelled = 0
+    if task.deadline != old_deadline:
+        cancelled = (
+            Notification.objects.filter(task=task, kind__in=REMINDER_KINDS, state=State.QUEUED)
+            .exclude(deadline=task.deadline)
+            .update(state=State.CANCELLED, last_error="The deadline changed.", updated=timezone.now())
+        )
+    if task.responsible_id != old_responsible_id and task.responsible_id is not None:
+        task_assignment_notify(task=task)
+    return cancelled
+
+
+def task_status_notify(*, task: Task) -> int:
+    """Accepted or returned: the executor (and an opted-in head) hear of it."""
+    kinds = {TaskStatus.ACCEPTED: Kind.REPORT_ACCEPTED, TaskStatus.RETURNED: Kind.REPORT_RETURNED}
+    if task.status in CLOSED_STATUSES:
+        Notification.objects.filter(task=task, kind__in=REMINDER_KINDS, state=State.QUEUED).update(
+            state=State.CANCELLED, last_error="The task is closed.", updated=timezone.now()
+        )
+    kind = kinds.get(TaskStatus(task.status))
+    if kind is None:
+        return 0
+    task = Task.objects.select_related("lead_agency__head", "responsible__agency", "event").get(pk=task.pk)
+    audience = Audience([task.responsible, task.lead_agency.head])
+    stamp = task.status_changed_at.isoformat() if task.status_changed_at else _history_stamp(task)
+    return _notify(
+        kind=kind,
+        recipients=[audience.executor(task, kind), head_copy(audience, task, kind)],
+        occasion=f"{task.status}:{stamp}",
+        task=task,
+    )
+
+
+def report_submitted_notify(*, report: ProgressReport) -> int:
+    task = Task.objects.select_related("lead_agency__head", "controller__agency", "event").get(pk=report.task_id)
+    audience = Audience([task.controller, task.lead_agency.head])
+    controller = audience.person(task.controller, Kind.REPORT_SUBMITTED) if task.controller else None
+    return _notify(
+        kind=Kind.REPORT_SUBMITTED,
+        recipients=[controller, head_copy(audience, task, Kind.REPORT_SUBMITTED)],
+        occasion=f"report:{report.pk}",
+        task=task,
+        context={"report": report.pk},
+    )
+
+
+def extension_requested_notify(*, request: ExtensionRequest) -> int:
+    task = Task.objects.select_related("lead_agency__head", "controller__agency", "event").get(pk=request.task_id)
+    audience = Audience([task.controller])
+    people = [task.controller, *selectors.committee_secretaries(task)]
+    return _notify(
+        kind=Kind.EXTENSION_REQUESTED,
+        recipients=[audience.person(p, Kind.EXTENSION_REQUESTED) for p in people if p is not None],
+        occasion=f"extension:{request.pk}",
+        task=task,
+        context={"extension": request.pk},
+    )
+
+
+def extension_decided_notify(*, request: ExtensionRequest) -> int:
+    task = Task.objects.select_related("lead_agency__head", "responsible__agency", "event").get(pk=request.task_id)
+    audience = Audience([task.responsible])
+    requester = User.objects.select_related("agency").filter(pk=request.requested_by_id).first()
+    return _notify(
+        kind=Kind.EXTENSION_DECIDED,
+        recipients=[
+            audience.person(requester, Kind.EXTENSION_DECIDED) if requester else None,
+            audience.executor(task, Kind.EXTENSION_DECIDED),
+        ],
+        occasion=f"extension:{request.pk}:{request.status}",
+        task=task,
+        context={"extension": request.pk},
+    )
+
+
+MEETING_CHANGES = {
+    "created": Kind.MEETING_INVITATION,
+    "updated": Kind.MEETING_UPDATE,
+    "cancelled": Kind.MEETING_CANCELLED,
+}
+
+
+def meeting_notify(*, meeting: Meeting, change: str) -> int:
+    """Invite, update or cancel: every invitee gets the meeting with an iCalendar part.
+
+    Call it after the committee service saved the meeting (and raised `sequence` for a change).
+    Older invitations still waiting in the queue are superseded by this one.
+    """
+    if change not in MEETING_CHANGES:
+        raise ValidationError({"change": f"unknown meeting change {change!r}"})
+    kind = MEETING_CHANGES[change]
+    meeting = Meeting.objects.select_related("committee", "chair__agency").get(pk=meeting.pk)
+    people = [a.user for a in meeting.attendance.select_related("user__agency")]
+    if meeting.chair is not None and all(p.pk != meeting.chair_id for p in people):
+        people.append(meeting.chair)
+    audience = Audience(people)
+    superseded = [Kind.MEETING_INVITATION, Kind.MEETING_UPDATE]
+    if kind == Kind.MEETING_CANCELLED:
+        superseded.append(Kind.MEETING_REMINDER)
+    Notification.objects.filter(meeting=meeting, kind__in=superseded, state=State.QUEUED).update(
+        state=State.CANCELLED, last_error="Superseded by a newer version of the meeting.", updated=timezone.now()
+    )
+    return _notify(
+        kind=kind,
+        recipients=[audience.person(p, kind) for p in people],
+        occasion=f"seq:{meeting.sequence}",
+        meeting=meeting,
+        context={"sequence": meeting.sequence, "starts_at": meeting.starts_at.isoformat()},
+        polite=False,
+    )

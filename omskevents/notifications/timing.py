@@ -1,0 +1,48 @@
+"""The polite moment to send: working calendars per country and the recipient's own working hours."""
+
+import datetime as dt
+
+from omskevents.calendars.services import WorkingCalendar
+
+from .models import ReminderSettings
+from .selectors import Recipient
+
+QUIET_HOURS_END = 20  # event-driven notices created after 20:00 local wait for the next working morning
+
+
+class Calendars:
+    """Working calendars per country, loaded once per scan."""
+
+    def __init__(self, around: dt.date) -> None:
+        self._around = around
+        self._loaded: dict[str, WorkingCalendar] = {}
+
+    def __call__(self, country: str) -> WorkingCalendar:
+        if country not in self._loaded:
+            self._loaded[country] = WorkingCalendar(
+                country, self._around - dt.timedelta(days=120), self._around + dt.timedelta(days=120)
+            )
+        return self._loaded[country]
+
+
+def local_moment(recipient: Recipient, day: dt.date, hour: int) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=recipient.tz)
+
+
+def sending_window_open(recipient: Recipient, now: dt.datetime, rules: ReminderSettings, cal: WorkingCalendar) -> bool:
+    """A working day for the recipient and the sending hour has come, in their own time zone."""
+    local = now.astimezone(recipient.tz)
+    return cal.is_working(local.date()) and local.hour >= rules.send_hour
+
+
+def next_polite_moment(
+    recipient: Recipient, now: dt.datetime, rules: ReminderSettings, cal: WorkingCalendar
+) -> dt.datetime:
+    """Now, if it is working hours for the recipient; otherwise the sending hour of their next working day."""
+    local = now.astimezone(recipient.tz)
+    if cal.is_working(local.date()) and rules.send_hour <= local.hour < QUIET_HOURS_END:
+        return now
+    day = local.date()
+    if cal.is_working(day) and local.hour < rules.send_hour:
+        return local_moment(recipient, day, rules.send_hour)
+    return local_moment(recipient, cal.add(day, 1), rules.send_hour)
