@@ -22,8 +22,6 @@ from omskevents.workplan.models import Task
 from .enums import Delivery
 from .models import Notification, NotificationPreference, ReminderSettings
 
-KZ_TIME_ZONE = "Asia/Almaty"
-
 
 def reminder_settings_get() -> ReminderSettings:
     """The rules row, or the defaults when the secretariat has not saved one yet."""
@@ -83,11 +81,11 @@ def recipient_for_user(user: User, pref: NotificationPreference | None = None) -
 
 
 def recipient_for_agency(agency: Agency) -> Recipient:
-    kz = agency.country == Country.KZ
+    """An agency's contact address: mailed at the sending hour of the agency's own zone."""
     return Recipient(
         key=f"agency:{agency.pk}",
         email=agency.email,
-        time_zone=KZ_TIME_ZONE if kz else settings.TIME_ZONE,
+        time_zone=agency.time_zone,
         country=country_of(agency),
         language=settings.LANGUAGE_CODE,
         agency=agency,
