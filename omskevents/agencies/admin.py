@@ -17,13 +17,25 @@ from .permissions import (
     can_view_agency,
 )
 
-FIELDS = ("name", "name_en", "short_name", "country", "level", "parent", "head", "email", "phone", "is_active")
+FIELDS = (
+    "name",
+    "name_en",
+    "short_name",
+    "country",
+    "level",
+    "time_zone",
+    "parent",
+    "head",
+    "email",
+    "phone",
+    "is_active",
+)
 
 
 @admin.register(Agency)
 class AgencyAdmin(ScopedHistoryMixin, PredicateAdminMixin, SimpleHistoryAdmin):
-    list_display = ("short_name", "name", "country", "level", "parent", "head", "email", "is_active")
-    list_filter = ("country", "level", "is_active")
+    list_display = ("short_name", "name", "country", "level", "time_zone", "parent", "head", "email", "is_active")
+    list_filter = ("country", "level", "time_zone", "is_active")
     search_fields = ("short_name", "name", "name_en", "email")
     list_select_related = ("parent", "head")
     autocomplete_fields = ("parent", "head")

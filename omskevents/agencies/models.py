@@ -1,5 +1,7 @@
 """Agencies: ministries, departments, akimats and companies that execute tasks."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -7,8 +9,23 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from omskevents.core.models import TimeStampedModel
+from omskevents.core.validators import validate_time_zone
 
 from .enums import Country, Level
+
+MOSCOW = "Europe/Moscow"
+OMSK = "Asia/Omsk"
+ALMATY = "Asia/Almaty"
+
+
+def default_time_zone(country: str, level: str) -> str:
+    """Where an agency of this country and level usually sits: Kazakh ones in Almaty's zone (all of
+    Kazakhstan since March 2024), federal ministries in Moscow, the rest — Omsk oblast's — in Omsk."""
+    if country == Country.KZ:
+        return ALMATY
+    if country == Country.RU and level == Level.FEDERAL:
+        return MOSCOW
+    return OMSK
 
 
 class Agency(TimeStampedModel):
@@ -35,6 +52,16 @@ class Agency(TimeStampedModel):
     )
     email = models.EmailField(_("contact email"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_(
+            "IANA name: mail to the contact address goes out at the sending hour of this zone. "
+            "Left empty, it is Europe/Moscow for federal agencies, Asia/Almaty for Kazakh ones, Asia/Omsk otherwise."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords(verbose_name=_("historical agency"))
@@ -49,10 +76,26 @@ class Agency(TimeStampedModel):
                 name="agency_not_own_parent",
                 violation_error_message=_("An agency cannot be its own parent."),
             ),
+            models.CheckConstraint(condition=~models.Q(time_zone=""), name="agency_time_zone_set"),
         ]
 
     def __str__(self) -> str:
         return self.short_name
+
+    # The zone left empty takes a default that depends on the row's own country and level: in clean(), so
+    # that a form sees the value its constraint checks, and in save(), so that every way an agency comes
+    # into being (the admin, seed_demo, the fault run, factories) stores a zone, never an empty one.
+    def clean(self) -> None:
+        super().clean()
+        if not self.time_zone:
+            self.time_zone = default_time_zone(self.country, self.level)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.time_zone:
+            self.time_zone = default_time_zone(self.country, self.level)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "time_zone"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("agencies:detail", args=[self.pk])

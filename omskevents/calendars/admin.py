@@ -14,10 +14,8 @@ from django.views.decorators.http import require_POST
 from omskevents.accounts.permissions import is_secretariat
 from omskevents.core.admin import GatedAdminMixin
 
-from .models import CalendarDay
+from .models import SEEDED_COUNTRIES, CalendarDay
 from .services import calendar_seed
-
-SEEDED_COUNTRIES = ["RU", "KZ"]
 
 
 class SeedYearForm(forms.Form):
@@ -45,7 +43,7 @@ class CalendarDayAdmin(GatedAdminMixin, admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def _seed(self, request: HttpRequest, years: list[int]) -> None:
-        written = calendar_seed(countries=SEEDED_COUNTRIES, years=years)
+        written = calendar_seed(countries=list(SEEDED_COUNTRIES), years=years)
         self.message_user(
             request,
             gettext("Years %(years)s re-seeded from the holidays package: %(count)d days written.")

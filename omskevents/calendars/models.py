@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from omskevents.agencies.enums import Country
 from omskevents.core.models import TimeStampedModel
 
+# The countries whose calendars are kept: every agency works by Russia's or Kazakhstan's.
+SEEDED_COUNTRIES = (Country.RU.value, Country.KZ.value)
+
 
 class CalendarSource(models.TextChoices):
     HOLIDAYS = "holidays", _("holidays package")
@@ -15,7 +18,9 @@ class CalendarSource(models.TextChoices):
 class CalendarDay(TimeStampedModel):
     """A holiday, a moved day off, or a working weekend day.
 
-    Dates without a row follow the rule: Monday to Friday work, Saturday and Sunday rest.
+    Dates without a row follow the rule: Monday to Friday work, Saturday and Sunday rest — within a year that
+    has rows. A year with no row at all for a country has not been seeded: the system check, the admin banner
+    and a logged warning say so, and in December the next year is seeded from the holidays package.
     Rows seeded from the holidays package can be corrected by hand when a decree moves days off;
     a hand-corrected row (source=decree) is never overwritten by a later seed.
     """

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,5 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from .cache import connect_watched_models
+        from .checks import check_time_zone_database
 
         connect_watched_models()
+        checks.register(check_time_zone_database)

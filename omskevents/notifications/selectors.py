@@ -11,7 +11,6 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from omskevents.accounts.models import User
-from omskevents.agencies.enums import Country
 from omskevents.agencies.models import Agency
 from omskevents.calendars.services import calendar_country
 from omskevents.committee.enums import MemberRole
@@ -22,8 +21,6 @@ from omskevents.workplan.models import Task
 
 from .enums import Delivery
 from .models import Notification, NotificationPreference, ReminderSettings
-
-KZ_TIME_ZONE = "Asia/Almaty"
 
 
 def reminder_settings_get() -> ReminderSettings:
@@ -79,11 +76,11 @@ def recipient_for_user(user: User, pref: NotificationPreference | None = None) -
 
 
 def recipient_for_agency(agency: Agency) -> Recipient:
-    kz = agency.country == Country.KZ
+    """An agency's contact address: mailed at the sending hour of the agency's own zone."""
     return Recipient(
         key=f"agency:{agency.pk}",
         email=agency.email,
-        time_zone=KZ_TIME_ZONE if kz else settings.TIME_ZONE,
+        time_zone=agency.time_zone,
         country=calendar_country(agency),
         language=settings.LANGUAGE_CODE,
         agency=agency,

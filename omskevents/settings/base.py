@@ -1,11 +1,22 @@
 """Settings shared by every environment, all read from environment variables."""
 
+import zoneinfo
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+
+# Time zones come only from the tzdata package that pyproject.toml installs, never from the host: zoneinfo
+# searches the system path (/usr/share/zoneinfo, or PYTHONTZPATH) first and uses the package only for a zone
+# missing there, so a host with tzdata older than 2024a would put Kazakhstan at UTC+6. An empty search path
+# is the documented way to leave the package as the one source; done here, before any process (web, worker,
+# beat, manage.py) creates a zone, and the cache emptied in case one was. `manage.py check` fails (core.E001)
+# if the package itself is too old; upgrade it with `pip install --upgrade tzdata`.
+zoneinfo.reset_tzpath([])
+zoneinfo.ZoneInfo.clear_cache()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -216,6 +227,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
     "notifications-scan": {"task": "notifications.scan", "schedule": 60.0, "options": {"expires": 55}},
     "notifications-sweep": {"task": "notifications.sweep", "schedule": 60.0, "options": {"expires": 55}},
+    # Daily; in December it seeds next year's working calendar from the holidays package where it is missing.
+    "calendars-seed-next-year": {
+        "task": "calendars.seed_next_year",
+        "schedule": crontab(hour=2, minute=30),  # UTC: 08:30 in Omsk
+        "options": {"expires": 3600},
+    },
 }
 CELERY_TASK_ROUTES = {"notifications.*": {"queue": "celery"}}
 # The outbox: a row "sending" longer than the lease (well above the task time limit) is queued again;

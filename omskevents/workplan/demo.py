@@ -113,6 +113,8 @@ AGENCIES: list[tuple[str, str, str, str, str, str | None, str]] = [
      "Ministry of Trade and Integration of the Republic of Kazakhstan",
      Country.KZ, Level.FOREIGN, None, "info@mti.example"),
 ]  # fmt: skip
+# A federal university in Omsk: the rule for federal agencies (Moscow) does not fit it.
+AGENCY_TIME_ZONES = {"ОмГУ": "Asia/Omsk"}
 
 # ---------------------------------------------------------------------------------------------------------------
 # People: username -> (last, first, patronymic, position, agency, role, time zone, e-mail, heads the agency)
@@ -588,6 +590,7 @@ def _seed_agencies(report: SeedReport) -> dict[str, Agency]:
                 level=level,
                 email=email,
                 parent=agencies[parent] if parent else None,
+                time_zone=AGENCY_TIME_ZONES.get(short, ""),
             )
             agency.full_clean()
             agency.save()

@@ -1,9 +1,18 @@
 import datetime as dt
+import logging
 
 import pytest
 
+from omskevents.calendars import services
 from omskevents.calendars.models import CalendarDay, CalendarSource
-from omskevents.calendars.services import add_working_days, calendar_seed, is_working_day, next_working_day
+from omskevents.calendars.services import (
+    WorkingCalendar,
+    add_working_days,
+    calendar_seed,
+    calendar_seed_next_year,
+    is_working_day,
+    next_working_day,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +67,58 @@ def test_kz_calendar_differs_from_ru(seeded):
     # 16 December, Kazakhstan's Independence Day, is a working day in Russia.
     assert is_working_day("KZ", dt.date(2026, 12, 16)) is False
     assert is_working_day("RU", dt.date(2026, 12, 16)) is True
+
+
+def test_a_date_beyond_the_loaded_years_is_still_read_from_the_table(seeded, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        calendar = WorkingCalendar("RU", dt.date(2026, 6, 1), dt.date(2026, 6, 30))  # loads 2026 only
+    with django_assert_num_queries(1):
+        assert calendar.is_working(dt.date(2027, 1, 5)) is False  # a Tuesday of the New Year holidays
+    with django_assert_num_queries(0):
+        assert calendar.is_working(dt.date(2027, 1, 11)) is True
+
+
+def test_a_year_without_rows_counts_monday_to_friday_and_says_so_once(seeded, caplog, monkeypatch):
+    monkeypatch.setattr(services, "_REPORTED", set())  # what this process has said so far
+    with caplog.at_level(logging.WARNING, logger="omskevents.calendars.services"):
+        assert is_working_day("RU", dt.date(2031, 1, 1)) is True  # a Wednesday; the holiday is not known
+        assert next_working_day("RU", dt.date(2031, 1, 4)) == dt.date(2031, 1, 6)
+        assert is_working_day("KZ", dt.date(2026, 12, 16)) is False  # a seeded year: nothing to say
+    assert [r.getMessage() for r in caplog.records] == [
+        "working calendar: no days for RU in 2031; counting Monday to Friday as working days until the year is "
+        "seeded (admin: Working calendar)"
+    ]
+
+
+def test_next_year_is_seeded_in_december_only_and_once():
+    calendar_seed(countries=["RU", "KZ"], years=[2026])
+    assert calendar_seed_next_year(today=dt.date(2026, 11, 30)) == {}
+    assert not CalendarDay.objects.filter(date__year=2027).exists()
+    written = calendar_seed_next_year(today=dt.date(2026, 12, 1))
+    assert written == {
+        "RU": CalendarDay.objects.filter(country="RU", date__year=2027).count(),
+        "KZ": CalendarDay.objects.filter(country="KZ", date__year=2027).count(),
+    }
+    assert written["RU"] > 10
+    assert written["KZ"] > 10
+    assert set(CalendarDay.objects.filter(date__year=2027).values_list("source", flat=True)) == {"holidays"}
+    assert calendar_seed_next_year(today=dt.date(2026, 12, 2)) == {}
+
+
+def test_december_seeding_keeps_a_day_entered_by_hand():
+    calendar_seed(countries=["RU", "KZ"], years=[2026])
+    CalendarDay.objects.create(
+        country="RU", date=dt.date(2027, 1, 1), is_working=True, name="Decree", source=CalendarSource.DECREE
+    )
+    written = calendar_seed_next_year(today=dt.date(2026, 12, 15))
+    assert set(written) == {"RU", "KZ"}
+    day = CalendarDay.objects.get(country="RU", date=dt.date(2027, 1, 1))
+    assert (day.is_working, day.name, day.source) == (True, "Decree", "decree")
+    assert CalendarDay.objects.filter(country="RU", date__year=2027, source="holidays").count() == written["RU"]
+
+
+def test_seed_writes_only_the_years_asked_for():
+    # The holidays package lists Kazakhstan's moved working day of 28 December 2013 for any year.
+    written = calendar_seed(countries=["KZ"], years=[2027])
+    assert sorted({d.year for d in CalendarDay.objects.values_list("date", flat=True)}) == [2027]
+    assert CalendarDay.objects.count() == written

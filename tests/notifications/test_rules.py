@@ -84,6 +84,43 @@ def test_moscow_omsk_almaty_recipients_each_get_nine_local(calendars):
         assert (local.date(), local.hour, local.minute) == (day, 9, 0)
 
 
+def test_agency_contact_addresses_get_nine_in_the_agencys_own_zone(calendars):
+    moscow = AgencyFactory(short_name="Минэкономразвития", country="RU", level="federal", email="mer@example.org")
+    almaty = AgencyFactory(short_name="Акимат Павлодарской обл.", country="KZ", level="foreign", email="ak@example.org")
+    omsk = AgencyFactory(short_name="Минтранс Омской обл.", country="RU", level="regional", email="mt@example.org")
+    assert [a.time_zone for a in (moscow, almaty, omsk)] == ["Europe/Moscow", "Asia/Almaty", "Asia/Omsk"]
+    for agency in (moscow, almaty, omsk):  # nobody named: the reminder goes to the agency's contact address
+        make_task(responsible=None, lead_agency=agency, deadline=dt.date(2026, 10, 16))
+    day = dt.date(2026, 10, 15)  # one working day before in both countries
+    seen = []
+    for hour in range(9):
+        scan_at(dt.datetime.combine(day, dt.time(hour, 0), tzinfo=UTC))
+        seen.append(sorted(Notification.objects.values_list("to_email", flat=True)))
+    assert seen[2] == []
+    assert seen[3] == ["mt@example.org"]  # 03:00 UTC = 09:00 Omsk
+    assert seen[4] == ["ak@example.org", "mt@example.org"]  # 04:00 UTC = 09:00 Almaty
+    assert seen[5] == ["ak@example.org", "mt@example.org"]
+    assert seen[6] == ["ak@example.org", "mer@example.org", "mt@example.org"]  # 06:00 UTC = 09:00 Moscow
+    scheduled = dict(Notification.objects.values_list("recipient_key", "scheduled_for"))
+    assert scheduled == {
+        f"agency:{moscow.pk}": dt.datetime(2026, 10, 15, 6, 0, tzinfo=UTC),
+        f"agency:{almaty.pk}": dt.datetime(2026, 10, 15, 4, 0, tzinfo=UTC),
+        f"agency:{omsk.pk}": dt.datetime(2026, 10, 15, 3, 0, tzinfo=UTC),
+    }
+
+
+def test_agency_time_zone_set_by_hand_moves_its_mail(calendars):
+    agency = AgencyFactory(short_name="МИД России", country="RU", level="federal", email="mid@example.org")
+    agency.time_zone = "Asia/Almaty"  # say, its contact is a consulate general in Kazakhstan
+    agency.full_clean()
+    agency.save()
+    make_task(responsible=None, lead_agency=agency, deadline=dt.date(2026, 10, 16))
+    scan_at(dt.datetime(2026, 10, 15, 3, 59, tzinfo=UTC))
+    assert rows() == []
+    scan_at(dt.datetime(2026, 10, 15, 4, 0, tzinfo=UTC))
+    assert rows() == [("deadline", f"agency:{agency.pk}", "2026-10-16:1")]
+
+
 def test_kazakh_recipient_follows_kazakhstan_calendar(calendars):
     kz = AgencyFactory(short_name="Акимат Павлодарской обл.", country="KZ")
     person = UserFactory(username="pavlodar", agency=kz, time_zone="Asia/Almaty")

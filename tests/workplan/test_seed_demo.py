@@ -49,6 +49,14 @@ def test_seed_demo_loads_events_agencies_accounts_and_a_valid_plan():
     assert Agency.objects.count() >= 12
     assert set(Agency.objects.values_list("country", flat=True)) == {"RU", "KZ"}
     assert Agency.objects.get(short_name="МИД России ДСФ").parent.short_name == "МИД России"
+    zones = dict(Agency.objects.values_list("short_name", "time_zone"))
+    assert [zones[a] for a in ("МИД России", "Минтранс Омской обл.", "Администрация г. Омска", "ОмГУ")] == [
+        "Europe/Moscow",
+        "Asia/Omsk",
+        "Asia/Omsk",
+        "Asia/Omsk",
+    ]
+    assert set(Agency.objects.filter(country="KZ").values_list("time_zone", flat=True)) == {"Asia/Almaty"}
 
     expected = {
         "secretariat": ("secretariat", "Управление международных связей", "Asia/Omsk"),
