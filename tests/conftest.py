@@ -119,3 +119,12 @@ def head_a(agency_a):
 @pytest.fixture
 def staff_b(agency_b):
     return UserFactory(username="staff_b", role="agency_staff", agency=agency_b, is_staff=True)
+
+
+@pytest.fixture
+def english():
+    """Exact English assertions; and the language a request switches on does not leak into later tests."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -1,28 +1,15 @@
 """An agency's time zone: the default by country and level, editing it in the admin, and the data migration."""
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
-from django.utils import translation
 
 from omskevents.agencies.models import Agency, default_time_zone
 from tests.factories.agencies import AgencyFactory
+from tests.support.web import login_in_english as _login
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-def _login(client, user):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(user)
-    return client
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.mark.parametrize(

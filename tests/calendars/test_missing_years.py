@@ -8,24 +8,17 @@ from django.conf import settings
 from django.core.checks import WARNING, run_checks
 from django.core.checks.registry import registry
 from django.urls import reverse
-from django.utils import translation
 
 from omskevents.calendars.checks import check_calendar_years
 from omskevents.calendars.models import CalendarDay, CalendarSource
 from omskevents.calendars.selectors import calendar_missing_years
 from omskevents.calendars.services import calendar_seed
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 UTC = dt.UTC
 NOVEMBER = dt.date(2026, 11, 30)
 DECEMBER = dt.date(2026, 12, 1)
 BANNER = "The working calendar has no days for %s in %s: until the year is seeded"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 def test_nothing_seeded_this_year_is_missing_for_both_countries():

@@ -3,7 +3,6 @@ import io
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.urls import reverse
 from docx import Document
 
@@ -16,15 +15,9 @@ from tests.factories.committee import (
     DecisionFactory,
     MeetingFactory,
 )
+from tests.support.web import login_in_english as _login
 
 pytestmark = pytest.mark.django_db
-
-
-def _login(client, user):
-    # English, so that the assertions hold whatever the Russian catalogue says.
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(user)
-    return client
 
 
 def test_meeting_list_requires_login(client):

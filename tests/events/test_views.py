@@ -1,27 +1,13 @@
 import datetime as dt
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
 
 from omskevents.events.models import Delegation
 from tests.factories.events import EventFactory, ProgrammeItemFactory, VenueFactory
+from tests.support.web import login_in_english as _login
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    # Exact English assertions; and the language a request switches on does not leak into later tests.
-    with translation.override("en"):
-        yield
-
-
-def _login(client, user):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(user)
-    return client
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_event_detail_shows_dates_venues_and_delegations(client, staff_a):

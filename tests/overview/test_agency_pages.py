@@ -1,28 +1,14 @@
 import datetime as dt
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
 
 from tests.factories.accounts import UserFactory
 from tests.factories.agencies import AgencyFactory
 from tests.factories.workplan import TaskFactory
+from tests.support.web import login_in_english as _login
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    # Exact English assertions; and the language a request switches on does not leak into later tests.
-    with translation.override("en"):
-        yield
-
-
-def _login(client, user):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(user)
-    return client
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_agency_list_for_the_secretariat_shows_every_agency_with_readiness(client, secretariat, agency_a, agency_b):

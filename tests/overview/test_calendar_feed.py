@@ -1,30 +1,16 @@
 import datetime as dt
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
 from icalendar import Calendar
 
 from omskevents.accounts.models import CalendarFeedToken
 from omskevents.accounts.services import calendar_token_issue
 from tests.factories.committee import AttendanceFactory, MeetingFactory
 from tests.factories.workplan import TaskFactory
+from tests.support.web import login_in_english as _login
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    # Exact English assertions; and the language a request switches on does not leak into later tests.
-    with translation.override("en"):
-        yield
-
-
-def _login(client, user):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(user)
-    return client
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _components(body: bytes, name: str):

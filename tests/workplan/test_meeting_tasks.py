@@ -4,10 +4,8 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import translation
 
 from omskevents.committee import services as committee_services
 from omskevents.committee.models import Decision
@@ -17,22 +15,9 @@ from omskevents.workplan.services import task_create_from_decision
 from tests.factories.committee import CommitteeFactory, DecisionFactory, MeetingFactory
 from tests.factories.events import EventFactory
 from tests.factories.workplan import TaskFactory
+from tests.support.web import login_in_english as _login
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Exact English messages, whatever the Russian catalogue says."""
-    with translation.override("en"):
-        yield
-
-
-def _login(client, user):
-    # English, so that the assertions hold whatever the Russian catalogue says.
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(user)
-    return client
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_task_create_from_decision_links_the_source(secretariat, agency_a, agency_b):

@@ -2,31 +2,17 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
 
 from omskevents.workplan.models import Task
 from tests.factories.events import EventFactory
 from tests.factories.workplan import TaskFactory
+from tests.support.web import login_in_english as _login
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    # Exact English assertions; and the language a request switches on does not leak into later tests.
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 URL = reverse("workplan:timeline")
-
-
-def _login(client, user):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(user)
-    return client
 
 
 def _task(**kwargs):
