@@ -34,7 +34,6 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	@mkdir -p var/broker/queue var/broker/processed var/broker/control var/mail
 	$(BIN)/honcho -f omskevents/Procfile -d . start
 
 test: install

@@ -23,7 +23,6 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from .common import PY, ROOT, VAR
@@ -76,13 +75,7 @@ def _setup() -> None:
     django.setup()
     import logging
 
-    from django.conf import settings
-
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
-
-    if not settings.REDIS_URL:
-        for sub in ("queue", "processed", "control"):
-            (Path(settings.CELERY_BROKER_DIR) / sub).mkdir(parents=True, exist_ok=True)
 
 
 def _scan_moments() -> tuple[Any, Any]:
