@@ -107,7 +107,7 @@ def _top_up(open_tasks: int) -> dict[str, Any]:
 
     from django.db.models import F
 
-    from omskevents.workplan.demo import demo_tasks_generate
+    from omskevents.demo.volumes import demo_tasks_generate
     from omskevents.workplan.models import Task
 
     started = time.perf_counter()
