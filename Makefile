@@ -63,7 +63,7 @@ loadtest: install
 
 # Each fault kind injected into real worker, Redis and SMTP processes: due, delivered, lost, duplicated.
 fault-run: install
-	$(BIN)/python manage.py reminders faultrun -n 20
+	$(BIN)/python -m omskevents.bench.faultrun -n 20
 
 format: install
 	$(BIN)/ruff format .

@@ -192,9 +192,11 @@ def child_delivery(mails: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from omskevents.celery import app
-    from omskevents.notifications import emails, faultrun, services
+    from omskevents.notifications import emails, services
     from omskevents.notifications.enums import REMINDER_KINDS, State
     from omskevents.notifications.models import Notification
+
+    from . import faultrun
 
     warm = 4
     reminders = Notification.objects.filter(state=State.QUEUED, kind__in=REMINDER_KINDS)

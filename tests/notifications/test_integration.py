@@ -12,7 +12,7 @@ import pytest
 import redis
 from django.conf import settings
 
-from omskevents.notifications import faultrun
+from omskevents.bench import faultrun
 from omskevents.notifications.enums import State
 from omskevents.notifications.models import Notification
 from tests.conftest import service_missing
