@@ -30,12 +30,13 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 	$(BIN)/pybabel compile --domain=django --directory=omskevents/locale
 
+# honcho runs web, worker and beat (omskevents/Procfile); unbuffered, each process's lines (runserver's address,
+# beat's banner) show as they are written, not when the process exits.
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	@mkdir -p var/broker/queue var/broker/processed var/broker/control var/mail
-	$(BIN)/honcho -f omskevents/Procfile -d . start
+	PYTHONUNBUFFERED=1 $(BIN)/honcho -f omskevents/Procfile -d . start
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -64,7 +65,7 @@ loadtest: install
 
 # Each fault kind injected into real worker, Redis and SMTP processes: due, delivered, lost, duplicated.
 fault-run: install
-	$(BIN)/python manage.py reminders faultrun -n 20
+	$(BIN)/python -m omskevents.bench.faultrun -n 20
 
 format: install
 	$(BIN)/ruff format .

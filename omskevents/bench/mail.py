@@ -23,7 +23,6 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from .common import PY, ROOT, VAR
@@ -76,13 +75,7 @@ def _setup() -> None:
     django.setup()
     import logging
 
-    from django.conf import settings
-
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
-
-    if not settings.REDIS_URL:
-        for sub in ("queue", "processed", "control"):
-            (Path(settings.CELERY_BROKER_DIR) / sub).mkdir(parents=True, exist_ok=True)
 
 
 def _scan_moments() -> tuple[Any, Any]:
@@ -114,7 +107,7 @@ def _top_up(open_tasks: int) -> dict[str, Any]:
 
     from django.db.models import F
 
-    from omskevents.workplan.demo import demo_tasks_generate
+    from omskevents.demo.volumes import demo_tasks_generate
     from omskevents.workplan.models import Task
 
     started = time.perf_counter()
@@ -199,9 +192,11 @@ def child_delivery(mails: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from omskevents.celery import app
-    from omskevents.notifications import dispatch, emails, faultrun
+    from omskevents.notifications import dispatch, emails
     from omskevents.notifications.enums import REMINDER_KINDS, State
     from omskevents.notifications.models import Notification
+
+    from . import faultrun
 
     warm = 4
     reminders = Notification.objects.filter(state=State.QUEUED, kind__in=REMINDER_KINDS)

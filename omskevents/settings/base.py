@@ -203,7 +203,9 @@ if REDIS_URL:
     # A time limit far below the visibility timeout: Redis never hands a running task to a second worker.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 3}
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    # The host is a placeholder the transport ignores; naming it spares a warning from kombu in every process.
+    CELERY_BROKER_URL = "filesystem://localhost//"
+    # omskevents/celery.py creates these folders when the configuration is read.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),

@@ -24,6 +24,9 @@ STATIC_ROOT = tempfile.mkdtemp(prefix="omskevents-static-")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
+# The demo data and its `seed_demo` command, as in development; production never installs them.
+INSTALLED_APPS = [*INSTALLED_APPS, "omskevents.demo"]
+
 # Without a Redis server the tests publish to an in-memory broker, never into var/broker of a dev setup.
 if not REDIS_URL:
     CELERY_BROKER_URL = "memory://"

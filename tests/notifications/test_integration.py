@@ -10,7 +10,7 @@ import os
 import pytest
 import redis
 
-from omskevents.notifications import faultrun
+from omskevents.bench import faultrun
 from omskevents.notifications.enums import State
 from omskevents.notifications.models import Notification
 from tests.conftest import service_missing

@@ -1,6 +1,5 @@
-"""`reminders scan [--at ISO-8601] [--sync]`, `reminders status`, `reminders faultrun [-n N]`."""
+"""`reminders scan [--at ISO-8601] [--sync]`, `reminders status`."""
 
-import argparse
 import datetime as dt
 from typing import Any
 
@@ -22,7 +21,7 @@ def _moment(value: str) -> dt.datetime:
 
 
 class Command(BaseCommand):
-    help = "The reminder outbox: create and dispatch what is due, show counts, or measure a fault run."
+    help = "The reminder outbox: create and dispatch what is due, or show counts."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -30,10 +29,6 @@ class Command(BaseCommand):
         scan.add_argument("--at", help="ISO-8601 moment (default: now); naive means the server's time zone.")
         scan.add_argument("--sync", action="store_true", help="Deliver in this process instead of via the worker.")
         sub.add_parser("status", help="One line per state: `state: count`.")
-        fault = sub.add_parser("faultrun", help="Inject each fault kind and count due, delivered, lost, duplicated.")
-        fault.add_argument("-n", type=int, default=20, help="Reminders due per fault kind (default 20).")
-        fault.add_argument("--database-url", default="", help="Database for the run (default: a temporary SQLite).")
-        fault.add_argument("--in-place", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "scan":
@@ -46,12 +41,3 @@ class Command(BaseCommand):
             counts = selectors.outbox_counts()
             for state in State.values:
                 self.stdout.write(f"{state}: {counts.get(state, 0)}")
-        elif action == "faultrun":
-            from omskevents.notifications import faultrun
-
-            if options["in_place"]:
-                ok = faultrun.run(n=options["n"], out=self.stdout.write)
-            else:
-                ok = faultrun.launch(n=options["n"], database_url=options["database_url"], out=self.stdout.write)
-            if not ok:
-                raise CommandError("the fault run found lost or duplicated reminders")

@@ -15,8 +15,8 @@ from omskevents.accounts.models import User
 from omskevents.agencies.models import Agency
 from omskevents.calendars.services import calendar_country, is_working_day, next_working_day
 from omskevents.committee.models import Committee, Decision, Meeting, WorkingGroup
+from omskevents.demo.blocks import minimal_pdf
 from omskevents.events.models import Event, ProgrammeItem
-from omskevents.workplan.demo import minimal_pdf
 from omskevents.workplan.enums import ExtensionStatus, TaskSource, TaskStatus
 from omskevents.workplan.models import Attachment, ExtensionRequest, ProgressReport, Task
 

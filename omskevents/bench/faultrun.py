@@ -1,10 +1,12 @@
 """The fault run: make N reminders due, inject each fault kind, count due, delivered, lost and duplicated.
 
-`python manage.py reminders faultrun -n 20` runs it against a throwaway database, a private
+`python -m omskevents.bench.faultrun -n 20` (make fault-run) runs it against a throwaway database, a private
 redis-server on a free port, a real Celery worker process and an SMTP server on loopback. The same
-building blocks (SmtpSink, RedisServer, WorkerProcess, the scenarios) drive the integration tests.
+building blocks (SmtpSink, RedisServer, WorkerProcess, the scenarios) drive the integration tests and the
+delivery benchmark.
 """
 
+import argparse
 import asyncio
 import datetime as dt
 import email
@@ -13,7 +15,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -31,8 +32,8 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-BASE_DIR = Path(settings.BASE_DIR)
-PYTHON = sys.executable
+from .common import PY, ROOT, free_port
+
 OMSK = zoneinfo.ZoneInfo("Asia/Omsk")
 
 # Short leases and delays so a run takes seconds; the task time limit stays below the lease.
@@ -46,12 +47,6 @@ FAST_ENV = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 # --- the SMTP server on loopback ---------------------------------------------------------------------
 
 
@@ -61,7 +56,7 @@ class _Controller(Controller):
     def _trigger_server(self) -> None:
         if self.server is None:
             raise RuntimeError("the SMTP server did not start")
-        self.port = self.server.sockets[0].getsockname()[1]
+        self.port = self.server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]  # asyncio.Server, typed as its base
         super()._trigger_server()
 
 
@@ -222,7 +217,7 @@ class WorkerProcess:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(  # noqa: S603 - fixed arguments
                 [
-                    PYTHON,
+                    PY,
                     "-m",
                     "celery",
                     "-A",
@@ -236,7 +231,7 @@ class WorkerProcess:
                     "-n",
                     name,
                 ],
-                cwd=BASE_DIR,
+                cwd=ROOT,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -283,8 +278,7 @@ def broker(url: str) -> Iterator[None]:
 def prepare_calendar() -> None:
     """Reminders go at 00:00 local or later, and today is a working day: they are due whenever we run."""
     from omskevents.calendars.models import CalendarDay
-
-    from . import services
+    from omskevents.notifications import services
 
     services.reminder_settings_save(send_hour=0, remind_on_due_day=True)
     today = timezone.localdate(timezone.now(), timezone=OMSK)
@@ -330,7 +324,7 @@ def make_due(label: str, n: int, *, title: str = "") -> dict[str, int]:
 
 def pump(until: Callable[[], bool], *, timeout: float, interval: float = 0.3) -> bool:
     """What beat does, fast: return expired leases to the queue and hand due rows over, until `until()`."""
-    from . import dispatch
+    from omskevents.notifications import dispatch
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -344,8 +338,8 @@ def pump(until: Callable[[], bool], *, timeout: float, interval: float = 0.3) ->
 
 
 def settled(task_ids: list[int]) -> Callable[[], bool]:
-    from .enums import State
-    from .models import Notification
+    from omskevents.notifications.enums import State
+    from omskevents.notifications.models import Notification
 
     def check() -> bool:
         open_states = [State.QUEUED, State.SENDING]
@@ -378,14 +372,14 @@ def count(fault: str, sink: SmtpSink, tasks: dict[str, int]) -> Outcome:
     duplicated = sum(n - 1 for n in received.values() if n > 1)
     from django.db.models import Sum
 
-    from .models import Notification
+    from omskevents.notifications.models import Notification
 
     attempts = Notification.objects.filter(task_id__in=tasks.values()).aggregate(n=Sum("attempts"))["n"] or 0
     return Outcome(fault, len(tasks), delivered, len(tasks) - delivered, duplicated, attempts)
 
 
 def _scan() -> None:
-    from . import dispatch
+    from omskevents.notifications import dispatch
 
     try:
         dispatch.outbox_scan()
@@ -406,7 +400,7 @@ class Harness:
 
 def fault_duplicate_scans(h: Harness, n: int) -> Outcome:
     """Two scans at once (two beat processes, or a cron next to beat), then two more beat ticks."""
-    from .tasks import scan
+    from omskevents.notifications.tasks import scan
 
     tasks = make_due("dup", n)
     threads = [threading.Thread(target=_scan) for _ in range(2)]
@@ -541,8 +535,8 @@ def launch(*, n: int, database_url: str, out: Callable[[str], Any]) -> bool:
     )
     out(f"fault run: {n} reminders per fault kind; database {database_url}; private Redis on port {redis_port}")
     child = subprocess.run(  # noqa: S603 - fixed arguments
-        [PYTHON, "manage.py", "reminders", "faultrun", "-n", str(n), "--in-place"],
-        cwd=BASE_DIR,
+        [PY, "-m", "omskevents.bench.faultrun", "-n", str(n), "--in-place"],
+        cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
@@ -553,3 +547,26 @@ def launch(*, n: int, database_url: str, out: Callable[[str], Any]) -> bool:
     if child.returncode != 0:
         out(child.stderr[-3000:])
     return child.returncode == 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m omskevents.bench.faultrun",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("-n", type=int, default=20, help="Reminders due per fault kind (default 20).")
+    parser.add_argument("--database-url", default="", help="Database for the run (default: a temporary SQLite).")
+    parser.add_argument("--in-place", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omskevents.settings.local")
+    import django
+
+    django.setup()
+    ok = run(n=args.n, out=print) if args.in_place else launch(n=args.n, database_url=args.database_url, out=print)
+    if not ok:
+        raise SystemExit("the fault run found lost or duplicated reminders")
+
+
+if __name__ == "__main__":
+    main()

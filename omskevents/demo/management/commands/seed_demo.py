@@ -7,7 +7,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from omskevents.workplan.demo import DEMO_PASSWORD, demo_accounts, demo_overview, demo_seed, demo_tasks_generate
+from omskevents.demo.data_agencies import DEMO_PASSWORD
+from omskevents.demo.seed import demo_accounts, demo_overview, demo_seed
+from omskevents.demo.volumes import demo_tasks_generate
 
 
 def _date(value: str) -> dt.date:

@@ -1,0 +1,1 @@
+"""Demo data for development, tests and benchmarks: installed only by settings/local.py and settings/test.py."""
