@@ -2,6 +2,10 @@
 
 import datetime as dt
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -171,3 +175,22 @@ def test_seed_demo_tasks_adds_numbered_valid_tasks_with_history():
     assert history_links.filter(history__number__startswith="G-").count() == (
         Task.co_executors.through.objects.filter(task__in=generated).count()
     )
+
+
+@pytest.mark.slow
+def test_seed_demo_on_an_empty_database_prints_no_system_check_warning(tmp_path):
+    """A newcomer's first `make run`: migrate, then seed_demo, as commands; the empty working calendar is what
+    seed_demo seeds, so it must not be warned of on the way."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "omskevents.settings.test",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'first-run.sqlite3'}",
+        "REDIS_URL": "",
+    }
+    manage = [sys.executable, str(Path(__file__).resolve().parents[2] / "manage.py")]
+    migrate = subprocess.run([*manage, "migrate", "--noinput"], env=env, capture_output=True, text=True, check=True)
+    seeded = subprocess.run([*manage, "seed_demo"], env=env, capture_output=True, text=True, check=True)
+    for output in (migrate.stdout, migrate.stderr, seeded.stdout, seeded.stderr):
+        assert "WARNINGS" not in output
+        assert "Traceback" not in output
+    assert "calendar days: 77" in seeded.stdout
