@@ -188,8 +188,8 @@ def test_seed_demo_on_an_empty_database_prints_no_system_check_warning(tmp_path)
         "REDIS_URL": "",
     }
     manage = [sys.executable, str(Path(__file__).resolve().parents[2] / "manage.py")]
-    migrate = subprocess.run([*manage, "migrate", "--noinput"], env=env, capture_output=True, text=True, check=True)
-    seeded = subprocess.run([*manage, "seed_demo"], env=env, capture_output=True, text=True, check=True)
+    migrate = subprocess.run([*manage, "migrate", "--noinput"], env=env, capture_output=True, text=True, check=True)  # noqa: S603 - our own manage.py
+    seeded = subprocess.run([*manage, "seed_demo"], env=env, capture_output=True, text=True, check=True)  # noqa: S603 - our own manage.py
     for output in (migrate.stdout, migrate.stderr, seeded.stdout, seeded.stderr):
         assert "WARNINGS" not in output
         assert "Traceback" not in output
