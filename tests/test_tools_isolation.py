@@ -1,6 +1,8 @@
-"""Tools stay out of production: no production module imports the demo data, the benchmarks or aiosmtpd."""
+"""Tools stay out of production at run time: production settings load no demo, benchmark or aiosmtpd module.
 
-import ast
+(That no production module imports them is read from the source by tests/test_architecture.py.)
+"""
+
 import json
 import os
 import secrets
@@ -10,43 +12,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "omskevents"
-TOOLS = ("omskevents.demo", "omskevents.bench", "aiosmtpd")
-
-
-def _is_tool(module: str) -> bool:
-    return any(module == tool or module.startswith(f"{tool}.") for tool in TOOLS)
-
-
-def _imported_modules(path: Path) -> list[tuple[int, str]]:
-    """Every module the file imports, at the top or inside a function, relative imports resolved."""
-    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
-    found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found += [(node.lineno, alias.name) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
-            module = ".".join(part for part in (base, node.module or "") if part)
-            found += [(node.lineno, f"{module}.{alias.name}") for alias in node.names]
-    return found
-
-
-def test_no_production_module_imports_a_development_tool():
-    production = [
-        path for path in sorted(PACKAGE.rglob("*.py")) if path.relative_to(PACKAGE).parts[0] not in ("demo", "bench")
-    ]
-
-    offending = [
-        f"{path.relative_to(ROOT)}:{line} imports {module}"
-        for path in production
-        for line, module in _imported_modules(path)
-        if _is_tool(module)
-    ]
-
-    assert len(production) > 100  # the walk found the package
-    assert offending == []
-
-
 # Production settings, every URL, view, admin and Celery task module loaded: which tools came with them?
 PRODUCTION_PROBE = """
 import json
