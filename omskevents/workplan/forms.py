@@ -344,7 +344,7 @@ class DecisionTaskForm(forms.Form):
         events = meeting.committee.events.all()
         if not events:
             events = Event.objects.all()
-        self.fields["event"].queryset = events  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["event"]).queryset = events
         first = next(iter(events), None)
         if first is not None:
             self.fields["event"].initial = first.pk
