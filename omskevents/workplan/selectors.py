@@ -196,6 +196,10 @@ def task_deadline_state(task: Task, *, today: dt.date) -> str:
 
 
 def task_for_page(user: Any, pk: int) -> Task | None:
+    """One task with what its page shows. The related tasks (parent, depends on, blocks, sub-tasks) are only
+    those this user may see, as `visible_parent`, `visible_depends_on`, `visible_blocks`, `visible_subtasks`:
+    a task of another agency is never named on the page, not even by its title or number."""
+    related = tasks_visible_to(user).select_related("lead_agency")
     return (
         tasks_visible_to(user)
         .select_related(
@@ -204,15 +208,15 @@ def task_for_page(user: Any, pk: int) -> Task | None:
             "responsible",
             "controller",
             "working_group",
-            "parent",
             "created_by",
             "source_decision__meeting",
         )
         .prefetch_related(
             "co_executors",
-            Prefetch("depends_on", queryset=Task.objects.select_related("lead_agency")),
-            Prefetch("blocks", queryset=Task.objects.select_related("lead_agency")),
-            Prefetch("subtasks", queryset=Task.objects.select_related("lead_agency")),
+            Prefetch("parent", queryset=related, to_attr="visible_parent"),
+            Prefetch("depends_on", queryset=related, to_attr="visible_depends_on"),
+            Prefetch("blocks", queryset=related, to_attr="visible_blocks"),
+            Prefetch("subtasks", queryset=related, to_attr="visible_subtasks"),
             Prefetch(
                 "reports",
                 queryset=ProgressReport.objects.select_related("author").prefetch_related("attachments"),
@@ -268,8 +272,11 @@ FIELD_ORDER = {f.name: i for i, f in enumerate(Task._meta.get_fields())}
 HISTORY_HIDDEN = {"updated", "created", "status_changed_at", "deadline_note"}
 
 
-def task_history(task: Task) -> list[HistoryEntry]:
-    """The task's change history, newest first, with each change as field: old → new (a few queries)."""
+def task_history(task: Task, *, viewer: Any) -> list[HistoryEntry]:
+    """The task's change history, newest first, with each change as field: old → new (a few queries).
+
+    A task named in the history (the parent, at any time) is shown by its number and title only if the viewer
+    may see it now; otherwise as "a task you cannot see", so a link set and removed again leaks nothing."""
     records = list(task.history.select_related("history_user").order_by("history_date", "history_id"))
     diffs: list[tuple[Any, Any]] = []
     previous = None
@@ -294,8 +301,14 @@ def task_history(task: Task) -> list[HistoryEntry]:
                     related_ids.setdefault(model_field.related_model, set()).add(value)
     names: dict[tuple[str, Any], str] = {}
     for model, ids in related_ids.items():
-        for obj in model._default_manager.filter(pk__in=ids):  # type: ignore[union-attr]
-            names[(model._meta.label, obj.pk)] = str(obj)  # type: ignore[union-attr]
+        if model is Task:
+            hidden = str(_("a task you cannot see"))
+            names.update({(Task._meta.label, pk): hidden for pk in ids})
+            found: Any = tasks_visible_to(viewer).filter(pk__in=ids)
+        else:
+            found = model._default_manager.filter(pk__in=ids)  # type: ignore[union-attr]
+        for obj in found:
+            names[(model._meta.label, obj.pk)] = str(obj)
     entries = []
     for record, delta in diffs:
         changes = []

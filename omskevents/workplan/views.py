@@ -208,7 +208,7 @@ def task_page_context(request: HttpRequest, task: Task, **forms: Form) -> dict[s
         "can_request_extension": permissions.can_request_extension(user, task) and not pending,
         "can_decide_extension": bool(pending) and permissions.can_decide_extension(user, pending[0]),
         "pending_extension": pending[0] if pending else None,
-        "history": selectors.task_history(task),
+        "history": selectors.task_history(task, viewer=user),
         "notifications": task_notifications(task) if permissions.can_edit_task(user, task) else None,
         "status_form": forms.get("status_form") or StatusForm(),
         "report_form": forms.get("report_form") or ReportForm(),
