@@ -15,7 +15,7 @@ from omskevents.events.models import Event
 
 from .enums import DeadlineAnchor, TaskStatus
 from .models import Task
-from .selectors import SORTS, TaskFilter
+from .selectors import SORTS, TaskFilter, filter_agencies_for, filter_people_for
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -39,7 +39,7 @@ class TaskFilterForm(forms.Form):
     area = forms.ChoiceField(label=_("Area"), choices=[("", _("All areas")), *Area.choices], required=False)
     agency = forms.ModelChoiceField(
         label=_("Agency (lead or co-executor)"),
-        queryset=Agency.objects.all(),
+        queryset=Agency.objects.none(),
         required=False,
         empty_label=_("All agencies"),
     )
@@ -66,13 +66,13 @@ class TaskFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args: Any, agencies: QuerySet[Agency] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        """The agency and person lists hold only what `user` may see (a posted foreign id is not a valid choice)."""
         super().__init__(*args, **kwargs)
-        people = _people()
+        people = filter_people_for(user).select_related("agency").order_by("last_name", "first_name")
         self.fields["responsible"].queryset = people  # type: ignore[attr-defined]
         self.fields["controller"].queryset = people  # type: ignore[attr-defined]
-        if agencies is not None:
-            self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        self.fields["agency"].queryset = filter_agencies_for(user)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

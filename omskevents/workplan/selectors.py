@@ -9,7 +9,9 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from omskevents.accounts.models import User
 from omskevents.accounts.permissions import is_secretariat
+from omskevents.agencies.models import Agency
 from omskevents.events.enums import Area
 from omskevents.events.models import Event
 
@@ -38,6 +40,32 @@ def task_scope_key(user: Any) -> str:
     if getattr(user, "is_authenticated", False) and user.is_active and user.agency_id:
         return f"agency:{user.agency_id}"
     return "none"
+
+
+def filter_agencies_for(user: Any) -> QuerySet[Agency]:
+    """The agencies the action plan's filter offers: all of them to the secretariat; to agency people their own
+    agency and those named (as lead or co-executor) on a task they may see, and no other."""
+    if is_secretariat(user):
+        return Agency.objects.all()
+    if not (getattr(user, "is_authenticated", False) and user.is_active and user.agency_id):
+        return Agency.objects.none()
+    visible = tasks_visible_to(user).values("pk")
+    led = Task.objects.filter(pk__in=visible, lead_agency_id=OuterRef("pk"))
+    co_executed = Task.co_executors.through.objects.filter(task_id__in=visible, agency_id=OuterRef("pk"))
+    return Agency.objects.filter(Q(pk=user.agency_id) | Q(Exists(led)) | Q(Exists(co_executed)))
+
+
+def filter_people_for(user: Any) -> QuerySet[User]:
+    """The people the filter offers as responsible or controller: every active person to the secretariat; to
+    agency people those named as responsible or controller on a task they may see."""
+    people = User.objects.filter(is_active=True)
+    if is_secretariat(user):
+        return people
+    if not (getattr(user, "is_authenticated", False) and user.is_active and user.agency_id):
+        return User.objects.none()
+    visible = tasks_visible_to(user).values("pk")
+    named = Task.objects.filter(Q(responsible_id=OuterRef("pk")) | Q(controller_id=OuterRef("pk")), pk__in=visible)
+    return people.filter(Exists(named))
 
 
 def reports_visible_to(user: Any) -> QuerySet[ProgressReport]:

@@ -71,7 +71,7 @@ class SecretariatRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
 
 
 def _filter_form(request: HttpRequest) -> TaskFilterForm:
-    form = TaskFilterForm(request.GET or None)
+    form = TaskFilterForm(request.GET or None, user=request.user)
     if request.GET:
         form.is_valid()
     return form
@@ -104,8 +104,13 @@ class TaskListView(LoginRequiredMixin, TemplateView):
         def render_page() -> str:
             form = _filter_form(request)
             flt = form.to_filter()
-            # The filter form is the same on every page of a filter: cached on its own fields alone.
-            filter_parts = (get_language(), sorted((name, request.GET.getlist(name)) for name in form.fields))
+            # The filter form is the same on every page of a filter: cached on its own fields and the viewer's
+            # scope (its lists hold only the agencies and people this viewer may see).
+            filter_parts = (
+                selectors.task_scope_key(request.user),
+                get_language(),
+                sorted((name, request.GET.getlist(name)) for name in form.fields),
+            )
             filters_html = cached_fragment(
                 "task-filters",
                 filter_parts,

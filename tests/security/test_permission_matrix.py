@@ -501,7 +501,9 @@ def test_xlsx_export_with_a_foreign_agency_filter_holds_no_foreign_row(client, w
     assert response["Content-Disposition"].startswith("attachment;")
     text = _xlsx_text(response)
     assert MARK_B not in text
-    assert MARK_A not in text  # the filter names agency B, which leads none of agency A's tasks
+    # Agency B is not among the agencies agency A may filter by (it is on none of A's tasks): the tampered
+    # filter is not a valid choice and is left out, so the file holds A's own rows and nothing else.
+    assert f"{MARK_A}: поручение" in text
 
 
 def test_xlsx_export_of_foreign_ticked_rows_holds_only_own_rows(client, world):
@@ -522,15 +524,20 @@ def test_xlsx_export_for_the_secretariat_holds_both_agencies(client, world):
     assert world.task_b.title in text
 
 
-def test_csv_export_with_a_foreign_event_and_agency_filter_is_empty_for_agency_staff(client, world):
+def test_csv_export_with_a_foreign_agency_filter_answers_as_for_a_missing_agency(client, world):
+    """Agency A is not a choice agency B's people may filter by: the file is the one a missing agency id gives
+    (the filter left out), so nothing tells an agency that is there from one that is not, and no foreign row."""
     client.force_login(world.staff_b)
-    response = client.get(
-        reverse("workplan:task_export_csv"), {"agency": world.agency_a.pk, "event": world.event.pk, "q": "Секрет"}
-    )
-    body = response.content.decode()
-    assert MARK_A not in body
-    assert MARK_B not in body
-    assert len([line for line in body.splitlines() if line.strip()]) == 1  # the heading row alone
+    query = {"event": world.event.pk, "q": "Секрет"}
+    url = reverse("workplan:task_export_csv")
+    foreign = client.get(url, {"agency": world.agency_a.pk, **query}).content.decode()
+    missing = client.get(url, {"agency": 999_999, **query}).content.decode()
+    assert foreign == missing
+    assert MARK_A not in foreign
+    assert [line.split(",")[1] for line in foreign.splitlines()[1:]] == [
+        f'"{MARK_B}: поручение"',
+        f'"{MARK_B}: перенос срока"',
+    ]
 
 
 # --- File downloads --------------------------------------------------------------------------------
