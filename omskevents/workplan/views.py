@@ -368,7 +368,11 @@ class TaskCreateView(TaskFormMixin, FormView):
 
 class TaskUpdateView(TaskFormMixin, FormView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.task = get_object_or_404(Task.objects.select_related("event"), pk=kwargs["pk"])
+        # Visibility before permission: a task the person may not see answers 404 exactly like a missing one;
+        # only one they may see is refused (403) by the secretariat check that follows.
+        if request.user.is_authenticated:
+            visible = selectors.tasks_visible_to(request.user).select_related("event")
+            self.task = get_object_or_404(visible, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self) -> dict[str, Any]:

@@ -302,10 +302,19 @@ DECISIONS: dict[str, Decision] = {
         a=pk("attachment_a"), b=pk("attachment_b"), checks=(Check("get", A_ONLY, B_ONLY),)
     ),
     "workplan:task_detail": Decision(a=pk("task_a"), b=pk("task_b"), checks=(Check("get", A_ONLY, B_ONLY),)),
+    # Agency people may see their own task but not edit it (403); another agency's task is not there for them (404).
     "workplan:task_update": Decision(
         a=pk("task_a"),
         b=pk("task_b"),
-        checks=(Check("get", SECRETARIAT_PAGE), Check("post", SECRETARIAT_WRITE, data=_task_data)),
+        checks=(
+            Check("get", R(LOGIN, 403, 403, 404, 200), R(LOGIN, 404, 404, 403, 200)),
+            Check(
+                "post",
+                R(LOGIN, 403, 403, 404, W(302)),
+                R(LOGIN, 404, 404, 403, W(302)),
+                data=_task_data,
+            ),
+        ),
     ),
     "workplan:task_status": Decision(
         a=pk("task_a"),
@@ -481,6 +490,78 @@ def test_url_answers_every_account_as_decided(client, world, url_name):
             for role in ROLES:
                 problems += _run_cell(client, world, url_name, decision, check, role, side)
     assert problems == []
+
+
+# --- Existence probes: what a user may not see answers exactly as what does not exist ----------------------
+
+MISSING = 1_000_000
+
+
+def _object_urls() -> list[str]:
+    """Every URL that names objects by integer ids (token and key addresses are tested above and below)."""
+    names = []
+    for name, decision in DECISIONS.items():
+        if decision.bearer or decision.a is _none:
+            continue
+        names.append(name)
+    return sorted(names)
+
+
+def _answer(client, world, user, method: str, path: str, data: dict[str, Any]):
+    client.logout()
+    client.force_login(user)
+    with transaction.atomic():
+        before = db_state()
+        response = _request(client, method, path, data=data, query={})
+        after = db_state()
+        transaction.set_rollback(True)
+    close_response(response)
+    assert before == after, f"{method.upper()} {path} wrote {changed_tables(before, after)}"
+    return response
+
+
+@pytest.mark.parametrize("url_name", _object_urls())
+def test_missing_object_is_404_for_every_account(client, world, url_name):
+    """Ids that do not exist answer 404 to everyone logged in, whatever they may do with existing objects —
+    a refusal (403) is only ever given about an object the person may see."""
+    decision = DECISIONS[url_name]
+    kwargs = {key: MISSING + value for key, value in decision.a(world).items()}
+    path = reverse(url_name, kwargs=kwargs)
+    problems = []
+    for check in decision.checks:
+        for role in ROLES[1:]:
+            if check.a[role] == 405:
+                continue  # a method the view does not answer at all, whatever the id
+            response = _answer(client, world, getattr(world, ACCOUNT[role]), check.method, path, check.data(world))
+            if response.status_code != 404:
+                problems.append(f"{check.method.upper()} {url_name} as {role}: {response.status_code}")
+    assert problems == []
+
+
+@pytest.mark.parametrize("url_name", _object_urls())
+def test_object_a_person_may_not_see_answers_exactly_as_a_missing_one(client, world, url_name):
+    """Where the table says 404 (the person may not see the object), the answer is byte for byte the one for an
+    id that does not exist: status and body alike."""
+    decision = DECISIONS[url_name]
+    compared = 0
+    for check in decision.checks:
+        for side, builder in (("a", decision.a), ("b", decision.b)):
+            if builder is None:
+                continue
+            expected = check.a if side == "a" or check.b is None else check.b
+            for role in ROLES[1:]:
+                if expected[role] != 404:
+                    continue
+                user = getattr(world, ACCOUNT[role])
+                kwargs = builder(world)
+                missing = {key: MISSING + value for key, value in kwargs.items()}
+                data = check.data(world)
+                seen = _answer(client, world, user, check.method, reverse(url_name, kwargs=kwargs), data)
+                absent = _answer(client, world, user, check.method, reverse(url_name, kwargs=missing), data)
+                assert (seen.status_code, seen.content) == (absent.status_code, absent.content), (side, role)
+                compared += 1
+    if url_name in {"workplan:task_update", "workplan:task_detail", "workplan:attachment_download"}:
+        assert compared > 0  # the comparison itself is exercised
 
 
 # --- Exports with tampered filters and posted ids -----------------------------------------------------
