@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from omskevents.core.ids import parse_id
 from omskevents.workplan.services import task_create_from_decision
 
 from . import permissions, selectors, services
@@ -227,7 +228,7 @@ class DecisionsToTasksView(_MeetingPostView):
         actor = self.request.user
         one = self.request.POST.get("decision")
         if one:
-            decision = get_object_or_404(Decision, pk=one if one.isdigit() else 0, meeting=meeting)
+            decision = get_object_or_404(Decision, pk=parse_id(one) or 0, meeting=meeting)
             if permissions.decision_has_task(decision):
                 return _("This decision is already a task.")
             task = task_create_from_decision(actor=actor, decision=decision, **form.cleaned_data)

@@ -8,12 +8,16 @@ hooks Django's admin calls.
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+
+from .ids import StrictModelMultipleChoiceField, parse_id
 
 
 class ServiceRejected(Exception):
@@ -134,6 +138,17 @@ class PredicateAdminMixin:
             raise Http404(_("Not found."))
         return obj
 
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        kwargs.setdefault("form_class", StrictModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def response_action(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        """A bulk action whose ticked ids are not all well-formed does nothing (the changelist says so)."""
+        if any(parse_id(value) is None for value in request.POST.getlist(ACTION_CHECKBOX_NAME)):
+            messages.warning(request, _("The selection holds an invalid id: nothing was done."))
+            return None
+        return super().response_action(request, queryset)  # type: ignore[misc]
+
 
 class GatedAdminMixin(PredicateAdminMixin):
     """All or nothing: whoever passes `gate(user)` may do everything, everyone else nothing."""
@@ -176,25 +191,23 @@ class ScopedHistoryMixin:
         return obj is not None and self.may_revert(request, obj)
 
     def _visible_or_404(self, request: HttpRequest, object_id: str) -> Any:
-        obj = self.get_queryset(request).filter(pk=unquote(object_id)).first()  # type: ignore[attr-defined]
+        # Every model with a history admin has an integer key; anything but a well-formed id names nothing.
+        pk = parse_id(unquote(object_id))
+        obj = self.get_queryset(request).filter(pk=pk).first() if pk is not None else None  # type: ignore[attr-defined]
         if obj is None or not self.has_view_permission(request, obj):  # type: ignore[attr-defined]
             raise Http404(_("Not found."))
         return obj
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
-        try:
-            self._visible_or_404(request, object_id)
-        except ValidationError as error:  # a malformed id
-            raise Http404(_("Not found.")) from error
+        self._visible_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)  # type: ignore[misc]
 
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
     ) -> HttpResponse:
-        try:
-            obj = self._visible_or_404(request, object_id)
-        except ValidationError as error:
-            raise Http404(_("Not found.")) from error
+        obj = self._visible_or_404(request, object_id)
+        if parse_id(unquote(version_id)) is None:
+            raise Http404(_("Not found."))
         if request.method == "POST" and not self.has_change_history_permission(request, obj):
             raise PermissionDenied
         # Save hooks may need to know they restore an old version rather than edit the current one.

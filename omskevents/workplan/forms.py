@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from omskevents.accounts.models import User
 from omskevents.agencies.models import Agency
+from omskevents.core.ids import StrictModelMultipleChoiceField, parse_ids
 from omskevents.events.enums import Area
 from omskevents.events.models import Event
 
@@ -85,7 +86,8 @@ class TaskFilterForm(forms.Form):
         the ticked rows `ids` when there are any."""
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
         sort = data.get("sort") or "deadline"
-        ids = [int(raw) for raw in ids if str(raw).isdigit()][:5000]
+        # Ticked rows narrow the filter; a malformed id names no task (it never widens the selection).
+        selected = parse_ids(ids)[:5000] if ids else None
         return TaskFilter(
             event=data.get("event"),
             area=data.get("area") or "",
@@ -97,7 +99,7 @@ class TaskFilterForm(forms.Form):
             due_to=data.get("due_to") if "due_to" not in self.errors else None,
             overdue=bool(data.get("overdue")),
             q=data.get("q") or "",
-            ids=ids,
+            ids=selected,
             sort=sort if sort in SORTS else "deadline",
         )
 
@@ -158,6 +160,10 @@ class TaskForm(forms.ModelForm):
             "parent",
             "depends_on",
         ]
+        field_classes = {
+            "co_executors": StrictModelMultipleChoiceField,
+            "depends_on": StrictModelMultipleChoiceField,
+        }
         widgets = {
             "deadline": DATE_INPUT,
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -296,7 +302,7 @@ class BulkActionForm(forms.Form):
     SHIFT = "shift"
 
     action = forms.ChoiceField(label=_("Action"), choices=[(REASSIGN, _("Reassign")), (SHIFT, _("Move deadlines"))])
-    id = forms.ModelMultipleChoiceField(
+    id = StrictModelMultipleChoiceField(
         label=_("Tasks"),
         queryset=Task.objects.none(),
         error_messages={"required": _("Tick at least one task.")},

@@ -154,7 +154,7 @@ class TaskFilter:
     due_to: dt.date | None = None
     overdue: bool = False
     q: str = ""
-    ids: Sequence[int] = ()
+    ids: Sequence[int] | None = None  # the ticked rows; None: no rows ticked, an empty list: none of them exists
     sort: str = "deadline"
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -187,7 +187,7 @@ def tasks_filter(tasks: QuerySet[Task], flt: TaskFilter, *, today: dt.date) -> Q
         tasks = tasks.filter(deadline__lte=flt.due_to)
     if flt.overdue:
         tasks = tasks.filter(deadline__lt=today).exclude(status__in=CLOSED_STATUSES)
-    if flt.ids:
+    if flt.ids is not None:
         tasks = tasks.filter(pk__in=list(flt.ids))
     query = flt.q.strip()
     if query:
