@@ -1,4 +1,4 @@
-"""Activates the signed-in user's time zone (and language, unless the visitor chose one)."""
+"""Per-request settings: the signed-in user's time zone and language, session limits, private caching."""
 
 import zoneinfo
 from collections.abc import Callable
@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
 
 
 class UserPreferencesMiddleware:
@@ -55,3 +56,24 @@ class SessionLimitMiddleware:
             elif self.SEEN_AT not in session or now - seen >= settings.SESSION_ACTIVITY_GRANULARITY:
                 session[self.SEEN_AT] = now
         return self.get_response(request)
+
+
+class PrivateResponseMiddleware:
+    """Nothing that belongs to someone is kept by a browser's or a proxy's cache.
+
+    Every answer to a signed-in person, and every download (a file, an export, minutes, an .ics), gets
+    `Cache-Control: max-age=0, no-cache, no-store, must-revalidate, private`: a shared computer's back button or
+    disk cache, or a caching proxy, must not hand a ministry's tasks to the next person. Pages reached with a
+    secret in the address mark themselves (`never_cache`); static files never reach this middleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = bool(user is not None and user.is_authenticated)
+        if signed_in or response.has_header("Content-Disposition"):
+            add_never_cache_headers(response)
+        return response

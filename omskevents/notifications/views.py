@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from omskevents.accounts.models import User
@@ -47,6 +48,7 @@ def _invalid(request: HttpRequest, message: str, status: int = 400) -> HttpRespo
     return render(request, "notifications/link_invalid.html", {"message": message}, status=status)
 
 
+@method_decorator(never_cache, name="dispatch")  # the page shows a task to whoever holds the link
 class TaskActionView(View):
     """A short form to report progress or ask for an extension, reached from a signed link in a mail."""
 
@@ -126,6 +128,7 @@ class TaskActionView(View):
 
 
 @method_decorator(csrf_exempt, name="dispatch")  # RFC 8058 one-click unsubscribe: the signed token is the proof
+@method_decorator(never_cache, name="dispatch")
 class UnsubscribeView(View):
     template_name = "notifications/unsubscribe.html"
 
