@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the system checks
         from .cache import connect_watched_models
 
         connect_watched_models()

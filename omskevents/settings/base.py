@@ -256,15 +256,23 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# Login throttling: five failures for one username from one IP lock that pair (not the username alone,
-# so nobody can lock a minister out by typing wrong passwords from elsewhere).
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated); none by
+# default: then the peer's address is the client's (omskevents.core.client_ip).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+# Login throttling (omskevents.accounts.throttling): five failures for one username from one address lock that
+# pair (not the username alone, so nobody can lock a minister out by typing wrong passwords from elsewhere);
+# AXES_IP_FAILURE_LIMIT failures from one address across all usernames lock the address. Both within the
+# cool-off time, which a new failure extends.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "omskevents.accounts.throttling.LoginThrottleHandler"
+AXES_CLIENT_IP_CALLABLE = "omskevents.core.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_SENSITIVE_PARAMETERS = ["password"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # Content-Security-Policy: no inline scripts or styles anywhere, the admin included.
 CONTENT_SECURITY_POLICY = {
