@@ -6,7 +6,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone, translation
+from django.shortcuts import render
+from django.utils import formats, timezone, translation
 from django.utils.cache import add_never_cache_headers
 
 
@@ -77,3 +78,25 @@ class PrivateResponseMiddleware:
         if signed_in or response.has_header("Content-Disposition"):
             add_never_cache_headers(response)
         return response
+
+
+class UploadSizeMiddleware:
+    """Refuses (413) a multipart request whose declared length exceeds what one request may carry: the files
+    (UPLOAD_MAX_REQUEST_BYTES) and the form's other fields (DATA_UPLOAD_MAX_MEMORY_SIZE). It runs before anything
+    reads the body, so gigabytes sent to a report form are never parsed nor written to disk. The forms check
+    the files themselves, with their own messages; the reverse proxy's client_max_body_size is the outer bound.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > settings.UPLOAD_MAX_REQUEST_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+                limit = formats.number_format(round(settings.UPLOAD_MAX_REQUEST_BYTES / (1024 * 1024), 1), 1)
+                return render(request, "core/upload_too_large.html", {"limit": limit}, status=413)
+        return self.get_response(request)

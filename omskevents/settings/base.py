@@ -53,6 +53,7 @@ MIDDLEWARE = [
     # Early in the list, so it sees the final answer on the way out (axes' lockout page included).
     "omskevents.core.middleware.PrivateResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "omskevents.core.middleware.UploadSizeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "omskevents.core.middleware.SessionLimitMiddleware",
@@ -138,6 +139,10 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 ATTACHMENT_MAX_SIZE = 20 * 1024 * 1024
+# Files sent at once (one report, one request) and what one person's files may take in storage.
+UPLOAD_MAX_FILES = env.int("UPLOAD_MAX_FILES", default=10)
+UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_MB", default=50) * 1024 * 1024
+UPLOAD_USER_QUOTA_BYTES = env.int("UPLOAD_USER_QUOTA_MB", default=1024) * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

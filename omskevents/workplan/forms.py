@@ -17,6 +17,7 @@ from omskevents.events.models import Event
 from .enums import DeadlineAnchor, TaskStatus
 from .models import Task
 from .selectors import SORTS, TaskFilter, filter_agencies_for, filter_people_for
+from .uploads import check_upload_batch
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -265,6 +266,11 @@ class ReportForm(forms.Form):
     is_final = forms.BooleanField(
         label=_("This is the report of completion (send it to the controller)"), required=False
     )
+
+    def clean_files(self) -> list[Any]:
+        files = self.cleaned_data.get("files") or []
+        check_upload_batch(files)
+        return files
 
 
 class CommentForm(forms.Form):

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -78,6 +78,12 @@ def attachments_visible_to(user: Any) -> QuerySet[Attachment]:
 
 def extension_requests_visible_to(user: Any) -> QuerySet[ExtensionRequest]:
     return ExtensionRequest.objects.filter(task__in=tasks_visible_to(user).values("pk"))
+
+
+def attachment_bytes_of(user: Any) -> int:
+    """What the files of this person's reports take in storage, in bytes (their quota's use)."""
+    used = Attachment.objects.filter(report__author=user).aggregate(total=Sum("size"))["total"]
+    return int(used or 0)
 
 
 def task_list(user: Any) -> QuerySet[Task]:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from omskevents.accounts.models import User
 from omskevents.agencies.enums import Country
 from omskevents.agencies.models import Agency
 from omskevents.calendars.services import next_working_day
@@ -20,7 +21,8 @@ from omskevents.notifications import services as notifications
 from . import permissions
 from .enums import DeadlineAnchor, ExtensionStatus, TaskSource, TaskStatus
 from .models import Attachment, ExtensionRequest, ProgressReport, Task, TaskComment
-from .uploads import inspect_upload
+from .selectors import attachment_bytes_of
+from .uploads import check_storage_quota, check_upload_batch, inspect_upload
 from .workflow import is_transition
 
 EDITABLE_FIELDS = (
@@ -346,6 +348,7 @@ def task_report_progress(
     if not text.strip():
         raise ValidationError({"text": _("Write what has been done.")})
     checked = [inspect_upload(f) for f in files]
+    _check_upload_limits(actor=actor, files=files)
     report = ProgressReport(task=task, author=actor, text=text, is_final=is_final)
     report.full_clean()
     report._history_user = actor  # type: ignore[attr-defined]
@@ -360,6 +363,19 @@ def task_report_progress(
         task_change_status(actor=actor, task=task, status=TaskStatus.REPORTED)
     notifications.report_submitted_notify(report=report)
     return report
+
+
+def _check_upload_limits(*, actor: Any, files: Sequence[UploadedFile]) -> None:
+    """Files per report, bytes per report and the author's storage quota; the author's row is locked first, so
+    two reports sent at once cannot both squeeze into the last of the quota."""
+    if not files:
+        return
+    try:
+        check_upload_batch(files)
+        list(User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True))
+        check_storage_quota(used=attachment_bytes_of(actor), adding=sum(f.size or 0 for f in files))
+    except ValidationError as error:
+        raise ValidationError({"files": error.messages}) from error
 
 
 @transaction.atomic
