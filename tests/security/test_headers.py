@@ -110,7 +110,7 @@ def test_task_page_file_and_exports_are_never_stored(client, world):
 
 
 def test_one_click_link_page_is_never_stored(client, world):
-    token = links.task_action_token(user_id=world.staff_a.pk, task_id=world.task_a.pk, action="report")
+    token = links.task_action_token(user=world.staff_a, task_id=world.task_a.pk, action="report")
     response = client.get(reverse("notifications:task_action", args=[token]))
     assert response.status_code == 200
     assert {"private", "no-store"} <= _directives_of(response)

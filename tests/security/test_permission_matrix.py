@@ -90,9 +90,7 @@ def both(**builders: Builder) -> Builder:
 
 def _token(user_attr: str, task_attr: str, action: str = "report") -> Builder:
     return lambda w: {
-        "token": links.task_action_token(
-            user_id=getattr(w, user_attr).pk, task_id=getattr(w, task_attr).pk, action=action
-        )
+        "token": links.task_action_token(user=getattr(w, user_attr), task_id=getattr(w, task_attr).pk, action=action)
     }
 
 
@@ -725,9 +723,7 @@ def test_feed_of_a_deactivated_person_stops_working(client, world):
 
 
 def _action_url(world, *, user=None, task=None, action="report") -> str:
-    token = links.task_action_token(
-        user_id=(user or world.staff_a).pk, task_id=(task or world.task_a).pk, action=action
-    )
+    token = links.task_action_token(user=user or world.staff_a, task_id=(task or world.task_a).pk, action=action)
     return reverse("notifications:task_action", args=[token])
 
 
@@ -750,7 +746,7 @@ def test_signed_link_expired_is_refused_and_writes_nothing(client, world):
     ],
 )
 def test_signed_link_tampered_is_refused_and_writes_nothing(client, world, tamper):
-    token = links.task_action_token(user_id=world.staff_a.pk, task_id=world.task_a.pk, action="report")
+    token = links.task_action_token(user=world.staff_a, task_id=world.task_a.pk, action="report")
     before = db_state()
     response = client.post(reverse("notifications:task_action", args=[tamper(token)]), {"text": "Подделка"})
     assert response.status_code == 400
