@@ -143,6 +143,8 @@ ATTACHMENT_MAX_SIZE = 20 * 1024 * 1024
 UPLOAD_MAX_FILES = env.int("UPLOAD_MAX_FILES", default=10)
 UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_MB", default=50) * 1024 * 1024
 UPLOAD_USER_QUOTA_BYTES = env.int("UPLOAD_USER_QUOTA_MB", default=1024) * 1024 * 1024
+# How long reading one uploaded Excel plan may take before it is refused (omskevents.workplan.imports).
+IMPORT_TIME_LIMIT_SECONDS = env.float("IMPORT_TIME_LIMIT_SECONDS", default=10.0)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
