@@ -50,7 +50,7 @@ lint: install
 deploy-check: install
 	DJANGO_SETTINGS_MODULE=omskevents.settings.production \
 	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))')" \
-	ALLOWED_HOSTS=orgcom.example.ru \
+	ALLOWED_HOSTS=orgcom.example.ru TRUSTED_PROXIES=127.0.0.1 \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # Benchmarks on PostgreSQL + Redis when DATABASE_URL / REDIS_URL are set, SQLite otherwise (var/bench.json).

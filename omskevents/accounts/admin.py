@@ -15,6 +15,7 @@ from omskevents.core.admin import GatedAdminMixin, PredicateAdminMixin
 from .enums import Role
 from .models import User
 from .permissions import can_grant_admin_flags, can_manage_user, is_secretariat, roles_grantable_by, users_manageable_by
+from .services import user_links_revoke
 from .types import admin_user
 
 PERSON_FIELDS = ("last_name", "first_name", "patronymic", "email", "phone", "position")
@@ -90,6 +91,9 @@ class UserAdmin(PredicateAdminMixin, DjangoUserAdmin):
             if not change:
                 obj.is_staff = True
         super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # A deactivated person's mailed links die with the account, even if it is taken back on later.
+            user_links_revoke(user=obj)
 
 
 # Access is decided by the predicates, never by groups and Django permissions: groups have no use here.

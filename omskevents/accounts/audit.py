@@ -14,6 +14,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 
+from omskevents.core.client_ip import client_ip
+
 from .types import AnyUser
 
 logger = logging.getLogger("omskevents.security")
@@ -25,7 +27,7 @@ def _agency_of(username: str) -> str:
 
 
 def _address(request: HttpRequest | None) -> str:
-    return request.META.get("REMOTE_ADDR", "-") if request is not None else "-"
+    return (client_ip(request) or "-") if request is not None else "-"
 
 
 def log_event(event: str, *, username: str, agency: str, request: HttpRequest | None, **extra: Any) -> None:

@@ -30,6 +30,9 @@ class User(AbstractUser):
         help_text=_("IANA name, e.g. Europe/Moscow, Asia/Omsk, Asia/Almaty."),
     )
     language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.RU)
+    # Set when the person signs out everywhere or is deactivated: every one-click mail link sent before stops
+    # working (the links carry a keyed digest of this stamp and of the password hash).
+    links_revoked_at = models.DateTimeField(_("mail links revoked"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("user")

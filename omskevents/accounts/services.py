@@ -1,4 +1,4 @@
-"""Writes to a person's own account settings: the calendar feed token."""
+"""Writes to a person's account: the calendar feed token, and revoking the one-click links mailed to them."""
 
 import secrets
 
@@ -36,3 +36,10 @@ def calendar_token_touch(*, token: CalendarFeedToken) -> None:
     now = timezone.now()
     if token.last_used is None or (now - token.last_used).total_seconds() > LAST_USED_RESOLUTION_SECONDS:
         CalendarFeedToken.objects.filter(pk=token.pk).update(last_used=now)
+
+
+def user_links_revoke(*, user: User) -> None:
+    """End every one-click link mailed to this person so far (on signing out everywhere, on deactivation)."""
+    now = timezone.now()
+    type(user).objects.filter(pk=user.pk).update(links_revoked_at=now)
+    user.links_revoked_at = now

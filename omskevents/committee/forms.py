@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from omskevents.accounts.models import User
 from omskevents.agencies.models import Agency
+from omskevents.core.ids import StrictModelMultipleChoiceField
 
 from .enums import Attendance
 from .models import Committee, Meeting
@@ -26,7 +27,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{obj} ({obj.agency})" if obj.agency_id else str(obj)
 
 
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
+class PeopleChoiceField(StrictModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj} ({obj.agency})" if obj.agency_id else str(obj)
 
@@ -100,7 +101,7 @@ class DecisionForm(_CrispyForm):
     lead_agency = forms.ModelChoiceField(
         label=_("Lead executor"), queryset=Agency.objects.filter(is_active=True), required=False
     )
-    co_executors = forms.ModelMultipleChoiceField(
+    co_executors = StrictModelMultipleChoiceField(
         label=_("Co-executors"),
         queryset=Agency.objects.filter(is_active=True),
         required=False,

@@ -36,9 +36,19 @@ class MeetingsAccessMixin(LoginRequiredMixin):
 
 
 class SecretariatMixin(LoginRequiredMixin):
+    """The secretariat's pages. On a meeting's address the meeting is looked up among those the person may see
+    first: one they may not see answers 404 exactly like one that does not exist, and only a meeting they may
+    see is refused with 403."""
+
+    meeting: Meeting
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if request.user.is_authenticated and not permissions.can_manage_meetings(request.user):
-            raise PermissionDenied
+        if request.user.is_authenticated:
+            if "pk" in kwargs:
+                visible = selectors.meetings_visible_to(request.user).select_related("committee")
+                self.meeting = get_object_or_404(visible, pk=kwargs["pk"])
+            if not permissions.can_manage_meetings(request.user):
+                raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -219,7 +229,7 @@ class DecisionDeleteView(SecretariatMixin, View):
 
 class MeetingCancelView(SecretariatMixin, View):
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        meeting = get_object_or_404(Meeting, pk=pk)
+        meeting = self.meeting
         try:
             services.meeting_cancel(actor=request.user, meeting=meeting)
         except ValidationError as exc:
@@ -249,10 +259,6 @@ class MeetingUpdateView(SecretariatMixin, FormView):
     template_name = "committee/meeting_form.html"
     form_class = MeetingForm
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        self.meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
         kwargs["meeting"] = self.meeting
@@ -279,10 +285,6 @@ class MeetingCloseView(SecretariatMixin, FormView):
 
     template_name = "committee/meeting_close.html"
     form_class = MinutesForm
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        self.meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self) -> dict[str, Any]:
         return {"minutes": self.meeting.minutes}

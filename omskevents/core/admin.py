@@ -8,6 +8,8 @@ hooks Django's admin calls.
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from django.contrib import messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
@@ -16,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from .forms import apply_service_errors
+from .ids import StrictModelMultipleChoiceField, parse_id
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import BaseModelAdmin, ModelAdmin
@@ -135,6 +138,19 @@ class PredicateAdminMixin(_BaseAdmin):
             raise Http404(_("Not found."))
         return obj
 
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        kwargs.setdefault("form_class", StrictModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def response_action(
+        self, request: HttpRequest, queryset: QuerySet[Any], *args: Any, **kwargs: Any
+    ) -> HttpResponse | None:
+        """A bulk action whose ticked ids are not all well-formed does nothing (the changelist says so)."""
+        if any(parse_id(value) is None for value in request.POST.getlist(ACTION_CHECKBOX_NAME)):
+            messages.warning(request, _("The selection holds an invalid id: nothing was done."))
+            return None
+        return super().response_action(request, queryset, *args, **kwargs)  # type: ignore[misc]  # ModelAdmin's, not BaseModelAdmin's
+
 
 class GatedAdminMixin(PredicateAdminMixin):
     """All or nothing: whoever passes `gate(user)` may do everything, everyone else nothing."""
@@ -177,25 +193,23 @@ class ScopedHistoryMixin(_ModelAdmin):
         return obj is not None and self.may_revert(request, obj)
 
     def _visible_or_404(self, request: HttpRequest, object_id: str) -> Any:
-        obj = self.get_queryset(request).filter(pk=unquote(object_id)).first()
+        # Every model with a history admin has an integer key; anything but a well-formed id names nothing.
+        pk = parse_id(unquote(object_id))
+        obj = self.get_queryset(request).filter(pk=pk).first() if pk is not None else None
         if obj is None or not self.has_view_permission(request, obj):
             raise Http404(_("Not found."))
         return obj
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
-        try:
-            self._visible_or_404(request, object_id)
-        except ValidationError as error:  # a malformed id
-            raise Http404(_("Not found.")) from error
+        self._visible_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
     ) -> HttpResponse:
-        try:
-            obj = self._visible_or_404(request, object_id)
-        except ValidationError as error:
-            raise Http404(_("Not found.")) from error
+        obj = self._visible_or_404(request, object_id)
+        if parse_id(unquote(version_id)) is None:
+            raise Http404(_("Not found."))
         if request.method == "POST" and not self.has_change_history_permission(request, obj):
             raise PermissionDenied
         # Save hooks may need to know they restore an old version rather than edit the current one.

@@ -1,4 +1,4 @@
-"""System checks with no domain knowledge: the time zone database the processes read."""
+"""System checks with no domain knowledge: the time zone database the processes read, the trusted proxies."""
 
 import datetime as dt
 import zoneinfo
@@ -6,8 +6,12 @@ from collections.abc import Callable
 from importlib import metadata
 from typing import Any
 
-from django.core.checks import CheckMessage, Error
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
+
+from .client_ip import trusted_networks
 
 # Kazakhstan moved to a single zone, UTC+5, on 1 March 2024 (tzdata 2024a). A database older than that
 # still puts Almaty at UTC+6, and every Kazakh recipient would get their mail an hour early.
@@ -57,3 +61,26 @@ def _format(offset: dt.timedelta | None) -> str:
     sign = "-" if offset < dt.timedelta(0) else "+"
     minutes = abs(int(offset.total_seconds())) // 60
     return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@register(Tags.security)
+def check_trusted_proxies(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    try:
+        trusted_networks(tuple(settings.TRUSTED_PROXIES))
+    except ImproperlyConfigured as error:
+        return [Error(str(error), hint="Addresses or networks, e.g. 127.0.0.1,10.0.0.0/24.", id="omskevents.E001")]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def check_trusted_proxies_in_production(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    if settings.TRUSTED_PROXIES:
+        return []
+    return [
+        Warning(
+            "TRUSTED_PROXIES is empty: behind the reverse proxy every client has the proxy's address, so the login "
+            "throttle and the security log cannot tell people apart.",
+            hint="Set TRUSTED_PROXIES to the proxy's address, e.g. 127.0.0.1 for nginx on the same host.",
+            id="omskevents.W001",
+        )
+    ]

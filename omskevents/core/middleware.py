@@ -1,4 +1,4 @@
-"""Activates the signed-in user's time zone (and language, unless the visitor chose one)."""
+"""Per-request settings: the signed-in user's time zone and language, session limits, private caching."""
 
 import zoneinfo
 from collections.abc import Callable
@@ -6,7 +6,9 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone, translation
+from django.shortcuts import render
+from django.utils import formats, timezone, translation
+from django.utils.cache import add_never_cache_headers
 
 
 class UserPreferencesMiddleware:
@@ -54,4 +56,47 @@ class SessionLimitMiddleware:
                 logout(request)
             elif self.SEEN_AT not in session or now - seen >= settings.SESSION_ACTIVITY_GRANULARITY:
                 session[self.SEEN_AT] = now
+        return self.get_response(request)
+
+
+class PrivateResponseMiddleware:
+    """Nothing that belongs to someone is kept by a browser's or a proxy's cache.
+
+    Every answer to a signed-in person, and every download (a file, an export, minutes, an .ics), gets
+    `Cache-Control: max-age=0, no-cache, no-store, must-revalidate, private`: a shared computer's back button or
+    disk cache, or a caching proxy, must not hand a ministry's tasks to the next person. Pages reached with a
+    secret in the address mark themselves (`never_cache`); static files never reach this middleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = bool(user is not None and user.is_authenticated)
+        if signed_in or response.has_header("Content-Disposition"):
+            add_never_cache_headers(response)
+        return response
+
+
+class UploadSizeMiddleware:
+    """Refuses (413) a multipart request whose declared length exceeds what one request may carry: the files
+    (UPLOAD_MAX_REQUEST_BYTES) and the form's other fields (DATA_UPLOAD_MAX_MEMORY_SIZE). It runs before anything
+    reads the body, so gigabytes sent to a report form are never parsed nor written to disk. The forms check
+    the files themselves, with their own messages; the reverse proxy's client_max_body_size is the outer bound.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > settings.UPLOAD_MAX_REQUEST_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+                limit = formats.number_format(round(settings.UPLOAD_MAX_REQUEST_BYTES / (1024 * 1024), 1), 1)
+                return render(request, "core/upload_too_large.html", {"limit": limit}, status=413)
         return self.get_response(request)

@@ -63,9 +63,9 @@ def _task_links(row: Notification, task: Task | None) -> dict[str, str]:
         return {}
     found: dict[str, str] = {}
     if permissions.can_report_progress(user, task):
-        found["report_url"] = links.task_action_url(user_id=user.pk, task_id=task.pk, action="report")
+        found["report_url"] = links.task_action_url(user=user, task_id=task.pk, action="report")
     if permissions.can_request_extension(user, task):
-        found["extension_url"] = links.task_action_url(user_id=user.pk, task_id=task.pk, action="extend")
+        found["extension_url"] = links.task_action_url(user=user, task_id=task.pk, action="extend")
     return found
 
 

@@ -178,3 +178,25 @@ class Notification(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.to_email or self.recipient_key}"
+
+
+class UsedActionLink(models.Model):
+    """A one-click link from a mail that has done its work: each link records one report or one request, once.
+
+    The unique nonce makes a second use impossible, concurrent ones included (the second insert waits for the
+    first transaction and then fails). Rows need not outlive the links' validity (ReminderSettings)."""
+
+    nonce = models.CharField(_("link"), max_length=32, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
+    )
+    task = models.ForeignKey("workplan.Task", verbose_name=_("task"), on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(_("action"), max_length=10)
+    used_at = models.DateTimeField(_("used"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("used mail link")
+        verbose_name_plural = _("used mail links")
+
+    def __str__(self) -> str:
+        return self.nonce

@@ -1,4 +1,5 @@
-"""Preferences, and the pages behind signed links in mails (they work without logging in, until they expire)."""
+"""Preferences, and the pages behind signed links in mails (they work without logging in: once, until they expire,
+for as long as the person's password and access stay as they were when the mail was sent)."""
 
 from typing import Any
 
@@ -12,12 +13,15 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from omskevents.accounts.models import User
 from omskevents.accounts.types import AuthenticatedHttpRequest
+from omskevents.workplan import permissions
 from omskevents.workplan import services as workplan_services
 from omskevents.workplan.models import Task
+from omskevents.workplan.selectors import tasks_visible_to
 
 from . import links, selectors, services
 from .enums import Delivery
@@ -48,23 +52,33 @@ def _invalid(request: HttpRequest, message: str, status: int = 400) -> HttpRespo
     return render(request, "notifications/link_invalid.html", {"message": message}, status=status)
 
 
+@method_decorator(never_cache, name="dispatch")  # the page shows a task to whoever holds the link
 class TaskActionView(View):
     """A short form to report progress or ask for an extension, reached from a signed link in a mail."""
 
     template_name = "notifications/task_action.html"
 
-    def _resolve(self, token: str) -> tuple[User, Task, str] | str:
+    def _resolve(self, token: str) -> tuple[User, Task, dict[str, Any]] | HttpResponse:
+        """The person, the task and the payload; or the answer refusing the link. Asked on every GET and POST:
+        the link must be unused and still its person's, and the task one they may see and act on now."""
         try:
             payload = links.task_action_read(token, max_age_days=selectors.reminder_settings_get().link_max_age_days)
         except signing.SignatureExpired:
-            return _("This link has expired. Open the task in the workspace instead.")
+            return _invalid(self.request, _("This link has expired. Open the task in the workspace instead."))
         except signing.BadSignature:
-            return _("This link is not valid.")
+            return _invalid(self.request, _("This link is not valid."))
         user = User.objects.filter(pk=payload["u"], is_active=True).select_related("agency").first()
-        task = Task.objects.select_related("event", "lead_agency").filter(pk=payload["t"]).first()
-        if user is None or task is None:
-            return _("This link is no longer valid.")
-        return user, task, payload["a"]
+        if user is None or not links.task_action_belongs_to(payload, user):
+            return _invalid(self.request, _("This link is no longer valid."))
+        if refused := self._someone_else(self.request, user):
+            return refused
+        if links.task_action_is_used(payload):
+            return _invalid(self.request, _("This link has already been used. Open the task in the workspace instead."))
+        task = tasks_visible_to(user).select_related("event", "lead_agency").filter(pk=payload["t"]).first()
+        may_act = permissions.can_report_progress if payload["a"] == "report" else permissions.can_request_extension
+        if task is None or not may_act(user, task):
+            return _invalid(self.request, _("You cannot do this with this task any more."), status=403)
+        return user, task, payload
 
     def _form(self, action: str, data: Any = None) -> ReportForm | ExtensionForm:
         return ReportForm(data) if action == "report" else ExtensionForm(data)
@@ -79,38 +93,42 @@ class TaskActionView(View):
 
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
         resolved = self._resolve(token)
-        if isinstance(resolved, str):
-            return _invalid(request, resolved)
-        user, task, action = resolved
-        if refused := self._someone_else(request, user):
-            return refused
+        if isinstance(resolved, HttpResponse):
+            return resolved
+        user, task, payload = resolved
+        action = payload["a"]
         return render(
             request, self.template_name, {"task": task, "action": action, "form": self._form(action), "person": user}
         )
 
     def post(self, request: HttpRequest, token: str) -> HttpResponse:
         resolved = self._resolve(token)
-        if isinstance(resolved, str):
-            return _invalid(request, resolved)
-        user, task, action = resolved
-        if refused := self._someone_else(request, user):
-            return refused
+        if isinstance(resolved, HttpResponse):
+            return resolved
+        user, task, payload = resolved
+        action = payload["a"]
         form = self._form(action, request.POST)
         context = {"task": task, "action": action, "form": form, "person": user}
         if not form.is_valid():
             return render(request, self.template_name, context, status=400)
+        data = form.cleaned_data
+        if action == "report":
+
+            def act() -> Any:
+                return workplan_services.task_report_progress(
+                    actor=user, task=task, text=data["text"], is_final=data["is_final"]
+                )
+        else:
+
+            def act() -> Any:
+                return workplan_services.task_request_extension(
+                    actor=user, task=task, new_deadline=data["new_deadline"], reason=data["reason"]
+                )
+
         try:
-            if action == "report":
-                workplan_services.task_report_progress(
-                    actor=user, task=task, text=form.cleaned_data["text"], is_final=form.cleaned_data["is_final"]
-                )
-            else:
-                workplan_services.task_request_extension(
-                    actor=user,
-                    task=task,
-                    new_deadline=form.cleaned_data["new_deadline"],
-                    reason=form.cleaned_data["reason"],
-                )
+            links.task_action_redeem(payload=payload, user=user, act=act)
+        except links.LinkAlreadyUsed:
+            return _invalid(request, _("This link has already been used. Open the task in the workspace instead."))
         except PermissionDenied as exc:
             return _invalid(request, str(exc) or _("You cannot do this with this task any more."), status=403)
         except ValidationError as exc:
@@ -127,6 +145,7 @@ class TaskActionView(View):
 
 
 @method_decorator(csrf_exempt, name="dispatch")  # RFC 8058 one-click unsubscribe: the signed token is the proof
+@method_decorator(never_cache, name="dispatch")
 class UnsubscribeView(View):
     template_name = "notifications/unsubscribe.html"
 

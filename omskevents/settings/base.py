@@ -62,7 +62,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Early in the list, so it sees the final answer on the way out (axes' lockout page included).
+    "omskevents.core.middleware.PrivateResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "omskevents.core.middleware.UploadSizeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "omskevents.core.middleware.SessionLimitMiddleware",
@@ -148,6 +151,12 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 ATTACHMENT_MAX_SIZE = 20 * 1024 * 1024
+# Files sent at once (one report, one request) and what one person's files may take in storage.
+UPLOAD_MAX_FILES = env.int("UPLOAD_MAX_FILES", default=10)
+UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_MB", default=50) * 1024 * 1024
+UPLOAD_USER_QUOTA_BYTES = env.int("UPLOAD_USER_QUOTA_MB", default=1024) * 1024 * 1024
+# How long reading one uploaded Excel plan may take before it is refused (omskevents.workplan.imports).
+IMPORT_TIME_LIMIT_SECONDS = env.float("IMPORT_TIME_LIMIT_SECONDS", default=10.0)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -267,19 +276,30 @@ SESSION_ACTIVITY_GRANULARITY = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# The language switch is a form posted to the server; no script reads the cookie.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# Login throttling: five failures for one username from one IP lock that pair (not the username alone,
-# so nobody can lock a minister out by typing wrong passwords from elsewhere).
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated); none by
+# default: then the peer's address is the client's (omskevents.core.client_ip).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+# Login throttling (omskevents.accounts.throttling): five failures for one username from one address lock that
+# pair (not the username alone, so nobody can lock a minister out by typing wrong passwords from elsewhere);
+# AXES_IP_FAILURE_LIMIT failures from one address across all usernames lock the address. Both within the
+# cool-off time, which a new failure extends.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "omskevents.accounts.throttling.LoginThrottleHandler"
+AXES_CLIENT_IP_CALLABLE = "omskevents.core.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_SENSITIVE_PARAMETERS = ["password"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # Content-Security-Policy: no inline scripts or styles anywhere, the admin included.
 CONTENT_SECURITY_POLICY = {

@@ -33,7 +33,7 @@ from omskevents.core.forms import MultipleFileField
 from . import permissions, selectors, services
 from .enums import ExtensionStatus, TaskStatus
 from .models import Attachment, ExtensionRequest, ProgressReport, Task
-from .uploads import inspect_upload
+from .uploads import check_upload_batch, inspect_upload
 
 
 def _user(request: HttpRequest) -> User:
@@ -63,6 +63,7 @@ class ReportInlineForm(forms.ModelForm):
                 errors.extend(error.messages)
         if errors:
             raise ValidationError(errors)
+        check_upload_batch(files)
         return files
 
 

@@ -9,15 +9,18 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from omskevents.accounts.models import User
+from omskevents.accounts.types import AnyUser
 from omskevents.agencies.models import Agency
 from omskevents.committee.models import Meeting
 from omskevents.core.forms import MultipleFileField
+from omskevents.core.ids import StrictModelMultipleChoiceField, parse_ids
 from omskevents.events.enums import Area
 from omskevents.events.models import Event
 
 from .enums import DeadlineAnchor, TaskStatus
 from .models import Task
-from .selectors import SORTS, TaskFilter
+from .selectors import SORTS, TaskFilter, filter_agencies_for, filter_people_for
+from .uploads import check_upload_batch
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -41,7 +44,7 @@ class TaskFilterForm(forms.Form):
     area = forms.ChoiceField(label=_("Area"), choices=[("", _("All areas")), *Area.choices], required=False)
     agency = forms.ModelChoiceField(
         label=_("Agency (lead or co-executor)"),
-        queryset=Agency.objects.all(),
+        queryset=Agency.objects.none(),
         required=False,
         empty_label=_("All agencies"),
     )
@@ -68,13 +71,13 @@ class TaskFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args: Any, agencies: QuerySet[Agency] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
+        """The agency and person lists hold only what `user` may see (a posted foreign id is not a valid choice)."""
         super().__init__(*args, **kwargs)
-        people = _people()
+        people = filter_people_for(user).select_related("agency").order_by("last_name", "first_name")
         cast(forms.ModelChoiceField, self.fields["responsible"]).queryset = people
         cast(forms.ModelChoiceField, self.fields["controller"]).queryset = people
-        if agencies is not None:
-            cast(forms.ModelChoiceField, self.fields["agency"]).queryset = agencies
+        cast(forms.ModelChoiceField, self.fields["agency"]).queryset = filter_agencies_for(user)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -88,7 +91,8 @@ class TaskFilterForm(forms.Form):
         the ticked rows `ids` when there are any."""
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
         sort = data.get("sort") or "deadline"
-        picked = [int(raw) for raw in ids if str(raw).isdigit()][:5000]
+        # Ticked rows narrow the filter; a malformed id names no task (it never widens the selection).
+        selected = parse_ids(ids)[:5000] if ids else None
         return TaskFilter(
             event=data.get("event"),
             area=data.get("area") or "",
@@ -100,7 +104,7 @@ class TaskFilterForm(forms.Form):
             due_to=data.get("due_to") if "due_to" not in self.errors else None,
             overdue=bool(data.get("overdue")),
             q=data.get("q") or "",
-            ids=picked,
+            ids=selected,
             sort=sort if sort in SORTS else "deadline",
         )
 
@@ -161,6 +165,10 @@ class TaskForm(forms.ModelForm):
             "parent",
             "depends_on",
         ]
+        field_classes = {
+            "co_executors": StrictModelMultipleChoiceField,
+            "depends_on": StrictModelMultipleChoiceField,
+        }
         widgets = {
             "deadline": DATE_INPUT,
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -251,6 +259,11 @@ class ReportForm(forms.Form):
         label=_("This is the report of completion (send it to the controller)"), required=False
     )
 
+    def clean_files(self) -> list[Any]:
+        files = self.cleaned_data.get("files") or []
+        check_upload_batch(files)
+        return files
+
 
 class CommentForm(forms.Form):
     text = forms.CharField(
@@ -287,7 +300,7 @@ class BulkActionForm(forms.Form):
     SHIFT = "shift"
 
     action = forms.ChoiceField(label=_("Action"), choices=[(REASSIGN, _("Reassign")), (SHIFT, _("Move deadlines"))])
-    id = forms.ModelMultipleChoiceField(
+    id = StrictModelMultipleChoiceField(
         label=_("Tasks"),
         queryset=Task.objects.none(),
         error_messages={"required": _("Tick at least one task.")},

@@ -1,15 +1,24 @@
 """Importing an action plan from Excel: read and check the file, then create every task or none.
 
-The file is read defensively: its size, its zip directory (a small file can unpack to gigabytes) and
-its sheets are checked before openpyxl parses it, and any failure becomes a message, never a crash.
+The file is read defensively, within a size and a time budget. Before openpyxl parses anything: the file's size,
+the zip directory (how many parts, what each part unpacks to, every part in a place an Excel workbook has one),
+and a streaming scan of every part that looks like XML — no comments, no DOCTYPE or entities (Excel writes
+neither), no run of text or of one tag longer than a cell can hold. That keeps a small file that unpacks to a
+huge comment or text (whose parse time grows with the square of its length) away from the parser. openpyxl then
+reads in read-only mode, column and row counts bounded, against a deadline. Any failure becomes a message,
+never a crash and never a worker kept busy.
 """
 
 import datetime as dt
+import re
+import time
 import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
@@ -24,12 +33,38 @@ from .exports import CO_EXECUTOR_SEPARATOR, headers
 from .models import Task
 from .services import task_create
 
-MAX_FILE_SIZE = 5 * 1024 * 1024
-MAX_UNPACKED_SIZE = 50 * 1024 * 1024
+MB = 1024 * 1024
+MAX_FILE_SIZE = 5 * MB
+MAX_UNPACKED_SIZE = 30 * MB
 MAX_ZIP_ENTRIES = 500
+# What one part may unpack to: a sheet of MAX_ROWS rows, or its shared strings, takes well under a megabyte.
+MAX_SHEET_SIZE = 10 * MB
+MAX_PART_SIZE = 2 * MB
+# The longest run of text, or of one tag, in a part: an Excel cell holds at most 32,767 characters.
+MAX_RUN = 256 * 1024
+SCAN_CHUNK = 256 * 1024
 MAX_ROWS = 2000
+MAX_SCANNED_ROWS = 20 * MAX_ROWS  # empty rows included
+MAX_COLUMNS = 50
+# Cells one sheet may hold, empty formatted ones included: parsing costs about 10 µs a cell, even in one row.
+MAX_CELLS = 200_000
 HEADER_SEARCH_ROWS = 10
 DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y", "%d/%m/%Y")
+
+# Where an Excel workbook keeps its parts. Anything elsewhere (macros, embedded objects, made-up paths) has no
+# place in an action plan and the file is refused. Worksheets and shared strings may be larger than the rest.
+LARGE_PARTS = re.compile(r"xl/(worksheets/sheet\d+\.xml|sharedStrings\.xml)")
+KNOWN_PARTS = re.compile(
+    r"\[Content_Types\]\.xml|_rels/\.rels|docProps/[\w.]+"
+    r"|xl/(workbook\.xml|_rels/workbook\.xml\.rels|styles\.xml|sharedStrings\.xml|calcChain\.xml|metadata\.xml)"
+    r"|xl/worksheets/(sheet\d+\.xml|_rels/sheet\d+\.xml\.rels)"
+    r"|xl/(theme|comments|threadedComments|persons|drawings|media|printerSettings|tables|richData)/[\w./]+"
+    r"|xl/comments\d*\.xml|customXml/[\w./]+"
+)
+# In SpreadsheetML "<!" only ever starts a CDATA section; a comment or a DOCTYPE (entities) is refused.
+FORBIDDEN_MARKUP = re.compile(rb"<!(?!\[CDATA\[)")
+LONG_RUN = re.compile(rb"[^<>]{%d}" % MAX_RUN)
+CELL_TAG = re.compile(rb"<c[\s/>]")
 
 # Column keys, in the order of exports.headers().
 COLUMNS = ("number", "title", "lead", "co_executors", "deadline", "status", "note", "area")
@@ -85,15 +120,49 @@ def _header_names() -> dict[str, str]:
     return names
 
 
-def _check_container(upload: IO[bytes], size: int | None) -> None:
+def _not_a_workbook() -> ImportFileError:
+    return ImportFileError(_("This is not an Excel .xlsx file. Save the plan as “Excel Workbook (.xlsx)”."))
+
+
+def _too_big() -> ImportFileError:
+    return ImportFileError(_("The file unpacks to far more data than an action plan holds; it was not read."))
+
+
+def _not_from_excel() -> ImportFileError:
+    return ImportFileError(
+        _(
+            "The file holds something an Excel workbook saved by Excel never does; it was not read. Open it in "
+            "Excel and save it again as “Excel Workbook (.xlsx)”, or copy the plan into a new workbook."
+        )
+    )
+
+
+def _too_slow() -> ImportFileError:
+    return ImportFileError(
+        _("The file takes too long to read; it was not imported. Copy the plan into a new workbook and try again.")
+    )
+
+
+class Deadline:
+    """The time budget of one import (IMPORT_TIME_LIMIT_SECONDS), checked between steps of the reading."""
+
+    def __init__(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+
+    def check(self) -> None:
+        if time.monotonic() >= self.at:
+            raise _too_slow()
+
+
+def _check_container(upload: IO[bytes], size: int | None) -> list[zipfile.ZipInfo]:
     if size is None or size > MAX_FILE_SIZE:
         raise ImportFileError(
             _("The file is larger than %(limit)s MB. Split the plan into smaller files.")
-            % {"limit": MAX_FILE_SIZE // (1024 * 1024)}
+            % {"limit": MAX_FILE_SIZE // MB}
         )
     upload.seek(0)
     if upload.read(4) != b"PK\x03\x04":
-        raise ImportFileError(_("This is not an Excel .xlsx file. Save the plan as “Excel Workbook (.xlsx)”."))
+        raise _not_a_workbook()
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
@@ -102,10 +171,58 @@ def _check_container(upload: IO[bytes], size: int | None) -> None:
         raise ImportFileError(_("The file is damaged: it cannot be opened as an Excel workbook.")) from error
     finally:
         upload.seek(0)
+    # A reader never gets more out of a part than the size the directory declares (zipfile stops there and checks
+    # the CRC), so the declared sizes bound what is unpacked.
     if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_UNPACKED_SIZE:
-        raise ImportFileError(_("The file unpacks to far more data than an action plan holds; it was not read."))
+        raise _too_big()
+    for entry in entries:
+        if entry.file_size > (MAX_SHEET_SIZE if LARGE_PARTS.fullmatch(entry.filename) else MAX_PART_SIZE):
+            raise _too_big()
     if not any(e.filename == "xl/workbook.xml" for e in entries):
-        raise ImportFileError(_("This is not an Excel .xlsx file. Save the plan as “Excel Workbook (.xlsx)”."))
+        raise _not_a_workbook()
+    if any(not entry.is_dir() and not KNOWN_PARTS.fullmatch(entry.filename) for entry in entries):
+        raise _not_from_excel()
+    return entries
+
+
+def _scan_part(stream: IO[bytes], deadline: Deadline) -> None:
+    """Read one part in chunks (never whole): refuse a comment, a DOCTYPE, a run longer than MAX_RUN, or more
+    than MAX_CELLS cells."""
+    first = stream.read(SCAN_CHUNK)
+    if not first.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return  # not XML (an image, printer settings): no XML parser reads it
+    chunk, carry, tail, cells = first, 0, b"", 0
+    while chunk:
+        deadline.check()
+        window = tail + chunk
+        if FORBIDDEN_MARKUP.search(window) or LONG_RUN.search(chunk):
+            raise _not_from_excel()
+        cells += len(CELL_TAG.findall(chunk))
+        if cells > MAX_CELLS:
+            raise _too_big()
+        last = max(chunk.rfind(b"<"), chunk.rfind(b">"))
+        lead = min((i for i in (chunk.find(b"<"), chunk.find(b">")) if i >= 0), default=len(chunk))
+        if carry + lead >= MAX_RUN:  # a run across the chunk boundary
+            raise _not_from_excel()
+        carry = len(chunk) - last - 1 if last >= 0 else carry + len(chunk)
+        tail = chunk[-16:]
+        chunk = stream.read(SCAN_CHUNK)
+
+
+def _scan_parts(upload: IO[bytes], entries: Sequence[zipfile.ZipInfo], deadline: Deadline) -> None:
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            for entry in entries:
+                if entry.is_dir():
+                    continue
+                with archive.open(entry) as stream:
+                    _scan_part(stream, deadline)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, zlib.error) as error:
+        # RuntimeError: an encrypted part; zlib.error: a part whose compressed data is broken.
+        raise ImportFileError(_("The file is damaged: it cannot be opened as an Excel workbook.")) from error
+    finally:
+        upload.seek(0)
 
 
 def _cell_text(value: Any) -> str:
@@ -132,7 +249,10 @@ def _parse_date(value: Any) -> str | None:
 
 def read_plan(upload: IO[bytes], *, size: int | None) -> list[PlanRow]:
     """The rows of the first sheet that has the plan's header; format errors are kept per row."""
-    _check_container(upload, size)
+    deadline = Deadline(settings.IMPORT_TIME_LIMIT_SECONDS)
+    entries = _check_container(upload, size)
+    _scan_parts(upload, entries, deadline)
+    deadline.check()
     from openpyxl import load_workbook
 
     try:
@@ -140,7 +260,8 @@ def read_plan(upload: IO[bytes], *, size: int | None) -> list[PlanRow]:
     except Exception as error:
         raise ImportFileError(_("The file is damaged: it cannot be opened as an Excel workbook.")) from error
     try:
-        return _read_rows(workbook)
+        deadline.check()
+        return _read_rows(workbook, deadline)
     except ImportFileError:
         raise
     except Exception as error:
@@ -149,12 +270,16 @@ def read_plan(upload: IO[bytes], *, size: int | None) -> list[PlanRow]:
         workbook.close()
 
 
-def _read_rows(workbook: Any) -> list[PlanRow]:
+def _read_rows(workbook: Any, deadline: Deadline) -> list[PlanRow]:
     names = _header_names()
+    scanned = 0
     for sheet in workbook.worksheets:
-        rows = sheet.iter_rows()
+        # The sheet's own stated size is not trusted: rows and columns are what its cells say, columns capped.
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(max_col=MAX_COLUMNS)
         columns: dict[int, str] = {}
         for _index, header in zip(range(HEADER_SEARCH_ROWS), rows, strict=False):
+            deadline.check()
             found = {
                 i: names[_cell_text(c.value).casefold()]
                 for i, c in enumerate(header)
@@ -167,11 +292,17 @@ def _read_rows(workbook: Any) -> list[PlanRow]:
             continue
         plan: list[PlanRow] = []
         for cells in rows:
+            scanned += 1
+            if scanned % 100 == 0:
+                deadline.check()
+            if scanned > MAX_SCANNED_ROWS:
+                raise ImportFileError(_("The plan has more than %(max)s rows; split it.") % {"max": MAX_ROWS})
             if not any(c.value not in (None, "") for c in cells):
                 continue
             if len(plan) >= MAX_ROWS:
                 raise ImportFileError(_("The plan has more than %(max)s rows; split it.") % {"max": MAX_ROWS})
             plan.append(_read_row(cells, columns))
+        deadline.check()
         return plan
     expected = ", ".join(headers()[i] for i in (1, 2, 4))
     raise ImportFileError(

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +44,32 @@ def task_scope_key(user: AnyUser) -> str:
     return "none"
 
 
+def filter_agencies_for(user: AnyUser) -> QuerySet[Agency]:
+    """The agencies the action plan's filter offers: all of them to the secretariat; to agency people their own
+    agency and those named (as lead or co-executor) on a task they may see, and no other."""
+    if is_secretariat(user):
+        return Agency.objects.all()
+    if not (getattr(user, "is_authenticated", False) and user.is_active and user.agency_id):
+        return Agency.objects.none()
+    visible = tasks_visible_to(user).values("pk")
+    led = Task.objects.filter(pk__in=visible, lead_agency_id=OuterRef("pk"))
+    co_executed = Task.co_executors.through.objects.filter(task_id__in=visible, agency_id=OuterRef("pk"))
+    return Agency.objects.filter(Q(pk=user.agency_id) | Q(Exists(led)) | Q(Exists(co_executed)))
+
+
+def filter_people_for(user: AnyUser) -> QuerySet[User]:
+    """The people the filter offers as responsible or controller: every active person to the secretariat; to
+    agency people those named as responsible or controller on a task they may see."""
+    people = User.objects.filter(is_active=True)
+    if is_secretariat(user):
+        return people
+    if not (getattr(user, "is_authenticated", False) and user.is_active and user.agency_id):
+        return User.objects.none()
+    visible = tasks_visible_to(user).values("pk")
+    named = Task.objects.filter(Q(responsible_id=OuterRef("pk")) | Q(controller_id=OuterRef("pk")), pk__in=visible)
+    return people.filter(Exists(named))
+
+
 def reports_visible_to(user: AnyUser) -> QuerySet[ProgressReport]:
     return ProgressReport.objects.filter(task__in=tasks_visible_to(user).values("pk"))
 
@@ -54,6 +80,12 @@ def attachments_visible_to(user: AnyUser) -> QuerySet[Attachment]:
 
 def extension_requests_visible_to(user: AnyUser) -> QuerySet[ExtensionRequest]:
     return ExtensionRequest.objects.filter(task__in=tasks_visible_to(user).values("pk"))
+
+
+def attachment_bytes_of(user: User) -> int:
+    """What the files of this person's reports take in storage, in bytes (their quota's use)."""
+    used = Attachment.objects.filter(report__author=user).aggregate(total=Sum("size"))["total"]
+    return int(used or 0)
 
 
 def task_list(user: AnyUser) -> QuerySet[Task]:
@@ -130,7 +162,7 @@ class TaskFilter:
     due_to: dt.date | None = None
     overdue: bool = False
     q: str = ""
-    ids: Sequence[int] = ()
+    ids: Sequence[int] | None = None  # the ticked rows; None: no rows ticked, an empty list: none of them exists
     sort: str = "deadline"
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -163,7 +195,7 @@ def tasks_filter(tasks: QuerySet[Task], flt: TaskFilter, *, today: dt.date) -> Q
         tasks = tasks.filter(deadline__lte=flt.due_to)
     if flt.overdue:
         tasks = tasks.filter(deadline__lt=today).exclude(status__in=CLOSED_STATUSES)
-    if flt.ids:
+    if flt.ids is not None:
         tasks = tasks.filter(pk__in=list(flt.ids))
     query = flt.q.strip()
     if query:
@@ -200,6 +232,10 @@ def task_deadline_state(task: Task, *, today: dt.date) -> str:
 
 
 def task_for_page(user: AnyUser, pk: int) -> Task | None:
+    """One task with what its page shows. The related tasks (parent, depends on, blocks, sub-tasks) are only
+    those this user may see, as `visible_parent`, `visible_depends_on`, `visible_blocks`, `visible_subtasks`:
+    a task of another agency is never named on the page, not even by its title or number."""
+    related = tasks_visible_to(user).select_related("lead_agency")
     return (
         tasks_visible_to(user)
         .select_related(
@@ -208,15 +244,15 @@ def task_for_page(user: AnyUser, pk: int) -> Task | None:
             "responsible",
             "controller",
             "working_group",
-            "parent",
             "created_by",
             "source_decision__meeting",
         )
         .prefetch_related(
             "co_executors",
-            Prefetch("depends_on", queryset=Task.objects.select_related("lead_agency")),
-            Prefetch("blocks", queryset=Task.objects.select_related("lead_agency")),
-            Prefetch("subtasks", queryset=Task.objects.select_related("lead_agency")),
+            Prefetch("parent", queryset=related, to_attr="visible_parent"),
+            Prefetch("depends_on", queryset=related, to_attr="visible_depends_on"),
+            Prefetch("blocks", queryset=related, to_attr="visible_blocks"),
+            Prefetch("subtasks", queryset=related, to_attr="visible_subtasks"),
             Prefetch(
                 "reports",
                 queryset=ProgressReport.objects.select_related("author").prefetch_related("attachments"),
@@ -272,8 +308,11 @@ FIELD_ORDER = {f.name: i for i, f in enumerate(Task._meta.get_fields())}
 HISTORY_HIDDEN = {"updated", "created", "status_changed_at", "deadline_note"}
 
 
-def task_history(task: Task) -> list[HistoryEntry]:
-    """The task's change history, newest first, with each change as field: old → new (a few queries)."""
+def task_history(task: Task, *, viewer: Any) -> list[HistoryEntry]:
+    """The task's change history, newest first, with each change as field: old → new (a few queries).
+
+    A task named in the history (the parent, at any time) is shown by its number and title only if the viewer
+    may see it now; otherwise as "a task you cannot see", so a link set and removed again leaks nothing."""
     records = list(task.history.select_related("history_user").order_by("history_date", "history_id"))
     diffs: list[tuple[Any, Any]] = []
     previous = None
@@ -298,7 +337,13 @@ def task_history(task: Task) -> list[HistoryEntry]:
                     related_ids.setdefault(model_field.related_model, set()).add(value)
     names: dict[tuple[str, Any], str] = {}
     for model, ids in related_ids.items():
-        for obj in model._default_manager.filter(pk__in=ids):
+        if model is Task:
+            hidden = str(_("a task you cannot see"))
+            names.update({(Task._meta.label, pk): hidden for pk in ids})
+            found: Any = tasks_visible_to(viewer).filter(pk__in=ids)
+        else:
+            found = model._default_manager.filter(pk__in=ids)
+        for obj in found:
             names[(model._meta.label, obj.pk)] = str(obj)
     entries = []
     for record, delta in diffs:

@@ -21,7 +21,8 @@ from omskevents.events.models import Event
 from . import permissions, signals
 from .enums import DeadlineAnchor, ExtensionStatus, TaskSource, TaskStatus
 from .models import Attachment, ExtensionRequest, ProgressReport, Task, TaskComment
-from .uploads import inspect_upload
+from .selectors import attachment_bytes_of
+from .uploads import check_storage_quota, check_upload_batch, inspect_upload
 from .workflow import is_transition
 
 EDITABLE_FIELDS = (
@@ -362,6 +363,7 @@ def task_report_progress(
     if not text.strip():
         raise ValidationError({"text": _("Write what has been done.")})
     checked = [inspect_upload(f) for f in files]
+    _check_upload_limits(actor=actor, files=files)
     report = ProgressReport(task=task, author=actor, text=text, is_final=is_final)
     report.full_clean()
     history_user_set(report, actor)
@@ -376,6 +378,19 @@ def task_report_progress(
         task_change_status(actor=actor, task=task, status=TaskStatus.REPORTED)
     signals.report_submitted.send(sender=ProgressReport, report=report)
     return report
+
+
+def _check_upload_limits(*, actor: User, files: Sequence["UploadedFile[bytes]"]) -> None:
+    """Files per report, bytes per report and the author's storage quota; the author's row is locked first, so
+    two reports sent at once cannot both squeeze into the last of the quota."""
+    if not files:
+        return
+    try:
+        check_upload_batch(files)
+        list(User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True))
+        check_storage_quota(used=attachment_bytes_of(actor), adding=sum(f.size or 0 for f in files))
+    except ValidationError as error:
+        raise ValidationError({"files": error.messages}) from error
 
 
 @transaction.atomic

@@ -1,14 +1,19 @@
-"""Checks on uploaded report files: size, extension and content must agree."""
+"""Checks on uploaded report files: size, extension and content must agree; limits per report and per person."""
 
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import formats
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+MB = 1024 * 1024
 
 # extension -> (content type, a check of the first bytes / the zip's contents)
 ALLOWED = {
@@ -87,3 +92,47 @@ def inspect_upload(upload: UploadedFile) -> UploadInfo:
             code="content",
         )
     return UploadInfo(name=name, content_type=ALLOWED[extension], size=upload.size)
+
+
+def megabytes(size: int) -> str:
+    """A size in megabytes with one decimal, written the way the reader's language writes numbers."""
+    return formats.number_format(round(size / MB, 1), 1)
+
+
+def check_upload_batch(files: Sequence[UploadedFile]) -> None:
+    """The files sent together (one report): at most UPLOAD_MAX_FILES of them, UPLOAD_MAX_REQUEST_BYTES in all."""
+    limit = settings.UPLOAD_MAX_FILES
+    if len(files) > limit:
+        raise ValidationError(
+            ngettext(
+                "At most %(limit)s file can be sent at once; %(count)s were chosen. Send the rest in another report.",
+                "At most %(limit)s files can be sent at once; %(count)s were chosen. Send the rest in another report.",
+                limit,
+            )
+            % {"limit": limit, "count": len(files)},
+            code="too_many_files",
+        )
+    total = sum(upload.size or 0 for upload in files)
+    if total > settings.UPLOAD_MAX_REQUEST_BYTES:
+        raise ValidationError(
+            _(
+                "The files come to %(total)s MB together; at most %(limit)s MB can be sent at once. Send the rest "
+                "in another report."
+            )
+            % {"total": megabytes(total), "limit": megabytes(settings.UPLOAD_MAX_REQUEST_BYTES)},
+            code="batch_too_large",
+        )
+
+
+def check_storage_quota(*, used: int, adding: int) -> None:
+    """A person's stored files (`used` bytes) with `adding` more must stay within UPLOAD_USER_QUOTA_BYTES."""
+    quota = settings.UPLOAD_USER_QUOTA_BYTES
+    if adding and used + adding > quota:
+        raise ValidationError(
+            _(
+                "Your files already take %(used)s MB of your %(quota)s MB; these %(adding)s MB do not fit. Ask the "
+                "committee secretariat for help."
+            )
+            % {"used": megabytes(used), "quota": megabytes(quota), "adding": megabytes(adding)},
+            code="over_quota",
+        )

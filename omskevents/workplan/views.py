@@ -71,7 +71,7 @@ class SecretariatRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
 
 
 def _filter_form(request: HttpRequest) -> TaskFilterForm:
-    form = TaskFilterForm(request.GET or None)
+    form = TaskFilterForm(request.GET or None, user=request.user)
     if request.GET:
         form.is_valid()
     return form
@@ -104,8 +104,13 @@ class TaskListView(LoginRequiredMixin, TemplateView):
         def render_page() -> str:
             form = _filter_form(request)
             flt = form.to_filter()
-            # The filter form is the same on every page of a filter: cached on its own fields alone.
-            filter_parts = (get_language(), sorted((name, request.GET.getlist(name)) for name in form.fields))
+            # The filter form is the same on every page of a filter: cached on its own fields and the viewer's
+            # scope (its lists hold only the agencies and people this viewer may see).
+            filter_parts = (
+                selectors.task_scope_key(request.user),
+                get_language(),
+                sorted((name, request.GET.getlist(name)) for name in form.fields),
+            )
             filters_html = cached_fragment(
                 "task-filters",
                 filter_parts,
@@ -208,7 +213,7 @@ def task_page_context(request: HttpRequest, task: Task, **forms: Form) -> dict[s
         "can_request_extension": permissions.can_request_extension(user, task) and not pending,
         "can_decide_extension": bool(pending) and permissions.can_decide_extension(user, pending[0]),
         "pending_extension": pending[0] if pending else None,
-        "history": selectors.task_history(task),
+        "history": selectors.task_history(task, viewer=user),
         # What apps above the action plan add to the page (the outbox): workplan.signals.task_page.
         "sections": collect_sections(signals.task_page, sender=Task, task=task, user=user),
         "status_form": forms.get("status_form") or StatusForm(),
@@ -369,7 +374,11 @@ class TaskUpdateView(TaskFormMixin, FormView):
     request: AuthenticatedHttpRequest
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        self.task = get_object_or_404(Task.objects.select_related("event"), pk=kwargs["pk"])
+        # Visibility before permission: a task the person may not see answers 404 exactly like a missing one;
+        # only one they may see is refused (403) by the secretariat check that follows.
+        if request.user.is_authenticated:
+            visible = selectors.tasks_visible_to(request.user).select_related("event")
+            self.task = get_object_or_404(visible, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self) -> dict[str, Any]:

@@ -10,6 +10,8 @@ from django.views import View
 
 from omskevents.accounts.types import AuthenticatedHttpRequest
 from omskevents.committee.models import Decision, Meeting
+from omskevents.committee.selectors import meetings_visible_to
+from omskevents.core.ids import parse_id
 
 from . import permissions, services
 from .forms import DecisionTaskForm
@@ -19,11 +21,12 @@ class DecisionsToTasksView(LoginRequiredMixin, View):
     """Posted from the meeting page (workplan's section of it); back to the page with the outcome."""
 
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        if not permissions.can_create_task(request.user):
-            raise PermissionDenied
-        meeting = Meeting.objects.select_related("committee").filter(pk=pk).first()
+        # Visibility before permission: a meeting the person may not see answers 404 like a missing one.
+        meeting = meetings_visible_to(request.user).select_related("committee").filter(pk=pk).first()
         if meeting is None:
             raise Http404
+        if not permissions.can_create_task(request.user):
+            raise PermissionDenied
         back = meeting.get_absolute_url() + "#decision-tasks"
         form = DecisionTaskForm(request.POST, prefix="task", meeting=meeting)
         if not form.is_valid():
@@ -42,8 +45,7 @@ class DecisionsToTasksView(LoginRequiredMixin, View):
         actor = request.user
         one = request.POST.get("decision", "")
         if one:
-            decision = Decision.objects.filter(pk=int(one) if one.isascii() and one.isdigit() else 0, meeting=meeting)
-            found = decision.first()
+            found = Decision.objects.filter(pk=parse_id(one) or 0, meeting=meeting).first()
             if found is None:
                 raise Http404
             if permissions.decision_has_task(found):

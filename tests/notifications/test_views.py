@@ -36,7 +36,7 @@ def _path(url: str) -> str:
 
 def test_signed_link_reports_progress_without_logging_in(calendars, executor, client):
     task = make_task(responsible=executor, lead_agency=executor.agency)
-    url = _path(links.task_action_url(user_id=executor.pk, task_id=task.pk, action="report"))
+    url = _path(links.task_action_url(user=executor, task_id=task.pk, action="report"))
     page = client.get(url)
     assert page.status_code == 200
     assert task.title in page.content.decode()
@@ -48,7 +48,7 @@ def test_signed_link_reports_progress_without_logging_in(calendars, executor, cl
 
 def test_signed_link_requests_an_extension(calendars, executor, client):
     task = make_task(responsible=executor, lead_agency=executor.agency, deadline=dt.date(2026, 11, 2))
-    url = _path(links.task_action_url(user_id=executor.pk, task_id=task.pk, action="extend"))
+    url = _path(links.task_action_url(user=executor, task_id=task.pk, action="extend"))
     response = client.post(url, {"new_deadline": "2026-11-20", "reason": "Ледоход"})
     assert response.status_code == 200
     request = ExtensionRequest.objects.get()
@@ -57,7 +57,7 @@ def test_signed_link_requests_an_extension(calendars, executor, client):
 
 def test_signed_link_with_an_earlier_deadline_shows_the_error_and_changes_nothing(calendars, executor, client):
     task = make_task(responsible=executor, lead_agency=executor.agency, deadline=dt.date(2026, 11, 2))
-    url = _path(links.task_action_url(user_id=executor.pk, task_id=task.pk, action="extend"))
+    url = _path(links.task_action_url(user=executor, task_id=task.pk, action="extend"))
     response = client.post(url, {"new_deadline": "2026-10-01", "reason": "Ледоход"})
     assert response.status_code == 400
     assert "The requested deadline must be later than the current one." in response.content.decode()
@@ -67,7 +67,7 @@ def test_signed_link_with_an_earlier_deadline_shows_the_error_and_changes_nothin
 def test_expired_link_is_refused(calendars, executor, client):
     task = make_task(responsible=executor, lead_agency=executor.agency)
     with time_machine.travel(dt.datetime(2026, 5, 1, tzinfo=UTC), tick=False):
-        url = _path(links.task_action_url(user_id=executor.pk, task_id=task.pk, action="report"))
+        url = _path(links.task_action_url(user=executor, task_id=task.pk, action="report"))
     with time_machine.travel(dt.datetime(2026, 5, 16, tzinfo=UTC), tick=False):
         response = client.post(url, {"text": "Поздно"})
     assert response.status_code == 400
@@ -77,7 +77,7 @@ def test_expired_link_is_refused(calendars, executor, client):
 
 def test_tampered_link_is_refused(calendars, executor, client):
     task = make_task(responsible=executor, lead_agency=executor.agency)
-    url = _path(links.task_action_url(user_id=executor.pk, task_id=task.pk, action="report"))
+    url = _path(links.task_action_url(user=executor, task_id=task.pk, action="report"))
     response = client.post(url[:-3] + "xx/", {"text": "Подделка"})
     assert response.status_code == 400
     assert "This link is not valid." in response.content.decode()
@@ -89,7 +89,7 @@ def test_link_of_a_person_outside_the_task_is_refused(calendars, executor, clien
 
     outsider = UserFactory(username="outsider")
     task = make_task(responsible=executor, lead_agency=executor.agency)
-    url = _path(links.task_action_url(user_id=outsider.pk, task_id=task.pk, action="report"))
+    url = _path(links.task_action_url(user=outsider, task_id=task.pk, action="report"))
     response = client.post(url, {"text": "Чужое"})
     assert response.status_code == 403
     assert ProgressReport.objects.count() == 0

@@ -322,7 +322,7 @@ def test_preferences_calendar_and_one_click_forms_survive_hostile_input(client, 
         token = data.draw(st.one_of(TEXT.filter(lambda t: "/" not in t and t.strip()), st.just("x:y:z")))
         submit(client, None, reverse("notifications:unsubscribe", args=[token]), {}, ok=(200,))
     else:
-        token = links.task_action_token(user_id=w.staff_a.pk, task_id=w.task_a.pk, action=kind)
+        token = links.task_action_token(user=w.staff_a, task_id=w.task_a.pk, action=kind)
         fields = {"text": TEXT, "is_final": BOOL} if kind == "report" else {"new_deadline": DATES, "reason": TEXT}
         submit(
             client, None, reverse("notifications:task_action", args=[token]), post_data(data.draw, fields), ok=(200,)

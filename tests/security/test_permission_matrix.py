@@ -90,9 +90,7 @@ def both(**builders: Builder) -> Builder:
 
 def _token(user_attr: str, task_attr: str, action: str = "report") -> Builder:
     return lambda w: {
-        "token": links.task_action_token(
-            user_id=getattr(w, user_attr).pk, task_id=getattr(w, task_attr).pk, action=action
-        )
+        "token": links.task_action_token(user=getattr(w, user_attr), task_id=getattr(w, task_attr).pk, action=action)
     }
 
 
@@ -302,10 +300,19 @@ DECISIONS: dict[str, Decision] = {
         a=pk("attachment_a"), b=pk("attachment_b"), checks=(Check("get", A_ONLY, B_ONLY),)
     ),
     "workplan:task_detail": Decision(a=pk("task_a"), b=pk("task_b"), checks=(Check("get", A_ONLY, B_ONLY),)),
+    # Agency people may see their own task but not edit it (403); another agency's task is not there for them (404).
     "workplan:task_update": Decision(
         a=pk("task_a"),
         b=pk("task_b"),
-        checks=(Check("get", SECRETARIAT_PAGE), Check("post", SECRETARIAT_WRITE, data=_task_data)),
+        checks=(
+            Check("get", R(LOGIN, 403, 403, 404, 200), R(LOGIN, 404, 404, 403, 200)),
+            Check(
+                "post",
+                R(LOGIN, 403, 403, 404, W(302)),
+                R(LOGIN, 404, 404, 403, W(302)),
+                data=_task_data,
+            ),
+        ),
     ),
     "workplan:task_status": Decision(
         a=pk("task_a"),
@@ -492,6 +499,78 @@ def test_url_answers_every_account_as_decided(client, world, url_name):
     assert problems == []
 
 
+# --- Existence probes: what a user may not see answers exactly as what does not exist ----------------------
+
+MISSING = 1_000_000
+
+
+def _object_urls() -> list[str]:
+    """Every URL that names objects by integer ids (token and key addresses are tested above and below)."""
+    names = []
+    for name, decision in DECISIONS.items():
+        if decision.bearer or decision.a is _none:
+            continue
+        names.append(name)
+    return sorted(names)
+
+
+def _answer(client, world, user, method: str, path: str, data: dict[str, Any]):
+    client.logout()
+    client.force_login(user)
+    with transaction.atomic():
+        before = db_state()
+        response = _request(client, method, path, data=data, query={})
+        after = db_state()
+        transaction.set_rollback(True)
+    close_response(response)
+    assert before == after, f"{method.upper()} {path} wrote {changed_tables(before, after)}"
+    return response
+
+
+@pytest.mark.parametrize("url_name", _object_urls())
+def test_missing_object_is_404_for_every_account(client, world, url_name):
+    """Ids that do not exist answer 404 to everyone logged in, whatever they may do with existing objects —
+    a refusal (403) is only ever given about an object the person may see."""
+    decision = DECISIONS[url_name]
+    kwargs = {key: MISSING + value for key, value in decision.a(world).items()}
+    path = reverse(url_name, kwargs=kwargs)
+    problems = []
+    for check in decision.checks:
+        for role in ROLES[1:]:
+            if check.a[role] == 405:
+                continue  # a method the view does not answer at all, whatever the id
+            response = _answer(client, world, getattr(world, ACCOUNT[role]), check.method, path, check.data(world))
+            if response.status_code != 404:
+                problems.append(f"{check.method.upper()} {url_name} as {role}: {response.status_code}")
+    assert problems == []
+
+
+@pytest.mark.parametrize("url_name", _object_urls())
+def test_object_a_person_may_not_see_answers_exactly_as_a_missing_one(client, world, url_name):
+    """Where the table says 404 (the person may not see the object), the answer is byte for byte the one for an
+    id that does not exist: status and body alike."""
+    decision = DECISIONS[url_name]
+    compared = 0
+    for check in decision.checks:
+        for side, builder in (("a", decision.a), ("b", decision.b)):
+            if builder is None:
+                continue
+            expected = check.a if side == "a" or check.b is None else check.b
+            for role in ROLES[1:]:
+                if expected[role] != 404:
+                    continue
+                user = getattr(world, ACCOUNT[role])
+                kwargs = builder(world)
+                missing = {key: MISSING + value for key, value in kwargs.items()}
+                data = check.data(world)
+                seen = _answer(client, world, user, check.method, reverse(url_name, kwargs=kwargs), data)
+                absent = _answer(client, world, user, check.method, reverse(url_name, kwargs=missing), data)
+                assert (seen.status_code, seen.content) == (absent.status_code, absent.content), (side, role)
+                compared += 1
+    if url_name in {"workplan:task_update", "workplan:task_detail", "workplan:attachment_download"}:
+        assert compared > 0  # the comparison itself is exercised
+
+
 # --- Exports with tampered filters and posted ids -----------------------------------------------------
 
 
@@ -510,7 +589,9 @@ def test_xlsx_export_with_a_foreign_agency_filter_holds_no_foreign_row(client, w
     assert response["Content-Disposition"].startswith("attachment;")
     text = _xlsx_text(response)
     assert MARK_B not in text
-    assert MARK_A not in text  # the filter names agency B, which leads none of agency A's tasks
+    # Agency B is not among the agencies agency A may filter by (it is on none of A's tasks): the tampered
+    # filter is not a valid choice and is left out, so the file holds A's own rows and nothing else.
+    assert f"{MARK_A}: поручение" in text
 
 
 def test_xlsx_export_of_foreign_ticked_rows_holds_only_own_rows(client, world):
@@ -531,15 +612,20 @@ def test_xlsx_export_for_the_secretariat_holds_both_agencies(client, world):
     assert world.task_b.title in text
 
 
-def test_csv_export_with_a_foreign_event_and_agency_filter_is_empty_for_agency_staff(client, world):
+def test_csv_export_with_a_foreign_agency_filter_answers_as_for_a_missing_agency(client, world):
+    """Agency A is not a choice agency B's people may filter by: the file is the one a missing agency id gives
+    (the filter left out), so nothing tells an agency that is there from one that is not, and no foreign row."""
     client.force_login(world.staff_b)
-    response = client.get(
-        reverse("workplan:task_export_csv"), {"agency": world.agency_a.pk, "event": world.event.pk, "q": "Секрет"}
-    )
-    body = response.content.decode()
-    assert MARK_A not in body
-    assert MARK_B not in body
-    assert len([line for line in body.splitlines() if line.strip()]) == 1  # the heading row alone
+    query = {"event": world.event.pk, "q": "Секрет"}
+    url = reverse("workplan:task_export_csv")
+    foreign = client.get(url, {"agency": world.agency_a.pk, **query}).content.decode()
+    missing = client.get(url, {"agency": 999_999, **query}).content.decode()
+    assert foreign == missing
+    assert MARK_A not in foreign
+    assert [line.split(",")[1] for line in foreign.splitlines()[1:]] == [
+        f'"{MARK_B}: поручение"',
+        f'"{MARK_B}: перенос срока"',
+    ]
 
 
 # --- File downloads --------------------------------------------------------------------------------
@@ -646,9 +732,7 @@ def test_feed_of_a_deactivated_person_stops_working(client, world):
 
 
 def _action_url(world, *, user=None, task=None, action="report") -> str:
-    token = links.task_action_token(
-        user_id=(user or world.staff_a).pk, task_id=(task or world.task_a).pk, action=action
-    )
+    token = links.task_action_token(user=user or world.staff_a, task_id=(task or world.task_a).pk, action=action)
     return reverse("notifications:task_action", args=[token])
 
 
@@ -671,7 +755,7 @@ def test_signed_link_expired_is_refused_and_writes_nothing(client, world):
     ],
 )
 def test_signed_link_tampered_is_refused_and_writes_nothing(client, world, tamper):
-    token = links.task_action_token(user_id=world.staff_a.pk, task_id=world.task_a.pk, action="report")
+    token = links.task_action_token(user=world.staff_a, task_id=world.task_a.pk, action="report")
     before = db_state()
     response = client.post(reverse("notifications:task_action", args=[tamper(token)]), {"text": "Подделка"})
     assert response.status_code == 400

@@ -106,8 +106,8 @@ def _assert_escaped(body: str, where: str) -> None:
 
 def _pages(w) -> list[tuple[str, str]]:
     """(account, path) of every page that shows what people wrote."""
-    token = links.task_action_token(user_id=w.staff_a.pk, task_id=w.task_a.pk, action="report")
-    extend = links.task_action_token(user_id=w.staff_a.pk, task_id=w.pending_a.pk, action="extend")
+    token = links.task_action_token(user=w.staff_a, task_id=w.task_a.pk, action="report")
+    extend = links.task_action_token(user=w.staff_a, task_id=w.pending_a.pk, action="extend")
     month = w.meeting.starts_at.strftime("%Y-%m")
     common = [
         reverse("dashboard:home"),

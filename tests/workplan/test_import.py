@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import time
 import zipfile
 
 import pytest
@@ -289,3 +290,214 @@ def test_excel_round_trip_gives_the_same_plan(client, secretariat, agency_a, age
 
     assert len(plan(second)) == 3
     assert plan(second) == plan(forum)
+
+
+# --- Hostile workbooks: small files that unpack to huge or slow-to-parse XML ---------------------------------
+
+PLAN_ROWS = [["1", "Согласовать программу", "МИД России ДСФ", "", "01.10.2026"]]
+HOSTILE_MESSAGE = (
+    "The file holds something an Excel workbook saved by Excel never does; it was not read. Open it in Excel and "
+    "save it again as “Excel Workbook (.xlsx)”, or copy the plan into a new workbook."
+)
+
+
+def _rewritten(content: bytes, change) -> bytes:
+    """The workbook with each part passed through change(name, data) -> data (None drops the part)."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for info in source.infolist():
+            data = change(info.filename, source.read(info.filename))
+            if data is not None:
+                archive.writestr(info.filename, data)
+    return out.getvalue()
+
+
+def _after_declaration(data: bytes, insert: bytes) -> bytes:
+    head, mark, tail = data.partition(b"?>")
+    return head + mark + insert + tail
+
+
+def _timed_upload(client, forum, content: bytes):
+    started = time.monotonic()
+    response = _upload(client, forum, content)
+    return response, time.monotonic() - started
+
+
+def _with_comment(megabytes: int) -> bytes:
+    comment = b"<!--" + b"a" * (megabytes * 1024 * 1024) + b"-->"
+    return _rewritten(
+        _xlsx(PLAN_ROWS, header=["№", "Поручение", "Ответственный исполнитель", "Соисполнители", "Срок исполнения"]),
+        lambda name, data: _after_declaration(data, comment) if name == "xl/worksheets/sheet1.xml" else data,
+    )
+
+
+def test_import_refuses_a_small_file_with_a_45_mb_xml_comment_quickly(client, secretariat, agency_a, forum):
+    """The reviewer's file: about 50 KB that unpacks to a 45 MB comment in the sheet, whose parse took 100 s
+    (the time grows with the square of the comment's length). Each part's unpacked size is now bounded."""
+    hostile = _with_comment(45)
+    client.force_login(secretariat)
+    client.cookies["django_language"] = "ru"
+
+    response, seconds = _timed_upload(client, forum, hostile)
+
+    assert len(hostile) < 100 * 1024
+    assert response.status_code == 400
+    assert _file_errors(response) == [
+        "При распаковке файл содержит значительно больше данных, чем может содержать план мероприятий; файл не "
+        "прочитан."
+    ]
+    assert seconds < 2
+    assert Task.objects.count() == 0
+
+
+def test_import_refuses_an_xml_comment_within_the_size_limits_quickly(client, secretariat, agency_a, forum):
+    """A 9 MB comment fits the part's size limit (its parse took about 3 s, and grows quadratically): the scan
+    refuses it before any XML parser sees it."""
+    client.force_login(secretariat)
+    client.cookies["django_language"] = "ru"
+
+    response, seconds = _timed_upload(client, forum, _with_comment(9))
+
+    assert response.status_code == 400
+    assert _file_errors(response) == [
+        "Файл содержит то, чего Excel в книгу никогда не записывает; он не прочитан. Откройте его в Excel и "
+        "сохраните заново как «Книга Excel (.xlsx)» или скопируйте план в новую книгу."
+    ]
+    assert seconds < 1
+    assert Task.objects.count() == 0
+
+
+def test_import_refuses_a_cell_text_of_megabytes(client, secretariat, agency_a, forum):
+    """No comment this time: one cell's text of 8 MB (a cell holds at most 32,767 characters)."""
+    text = b"x" * (8 * 1024 * 1024)
+    hostile = _rewritten(
+        _xlsx(PLAN_ROWS),
+        lambda name, data: data.replace(b"<is><t>", b"<is><t>" + text, 1) if name.endswith("sheet1.xml") else data,
+    )
+    client.force_login(secretariat)
+
+    response, seconds = _timed_upload(client, forum, hostile)
+
+    assert response.status_code == 400
+    assert _file_errors(response) == [HOSTILE_MESSAGE]
+    assert seconds < 1
+
+
+def test_import_refuses_over_large_shared_strings(client, secretariat, forum):
+    strings = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    strings += b"<si><t>x</t></si>" * 700_000 + b"</sst>"
+    buffer = io.BytesIO(_xlsx(PLAN_ROWS))
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", strings)
+    client.force_login(secretariat)
+
+    response = _upload(client, forum, buffer.getvalue())
+
+    assert response.status_code == 400
+    assert _file_errors(response) == ["The file unpacks to far more data than an action plan holds; it was not read."]
+
+
+@pytest.mark.parametrize(
+    "insert",
+    [
+        b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>',
+        b"<!-- a short comment is refused too: Excel never writes one -->",
+    ],
+)
+def test_import_refuses_doctype_entities_and_comments_in_any_part(client, secretariat, forum, insert):
+    hostile = _rewritten(
+        _xlsx(PLAN_ROWS), lambda name, data: _after_declaration(data, insert) if name == "xl/workbook.xml" else data
+    )
+    client.force_login(secretariat)
+
+    response = _upload(client, forum, hostile)
+
+    assert response.status_code == 400
+    assert _file_errors(response) == [HOSTILE_MESSAGE]
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("xl/vbaProject.bin", b"\x00" * 100),  # macros
+        ("xl/embeddings/oleObject1.bin", b"\x00" * 100),
+        ("payload/evil.xml", b"<x/>"),
+    ],
+)
+def test_import_refuses_parts_an_action_plan_has_no_place_for(client, secretariat, forum, name, data):
+    content = _xlsx(PLAN_ROWS)
+    buffer = io.BytesIO(content)
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.writestr(name, data)
+    client.force_login(secretariat)
+
+    response = _upload(client, forum, buffer.getvalue())
+
+    assert response.status_code == 400
+    assert _file_errors(response) == [HOSTILE_MESSAGE]
+
+
+def test_import_accepts_parts_excel_writes_that_are_never_read(client, secretariat, agency_a, forum):
+    """Cell notes, a drawing, an image, printer settings: kept out of the parse, not refused."""
+    buffer = io.BytesIO(
+        _xlsx(PLAN_ROWS, header=["№", "Поручение", "Ответственный исполнитель", "Соисполнители", "Срок"])
+    )
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.writestr("xl/comments1.xml", "<comments/>")
+        archive.writestr("xl/drawings/vmlDrawing1.vml", "<xml/>")
+        archive.writestr("xl/media/image1.png", b"\x89PNG\r\n\x1a\n")
+        archive.writestr("xl/printerSettings/printerSettings1.bin", b"\x00" * 64)
+    client.force_login(secretariat)
+
+    response = _upload(client, forum, buffer.getvalue())
+
+    assert response.status_code == 200
+    assert [row.title for row in response.context["rows"]] == ["Согласовать программу"]
+
+
+def test_import_refuses_a_sheet_whose_unpacked_size_alone_is_too_large(client, secretariat, forum):
+    rows = b"".join(b'<row r="%d"/>' % n for n in range(1, 1_200_000))
+    hostile = _rewritten(
+        _xlsx(PLAN_ROWS),
+        lambda name, data: (
+            data.replace(b"</sheetData>", rows + b"</sheetData>") if name.endswith("sheet1.xml") else data
+        ),
+    )
+    client.force_login(secretariat)
+
+    response = _upload(client, forum, hostile)
+
+    assert response.status_code == 400
+    assert _file_errors(response) == ["The file unpacks to far more data than an action plan holds; it was not read."]
+
+
+def test_import_that_outlasts_its_time_budget_is_refused(client, secretariat, agency_a, forum, settings):
+    settings.IMPORT_TIME_LIMIT_SECONDS = 0
+    client.force_login(secretariat)
+
+    response = _upload(client, forum, _xlsx(PLAN_ROWS))
+
+    assert response.status_code == 400
+    assert _file_errors(response) == [
+        "The file takes too long to read; it was not imported. Copy the plan into a new workbook and try again."
+    ]
+
+
+def test_import_refuses_a_row_of_hundreds_of_thousands_of_cells(client, secretariat, forum):
+    """A 20 KB file whose single row has 800,000 empty cells: 7 s of parsing before it was bounded."""
+    cells = b'<row r="2">' + b'<c r="A2"/>' * 800_000 + b"</row>"
+    hostile = _rewritten(
+        _xlsx(PLAN_ROWS),
+        lambda name, data: (
+            data.replace(b"</sheetData>", cells + b"</sheetData>") if name.endswith("sheet1.xml") else data
+        ),
+    )
+    client.force_login(secretariat)
+
+    response, seconds = _timed_upload(client, forum, hostile)
+
+    assert len(hostile) < 100 * 1024
+    assert response.status_code == 400
+    assert _file_errors(response) == ["The file unpacks to far more data than an action plan holds; it was not read."]
+    assert seconds < 1

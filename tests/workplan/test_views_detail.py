@@ -281,3 +281,56 @@ def test_history_shows_who_changed_what(client, secretariat, agency_a, agency_b)
     ]
     assert {entry.who for entry in history} == {secretariat}
     assert history[-1].kind == "+"
+
+
+# --- Related tasks and history name only tasks the reader may see ---------------------------------
+
+
+def test_related_tasks_list_only_tasks_the_reader_may_see(client, secretariat, staff_a, agency_a, agency_b):
+    parent = TaskFactory(number="7", title="Чужой раздел плана", lead_agency=agency_b)
+    task = TaskFactory(title="Причал на Иртыше", lead_agency=agency_a, parent=parent)
+    task.depends_on.set([TaskFactory(title="Чужая смета", lead_agency=agency_b)])
+    TaskFactory(title="Чужая охрана причала", lead_agency=agency_b).depends_on.set([task])
+    TaskFactory(title="Чужой подряд", lead_agency=agency_b, parent=task)
+    own_child = TaskFactory(title="Свой подряд", lead_agency=agency_a, parent=task)
+    client.force_login(staff_a)
+
+    html = client.get(_url(task)).content.decode()
+
+    for foreign in ("Чужой раздел плана", "Чужая смета", "Чужая охрана причала", "Чужой подряд"):
+        assert foreign not in html
+    assert f'href="{parent.get_absolute_url()}"' not in html
+    assert f'href="{own_child.get_absolute_url()}"' in html
+    client.force_login(secretariat)
+    as_secretariat = client.get(_url(task)).content.decode()
+    for foreign in ("7 Чужой раздел плана", "Чужая смета", "Чужая охрана причала", "Чужой подряд"):
+        assert foreign in as_secretariat
+
+
+def test_history_names_a_foreign_parent_neutrally_even_after_the_link_is_removed(
+    client, secretariat, staff_a, agency_a, agency_b
+):
+    event = EventFactory(start_date=dt.date(2026, 12, 10), end_date=dt.date(2026, 12, 11))
+    foreign = TaskFactory(event=event, number="9", title="Чужой раздел плана", lead_agency=agency_b)
+    task = services.task_create(
+        actor=secretariat, event=event, title="Аккредитация", area="organisation", lead_agency=agency_a,
+        deadline=dt.date(2026, 10, 1),
+    )  # fmt: skip
+    services.task_update(actor=secretariat, task=task, parent=foreign)
+    services.task_update(actor=secretariat, task=task, parent=None)
+    client.force_login(staff_a)
+
+    response = client.get(_url(task))
+
+    changes = [(c.field, c.old, c.new) for entry in response.context["history"] for c in entry.changes]
+    assert changes == [
+        ("parent task", "a task you cannot see", "—"),
+        ("parent task", "—", "a task you cannot see"),
+    ]
+    assert "Чужой раздел плана" not in response.content.decode()
+    client.force_login(secretariat)
+    as_secretariat = client.get(_url(task)).context["history"]
+    assert [(c.old, c.new) for entry in as_secretariat for c in entry.changes] == [
+        ("9 Чужой раздел плана", "—"),
+        ("—", "9 Чужой раздел плана"),
+    ]

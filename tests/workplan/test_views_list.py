@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from omskevents.workplan.models import Task, TaskComment
+from tests.factories.accounts import UserFactory
 from tests.factories.agencies import AgencyFactory
 from tests.factories.events import EventFactory
 from tests.factories.workplan import TaskFactory
@@ -269,3 +270,37 @@ def test_bulk_actions_forbidden_to_ministry(client, staff_a, agency_a, agency_b)
     assert response.status_code == 403
     task.refresh_from_db()
     assert task.lead_agency == agency_a
+
+
+# --- The filter lists offer only what the reader may see -------------------------------------------
+
+
+def test_filter_lists_offer_a_ministry_only_agencies_and_people_it_may_see(
+    client, secretariat, staff_a, agency_a, agency_b, staff_b
+):
+    partner = AgencyFactory(short_name="Минтранс Омской обл.")
+    stranger = AgencyFactory(short_name="Чужое ведомство")
+    outsider = UserFactory(username="outsider", last_name="Посторонний", agency=stranger)
+    TaskFactory(title="Своя", lead_agency=agency_a, co_executors=[partner], responsible=staff_a, controller=secretariat)
+    TaskFactory(title="Чужая", lead_agency=stranger, co_executors=[agency_b], responsible=outsider)
+    client.force_login(secretariat)
+    everything = client.get(reverse("workplan:task_list")).content.decode()  # fills the cache first
+    client.force_login(staff_a)
+
+    html = client.get(reverse("workplan:task_list")).content.decode()
+
+    for name in ("Чужое ведомство", "Посторонний", str(staff_b), "Акимат Павлодарской обл."):
+        assert name in everything
+        assert name not in html
+    for name in ("МИД России ДСФ", "Минтранс Омской обл.", str(staff_a), str(secretariat)):
+        assert name in html
+
+
+def test_filter_by_an_agency_the_ministry_may_not_see_is_refused(client, staff_a, agency_a, agency_b):
+    TaskFactory(title="Своя", lead_agency=agency_a)
+    client.force_login(staff_a)
+
+    response = client.get(reverse("workplan:task_list"), {"agency": agency_b.pk})
+
+    assert "Select a valid choice." in response.content.decode()
+    assert _titles(response) == ["Своя"]
