@@ -18,14 +18,16 @@ from django.views.decorators.csrf import csrf_exempt
 
 from omskevents.accounts.models import User
 from omskevents.accounts.types import AuthenticatedHttpRequest
+from omskevents.core.forms import apply_service_errors
 from omskevents.workplan import permissions
 from omskevents.workplan import services as workplan_services
+from omskevents.workplan.forms import ExtensionRequestForm, ReportForm
 from omskevents.workplan.models import Task
 from omskevents.workplan.selectors import tasks_visible_to
 
 from . import links, selectors, services
 from .enums import Delivery
-from .forms import ExtensionForm, PreferenceForm, ReportForm
+from .forms import PreferenceForm
 
 
 class PreferencesView(LoginRequiredMixin, View):
@@ -80,8 +82,9 @@ class TaskActionView(View):
             return _invalid(self.request, _("You cannot do this with this task any more."), status=403)
         return user, task, payload
 
-    def _form(self, action: str, data: Any = None) -> ReportForm | ExtensionForm:
-        return ReportForm(data) if action == "report" else ExtensionForm(data)
+    def _form(self, action: str, data: Any = None, files: Any = None) -> ReportForm | ExtensionRequestForm:
+        """The task page's own forms: the same fields, limits and messages as in the workspace."""
+        return ReportForm(data, files) if action == "report" else ExtensionRequestForm(data)
 
     def _someone_else(self, request: HttpRequest, user: User) -> HttpResponse | None:
         """A browser logged in as another person is refused: nothing is recorded in one name by another."""
@@ -107,7 +110,7 @@ class TaskActionView(View):
             return resolved
         user, task, payload = resolved
         action = payload["a"]
-        form = self._form(action, request.POST)
+        form = self._form(action, request.POST, request.FILES)
         context = {"task": task, "action": action, "form": form, "person": user}
         if not form.is_valid():
             return render(request, self.template_name, context, status=400)
@@ -116,7 +119,7 @@ class TaskActionView(View):
 
             def act() -> Any:
                 return workplan_services.task_report_progress(
-                    actor=user, task=task, text=data["text"], is_final=data["is_final"]
+                    actor=user, task=task, text=data["text"], files=data["files"], is_final=data["is_final"]
                 )
         else:
 
@@ -132,9 +135,7 @@ class TaskActionView(View):
         except PermissionDenied as exc:
             return _invalid(request, str(exc) or _("You cannot do this with this task any more."), status=403)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            apply_service_errors(form, exc)
             return render(request, self.template_name, context, status=400)
         done = (
             _("Thank you: your report is recorded.")

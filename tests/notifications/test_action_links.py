@@ -4,6 +4,7 @@
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from omskevents.accounts.services import user_links_revoke
@@ -147,3 +148,19 @@ def test_a_link_for_an_action_the_person_may_no_longer_take_shows_no_form(calend
     page = client.get(_url(executor, task))
     assert page.status_code == 403
     assert "Причал на Иртыше" not in page.content.decode()
+
+
+def test_a_report_link_takes_files_through_the_same_checks_as_the_task_page(calendars, executor, client):
+    """The link's form is the task page's own report form: files, limits and messages are the same."""
+    task = make_task(responsible=executor, lead_agency=executor.agency)
+    pdf = SimpleUploadedFile(
+        "акт.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf"
+    )
+    fake = SimpleUploadedFile("акт.pdf", b"not a pdf at all", content_type="application/pdf")
+
+    refused = client.post(_url(executor, task), {"text": "Акт приёмки", "files": [fake]})
+    accepted = client.post(_url(executor, task), {"text": "Акт приёмки", "files": [pdf]})
+
+    assert refused.status_code == 400
+    assert (accepted.status_code, ProgressReport.objects.count()) == (200, 1)
+    assert [a.original_name for a in ProgressReport.objects.get().attachments.all()] == ["акт.pdf"]
