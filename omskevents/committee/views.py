@@ -19,6 +19,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from omskevents.accounts.types import AuthenticatedHttpRequest
 from omskevents.core.forms import apply_service_errors
+from omskevents.core.protection import protected_pks
 from omskevents.core.sections import collect_sections
 
 from . import permissions, selectors, services, signals
@@ -137,6 +138,8 @@ class MeetingDetailView(MeetingsAccessMixin, TemplateView):
             ),
         )
         if context["can_edit"]:
+            # Decisions an app above keeps (a task made from one) cannot be deleted: no button for them.
+            context["kept_decisions"] = protected_pks(meeting.decisions.all())
             context.setdefault("agenda_form", AgendaItemForm(prefix="agenda"))
             context.setdefault("attendance_form", AttendanceForm(prefix="attendance"))
             context.setdefault("decision_form", DecisionForm(prefix="decision"))

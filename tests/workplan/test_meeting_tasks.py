@@ -200,3 +200,15 @@ def test_decisions_to_tasks_by_agency_staff_is_forbidden(client, staff_a):
     )
     assert response.status_code == 403
     assert Task.objects.count() == 0
+
+
+def test_meeting_page_offers_no_delete_for_a_decision_that_became_a_task(client, secretariat):
+    meeting = MeetingFactory()
+    kept = DecisionFactory(meeting=meeting, number="1")
+    free = DecisionFactory(meeting=meeting, number="2")
+    task_create_from_decision(actor=secretariat, decision=kept, event=EventFactory(), area="organisation")
+
+    page = _login(client, secretariat).get(meeting.get_absolute_url()).content.decode()
+
+    assert reverse("committee:decision_delete", args=[meeting.pk, free.pk]) in page
+    assert reverse("committee:decision_delete", args=[meeting.pk, kept.pk]) not in page
