@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/calendar/", include("omskevents.overview.urls_calendar")),
     path("accounts/", include("omskevents.accounts.urls")),
     path("agencies/", include("omskevents.overview.urls_agencies")),
+    path("events/", include("omskevents.overview.urls_events")),
     path("events/", include("omskevents.events.urls")),
     path("meetings/", include("omskevents.committee.urls")),
     path("tasks/", include("omskevents.workplan.urls")),

@@ -100,3 +100,8 @@ def meetings_for_feed(user: User) -> QuerySet[Meeting]:
 def committee_officer(committee: Committee, role: str) -> CommitteeMember | None:
     """The committee's chair or secretary, for the signature lines of the minutes."""
     return CommitteeMember.objects.filter(committee=committee, role=role).select_related("user").first()
+
+
+def meetings_for_event(user: AnyUser, event_id: int) -> QuerySet[Meeting]:
+    """The committee's meetings held to prepare an event, in date order."""
+    return meetings_visible_to(user).filter(event_id=event_id).select_related("committee").order_by("starts_at")

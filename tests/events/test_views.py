@@ -28,7 +28,7 @@ def test_event_detail_requires_login(client):
 
 
 def test_event_detail_of_an_unknown_event_is_404(client, staff_a):
-    assert _login(client, staff_a).get(reverse("events:detail", args=[404])).status_code == 404
+    assert _login(client, staff_a).get(reverse("event_pages:detail", args=[404])).status_code == 404
 
 
 def test_programme_groups_items_by_local_day_and_venue(client, staff_a):

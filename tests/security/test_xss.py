@@ -118,7 +118,7 @@ def _pages(w) -> list[tuple[str, str]]:
         reverse("workplan:task_detail", args=[w.pending_a.pk]),
         reverse("agencies:list"),
         reverse("agencies:detail", args=[w.agency_a.pk]),
-        reverse("events:detail", args=[w.event.pk]),
+        reverse("event_pages:detail", args=[w.event.pk]),
         reverse("events:programme", args=[w.event.pk]),
         reverse("committee:meeting_list"),
         reverse("committee:meeting_calendar") + f"?month={month}",
