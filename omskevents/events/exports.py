@@ -32,7 +32,7 @@ HEADER_FILL = PatternFill(fill_type="solid", start_color="FFD9E2F3", end_color="
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 LAYOUTS = ("a6", "a4")
-ROLE_COLOURS = {
+ROLE_COLOURS: dict[str, str] = {
     DelegateRole.HEAD: "#8B1E2D",
     DelegateRole.DEPUTY: "#8B1E2D",
     DelegateRole.MEMBER: "#1F4E79",
@@ -51,7 +51,7 @@ def _journey(delegate: Delegate, direction: str) -> Journey | None:
 
 
 def journey_text(journey: Journey | None) -> str:
-    """"12.12.2026 14:35 (Asia/Omsk), plane S7 2512, Omsk airport": the time of the city where it happens."""
+    """ "12.12.2026 14:35 (Asia/Omsk), plane S7 2512, Omsk airport": the time of the city where it happens."""
     if journey is None:
         return ""
     local = timezone.localtime(journey.at, zoneinfo.ZoneInfo(journey.time_zone))

@@ -177,9 +177,7 @@ class Delegate(TimeStampedModel):
     hotel = models.CharField(_("hotel"), max_length=255, blank=True)
     room = models.CharField(_("room"), max_length=20, blank=True)
     local_transport = models.CharField(_("local transport"), max_length=255, blank=True)
-    badge_status = models.CharField(
-        _("badge"), max_length=20, choices=BadgeStatus.choices, default=BadgeStatus.NONE
-    )
+    badge_status = models.CharField(_("badge"), max_length=20, choices=BadgeStatus.choices, default=BadgeStatus.NONE)
     consent_at = models.DateTimeField(
         _("consent to personal data processing"),
         null=True,
@@ -211,7 +209,9 @@ class Delegate(TimeStampedModel):
 class Journey(TimeStampedModel):
     """An arrival or a departure: the time is stored in UTC and shown in the zone of the city where it happens."""
 
-    delegate = models.ForeignKey(Delegate, verbose_name=_("delegate"), on_delete=models.CASCADE, related_name="journeys")
+    delegate = models.ForeignKey(
+        Delegate, verbose_name=_("delegate"), on_delete=models.CASCADE, related_name="journeys"
+    )
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
     transport = models.CharField(_("transport"), max_length=10, choices=Transport.choices)
     number = models.CharField(_("flight or train No."), max_length=20, blank=True)

@@ -193,4 +193,3 @@ def delegate_personal_data(delegate: Delegate) -> dict[str, Any]:
 def delegates_due_for_removal(*, today: dt.date, retention_days: int) -> QuerySet[Delegate]:
     """Delegates of events that ended more than `retention_days` days before today."""
     return Delegate.objects.filter(delegation__event__end_date__lt=today - dt.timedelta(days=retention_days))
-

@@ -58,8 +58,10 @@ def delegates_purge(*, today: dt.date, retention_days: int, dry_run: bool = Fals
         raise ValueError("retention_days must not be negative")
     due = delegates_due_for_removal(today=today, retention_days=retention_days)
     by_event: dict[str, int] = {}
-    for title, count in due.values_list("delegation__event__short_title").annotate(n=Count("pk")).order_by(
-        "delegation__event__short_title"
+    for title, count in (
+        due.values_list("delegation__event__short_title")
+        .annotate(n=Count("pk"))
+        .order_by("delegation__event__short_title")
     ):
         by_event[title] = count
     if not dry_run and by_event:

@@ -105,7 +105,9 @@ class BadgesView(EventsAccessMixin, View):
                 content_type="text/plain; charset=utf-8",
             )
         delegates = list(selectors.event_delegates(request.user, event, form.cleaned_data.get("delegation")))
-        response = HttpResponse(badges_pdf(event, delegates, layout=form.cleaned_data["layout"]), content_type="application/pdf")
+        response = HttpResponse(
+            badges_pdf(event, delegates, layout=form.cleaned_data["layout"]), content_type="application/pdf"
+        )
         response["Content-Disposition"] = f'inline; filename="badges-{event.kind}-{event.number}.pdf"'
         return response
 

@@ -159,7 +159,24 @@ DECISIONS: dict[str, Decision] = {
     # --- agencies, events, dashboard ---
     "agencies:list": Decision(checks=(Check("get", LOGGED_IN),)),
     "agencies:detail": Decision(a=pk("agency_a"), b=pk("agency_b"), checks=(Check("get", A_ONLY, B_ONLY),)),
-    "events:detail": Decision(a=pk("event"), checks=(Check("get", LOGGED_IN),)),
+    "event_pages:list": Decision(checks=(Check("get", LOGGED_IN),)),
+    "event_pages:detail": Decision(a=pk("event"), checks=(Check("get", LOGGED_IN),)),
+    # A delegation's people are personal data (152-FZ): the secretariat and the responsible agency only; the board,
+    # the manifest and the badges answer everyone signed in but hold only the delegations the reader may see.
+    "events:delegation": Decision(
+        a=both(e=pk("event"), d=pk("delegation_a", "delegation_pk")),
+        b=both(e=pk("event"), d=pk("delegation_b", "delegation_pk")),
+        checks=(Check("get", A_ONLY, B_ONLY),),
+    ),
+    "events:arrivals": Decision(a=pk("event"), checks=(Check("get", LOGGED_IN),)),
+    "events:manifest": Decision(a=pk("event"), checks=(Check("get", LOGGED_IN),)),
+    "events:badges": Decision(
+        a=pk("event"),
+        checks=(Check("get", LOGGED_IN), Check("get", R(LOGIN, 400, 400, 400, 400), query=lambda w: {"layout": "a3"})),
+    ),
+    "events:delegate_data": Decision(
+        a=pk("delegate_a", "delegate_pk"), b=pk("delegate_b", "delegate_pk"), checks=(Check("get", A_ONLY, B_ONLY),)
+    ),
     "events:programme": Decision(a=pk("event"), checks=(Check("get", LOGGED_IN),)),
     "dashboard:home": Decision(checks=(Check("get", LOGGED_IN),)),
     # --- meetings: every agency reads every meeting (the minutes go to all members); the secretariat runs them ---
@@ -416,6 +433,7 @@ def test_the_walk_sees_the_whole_site():
         "calendar",
         "committee",
         "dashboard",
+        "event_pages",
         "events",
         "notifications",
         "workplan",

@@ -96,6 +96,10 @@ def test_every_kind_of_text_the_users_write_is_filled(hostile):
     assert set(filled["comment_a"]) == {"text"}
     assert {"name"} <= set(filled["committee"])
     assert {"name"} <= set(filled["group"])
+    assert {"last_name", "first_name", "name_alt", "position", "organisation", "accessibility", "diet", "hotel"} <= set(
+        filled["delegate_a"]
+    )
+    assert {"place", "met_by"} <= set(filled["journey_a"])
 
 
 def _assert_escaped(body: str, where: str) -> None:
@@ -118,7 +122,10 @@ def _pages(w) -> list[tuple[str, str]]:
         reverse("workplan:task_detail", args=[w.pending_a.pk]),
         reverse("agencies:list"),
         reverse("agencies:detail", args=[w.agency_a.pk]),
+        reverse("event_pages:list"),
         reverse("event_pages:detail", args=[w.event.pk]),
+        reverse("events:delegation", args=[w.event.pk, w.delegation_a.pk]),
+        reverse("events:arrivals", args=[w.event.pk]),
         reverse("events:programme", args=[w.event.pk]),
         reverse("committee:meeting_list"),
         reverse("committee:meeting_calendar") + f"?month={month}",

@@ -14,9 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="Only count what would be removed.")
-        parser.add_argument(
-            "--days", type=int, default=None, help="Days after the event's end (default: the setting)."
-        )
+        parser.add_argument("--days", type=int, default=None, help="Days after the event's end (default: the setting).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         days = options["days"] if options["days"] is not None else settings.DELEGATE_DATA_RETENTION_DAYS
