@@ -22,6 +22,7 @@ urlpatterns = [
     path("events/", include("omskevents.overview.urls_events")),
     path("events/", include("omskevents.events.urls")),
     path("meetings/", include("omskevents.committee.urls")),
+    path("committees/", include("omskevents.overview.urls_committees")),
     path("tasks/", include("omskevents.workplan.urls")),
     path("notifications/", include("omskevents.notifications.urls")),
     path("", include("omskevents.overview.urls")),

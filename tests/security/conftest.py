@@ -12,7 +12,7 @@ from django.core.signals import request_finished
 from django.db import close_old_connections, models
 
 from omskevents.accounts.models import CalendarFeedToken
-from omskevents.committee.models import AgendaItem, Committee, Decision, Meeting, MeetingAttendance
+from omskevents.committee.models import AgendaItem, Committee, Decision, Meeting, MeetingAttendance, WorkingGroup
 from omskevents.events.models import Delegate, Delegation, Journey
 from omskevents.workplan.models import Attachment, TaskComment
 from tests.factories.events import EventFactory, ProgrammeItemFactory, VenueFactory
@@ -48,6 +48,7 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b):
     other_meeting = Meeting.objects.create(
         committee=committee, number=2, starts_at=dt.datetime(2026, 10, 1, 5, 0, tzinfo=dt.UTC), place="Дом дружбы"
     )
+    group = WorkingGroup.objects.create(committee=committee, kind="protocol", name="Протокол", lead=staff_a)
     item = AgendaItem.objects.create(meeting=meeting, order=1, title="О ходе подготовки")
     other_item = AgendaItem.objects.create(meeting=other_meeting, order=1, title="О программе")
     MeetingAttendance.objects.create(meeting=meeting, user=staff_a, status="invited")
@@ -120,6 +121,7 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b):
         attachment_b=attachment_b,
         feed_a=feed_a,
         feed_b=feed_b,
+        group=group,
         delegation_a=delegation_a,
         delegation_b=delegation_b,
         delegate_a=delegate_a,

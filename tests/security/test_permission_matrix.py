@@ -225,6 +225,15 @@ DECISIONS: dict[str, Decision] = {
             ),
         ),
     ),
+    "committee:invite_group": Decision(
+        a=pk("meeting"),
+        checks=(
+            Check("get", R(LOGIN, 403, 403, 403, 405)),
+            Check("post", SECRETARIAT_WRITE, data=lambda w: {"invite-group": f"group-{w.group.pk}"}),
+        ),
+    ),
+    "committee_pages:list": Decision(checks=(Check("get", LOGGED_IN),)),
+    "committee_pages:detail": Decision(a=pk("committee"), checks=(Check("get", LOGGED_IN),)),
     "committee:decision_add": Decision(
         a=pk("meeting"),
         checks=(Check("post", SECRETARIAT_WRITE, data=lambda w: {"decision-text": "Утвердить программу"}),),
@@ -432,6 +441,7 @@ def test_the_walk_sees_the_whole_site():
         "agencies",
         "calendar",
         "committee",
+        "committee_pages",
         "dashboard",
         "event_pages",
         "events",

@@ -14,7 +14,6 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import escape
 
-from omskevents.committee.models import WorkingGroup
 from omskevents.events.models import Delegation
 from omskevents.notifications import emails, links
 from omskevents.notifications.enums import Kind
@@ -56,9 +55,6 @@ def fill(obj: models.Model, tag: str) -> list[str]:
 @pytest.fixture
 def hostile(world):
     """The world with the payload in every free-text field of every object."""
-    world.group = WorkingGroup.objects.create(
-        committee=world.committee, kind="logistics", name="x", lead=world.secretariat
-    )
     world.delegation = Delegation.objects.create(event=world.event, side="KZ", name="x")
     world.task_a.working_group = world.group
     world.task_a.deadline_note = "x"
@@ -128,6 +124,8 @@ def _pages(w) -> list[tuple[str, str]]:
         reverse("events:arrivals", args=[w.event.pk]),
         reverse("events:programme", args=[w.event.pk]),
         reverse("committee:meeting_list"),
+        reverse("committee_pages:list"),
+        reverse("committee_pages:detail", args=[w.committee.pk]),
         reverse("committee:meeting_calendar") + f"?month={month}",
         reverse("committee:meeting_detail", args=[w.meeting.pk]),
         reverse("calendar:settings"),
