@@ -23,6 +23,7 @@ from omskevents.core.forms import apply_service_errors
 from omskevents.core.sections import collect_sections
 
 from . import permissions, selectors, services, signals
+from .enums import MemberRole
 from .exports import minutes_docx, minutes_filename
 from .forms import AgendaItemForm, AttendanceForm, DecisionForm, InviteGroupForm, MeetingForm, MinutesForm
 from .ical import meeting_ics
@@ -274,8 +275,10 @@ class MeetingCreateView(SecretariatMixin, FormView):
             return initial
         wanted = self.request.GET.get("event", "")
         event = committee.events.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+        chair = selectors.committee_officer(committee, MemberRole.CHAIR)
         initial.update(
             committee=committee,
+            chair=chair.user if chair is not None else None,
             event=event or selectors.committee_default_event(committee),
             invitees=selectors.invitation_group_people(committee),
         )
