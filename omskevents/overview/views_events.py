@@ -12,6 +12,7 @@ from omskevents.committee.selectors import meetings_for_event
 from omskevents.events import permissions as event_permissions
 from omskevents.events.models import Event
 from omskevents.events.selectors import event_detail, event_list, programme_by_day
+from omskevents.workplan.permissions import can_prepare_next_event
 from omskevents.workplan.selectors import dashboard_readiness, tasks_visible_to
 
 
@@ -49,6 +50,7 @@ class EventDetailView(EventsAccessMixin, TemplateView):
             days=programme_by_day(event),
             delegations=[(d, event_permissions.can_view_delegation(user, d)) for d in delegations],
             meetings=list(meetings_for_event(user, event.pk)),
+            can_prepare_next=can_prepare_next_event(user),
             readiness=dashboard_readiness(tasks_visible_to(user).filter(event=event), [event])[0],
         )
         return context

@@ -310,6 +310,27 @@ def test_meeting_page_forms_survive_hostile_input(client, world, data):
     submit(client, w.secretariat, reverse(name, args=[w.meeting.pk]), post_data(data.draw, fields))
 
 
+# --- prepare the next Forum ---------------------------------------------------------------------------
+
+
+@FUZZ
+@given(data=st.data())
+def test_next_event_form_survives_hostile_input(client, world, data):
+    fields = {
+        "number": st.one_of(st.sampled_from(["XXIII", "XXII"]), TEXT),
+        "start_date": DATES,
+        "end_date": DATES,
+        "host_country": st.one_of(st.sampled_from(["RU", "KZ", "XX"]), TEXT),
+        "city": TEXT,
+        "time_zone": st.one_of(st.sampled_from(["Asia/Almaty", "Mars/Olympus"]), TEXT),
+        "copy_venues": BOOL,
+        "confirm": BOOL,
+    }
+    submit(
+        client, world.secretariat, reverse("workplan:next_event", args=[world.event.pk]), post_data(data.draw, fields)
+    )
+
+
 # --- the event pages' filters (GET: never a 500, and never another agency's delegates) ----------------
 
 

@@ -116,6 +116,17 @@ def _meeting_data(w: Any) -> dict[str, Any]:
     return {"committee": w.committee.pk, "title": "Заседание", "starts_at": "2026-11-05T10:00", "place": "Омск"}
 
 
+def _next_event_data(w: Any) -> dict[str, Any]:
+    return {
+        "number": "XXIII",
+        "start_date": "2027-09-16",
+        "end_date": "2027-09-17",
+        "host_country": "KZ",
+        "city": "Павлодар",
+        "time_zone": "Asia/Almaty",
+    }
+
+
 EVERYONE = R(200, 200, 200, 200, 200)
 LOGGED_IN = R(LOGIN, 200, 200, 200, 200)
 SECRETARIAT_PAGE = R(LOGIN, 403, 403, 403, 200)
@@ -322,6 +333,15 @@ DECISIONS: dict[str, Decision] = {
     ),
     "workplan:task_import_confirm": Decision(
         checks=(Check("post", R(LOGIN, 403, 403, 403, 302), data=lambda w: {"token": "forged"}),),
+    ),
+    # Prepare the next Forum: the form and its preview write nothing; the confirmed step makes the event and plan.
+    "workplan:next_event": Decision(
+        a=pk("event"),
+        checks=(
+            Check("get", SECRETARIAT_PAGE),
+            Check("post", R(LOGIN, 403, 403, 403, 200), data=lambda w: _next_event_data(w)),
+            Check("post", SECRETARIAT_WRITE, data=lambda w: {**_next_event_data(w), "confirm": "True"}),
+        ),
     ),
     "workplan:people_search": Decision(checks=(Check("get", SECRETARIAT_PAGE, query=lambda w: {"q": "Ив"}),)),
     "workplan:attachment_download": Decision(

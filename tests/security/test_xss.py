@@ -137,6 +137,7 @@ def _pages(w) -> list[tuple[str, str]]:
         reverse("committee:meeting_update", args=[w.meeting.pk]),
         reverse("committee:meeting_close", args=[w.meeting.pk]),
         reverse("committee:meeting_create"),
+        reverse("workplan:next_event", args=[w.event.pk]),
     ]
     anonymous = [
         reverse("notifications:task_action", args=[token]),
