@@ -103,5 +103,5 @@ def can_make_task(user: AnyUser, decision: Decision) -> bool:
 
 
 def can_prepare_next_event(user: AnyUser) -> bool:
-    """"Prepare the next Forum": a new event with a copy of the plan, the secretariat's to make."""
+    """ "Prepare the next Forum": a new event with a copy of the plan, the secretariat's to make."""
     return is_secretariat(user)
