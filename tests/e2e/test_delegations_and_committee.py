@@ -1,15 +1,18 @@
-"""Browser paths of the events and the committee: the arrivals board reached from the menu, and the whole
-committee invited to a meeting in one step. Screenshots at 1440 and 390 px wide go to var/screenshots/."""
+"""Browser paths of the events and the committee: the arrivals board reached from the menu, the whole committee
+invited to a meeting in one step, the next Forum prepared from this one. Screenshots at 1440 and 390 px wide go to var/screenshots/."""
 
 import datetime as dt
 
 import pytest
 
 from omskevents.committee.models import WorkingGroup
+from omskevents.events.models import Event
+from omskevents.workplan.models import Task
 from tests.e2e.conftest import SCREENSHOTS, login
 from tests.factories.accounts import UserFactory
 from tests.factories.committee import CommitteeFactory, CommitteeMemberFactory, MeetingFactory
 from tests.factories.events import DelegateFactory, DelegationFactory, EventFactory, JourneyFactory
+from tests.factories.workplan import TaskFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct horse battery staple"
@@ -127,3 +130,53 @@ def test_secretary_invites_the_whole_committee_in_one_step(page, secretariat, ag
     page.wait_for_load_state("networkidle")
     assert page.locator("tr.member-row").count() == 5
     _shots(page, "committee-page")
+
+
+def test_secretary_prepares_the_next_forum_and_checks_its_plan(page, secretariat, agency_a):
+    forum = EventFactory(
+        number="XXII",
+        short_title="XXII Форум",
+        title_ru="XXII Форум межрегионального сотрудничества",
+        start_date=dt.date(2026, 12, 10),
+        end_date=dt.date(2026, 12, 11),
+    )
+    TaskFactory(
+        event=forum,
+        number="1",
+        title="Согласовать программу",
+        lead_agency=agency_a,
+        deadline=dt.date(2026, 11, 26),
+        deadline_anchor="start",
+        deadline_offset_days=-14,
+        status="accepted",
+    )
+    TaskFactory(
+        event=forum, number="2", title="Подготовить причал", lead_agency=agency_a, deadline=dt.date(2026, 11, 20)
+    )
+    login(page, "sec", PASSWORD)
+
+    page.goto(f"/events/{forum.pk}/")
+    page.click(f"a[href='/tasks/next-event/{forum.pk}/']")
+    page.wait_for_load_state("networkidle")
+    assert page.input_value("input[name=number]") == "XXIII"
+    assert page.input_value("select[name=host_country]") == "KZ"
+    page.fill("input[name=start_date]", "2027-09-16")
+    page.fill("input[name=end_date]", "2027-09-17")
+    page.fill("input[name=city]", "Павлодар")
+    page.click("form.next-event-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("tr.preview-task").count() == 2
+    assert page.locator("td.new-deadline").all_inner_texts() == ["27.08.2027", "02.09.2027"]
+    assert not Event.objects.filter(number="XXIII").exists()
+    _shots(page, "next-forum-preview")
+
+    page.click("form.next-event-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    event = Event.objects.get(number="XXIII")
+    assert page.url.endswith(f"/events/{event.pk}/")
+    page.goto(f"/tasks/?event={event.pk}")
+    page.wait_for_load_state("networkidle")
+    assert sorted(Task.objects.filter(event=event).values_list("title", "status", "deadline")) == [
+        ("Подготовить причал", "assigned", dt.date(2027, 8, 27)),
+        ("Согласовать программу", "assigned", dt.date(2027, 9, 2)),
+    ]
