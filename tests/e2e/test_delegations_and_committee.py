@@ -1,5 +1,6 @@
 """Browser paths of the events and the committee: the arrivals board reached from the menu, the whole committee
-invited to a meeting in one step, the next Forum prepared from this one. Screenshots at 1440 and 390 px wide go to var/screenshots/."""
+invited to a meeting in one step, the next Forum prepared from this one. Screenshots at 1440 and 390 px wide go
+to var/screenshots/."""
 
 import datetime as dt
 
