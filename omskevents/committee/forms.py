@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from omskevents.accounts.models import User
 from omskevents.agencies.models import Agency
 from omskevents.core.ids import StrictModelMultipleChoiceField
+from omskevents.events.models import Event
 
 from .enums import Attendance
-from .models import Committee, Meeting
+from .models import Committee, Meeting, WorkingGroup
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -44,6 +45,12 @@ class _CrispyForm(forms.Form):
 
 class MeetingForm(_CrispyForm):
     committee = forms.ModelChoiceField(label=_("Committee"), queryset=Committee.objects.order_by("name"))
+    event = forms.ModelChoiceField(
+        label=_("Event"),
+        queryset=Event.objects.order_by("-start_date"),
+        required=False,
+        help_text=_("The event the meeting prepares; one of the committee's events."),
+    )
     title = forms.CharField(label=_("Title"), max_length=500, required=False)
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=DATETIME_WIDGET)
     ends_at = forms.DateTimeField(label=_("Ends at"), widget=DATETIME_WIDGET, required=False)
@@ -55,7 +62,10 @@ class MeetingForm(_CrispyForm):
         queryset=_people(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("People on the attendance list; more can be added on the meeting page."),
+        help_text=_(
+            "The committee's members are selected; invitations go to everyone selected. More can be added on the "
+            "meeting page, the whole committee or a working group at once."
+        ),
     )
 
     def __init__(self, *args: Any, meeting: Meeting | None = None, **kwargs: Any) -> None:
@@ -64,8 +74,6 @@ class MeetingForm(_CrispyForm):
             # The committee and the first invitations are fixed once the meeting exists.
             del self.fields["committee"]
             del self.fields["invitees"]
-        elif self.fields["committee"].queryset.count() == 1:  # type: ignore[attr-defined]  # a ModelChoiceField; form.fields is typed as Field
-            self.fields["committee"].initial = self.fields["committee"].queryset.first()  # type: ignore[attr-defined]  # a ModelChoiceField, as above
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -115,3 +123,23 @@ class DecisionForm(_CrispyForm):
         if lead is not None and lead in (data.get("co_executors") or []):
             self.add_error("co_executors", _("The lead executor cannot also be a co-executor."))
         return data
+
+
+class InviteGroupForm(_CrispyForm):
+    """Invite the meeting's whole committee or one of its working groups in one step."""
+
+    group = forms.ChoiceField(label=_("Invite"))
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.groups = {f"group-{g.pk}": g for g in WorkingGroup.objects.filter(committee_id=meeting.committee_id)}
+        choices: list[tuple[str, Any]] = [("committee", _("The whole committee"))]
+        choices += [(key, _("Working group: %(name)s") % {"name": g.name}) for key, g in self.groups.items()]
+        self.fields["group"].choices = choices  # type: ignore[attr-defined]  # a ChoiceField; fields are typed as Field
+
+    def clean_group(self) -> Committee | WorkingGroup:
+        value = self.cleaned_data["group"]
+        if value == "committee":
+            return self.meeting.committee
+        return self.groups[value]

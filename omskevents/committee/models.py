@@ -85,6 +85,15 @@ class Meeting(TimeStampedModel):
         Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="meetings"
     )
     number = models.PositiveIntegerField(_("number"))
+    event = models.ForeignKey(
+        "events.Event",
+        verbose_name=_("event"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        help_text=_("The event the meeting prepares."),
+    )
     title = models.CharField(_("title"), max_length=500, blank=True)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)

@@ -35,3 +35,12 @@ def can_cancel_meeting(user: AnyUser, meeting: Meeting) -> bool:
 
 def can_close_meeting(user: AnyUser, meeting: Meeting) -> bool:
     return can_edit_meeting(user, meeting)
+
+
+def can_view_committee(user: AnyUser) -> bool:
+    """The committee's page (its people, working groups and their readiness): everyone who reads its meetings."""
+    return can_view_meetings(user)
+
+
+def can_invite_to_meeting(user: AnyUser, meeting: Meeting) -> bool:
+    return can_edit_meeting(user, meeting)

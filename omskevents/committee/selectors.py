@@ -2,14 +2,16 @@
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
+from django.utils import timezone
 
 from omskevents.accounts.models import User
 from omskevents.accounts.permissions import is_secretariat
 from omskevents.accounts.types import AnyUser
+from omskevents.events.models import Event
 
-from .enums import MeetingStatus
-from .models import Committee, CommitteeMember, Decision, Meeting, MeetingAttendance
+from .enums import MeetingStatus, MemberRole
+from .models import Committee, CommitteeMember, Decision, Meeting, MeetingAttendance, WorkingGroup
 from .permissions import can_view_meetings
 
 
@@ -51,7 +53,7 @@ def meeting_detail(user: AnyUser, pk: int) -> Meeting:
     """One meeting with everything its page shows; raises Meeting.DoesNotExist when not visible."""
     return (
         meetings_visible_to(user)
-        .select_related("committee", "chair")
+        .select_related("committee", "chair", "event")
         .prefetch_related(
             "agenda",
             Prefetch(
@@ -100,3 +102,70 @@ def meetings_for_feed(user: User) -> QuerySet[Meeting]:
 def committee_officer(committee: Committee, role: str) -> CommitteeMember | None:
     """The committee's chair or secretary, for the signature lines of the minutes."""
     return CommitteeMember.objects.filter(committee=committee, role=role).select_related("user").first()
+
+
+def meetings_for_event(user: AnyUser, event_id: int) -> QuerySet[Meeting]:
+    """The committee's meetings held to prepare an event, in date order."""
+    return meetings_visible_to(user).filter(event_id=event_id).select_related("committee").order_by("starts_at")
+
+
+# The committee's people in protocol order: the chair, the deputies, the secretary, then the members.
+ROLE_ORDER = Case(
+    *(When(role=role, then=Value(n)) for n, role in enumerate(MemberRole.values)),
+    default=Value(len(MemberRole.values)),
+    output_field=IntegerField(),
+)
+
+
+def _people() -> QuerySet[User]:
+    return User.objects.select_related("agency").order_by("last_name", "first_name")
+
+
+def committee_list() -> QuerySet[Committee]:
+    return Committee.objects.annotate(
+        member_count=Count("members", distinct=True), group_count=Count("working_groups", distinct=True)
+    ).order_by("name")
+
+
+def committee_page(pk: int) -> Committee:
+    """A committee with its members in protocol order and its working groups with their people; raises
+    Committee.DoesNotExist."""
+    return Committee.objects.prefetch_related(
+        Prefetch(
+            "members",
+            queryset=CommitteeMember.objects.select_related("user__agency")
+            .annotate(role_order=ROLE_ORDER)
+            .order_by("role_order", "user__last_name", "user__first_name"),
+        ),
+        Prefetch(
+            "working_groups",
+            queryset=WorkingGroup.objects.select_related("lead__agency")
+            .prefetch_related(Prefetch("members", queryset=_people()))
+            .order_by("name"),
+        ),
+        Prefetch("events", queryset=Event.objects.order_by("start_date")),
+    ).get(pk=pk)
+
+
+def invitation_group_people(group: Committee | WorkingGroup) -> list[User]:
+    """Who "invite the whole committee" or "invite the working group" invites: its active people (a group's lead
+    too)."""
+    if isinstance(group, Committee):
+        people = User.objects.filter(committee_roles__committee=group)
+    else:
+        ids = set(group.members.values_list("pk", flat=True))
+        if group.lead_id is not None:
+            ids.add(group.lead_id)
+        people = User.objects.filter(pk__in=ids)
+    return list(people.filter(is_active=True).distinct().order_by("last_name", "first_name", "pk"))
+
+
+def invitation_groups(committee: Committee) -> list[WorkingGroup]:
+    return list(WorkingGroup.objects.filter(committee=committee).order_by("name"))
+
+
+def committee_default_event(committee: Committee) -> Event | None:
+    """The event a new meeting of the committee most likely prepares: its next one not yet over."""
+    today = timezone.localdate()
+    events = committee.events.order_by("start_date")
+    return events.filter(end_date__gte=today).first() or events.last()

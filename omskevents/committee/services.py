@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 
 from omskevents.accounts.models import User
 from omskevents.agencies.models import Agency
+from omskevents.events.models import Event
 
 from . import permissions, signals
 from .enums import Attendance, MeetingStatus
-from .models import AgendaItem, Committee, Decision, Meeting, MeetingAttendance
-from .selectors import committee_next_number
+from .models import AgendaItem, Committee, Decision, Meeting, MeetingAttendance, WorkingGroup
+from .selectors import committee_next_number, invitation_group_people
 
-MEETING_FIELDS = ("title", "starts_at", "ends_at", "place", "video_link", "chair")
+MEETING_FIELDS = ("title", "event", "starts_at", "ends_at", "place", "video_link", "chair")
 # A change to any of these is news to the invitees: their calendars must pick it up.
 INVITATION_FIELDS = ("starts_at", "ends_at", "place", "video_link")
 
@@ -31,6 +32,12 @@ def _require_editable(actor: User, meeting: Meeting) -> None:
     _require_manager(actor)
     if not permissions.can_edit_meeting(actor, meeting):
         raise ValidationError(_("A cancelled meeting cannot be changed."))
+
+
+def _check_event(meeting: Meeting) -> None:
+    """A meeting prepares one of its committee's events, or none."""
+    if meeting.event_id is not None and not meeting.committee.events.filter(pk=meeting.event_id).exists():
+        raise ValidationError({"event": _("Choose one of the committee's events.")})
 
 
 def _notify(meeting: Meeting, change: str) -> None:
@@ -52,6 +59,7 @@ def meeting_create(
     chair: User | None = None,
     number: int | None = None,
     invitees: Sequence[User] = (),
+    event: Event | None = None,
 ) -> Meeting:
     """Schedule a meeting; without a number it takes the committee's next one."""
     _require_manager(actor)
@@ -66,8 +74,10 @@ def meeting_create(
         place=place,
         video_link=video_link,
         chair=chair,
+        event=event,
     )
     meeting.full_clean()
+    _check_event(meeting)
     meeting.save()
     for user in invitees:
         MeetingAttendance.objects.create(meeting=meeting, user=user, status=Attendance.INVITED)
@@ -91,6 +101,7 @@ def meeting_update(*, actor: User, meeting: Meeting, **fields: Any) -> Meeting:
     if changed & set(INVITATION_FIELDS):
         meeting.sequence += 1
     meeting.full_clean()
+    _check_event(meeting)
     meeting.save()
     if changed & set(INVITATION_FIELDS) and meeting.status == MeetingStatus.PLANNED:
         _notify(meeting, "updated")
@@ -161,6 +172,26 @@ def attendance_set(*, actor: User, meeting: Meeting, user: User, status: str) ->
         row.full_clean()
         row.save(update_fields=["status", "updated"])
     return row
+
+
+@transaction.atomic
+def meeting_invite_group(*, actor: User, meeting: Meeting, group: Committee | WorkingGroup) -> int:
+    """Invite, in one step, every active member of the meeting's committee or of one of its working groups.
+
+    People already on the attendance list keep their row as it is. Returns how many were added. No mail is
+    written here: the invitations by mail go out when the meeting is scheduled (meeting_create with its invitees).
+    """
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _require_editable(actor, meeting)
+    committee_id = group.pk if isinstance(group, Committee) else group.committee_id
+    if committee_id != meeting.committee_id:
+        raise ValidationError({"group": _("Choose the meeting's committee or one of its working groups.")})
+    present = set(meeting.attendance.values_list("user_id", flat=True))
+    new = [user for user in invitation_group_people(group) if user.pk not in present]
+    MeetingAttendance.objects.bulk_create(
+        [MeetingAttendance(meeting=meeting, user=user, status=Attendance.INVITED) for user in new]
+    )
+    return len(new)
 
 
 @transaction.atomic

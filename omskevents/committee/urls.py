@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/agenda/", views.AgendaItemAddView.as_view(), name="agenda_add"),
     path("<int:pk>/agenda/<int:item_pk>/delete/", views.AgendaItemDeleteView.as_view(), name="agenda_delete"),
     path("<int:pk>/attendance/", views.AttendanceSetView.as_view(), name="attendance_set"),
+    path("<int:pk>/invite/", views.InviteGroupView.as_view(), name="invite_group"),
     path("<int:pk>/decisions/", views.DecisionAddView.as_view(), name="decision_add"),
     path("<int:pk>/decisions/<int:decision_pk>/delete/", views.DecisionDeleteView.as_view(), name="decision_delete"),
 ]

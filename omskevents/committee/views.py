@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
@@ -23,10 +24,11 @@ from omskevents.core.protection import protected_pks
 from omskevents.core.sections import collect_sections
 
 from . import permissions, selectors, services, signals
+from .enums import MemberRole
 from .exports import minutes_docx, minutes_filename
-from .forms import AgendaItemForm, AttendanceForm, DecisionForm, MeetingForm, MinutesForm
+from .forms import AgendaItemForm, AttendanceForm, DecisionForm, InviteGroupForm, MeetingForm, MinutesForm
 from .ical import meeting_ics
-from .models import AgendaItem, Decision, Meeting
+from .models import AgendaItem, Committee, Decision, Meeting
 
 
 class MeetingsAccessMixin(LoginRequiredMixin):
@@ -143,6 +145,7 @@ class MeetingDetailView(MeetingsAccessMixin, TemplateView):
             context.setdefault("agenda_form", AgendaItemForm(prefix="agenda"))
             context.setdefault("attendance_form", AttendanceForm(prefix="attendance"))
             context.setdefault("decision_form", DecisionForm(prefix="decision"))
+            context.setdefault("invite_form", InviteGroupForm(prefix="invite", meeting=meeting))
         return context
 
 
@@ -196,6 +199,27 @@ class AttendanceSetView(_MeetingPostView):
         return _("The attendance list was updated.")
 
 
+class InviteGroupView(_MeetingPostView):
+    """The whole committee or a working group on the attendance list in one step."""
+
+    form_class = InviteGroupForm
+    form_name = "invite_form"
+    anchor = "#attendance"
+
+    def make_form(self, meeting: Meeting) -> Form:
+        return InviteGroupForm(self.request.POST, prefix="invite", meeting=meeting)
+
+    def act(self, meeting: Meeting, form: Form) -> str:
+        added = services.meeting_invite_group(
+            actor=self.request.user, meeting=meeting, group=form.cleaned_data["group"]
+        )
+        return ngettext(
+            "%(count)d person was added to the attendance list.",
+            "%(count)d people were added to the attendance list.",
+            added,
+        ) % {"count": added}
+
+
 class DecisionAddView(_MeetingPostView):
     form_class = DecisionForm
     form_name = "decision_form"
@@ -243,9 +267,35 @@ class MeetingCancelView(SecretariatMixin, View):
 
 
 class MeetingCreateView(SecretariatMixin, FormView):
+    """A new meeting starts with its committee chosen (the only one, or ?committee=), that committee's members
+    invited and its event preselected (?event= when it is one of the committee's, else its next event)."""
+
     request: AuthenticatedHttpRequest
     template_name = "committee/meeting_form.html"
     form_class = MeetingForm
+
+    def _committee(self) -> Committee | None:
+        committees = selectors.committees_all()
+        wanted = self.request.GET.get("committee", "")
+        if wanted.isdigit():
+            return committees.filter(pk=int(wanted)).first()
+        return committees.first() if committees.count() == 1 else None
+
+    def get_initial(self) -> dict[str, Any]:
+        initial = super().get_initial()
+        committee = self._committee()
+        if committee is None:
+            return initial
+        wanted = self.request.GET.get("event", "")
+        event = committee.events.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+        chair = selectors.committee_officer(committee, MemberRole.CHAIR)
+        initial.update(
+            committee=committee,
+            chair=chair.user if chair is not None else None,
+            event=event or selectors.committee_default_event(committee),
+            invitees=selectors.invitation_group_people(committee),
+        )
+        return initial
 
     def form_valid(self, form: MeetingForm) -> HttpResponse:
         try:

@@ -46,6 +46,7 @@ from .data_events import (
     VENUES,
     Moment,
 )
+from .seed_delegates import seed_delegates
 from .seed_plan import seed_meetings, seed_tasks
 
 
@@ -64,6 +65,7 @@ def demo_seed(*, forum_date: dt.date | None = None, today: dt.date | None = None
     forum, session = _seed_events(forum_start, report)
     _seed_programme(forum, session, venues, report)
     _seed_delegations(forum, session, report)
+    seed_delegates(forum, agencies, report)
     committee, groups = _seed_committee(forum, session, users, report)
     decisions = seed_meetings(committee, forum, session, agencies, users, today, report)
     seed_tasks(forum, session, agencies, users, groups, decisions, today, report)

@@ -74,6 +74,7 @@ def seed_meetings(
             day = fit_deadline(Country.RU, today + dt.timedelta(days=days), None)
             meeting = Meeting(
                 committee=committee,
+                event=forum,
                 number=number,
                 title=f"Заседание оргкомитета № {number}",
                 starts_at=at(day, 15),
@@ -135,6 +136,7 @@ def seed_meetings(
             ends_at=at(day, 17),
             place=place,
             invitees=invitees,
+            event=forum,
         )
         for title, speaker in MEETING_AGENDA[number]:
             agenda_item_add(actor=secretary, meeting=meeting, title=title, speaker=speaker)

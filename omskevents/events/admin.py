@@ -9,7 +9,7 @@ from omskevents.accounts.permissions import is_secretariat
 from omskevents.accounts.types import admin_user
 from omskevents.core.admin import GatedAdminMixin
 
-from .models import Delegation, Event, ProgrammeItem, Venue
+from .models import Delegate, Delegation, Event, Journey, ProgrammeItem, Venue
 from .services import event_save
 
 
@@ -24,7 +24,7 @@ class ProgrammeItemInline(GatedAdminMixin, admin.TabularInline):
 @admin.register(Event)
 class EventAdmin(GatedAdminMixin, admin.ModelAdmin):
     gate = staticmethod(is_secretariat)
-    list_display = ("short_title", "kind", "number", "city", "start_date", "end_date", "status")
+    list_display = ("short_title", "kind", "number", "city", "host_country", "start_date", "end_date", "status")
     list_filter = ("kind", "status")
     search_fields = ("short_title", "title_ru", "title_en", "number", "city")
     date_hierarchy = "start_date"
@@ -44,10 +44,39 @@ class VenueAdmin(GatedAdminMixin, admin.ModelAdmin):
     search_fields = ("name", "address", "city")
 
 
+class DelegateInline(GatedAdminMixin, admin.TabularInline):
+    gate = staticmethod(is_secretariat)
+    model = Delegate
+    extra = 0
+    fields = ("precedence", "role", "last_name", "first_name", "patronymic", "position", "badge_status", "consent_at")
+    show_change_link = True
+
+
 @admin.register(Delegation)
 class DelegationAdmin(GatedAdminMixin, admin.ModelAdmin):
     gate = staticmethod(is_secretariat)
-    list_display = ("name", "event", "side", "head", "size", "arrival")
+    list_display = ("name", "event", "side", "head", "size", "responsible_agency")
     list_filter = ("event", "side")
     search_fields = ("name", "head")
-    list_select_related = ("event",)
+    list_select_related = ("event", "responsible_agency")
+    autocomplete_fields = ("responsible_agency",)
+    inlines = (DelegateInline,)
+
+
+class JourneyInline(GatedAdminMixin, admin.TabularInline):
+    gate = staticmethod(is_secretariat)
+    model = Journey
+    extra = 0
+    fields = ("direction", "transport", "number", "at", "city", "time_zone", "place", "met_by")
+
+
+@admin.register(Delegate)
+class DelegateAdmin(GatedAdminMixin, admin.ModelAdmin):
+    """Personal data (152-FZ): in the admin for the secretariat only; agencies see theirs on the delegation page."""
+
+    gate = staticmethod(is_secretariat)
+    list_display = ("__str__", "delegation", "role", "precedence", "badge_status", "consent_at")
+    list_filter = ("delegation__event", "role", "badge_status", "needs_interpreter")
+    search_fields = ("last_name", "first_name", "name_alt", "organisation")
+    list_select_related = ("delegation",)
+    inlines = (JourneyInline,)

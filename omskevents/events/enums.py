@@ -45,3 +45,39 @@ class Side(models.TextChoices):
     RU = "RU", _("Russia")
     KZ = "KZ", _("Kazakhstan")
     OTHER = "XX", _("Other")
+
+
+class DelegateRole(models.TextChoices):
+    HEAD = "head", _("Head of delegation")
+    DEPUTY = "deputy", _("Deputy head")
+    MEMBER = "member", _("Member of the delegation")
+    EXPERT = "expert", _("Expert")
+    PRESS = "press", _("Press")
+    STAFF = "staff", _("Accompanying staff")
+
+
+class BadgeStatus(models.TextChoices):
+    NONE = "none", _("Not requested")
+    REQUESTED = "requested", _("Requested")
+    PRINTED = "printed", _("Printed")
+    ISSUED = "issued", _("Issued")
+
+
+class Direction(models.TextChoices):
+    ARRIVAL = "arrival", _("Arrival")
+    DEPARTURE = "departure", _("Departure")
+
+
+class Transport(models.TextChoices):
+    PLANE = "plane", _("Plane")
+    TRAIN = "train", _("Train")
+    CAR = "car", _("Car")
+    BUS = "bus", _("Bus")
+    OTHER = "other", _("Other")
+
+
+class DelegateLanguage(models.TextChoices):
+    RU = "ru", _("Russian")
+    KK = "kk", _("Kazakh")
+    EN = "en", _("English")
+    OTHER = "other", _("Other")

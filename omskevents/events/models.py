@@ -8,7 +8,18 @@ from django.utils.translation import gettext_lazy as _
 from omskevents.core.models import TimeStampedModel
 from omskevents.core.validators import validate_time_zone
 
-from .enums import Area, EventKind, EventStatus, ProgrammeKind, Side
+from .enums import (
+    Area,
+    BadgeStatus,
+    DelegateLanguage,
+    DelegateRole,
+    Direction,
+    EventKind,
+    EventStatus,
+    ProgrammeKind,
+    Side,
+    Transport,
+)
 
 
 class Venue(TimeStampedModel):
@@ -33,6 +44,7 @@ class Event(TimeStampedModel):
     title_en = models.CharField(_("title (English)"), max_length=500, blank=True)
     short_title = models.CharField(_("short title"), max_length=100)
     city = models.CharField(_("city"), max_length=100, default="Омск")
+    host_country = models.CharField(_("host country"), max_length=2, choices=Side.choices, default=Side.RU)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Omsk", validators=[validate_time_zone])
@@ -69,7 +81,8 @@ class Event(TimeStampedModel):
         return self.title_ru
 
     def get_absolute_url(self) -> str:
-        return reverse("events:detail", args=[self.pk])
+        # The event page combines apps, so the overview app serves it (docs/architecture.md).
+        return reverse("event_pages:detail", args=[self.pk])
 
 
 class ProgrammeItem(TimeStampedModel):
@@ -109,6 +122,15 @@ class Delegation(TimeStampedModel):
     size = models.PositiveIntegerField(_("number of participants"), default=0)
     arrival = models.DateTimeField(_("arrival"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    responsible_agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("responsible agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegations",
+        help_text=_("The agency that receives the delegation; its staff see the delegates' personal data."),
+    )
 
     class Meta:
         verbose_name = _("delegation")
@@ -117,3 +139,95 @@ class Delegation(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:delegation", args=[self.event_id, self.pk])
+
+
+class Delegate(TimeStampedModel):
+    """A member of a delegation: personal data (152-FZ), kept only with consent and removed after the event."""
+
+    delegation = models.ForeignKey(
+        Delegation, verbose_name=_("delegation"), on_delete=models.CASCADE, related_name="delegates"
+    )
+    last_name = models.CharField(_("last name"), max_length=150)
+    first_name = models.CharField(_("first name"), max_length=150)
+    patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
+    name_alt = models.CharField(
+        _("name in Kazakh or Latin letters"),
+        max_length=255,
+        blank=True,
+        help_text=_("As in the passport: printed on the badge under the Russian name."),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=DelegateRole.choices, default=DelegateRole.MEMBER)
+    precedence = models.PositiveIntegerField(
+        _("precedence"), default=100, help_text=_("Protocol order within the delegation: 1 comes first.")
+    )
+    position = models.CharField(_("position"), max_length=500, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=500, blank=True)
+    country = models.CharField(_("country"), max_length=2, choices=Side.choices)
+    language = models.CharField(
+        _("language"), max_length=10, choices=DelegateLanguage.choices, default=DelegateLanguage.RU
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    needs_interpreter = models.BooleanField(_("needs an interpreter"), default=False)
+    accessibility = models.CharField(_("accessibility needs"), max_length=500, blank=True)
+    diet = models.CharField(_("diet"), max_length=255, blank=True)
+    hotel = models.CharField(_("hotel"), max_length=255, blank=True)
+    room = models.CharField(_("room"), max_length=20, blank=True)
+    local_transport = models.CharField(_("local transport"), max_length=255, blank=True)
+    badge_status = models.CharField(_("badge"), max_length=20, choices=BadgeStatus.choices, default=BadgeStatus.NONE)
+    consent_at = models.DateTimeField(
+        _("consent to personal data processing"),
+        null=True,
+        blank=True,
+        help_text=_("When the person gave written consent (Federal Law No. 152-FZ)."),
+    )
+
+    class Meta:
+        verbose_name = _("delegate")
+        verbose_name_plural = _("delegates")
+        ordering = ["delegation", "precedence", "last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delegation"],
+                condition=models.Q(role="head"),
+                name="delegate_one_head",
+                violation_error_message=_("The delegation already has a head."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
+
+
+class Journey(TimeStampedModel):
+    """An arrival or a departure: the time is stored in UTC and shown in the zone of the city where it happens."""
+
+    delegate = models.ForeignKey(
+        Delegate, verbose_name=_("delegate"), on_delete=models.CASCADE, related_name="journeys"
+    )
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    transport = models.CharField(_("transport"), max_length=10, choices=Transport.choices)
+    number = models.CharField(_("flight or train No."), max_length=20, blank=True)
+    at = models.DateTimeField(_("date and time"))
+    city = models.CharField(_("city"), max_length=100, default="Омск")
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Omsk", validators=[validate_time_zone])
+    place = models.CharField(_("station or airport"), max_length=255, blank=True)
+    met_by = models.CharField(_("met or seen off by"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("arrival or departure")
+        verbose_name_plural = _("arrivals and departures")
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["delegate", "direction"], name="journey_one_per_direction"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()}: {self.delegate}"

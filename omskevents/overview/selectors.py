@@ -6,11 +6,11 @@ from omskevents.accounts.models import User
 from omskevents.accounts.types import AnyUser
 from omskevents.agencies.models import Agency
 from omskevents.agencies.permissions import agencies_visible_to
-from omskevents.committee.models import Meeting
+from omskevents.committee.models import Committee, Meeting
 from omskevents.committee.selectors import meetings_for_feed
 from omskevents.workplan.enums import CLOSED_STATUSES, TaskStatus
 from omskevents.workplan.models import Task
-from omskevents.workplan.selectors import tasks_visible_to
+from omskevents.workplan.selectors import Readiness, readiness_rows, tasks_visible_to
 
 # Readiness is the accepted share of the tasks an agency leads, cancelled tasks left out.
 _LED_ACCEPTED = Q(led_tasks__status=TaskStatus.ACCEPTED)
@@ -70,3 +70,14 @@ def feed_tasks(user: User) -> QuerySet[Task]:
 
 def feed_meetings(user: User) -> QuerySet[Meeting]:
     return meetings_for_feed(user)
+
+
+def working_group_readiness(user: AnyUser, committee: Committee) -> dict[int, Readiness]:
+    """Readiness of each working group's tasks that this person may see, from one grouped query."""
+    tasks = tasks_visible_to(user).filter(working_group__committee=committee)
+    return {
+        row["working_group_id"]: Readiness(
+            key=row["working_group_id"], label="", accepted=row["accepted"], total=row["total"]
+        )
+        for row in readiness_rows(tasks, "working_group_id")
+    }

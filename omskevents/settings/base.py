@@ -244,6 +244,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=2, minute=30),  # UTC: 08:30 in Omsk
         "options": {"expires": 3600},
     },
+    # Daily: delegates' personal data is removed DELEGATE_DATA_RETENTION_DAYS after their event ends (152-FZ).
+    "events-purge-delegates": {
+        "task": "events.purge_delegates",
+        "schedule": crontab(hour=3, minute=0),  # UTC: 09:00 in Omsk
+        "options": {"expires": 3600},
+    },
 }
 CELERY_TASK_ROUTES = {"notifications.*": {"queue": "celery"}}
 # The outbox: a row "sending" longer than the lease (well above the task time limit) is queued again;
@@ -252,6 +258,8 @@ NOTIFY_LEASE_SECONDS = env.int("NOTIFY_LEASE_SECONDS", default=300)
 NOTIFY_REDISPATCH_SECONDS = env.int("NOTIFY_REDISPATCH_SECONDS", default=300)
 NOTIFY_RETRY_BASE_SECONDS = env.float("NOTIFY_RETRY_BASE_SECONDS", default=60.0)
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=8)
+# Days after an event's end when its delegates' personal data is removed (Federal Law No. 152-FZ).
+DELEGATE_DATA_RETENTION_DAYS = env.int("DELEGATE_DATA_RETENTION_DAYS", default=30)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 LOGGING = {

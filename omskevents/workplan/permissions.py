@@ -100,3 +100,8 @@ def can_make_task(user: AnyUser, decision: Decision) -> bool:
         and decision.deadline is not None
         and not decision_has_task(decision)
     )
+
+
+def can_prepare_next_event(user: AnyUser) -> bool:
+    """ "Prepare the next Forum": a new event with a copy of the plan, the secretariat's to make."""
+    return is_secretariat(user)

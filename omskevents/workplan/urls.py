@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_meetings, views_timeline
+from . import views, views_meetings, views_next_event, views_timeline
 
 app_name = "workplan"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("import/confirm/", views.TaskImportConfirmView.as_view(), name="task_import_confirm"),
     path("people.json", views.PeopleSearchView.as_view(), name="people_search"),
     path("files/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment_download"),
+    path("next-event/<int:pk>/", views_next_event.NextEventView.as_view(), name="next_event"),
     path("from-meeting/<int:pk>/", views_meetings.DecisionsToTasksView.as_view(), name="decisions_to_tasks"),
     path("<int:pk>/", views.TaskDetailView.as_view(), name="task_detail"),
     path("<int:pk>/edit/", views.TaskUpdateView.as_view(), name="task_update"),

@@ -16,7 +16,7 @@ from omskevents.committee.models import (
     MeetingAttendance,
     WorkingGroup,
 )
-from omskevents.events.models import Delegation
+from omskevents.events.models import Delegate, Delegation
 from tests.factories.events import EventFactory, ProgrammeItemFactory, VenueFactory
 from tests.factories.workplan import ExtensionRequestFactory, ProgressReportFactory, TaskFactory
 
@@ -27,6 +27,7 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b):
     venue = VenueFactory(name="Омск-Арена")
     programme = ProgrammeItemFactory(event=event, venue=venue)
     delegation = Delegation.objects.create(event=event, side="KZ", name="Делегация Павлодарской области")
+    delegate = Delegate.objects.create(delegation=delegation, last_name="Сапарова", first_name="Айгуль", country="KZ")
     committee = Committee.objects.create(name="Оргкомитет Форума")
     committee.events.add(event)
     member = CommitteeMember.objects.create(committee=committee, user=secretariat, role="secretary")
@@ -55,6 +56,7 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b):
         venue=venue,
         programme=programme,
         delegation=delegation,
+        delegate=delegate,
         committee=committee,
         member=member,
         group=group,

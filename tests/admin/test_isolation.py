@@ -62,6 +62,8 @@ DECISIONS: dict[str, dict[str, Access]] = {
     "events.event": _secretariat_only("event"),
     "events.venue": _secretariat_only("venue"),
     "events.delegation": _secretariat_only("delegation"),
+    # Delegates' personal data: in the admin for the secretariat only (agencies see theirs on the delegation page).
+    "events.delegate": _secretariat_only("delegate"),
     "committee.committee": _secretariat_only("committee"),
     "committee.meeting": _secretariat_only("meeting"),
     # Login records: read and deleted (to lift a lockout) by the secretariat; the world has none.

@@ -20,7 +20,7 @@ from omskevents.agencies.models import Agency
 from omskevents.calendars.services import calendar_country, is_working_day, next_working_day
 from omskevents.committee.models import Committee, Decision, Meeting, WorkingGroup
 from omskevents.demo.blocks import minimal_pdf
-from omskevents.events.models import Event, ProgrammeItem
+from omskevents.events.models import Delegate, Delegation, Event, Journey, ProgrammeItem
 from omskevents.workplan.enums import ExtensionStatus, TaskSource, TaskStatus
 from omskevents.workplan.models import Attachment, ExtensionRequest, ProgressReport, Task
 
@@ -194,3 +194,16 @@ def test_seed_demo_on_an_empty_database_prints_no_system_check_warning(tmp_path)
         assert "WARNINGS" not in output
         assert "Traceback" not in output
     assert "calendar days: 77" in seeded.stdout
+
+
+def test_seed_demo_fills_delegations_with_people_arriving_over_three_days():
+    seed()
+    forum = Event.objects.get(kind="forum", number="XXII")
+    assert Delegation.objects.filter(event=forum).count() == 8
+    assert Delegate.objects.filter(delegation__event=forum).count() == 64
+    assert not Delegation.objects.filter(event=forum, responsible_agency=None).exists()
+    assert Delegate.objects.filter(role="head").count() == 8
+    arrivals = Journey.objects.filter(direction="arrival").values_list("at", flat=True)
+    days = {timezone.localtime(at).date() for at in arrivals}
+    assert sorted(days) == [forum.start_date - dt.timedelta(days=d) for d in (2, 1, 0)]
+    assert Delegate.objects.filter(consent_at=None).count() == 0

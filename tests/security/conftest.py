@@ -12,7 +12,8 @@ from django.core.signals import request_finished
 from django.db import close_old_connections, models
 
 from omskevents.accounts.models import CalendarFeedToken
-from omskevents.committee.models import AgendaItem, Committee, Decision, Meeting, MeetingAttendance
+from omskevents.committee.models import AgendaItem, Committee, Decision, Meeting, MeetingAttendance, WorkingGroup
+from omskevents.events.models import Delegate, Delegation, Journey
 from omskevents.workplan.models import Attachment, TaskComment
 from tests.factories.events import EventFactory, ProgrammeItemFactory, VenueFactory
 from tests.factories.workplan import ExtensionRequestFactory, ProgressReportFactory, TaskFactory
@@ -47,6 +48,7 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b):
     other_meeting = Meeting.objects.create(
         committee=committee, number=2, starts_at=dt.datetime(2026, 10, 1, 5, 0, tzinfo=dt.UTC), place="Дом дружбы"
     )
+    group = WorkingGroup.objects.create(committee=committee, kind="protocol", name="Протокол", lead=staff_a)
     item = AgendaItem.objects.create(meeting=meeting, order=1, title="О ходе подготовки")
     other_item = AgendaItem.objects.create(meeting=other_meeting, order=1, title="О программе")
     MeetingAttendance.objects.create(meeting=meeting, user=staff_a, status="invited")
@@ -67,6 +69,31 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b):
     TaskComment.objects.create(task=task_b, author=staff_b, text=f"{MARK_B}: комментарий")
     attachment_a = _attachment(report_a, f"{MARK_A}-справка.pdf")
     attachment_b = _attachment(report_b, f"{MARK_B}-справка.pdf")
+    # Delegations received by agency A and by agency B: their people are personal data of that agency alone.
+    delegation_a = Delegation.objects.create(
+        event=event, side="KZ", name="Делегация Павлодара", responsible_agency=agency_a
+    )
+    delegation_b = Delegation.objects.create(
+        event=event, side="KZ", name="Делегация Астаны", responsible_agency=agency_b
+    )
+    delegate_a = Delegate.objects.create(
+        delegation=delegation_a, last_name=f"{MARK_A}ова", first_name="Айгуль", country="KZ", role="head"
+    )
+    delegate_b = Delegate.objects.create(
+        delegation=delegation_b, last_name=f"{MARK_B}ов", first_name="Ерлан", country="KZ", role="head"
+    )
+    journey_a = Journey.objects.create(
+        delegate=delegate_a,
+        direction="arrival",
+        transport="plane",
+        number="KC 123",
+        at=dt.datetime(2026, 12, 9, 8, 0, tzinfo=dt.UTC),
+        place="Аэропорт Омск-Центральный",
+        met_by="Протокольная служба",
+    )
+    Journey.objects.create(
+        delegate=delegate_b, direction="arrival", transport="train", at=dt.datetime(2026, 12, 9, 9, 0, tzinfo=dt.UTC)
+    )
     feed_a = CalendarFeedToken.objects.create(user=staff_a, key="a" * 40)
     feed_b = CalendarFeedToken.objects.create(user=staff_b, key="b" * 40)
     return SimpleNamespace(
@@ -94,6 +121,12 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b):
         attachment_b=attachment_b,
         feed_a=feed_a,
         feed_b=feed_b,
+        group=group,
+        delegation_a=delegation_a,
+        delegation_b=delegation_b,
+        delegate_a=delegate_a,
+        delegate_b=delegate_b,
+        journey_a=journey_a,
     )
 
 

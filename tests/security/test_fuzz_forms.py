@@ -252,6 +252,7 @@ def test_task_list_filters_survive_hostile_input(client, world, data):
 def _meeting_fields(w) -> dict[str, st.SearchStrategy]:
     return {
         "committee": ids(w.committee.pk),
+        "event": ids(w.event.pk),
         "title": TEXT,
         "starts_at": DATETIMES,
         "ends_at": DATETIMES,
@@ -274,7 +275,7 @@ def test_meeting_create_and_edit_survive_hostile_input(client, world, data):
 @given(data=st.data())
 def test_meeting_page_forms_survive_hostile_input(client, world, data):
     w = world
-    kind = data.draw(st.sampled_from(["agenda", "attendance", "decision", "minutes", "tasks"]))
+    kind = data.draw(st.sampled_from(["agenda", "attendance", "decision", "minutes", "tasks", "invite"]))
     forms = {
         "agenda": ("committee:agenda_add", {"agenda-title": TEXT, "agenda-speaker": TEXT}),
         "attendance": (
@@ -292,6 +293,14 @@ def test_meeting_page_forms_survive_hostile_input(client, world, data):
             },
         ),
         "minutes": ("committee:meeting_close", {"minutes": TEXT}),
+        "invite": (
+            "committee:invite_group",
+            {
+                "invite-group": st.one_of(
+                    st.sampled_from(["committee", f"group-{w.group.pk}", "group-0", "group-"]), TEXT
+                )
+            },
+        ),
         "tasks": (
             "workplan:decisions_to_tasks",
             {"task-event": ids(w.event.pk), "task-area": TEXT, "decision": ids(w.decision.pk, w.other_decision.pk)},
@@ -299,6 +308,50 @@ def test_meeting_page_forms_survive_hostile_input(client, world, data):
     }
     name, fields = forms[kind]
     submit(client, w.secretariat, reverse(name, args=[w.meeting.pk]), post_data(data.draw, fields))
+
+
+# --- prepare the next Forum ---------------------------------------------------------------------------
+
+
+@FUZZ
+@given(data=st.data())
+def test_next_event_form_survives_hostile_input(client, world, data):
+    fields = {
+        "number": st.one_of(st.sampled_from(["XXIII", "XXII"]), TEXT),
+        "start_date": DATES,
+        "end_date": DATES,
+        "host_country": st.one_of(st.sampled_from(["RU", "KZ", "XX"]), TEXT),
+        "city": TEXT,
+        "time_zone": st.one_of(st.sampled_from(["Asia/Almaty", "Mars/Olympus"]), TEXT),
+        "copy_venues": BOOL,
+        "confirm": BOOL,
+    }
+    submit(
+        client, world.secretariat, reverse("workplan:next_event", args=[world.event.pk]), post_data(data.draw, fields)
+    )
+
+
+# --- the event pages' filters (GET: never a 500, and never another agency's delegates) ----------------
+
+
+@FUZZ
+@given(data=st.data())
+def test_arrivals_and_badges_filters_survive_hostile_input(client, world, data):
+    w = world
+    query = post_data(
+        data.draw,
+        {
+            "direction": TEXT,
+            "layout": st.one_of(st.sampled_from(["a4", "a6"]), TEXT),
+            "delegation": ids(w.delegation_b.pk),
+        },
+    )
+    client.force_login(w.staff_a)
+    arrivals = client.get(reverse("events:arrivals", args=[w.event.pk]), query)
+    assert arrivals.status_code == 200
+    assert "Секрет-Б" not in arrivals.content.decode()
+    badges = client.get(reverse("events:badges", args=[w.event.pk]), query)
+    assert badges.status_code in (200, 400)
 
 
 # --- people's own settings and the one-click forms -----------------------------------------------------

@@ -114,6 +114,17 @@ def _meeting_data(w: Any) -> dict[str, Any]:
     return {"committee": w.committee.pk, "title": "Заседание", "starts_at": "2026-11-05T10:00", "place": "Омск"}
 
 
+def _next_event_data(w: Any) -> dict[str, Any]:
+    return {
+        "number": "XXIII",
+        "start_date": "2027-09-16",
+        "end_date": "2027-09-17",
+        "host_country": "KZ",
+        "city": "Павлодар",
+        "time_zone": "Asia/Almaty",
+    }
+
+
 EVERYONE = R(200, 200, 200, 200, 200)
 LOGGED_IN = R(LOGIN, 200, 200, 200, 200)
 SECRETARIAT_PAGE = R(LOGIN, 403, 403, 403, 200)
@@ -157,7 +168,24 @@ DECISIONS: dict[str, Decision] = {
     # --- agencies, events, dashboard ---
     "agencies:list": Decision(checks=(Check("get", LOGGED_IN),)),
     "agencies:detail": Decision(a=pk("agency_a"), b=pk("agency_b"), checks=(Check("get", A_ONLY, B_ONLY),)),
-    "events:detail": Decision(a=pk("event"), checks=(Check("get", LOGGED_IN),)),
+    "event_pages:list": Decision(checks=(Check("get", LOGGED_IN),)),
+    "event_pages:detail": Decision(a=pk("event"), checks=(Check("get", LOGGED_IN),)),
+    # A delegation's people are personal data (152-FZ): the secretariat and the responsible agency only; the board,
+    # the manifest and the badges answer everyone signed in but hold only the delegations the reader may see.
+    "events:delegation": Decision(
+        a=both(e=pk("event"), d=pk("delegation_a", "delegation_pk")),
+        b=both(e=pk("event"), d=pk("delegation_b", "delegation_pk")),
+        checks=(Check("get", A_ONLY, B_ONLY),),
+    ),
+    "events:arrivals": Decision(a=pk("event"), checks=(Check("get", LOGGED_IN),)),
+    "events:manifest": Decision(a=pk("event"), checks=(Check("get", LOGGED_IN),)),
+    "events:badges": Decision(
+        a=pk("event"),
+        checks=(Check("get", LOGGED_IN), Check("get", R(LOGIN, 400, 400, 400, 400), query=lambda w: {"layout": "a3"})),
+    ),
+    "events:delegate_data": Decision(
+        a=pk("delegate_a", "delegate_pk"), b=pk("delegate_b", "delegate_pk"), checks=(Check("get", A_ONLY, B_ONLY),)
+    ),
     "events:programme": Decision(a=pk("event"), checks=(Check("get", LOGGED_IN),)),
     "dashboard:home": Decision(checks=(Check("get", LOGGED_IN),)),
     # --- meetings: every agency reads every meeting (the minutes go to all members); the secretariat runs them ---
@@ -206,6 +234,15 @@ DECISIONS: dict[str, Decision] = {
             ),
         ),
     ),
+    "committee:invite_group": Decision(
+        a=pk("meeting"),
+        checks=(
+            Check("get", R(LOGIN, 403, 403, 403, 405)),
+            Check("post", SECRETARIAT_WRITE, data=lambda w: {"invite-group": f"group-{w.group.pk}"}),
+        ),
+    ),
+    "committee_pages:list": Decision(checks=(Check("get", LOGGED_IN),)),
+    "committee_pages:detail": Decision(a=pk("committee"), checks=(Check("get", LOGGED_IN),)),
     "committee:decision_add": Decision(
         a=pk("meeting"),
         checks=(Check("post", SECRETARIAT_WRITE, data=lambda w: {"decision-text": "Утвердить программу"}),),
@@ -294,6 +331,15 @@ DECISIONS: dict[str, Decision] = {
     ),
     "workplan:task_import_confirm": Decision(
         checks=(Check("post", R(LOGIN, 403, 403, 403, 302), data=lambda w: {"token": "forged"}),),
+    ),
+    # Prepare the next Forum: the form and its preview write nothing; the confirmed step makes the event and plan.
+    "workplan:next_event": Decision(
+        a=pk("event"),
+        checks=(
+            Check("get", SECRETARIAT_PAGE),
+            Check("post", R(LOGIN, 403, 403, 403, 200), data=lambda w: _next_event_data(w)),
+            Check("post", SECRETARIAT_WRITE, data=lambda w: {**_next_event_data(w), "confirm": "True"}),
+        ),
     ),
     "workplan:people_search": Decision(checks=(Check("get", SECRETARIAT_PAGE, query=lambda w: {"q": "Ив"}),)),
     "workplan:attachment_download": Decision(
@@ -422,7 +468,9 @@ def test_the_walk_sees_the_whole_site():
         "agencies",
         "calendar",
         "committee",
+        "committee_pages",
         "dashboard",
+        "event_pages",
         "events",
         "notifications",
         "workplan",

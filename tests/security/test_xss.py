@@ -14,7 +14,6 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import escape
 
-from omskevents.committee.models import WorkingGroup
 from omskevents.events.models import Delegation
 from omskevents.notifications import emails, links
 from omskevents.notifications.enums import Kind
@@ -56,9 +55,6 @@ def fill(obj: models.Model, tag: str) -> list[str]:
 @pytest.fixture
 def hostile(world):
     """The world with the payload in every free-text field of every object."""
-    world.group = WorkingGroup.objects.create(
-        committee=world.committee, kind="logistics", name="x", lead=world.secretariat
-    )
     world.delegation = Delegation.objects.create(event=world.event, side="KZ", name="x")
     world.task_a.working_group = world.group
     world.task_a.deadline_note = "x"
@@ -96,6 +92,10 @@ def test_every_kind_of_text_the_users_write_is_filled(hostile):
     assert set(filled["comment_a"]) == {"text"}
     assert {"name"} <= set(filled["committee"])
     assert {"name"} <= set(filled["group"])
+    assert {"last_name", "first_name", "name_alt", "position", "organisation", "accessibility", "diet", "hotel"} <= set(
+        filled["delegate_a"]
+    )
+    assert {"place", "met_by"} <= set(filled["journey_a"])
 
 
 def _assert_escaped(body: str, where: str) -> None:
@@ -118,9 +118,14 @@ def _pages(w) -> list[tuple[str, str]]:
         reverse("workplan:task_detail", args=[w.pending_a.pk]),
         reverse("agencies:list"),
         reverse("agencies:detail", args=[w.agency_a.pk]),
-        reverse("events:detail", args=[w.event.pk]),
+        reverse("event_pages:list"),
+        reverse("event_pages:detail", args=[w.event.pk]),
+        reverse("events:delegation", args=[w.event.pk, w.delegation_a.pk]),
+        reverse("events:arrivals", args=[w.event.pk]),
         reverse("events:programme", args=[w.event.pk]),
         reverse("committee:meeting_list"),
+        reverse("committee_pages:list"),
+        reverse("committee_pages:detail", args=[w.committee.pk]),
         reverse("committee:meeting_calendar") + f"?month={month}",
         reverse("committee:meeting_detail", args=[w.meeting.pk]),
         reverse("calendar:settings"),
@@ -132,6 +137,7 @@ def _pages(w) -> list[tuple[str, str]]:
         reverse("committee:meeting_update", args=[w.meeting.pk]),
         reverse("committee:meeting_close", args=[w.meeting.pk]),
         reverse("committee:meeting_create"),
+        reverse("workplan:next_event", args=[w.event.pk]),
     ]
     anonymous = [
         reverse("notifications:task_action", args=[token]),
