@@ -75,12 +75,14 @@ class NextEventView(LoginRequiredMixin, FormView):
     form_class = NextEventForm
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if request.user.is_authenticated and not permissions.can_prepare_next_event(request.user):
-            raise PermissionDenied
-        try:
-            self.source = Event.objects.get(pk=kwargs["pk"])
-        except Event.DoesNotExist as exc:
-            raise Http404 from exc
+        if request.user.is_authenticated:
+            # Existence before permission here is no probe: every signed-in person sees every event's page.
+            try:
+                self.source = Event.objects.get(pk=kwargs["pk"])
+            except Event.DoesNotExist as exc:
+                raise Http404 from exc
+            if not permissions.can_prepare_next_event(request.user):
+                raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self) -> dict[str, Any]:
