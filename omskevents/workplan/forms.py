@@ -175,15 +175,24 @@ class TaskForm(forms.ModelForm):
             "area": {"required": _("Choose the area.")},
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        lead_agencies: QuerySet[Agency] | None = None,
+        tasks: QuerySet[Task] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`lead_agencies` and `tasks`: what the secretariat using the form may choose (its side)."""
         super().__init__(*args, **kwargs)
         people = _people()
         cast(forms.ModelChoiceField, self.fields["responsible"]).queryset = people
         cast(forms.ModelChoiceField, self.fields["controller"]).queryset = people
         self.fields["deadline"].required = False
-        cast(forms.ModelChoiceField, self.fields["lead_agency"]).queryset = Agency.objects.filter(is_active=True)
+        leads = lead_agencies if lead_agencies is not None else Agency.objects.filter(is_active=True)
+        cast(forms.ModelChoiceField, self.fields["lead_agency"]).queryset = leads
         cast(forms.ModelChoiceField, self.fields["co_executors"]).queryset = Agency.objects.filter(is_active=True)
-        others = Task.objects.select_related("event").order_by("event__start_date", "deadline", "pk")
+        others = (tasks if tasks is not None else Task.objects.all()).select_related("event")
+        others = others.order_by("event__start_date", "deadline", "pk")
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
         cast(forms.ModelChoiceField, self.fields["parent"]).queryset = others
@@ -299,10 +308,13 @@ class BulkActionForm(forms.Form):
     days = forms.IntegerField(label=_("Move by, days"), required=False, min_value=-365, max_value=365)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=100)
 
-    def __init__(self, *args: Any, tasks: QuerySet[Task], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, tasks: QuerySet[Task], lead_agencies: QuerySet[Agency] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["id"]).queryset = tasks
-        cast(forms.ModelChoiceField, self.fields["new_lead_agency"]).queryset = Agency.objects.filter(is_active=True)
+        leads = lead_agencies if lead_agencies is not None else Agency.objects.filter(is_active=True)
+        cast(forms.ModelChoiceField, self.fields["new_lead_agency"]).queryset = leads
         cast(forms.ModelChoiceField, self.fields["new_responsible"]).queryset = _people()
         for name in ("new_lead_agency", "new_responsible"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"

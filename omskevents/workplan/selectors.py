@@ -17,6 +17,7 @@ from omskevents.committee.models import Decision, Meeting
 from omskevents.events.enums import Area
 from omskevents.events.models import Event
 
+from . import permissions
 from .enums import CLOSED_STATUSES, TaskStatus
 from .models import Attachment, ExtensionRequest, ProgressReport, Task, TaskComment, TaskQuerySet
 
@@ -27,9 +28,13 @@ def _agency_scope(agency_id: int) -> Q:
 
 
 def tasks_visible_to(user: AnyUser) -> TaskQuerySet:
-    """Every task for the secretariat; for agency people, the tasks their agency leads or co-executes."""
+    """Every task for the secretariat; for the Kazakh secretariat, the tasks Kazakh agencies lead; for agency
+    people, the tasks their agency leads or co-executes."""
     if is_secretariat(user):
         return Task.objects.all()
+    side = permissions.steered_side(user)
+    if side is not None:
+        return Task.objects.filter(lead_agency__country=side)
     if user.is_authenticated and user.is_active and user.agency_id:
         return Task.objects.filter(_agency_scope(user.agency_id))
     return Task.objects.none()
@@ -39,9 +44,19 @@ def task_scope_key(user: AnyUser) -> str:
     """What decides which tasks a user sees, as a cache key part: every secretariat member sees the same."""
     if is_secretariat(user):
         return "all"
+    side = permissions.steered_side(user)
+    if side is not None:
+        return f"side:{side}"
     if user.is_authenticated and user.is_active and user.agency_id:
         return f"agency:{user.agency_id}"
     return "none"
+
+
+def lead_agencies_for(user: AnyUser) -> QuerySet[Agency]:
+    """The agencies a secretariat may make lead executors: every active one, or its side's."""
+    agencies = Agency.objects.filter(is_active=True)
+    side = permissions.steered_side(user)
+    return agencies.filter(country=side) if side is not None else agencies
 
 
 def reports_visible_to(user: AnyUser) -> QuerySet[ProgressReport]:

@@ -98,6 +98,8 @@ def task_create(
 ) -> Task:
     if not permissions.can_create_task(actor):
         raise PermissionDenied(_("Only the committee secretariat can create tasks."))
+    if not permissions.can_lead_with(actor, lead_agency):
+        raise ValidationError({"lead_agency": _("The Kazakh secretariat gives tasks to Kazakh agencies only.")})
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown task fields: {sorted(unknown)}")
@@ -175,7 +177,7 @@ def meeting_decisions_to_tasks(*, actor: User, meeting: Meeting, event: Event, a
 
     Returns the new tasks and how many decisions were skipped (no lead executor or deadline).
     """
-    if not permissions.can_create_task(actor):
+    if not permissions.can_make_tasks_from_decisions(actor):
         raise PermissionDenied(_("Only the committee secretariat can create tasks."))
     created: list[Task] = []
     skipped = 0
@@ -208,6 +210,8 @@ def task_update(
     old_responsible_id, old_deadline = task.responsible_id, task.deadline
     for name, value in fields.items():
         setattr(task, name, value)
+    if "lead_agency" in fields and not permissions.steers_task(actor, task):
+        raise ValidationError({"lead_agency": _("The Kazakh secretariat gives tasks to Kazakh agencies only.")})
     if not task.deadline_anchor:
         task.deadline_offset_days = None
     if {"deadline", "deadline_anchor", "deadline_offset_days", "lead_agency", "event"} & set(fields):

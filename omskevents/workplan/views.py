@@ -64,10 +64,19 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 
 class SecretariatRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
+    """Either secretariat (each keeps to its side through the forms' choices and the services' checks)."""
+
     request: HttpRequest  # set by View, which every user of the mixin also is
 
     def test_func(self) -> bool:
         return permissions.can_create_task(self.request.user)
+
+
+class ImportPermissionMixin(LoginRequiredMixin, UserPassesTestMixin):
+    request: HttpRequest
+
+    def test_func(self) -> bool:
+        return permissions.can_import_tasks(self.request.user)
 
 
 def _filter_form(request: HttpRequest) -> TaskFilterForm:
@@ -119,7 +128,11 @@ class TaskListView(LoginRequiredMixin, TemplateView):
                 "page": page, "rows": rows, "querystring": query.urlencode(),
                 "can_manage": can_manage, "current_sort": flt.sort, "csrf_slot": mark_safe(CSRF_SLOT),  # noqa: S308
                 "full_path": full_path,
-                "bulk_form": BulkActionForm(tasks=Task.objects.none()) if can_manage else None,
+                "bulk_form": (
+                    BulkActionForm(tasks=Task.objects.none(), lead_agencies=selectors.lead_agencies_for(request.user))
+                    if can_manage
+                    else None
+                ),
             }  # fmt: skip
             return render_to_string("workplan/_task_page.html", fragment, request)
 
@@ -159,7 +172,11 @@ class TaskExportView(LoginRequiredMixin, View):
 class TaskBulkView(SecretariatRequiredMixin, View):
     def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         back = _safe_next(request, reverse("workplan:task_list"))
-        form = BulkActionForm(request.POST, tasks=selectors.tasks_visible_to(request.user))
+        form = BulkActionForm(
+            request.POST,
+            tasks=selectors.tasks_visible_to(request.user),
+            lead_agencies=selectors.lead_agencies_for(request.user),
+        )
         if not form.is_valid():
             for errors in form.errors.values():
                 for message in errors:
@@ -336,6 +353,11 @@ class TaskFormMixin(SecretariatRequiredMixin):
     form_class: type[TaskForm] | None = TaskForm
     template_name: str | None = "workplan/task_form.html"
 
+    def get_form_kwargs(self) -> dict[str, Any]:
+        user = self.request.user
+        kwargs: dict[str, Any] = super().get_form_kwargs()  # type: ignore[misc]  # FormMixin's, beside this mixin
+        return {**kwargs, "lead_agencies": selectors.lead_agencies_for(user), "tasks": selectors.tasks_visible_to(user)}
+
     def after_save(self, task: Task, created: bool) -> HttpResponse:
         if task.deadline_note:
             messages.warning(self.request, task.deadline_note)
@@ -369,8 +391,11 @@ class TaskUpdateView(TaskFormMixin, FormView):
     request: AuthenticatedHttpRequest
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        self.task = get_object_or_404(Task.objects.select_related("event"), pk=kwargs["pk"])
+        self.task = get_object_or_404(Task.objects.select_related("event", "lead_agency"), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
+
+    def test_func(self) -> bool:
+        return permissions.can_edit_task(self.request.user, self.task)
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "instance": self.task}
@@ -412,7 +437,7 @@ class PeopleSearchView(SecretariatRequiredMixin, View):
         return JsonResponse({"results": results})
 
 
-class TaskImportView(SecretariatRequiredMixin, View):
+class TaskImportView(ImportPermissionMixin, View):
     """Upload → a preview with each row's errors; the checked rows wait in the session for confirmation."""
 
     template_name = "workplan/task_import.html"
@@ -449,7 +474,7 @@ class TaskImportView(SecretariatRequiredMixin, View):
         return render(request, self.template_name, context, status=400 if has_errors else 200)
 
 
-class TaskImportConfirmView(SecretariatRequiredMixin, View):
+class TaskImportConfirmView(ImportPermissionMixin, View):
     def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         stored = request.session.get(IMPORT_SESSION_KEY)
         if not stored or request.POST.get("token") != stored.get("token"):

@@ -19,7 +19,7 @@ class DecisionsToTasksView(LoginRequiredMixin, View):
     """Posted from the meeting page (workplan's section of it); back to the page with the outcome."""
 
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        if not permissions.can_create_task(request.user):
+        if not permissions.can_make_tasks_from_decisions(request.user):
             raise PermissionDenied
         meeting = Meeting.objects.select_related("committee").filter(pk=pk).first()
         if meeting is None:

@@ -36,7 +36,7 @@ def _attachment(report, name: str) -> Attachment:
 
 
 @pytest.fixture
-def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b):
+def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretariat):
     event = EventFactory(number="XXII", start_date=dt.date(2026, 12, 10), end_date=dt.date(2026, 12, 11))
     ProgrammeItemFactory(event=event, venue=VenueFactory(name="Омск-Арена"), title="Пленарное заседание")
     committee = Committee.objects.create(name="Оргкомитет Форума")
@@ -73,6 +73,7 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b):
         agency_a=agency_a,
         agency_b=agency_b,
         secretariat=secretariat,
+        kz_secretariat=kz_secretariat,
         staff_a=staff_a,
         head_a=head_a,
         staff_b=staff_b,

@@ -34,8 +34,9 @@ from tests.security.conftest import MARK_A, MARK_B, changed_tables, close_respon
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anon", "staff_a", "head_a", "staff_b", "sec")
-ACCOUNT = {"staff_a": "staff_a", "head_a": "head_a", "staff_b": "staff_b", "sec": "secretariat"}
+# "kz" is the Kazakh secretariat: agency B is Kazakh, agency A Russian, so it steers B's tasks and not A's.
+ROLES = ("anon", "staff_a", "head_a", "staff_b", "sec", "kz")
+ACCOUNT = {"staff_a": "staff_a", "head_a": "head_a", "staff_b": "staff_b", "sec": "secretariat", "kz": "kz_secretariat"}
 LOGIN = "login"
 
 
@@ -50,7 +51,7 @@ Expect = int | str | W
 
 
 def R(*answers: Expect) -> dict[str, Expect]:
-    """The answers of anon, staff_a, head_a, staff_b and the secretariat, in that order."""
+    """The answers of anon, staff_a, head_a, staff_b, the secretariat and the Kazakh secretariat, in that order."""
     assert len(answers) == len(ROLES)
     return dict(zip(ROLES, answers, strict=True))
 
@@ -112,25 +113,31 @@ def _task_data(w: Any) -> dict[str, Any]:
     }
 
 
+def _task_data_b(w: Any) -> dict[str, Any]:
+    """A task for the Kazakh agency: the Kazakh secretariat may give it (agency A's, above, it may not)."""
+    return {**_task_data(w), "lead_agency": w.agency_b.pk}
+
+
 def _meeting_data(w: Any) -> dict[str, Any]:
     return {"committee": w.committee.pk, "title": "Заседание", "starts_at": "2026-11-05T10:00", "place": "Омск"}
 
 
-EVERYONE = R(200, 200, 200, 200, 200)
-LOGGED_IN = R(LOGIN, 200, 200, 200, 200)
-SECRETARIAT_PAGE = R(LOGIN, 403, 403, 403, 200)
-SECRETARIAT_WRITE = R(LOGIN, 403, 403, 403, W(302))
-A_ONLY = R(LOGIN, 200, 200, 404, 200)
-B_ONLY = R(LOGIN, 404, 404, 200, 200)
+EVERYONE = R(200, 200, 200, 200, 200, 200)
+LOGGED_IN = R(LOGIN, 200, 200, 200, 200, 200)
+SECRETARIAT_PAGE = R(LOGIN, 403, 403, 403, 200, 403)
+SECRETARIAT_WRITE = R(LOGIN, 403, 403, 403, W(302), 403)
+A_ONLY = R(LOGIN, 200, 200, 404, 200, 404)
+B_ONLY = R(LOGIN, 404, 404, 200, 200, 200)
+BOTH_SECRETARIATS_PAGE = R(LOGIN, 403, 403, 403, 200, 200)
 
 DECISIONS: dict[str, Decision] = {
     "healthz": Decision(checks=(Check("get", EVERYONE),)),
     # --- accounts ---
-    "accounts:login": Decision(checks=(Check("get", R(200, 302, 302, 302, 302)),)),
+    "accounts:login": Decision(checks=(Check("get", R(200, 302, 302, 302, 302, 302)),)),
     "accounts:logout": Decision(
         checks=(
-            Check("get", R(405, 405, 405, 405, 405)),  # logout by POST only
-            Check("post", R(W(302), W(302), W(302), W(302), W(302))),
+            Check("get", R(405, 405, 405, 405, 405, 405)),  # logout by POST only
+            Check("post", R(W(302), W(302), W(302), W(302), W(302), W(302))),
         )
     ),
     "accounts:password_change": Decision(
@@ -147,7 +154,7 @@ DECISIONS: dict[str, Decision] = {
     "calendar:settings": Decision(
         checks=(
             Check("get", LOGGED_IN),
-            Check("post", R(LOGIN, W(302), W(302), W(302), W(302)), data=lambda w: {"action": "issue"}),
+            Check("post", R(LOGIN, W(302), W(302), W(302), W(302), W(302)), data=lambda w: {"action": "issue"}),
         )
     ),
     "calendar:feed": Decision(
@@ -174,7 +181,7 @@ DECISIONS: dict[str, Decision] = {
         checks=(Check("get", SECRETARIAT_PAGE), Check("post", SECRETARIAT_WRITE, data=_meeting_data)),
     ),
     "committee:meeting_cancel": Decision(
-        a=pk("meeting"), checks=(Check("get", R(LOGIN, 403, 403, 403, 405)), Check("post", SECRETARIAT_WRITE))
+        a=pk("meeting"), checks=(Check("get", R(LOGIN, 403, 403, 403, 405, 403)), Check("post", SECRETARIAT_WRITE))
     ),
     "committee:meeting_close": Decision(
         a=pk("meeting"),
@@ -188,7 +195,7 @@ DECISIONS: dict[str, Decision] = {
     "committee:agenda_add": Decision(
         a=pk("meeting"),
         checks=(
-            Check("get", R(LOGIN, 403, 403, 403, 405)),
+            Check("get", R(LOGIN, 403, 403, 403, 405, 403)),
             Check("post", SECRETARIAT_WRITE, data=lambda w: {"agenda-title": "О логистике"}),
         ),
     ),
@@ -196,7 +203,7 @@ DECISIONS: dict[str, Decision] = {
     "committee:agenda_delete": Decision(
         a=both(m=pk("meeting"), i=pk("item", "item_pk")),
         b=both(m=pk("meeting"), i=pk("other_item", "item_pk")),
-        checks=(Check("post", SECRETARIAT_WRITE, R(LOGIN, 403, 403, 403, 404)),),
+        checks=(Check("post", SECRETARIAT_WRITE, R(LOGIN, 403, 403, 403, 404, 403)),),
     ),
     "committee:attendance_set": Decision(
         a=pk("meeting"),
@@ -215,7 +222,7 @@ DECISIONS: dict[str, Decision] = {
     "committee:decision_delete": Decision(
         a=both(m=pk("meeting"), d=pk("decision", "decision_pk")),
         b=both(m=pk("meeting"), d=pk("other_decision", "decision_pk")),
-        checks=(Check("post", SECRETARIAT_WRITE, R(LOGIN, 403, 403, 403, 404)),),
+        checks=(Check("post", SECRETARIAT_WRITE, R(LOGIN, 403, 403, 403, 404, 403)),),
     ),
     "workplan:decisions_to_tasks": Decision(
         a=pk("meeting"),
@@ -233,7 +240,7 @@ DECISIONS: dict[str, Decision] = {
             Check("get", LOGGED_IN),
             Check(
                 "post",
-                R(LOGIN, W(302), W(302), W(302), W(302)),
+                R(LOGIN, W(302), W(302), W(302), W(302), W(302)),
                 data=lambda w: {"assignments": "on", "delivery": "daily", "language": "ru"},
             ),
         )
@@ -244,11 +251,11 @@ DECISIONS: dict[str, Decision] = {
         a=_token("staff_a", "task_a"),
         b=_token("staff_b", "task_b"),
         checks=(
-            Check("get", R(200, 200, 403, 403, 403), R(200, 403, 403, 200, 403)),
+            Check("get", R(200, 200, 403, 403, 403, 403), R(200, 403, 403, 200, 403, 403)),
             Check(
                 "post",
-                R(W(200), W(200), 403, 403, 403),
-                R(W(200), 403, 403, W(200), 403),
+                R(W(200), W(200), 403, 403, 403, 403),
+                R(W(200), 403, 403, W(200), 403, 403),
                 data=lambda w: {"text": "Сделано по ссылке из письма"},
             ),
         ),
@@ -258,14 +265,19 @@ DECISIONS: dict[str, Decision] = {
     "notifications:unsubscribe": Decision(
         a=_unsubscribe("staff_a"),
         b=_unsubscribe("staff_b"),
-        checks=(Check("get", EVERYONE), Check("post", R(W(200), W(200), W(200), W(200), W(200)))),
+        checks=(Check("get", EVERYONE), Check("post", R(W(200), W(200), W(200), W(200), W(200), W(200)))),
         bearer=True,
     ),
     # --- the action plan ---
     "workplan:task_list": Decision(checks=(Check("get", LOGGED_IN),)),
     "workplan:timeline": Decision(checks=(Check("get", LOGGED_IN),)),
+    # The Kazakh secretariat creates tasks for Kazakh agencies only: a Russian lead is the form again with the error.
     "workplan:task_create": Decision(
-        checks=(Check("get", SECRETARIAT_PAGE), Check("post", SECRETARIAT_WRITE, data=_task_data))
+        checks=(
+            Check("get", BOTH_SECRETARIATS_PAGE),
+            Check("post", R(LOGIN, 403, 403, 403, W(302), 200), data=_task_data),
+            Check("post", R(LOGIN, 403, 403, 403, W(302), W(302)), data=_task_data_b),
+        )
     ),
     # A tampered filter naming the other agency: the file holds no row the reader may not see (and see below).
     "workplan:task_export_xlsx": Decision(
@@ -279,11 +291,17 @@ DECISIONS: dict[str, Decision] = {
     ),
     "workplan:task_bulk": Decision(
         checks=(
-            Check("get", R(LOGIN, 403, 403, 403, 405)),
+            Check("get", R(LOGIN, 403, 403, 403, 405, 405)),
+            # Task A is not the Kazakh secretariat's to choose: the batch is refused whole, with a message.
             Check(
                 "post",
-                SECRETARIAT_WRITE,
+                R(LOGIN, 403, 403, 403, W(302), 302),
                 data=lambda w: {"action": "shift", "id": [w.task_a.pk, w.task_b.pk], "days": "1", "reason": "Перенос"},
+            ),
+            Check(
+                "post",
+                R(LOGIN, 403, 403, 403, W(302), W(302)),
+                data=lambda w: {"action": "shift", "id": [w.task_b.pk], "days": "1", "reason": "Перенос"},
             ),
         ),
     ),
@@ -291,21 +309,30 @@ DECISIONS: dict[str, Decision] = {
         checks=(
             Check("get", SECRETARIAT_PAGE),
             # No file: the form again with the error (the import itself is fuzzed in test_fuzz_forms.py).
-            Check("post", R(LOGIN, 403, 403, 403, 400), data=lambda w: {"event": w.event.pk, "area": "organisation"}),
+            Check(
+                "post",
+                R(LOGIN, 403, 403, 403, 400, 403),
+                data=lambda w: {"event": w.event.pk, "area": "organisation"},
+            ),
         ),
     ),
     "workplan:task_import_confirm": Decision(
-        checks=(Check("post", R(LOGIN, 403, 403, 403, 302), data=lambda w: {"token": "forged"}),),
+        checks=(Check("post", R(LOGIN, 403, 403, 403, 302, 403), data=lambda w: {"token": "forged"}),),
     ),
-    "workplan:people_search": Decision(checks=(Check("get", SECRETARIAT_PAGE, query=lambda w: {"q": "Ив"}),)),
+    "workplan:people_search": Decision(checks=(Check("get", BOTH_SECRETARIATS_PAGE, query=lambda w: {"q": "Ив"}),)),
     "workplan:attachment_download": Decision(
         a=pk("attachment_a"), b=pk("attachment_b"), checks=(Check("get", A_ONLY, B_ONLY),)
     ),
     "workplan:task_detail": Decision(a=pk("task_a"), b=pk("task_b"), checks=(Check("get", A_ONLY, B_ONLY),)),
+    # Each secretariat edits its side's tasks; the Kazakh one cannot hand a Kazakh task to a Russian agency.
     "workplan:task_update": Decision(
         a=pk("task_a"),
         b=pk("task_b"),
-        checks=(Check("get", SECRETARIAT_PAGE), Check("post", SECRETARIAT_WRITE, data=_task_data)),
+        checks=(
+            Check("get", SECRETARIAT_PAGE, BOTH_SECRETARIATS_PAGE),
+            Check("post", SECRETARIAT_WRITE, R(LOGIN, 403, 403, 403, W(302), 200), data=_task_data),
+            Check("post", SECRETARIAT_WRITE, R(LOGIN, 403, 403, 403, W(302), W(302)), data=_task_data_b),
+        ),
     ),
     "workplan:task_status": Decision(
         a=pk("task_a"),
@@ -313,8 +340,8 @@ DECISIONS: dict[str, Decision] = {
         checks=(
             Check(
                 "post",
-                R(LOGIN, W(302), W(302), 404, W(302)),
-                R(LOGIN, 404, 404, W(302), W(302)),
+                R(LOGIN, W(302), W(302), 404, W(302), 404),
+                R(LOGIN, 404, 404, W(302), W(302), W(302)),
                 data=lambda w: {"status": "in_progress"},
             ),
         ),
@@ -326,8 +353,8 @@ DECISIONS: dict[str, Decision] = {
         checks=(
             Check(
                 "post",
-                R(LOGIN, W(302), W(302), 404, 302),
-                R(LOGIN, 404, 404, W(302), 302),
+                R(LOGIN, W(302), W(302), 404, 302, 404),
+                R(LOGIN, 404, 404, W(302), 302, 302),
                 data=lambda w: {"text": "Работа выполнена"},
             ),
         ),
@@ -338,8 +365,8 @@ DECISIONS: dict[str, Decision] = {
         checks=(
             Check(
                 "post",
-                R(LOGIN, W(302), W(302), 404, W(302)),
-                R(LOGIN, 404, 404, W(302), W(302)),
+                R(LOGIN, W(302), W(302), 404, W(302), 404),
+                R(LOGIN, 404, 404, W(302), W(302), W(302)),
                 data=lambda w: {"text": "Уточните сроки"},
             ),
         ),
@@ -350,8 +377,8 @@ DECISIONS: dict[str, Decision] = {
         checks=(
             Check(
                 "post",
-                R(LOGIN, W(302), W(302), 404, 302),
-                R(LOGIN, 404, 404, W(302), 302),
+                R(LOGIN, W(302), W(302), 404, 302, 404),
+                R(LOGIN, 404, 404, W(302), 302, 302),
                 data=lambda w: {"new_deadline": "2026-12-05", "reason": "Согласование с казахстанской стороной"},
             ),
         ),
@@ -362,8 +389,8 @@ DECISIONS: dict[str, Decision] = {
         checks=(
             Check(
                 "post",
-                R(LOGIN, 302, 302, 404, W(302)),
-                R(LOGIN, 404, 404, 302, W(302)),
+                R(LOGIN, 302, 302, 404, W(302), 404),
+                R(LOGIN, 404, 404, 302, W(302), W(302)),
                 data=lambda w: {"approve": "1"},
             ),
         ),
@@ -472,7 +499,13 @@ def _run_cell(client, world, url_name: str, decision: Decision, check: Check, ro
         problems.append(f"{where}: a refused POST changed {changed_tables(before, after)}")
     if response.status_code == 200 and not decision.bearer:
         body = _text(response)
-        forbidden = {"anon": (MARK_A, MARK_B), "staff_a": (MARK_B,), "head_a": (MARK_B,), "staff_b": (MARK_A,)}
+        forbidden = {
+            "anon": (MARK_A, MARK_B),
+            "staff_a": (MARK_B,),
+            "head_a": (MARK_B,),
+            "staff_b": (MARK_A,),
+            "kz": (MARK_A,),
+        }
         for mark in forbidden.get(role, ()) if body is not None else ():
             if mark in body:
                 problems.append(f"{where}: the answer shows {mark!r}")
