@@ -15,6 +15,7 @@ from omskevents.accounts.models import CalendarFeedToken
 from omskevents.committee.models import AgendaItem, Committee, Decision, Meeting, MeetingAttendance
 from omskevents.workplan.models import Attachment, TaskComment
 from tests.factories.events import EventFactory, ProgrammeItemFactory, VenueFactory
+from tests.factories.protocol import ProtocolFactory, ProtocolItemFactory, ProtocolSectionFactory
 from tests.factories.workplan import ExtensionRequestFactory, ProgressReportFactory, TaskFactory
 
 PASSWORD = "correct horse battery staple"
@@ -67,6 +68,11 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretar
     TaskComment.objects.create(task=task_b, author=staff_b, text=f"{MARK_B}: комментарий")
     attachment_a = _attachment(report_a, f"{MARK_A}-справка.pdf")
     attachment_b = _attachment(report_b, f"{MARK_B}-справка.pdf")
+    # The commission protocol: one item proposed by each agency (the whole protocol is read by both sides).
+    protocol = ProtocolFactory(event__number="27")
+    protocol_section = ProtocolSectionFactory(protocol=protocol, number=1)
+    item_a = ProtocolItemFactory(section=protocol_section, number=1, proposer=agency_a, text_ru="Пункт ведомства А")
+    item_b = ProtocolItemFactory(section=protocol_section, number=2, proposer=agency_b, text_ru="Пункт ведомства Б")
     feed_a = CalendarFeedToken.objects.create(user=staff_a, key="a" * 40)
     feed_b = CalendarFeedToken.objects.create(user=staff_b, key="b" * 40)
     return SimpleNamespace(
@@ -93,6 +99,10 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretar
         report_b=report_b,
         attachment_a=attachment_a,
         attachment_b=attachment_b,
+        protocol=protocol,
+        protocol_section=protocol_section,
+        item_a=item_a,
+        item_b=item_b,
         feed_a=feed_a,
         feed_b=feed_b,
     )

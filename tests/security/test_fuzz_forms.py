@@ -301,6 +301,64 @@ def test_meeting_page_forms_survive_hostile_input(client, world, data):
     submit(client, w.secretariat, reverse(name, args=[w.meeting.pk]), post_data(data.draw, fields))
 
 
+# --- the commission protocol ---------------------------------------------------------------------------
+
+
+def _item_fields(w) -> dict[str, st.SearchStrategy]:
+    return {
+        "text_ru": TEXT,
+        "text_kk": TEXT,
+        "proposer": ids(w.agency_a.pk, w.agency_b.pk),
+        "counterpart": ids(w.agency_a.pk, w.agency_b.pk),
+        "asks_action": BOOL,
+        "deadline": DATES,
+    }
+
+
+@FUZZ
+@given(data=st.data())
+def test_protocol_item_forms_survive_hostile_input(client, world, data):
+    """Proposing and editing items, by an agency's staff, the Omsk and the Kazakh secretariat."""
+    w = world
+    user = data.draw(st.sampled_from([w.staff_b, w.secretariat, w.kz_secretariat]))
+    if data.draw(st.booleans()):
+        path = reverse("protocol:item_add", args=[w.protocol_section.pk])
+    else:
+        path = reverse("protocol:item_edit", args=[w.item_b.pk])
+    submit(client, user, path, post_data(data.draw, _item_fields(w)), ok=(302, 403))
+
+
+@FUZZ
+@given(data=st.data())
+def test_protocol_page_forms_survive_hostile_input(client, world, data):
+    w = world
+    kind = data.draw(st.sampled_from(["create", "section", "agree", "strike"]))
+    forms = {
+        "create": (
+            reverse("protocol:create"),
+            {
+                "event": ids(w.protocol.event.pk, w.event.pk),
+                "place": TEXT,
+                "date": DATES,
+                "ru_co_chair": TEXT,
+                "kz_co_chair": TEXT,
+            },
+        ),
+        "section": (
+            reverse("protocol:section_add", args=[w.protocol.pk]),
+            {"title": TEXT, "area": st.one_of(st.sampled_from(["agriculture", "education"]), TEXT)},
+        ),
+        "agree": (
+            reverse("protocol:item_agree", args=[w.item_b.pk]),
+            {"side": st.one_of(st.sampled_from(["RU", "KZ"]), TEXT)},
+        ),
+        "strike": (reverse("protocol:item_strike", args=[w.item_a.pk]), {"note": TEXT}),
+    }
+    path, fields = forms[kind]
+    user = data.draw(st.sampled_from([w.secretariat, w.kz_secretariat]))
+    submit(client, user, path, post_data(data.draw, fields), ok=(302, 403))
+
+
 # --- people's own settings and the one-click forms -----------------------------------------------------
 
 

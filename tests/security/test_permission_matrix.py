@@ -118,6 +118,20 @@ def _task_data_b(w: Any) -> dict[str, Any]:
     return {**_task_data(w), "lead_agency": w.agency_b.pk}
 
 
+def _protocol_data(w: Any) -> dict[str, Any]:
+    return {
+        "event": w.protocol.event.pk,
+        "place": "г. Омск",
+        "date": "2026-12-11",
+        "ru_co_chair": "А. Л. Оверчук",
+        "kz_co_chair": "С. М. Жумангарин",
+    }
+
+
+def _item_data(w: Any, proposer: Any) -> dict[str, Any]:
+    return {"text_ru": "Стороны договорились развивать перевозки по Иртышу.", "proposer": proposer.pk}
+
+
 def _meeting_data(w: Any) -> dict[str, Any]:
     return {"committee": w.committee.pk, "title": "Заседание", "starts_at": "2026-11-05T10:00", "place": "Омск"}
 
@@ -232,6 +246,72 @@ DECISIONS: dict[str, Decision] = {
                 SECRETARIAT_WRITE,
                 data=lambda w: {"task-event": w.event.pk, "task-area": "organisation"},
             ),
+        ),
+    ),
+    # --- the commission protocol: read by all; items proposed by an agency for itself, or by a secretariat for its
+    # side; each side's agreement recorded by its secretariat (the Omsk one may record both); tasks by the Omsk one ---
+    "protocol:list": Decision(checks=(Check("get", LOGGED_IN),)),
+    "protocol:create": Decision(
+        checks=(
+            Check("get", BOTH_SECRETARIATS_PAGE),
+            # The world's only session already has its protocol: the form again, nothing written.
+            Check("post", R(LOGIN, 403, 403, 403, 400, 400), data=_protocol_data),
+        )
+    ),
+    "protocol:detail": Decision(a=pk("protocol"), checks=(Check("get", LOGGED_IN),)),
+    "protocol:section_add": Decision(
+        a=pk("protocol"),
+        checks=(
+            Check("get", R(LOGIN, 403, 403, 403, 405, 405)),
+            Check(
+                "post",
+                R(LOGIN, 403, 403, 403, W(302), W(302)),
+                data=lambda w: {"title": "Энергетика", "area": "petrochemicals"},
+            ),
+        ),
+    ),
+    "protocol:docx": Decision(a=pk("protocol"), checks=(Check("get", BOTH_SECRETARIATS_PAGE),)),
+    "protocol:make_tasks": Decision(
+        a=pk("protocol"),
+        checks=(Check("get", R(LOGIN, 405, 405, 405, 405, 405)), Check("post", R(LOGIN, 403, 403, 403, W(302), 403))),
+    ),
+    "protocol:item_add": Decision(
+        a=pk("protocol_section"),
+        checks=(
+            Check("get", LOGGED_IN),
+            Check("post", R(LOGIN, W(302), W(302), 400, W(302), 400), data=lambda w: _item_data(w, w.agency_a)),
+            Check("post", R(LOGIN, 400, 400, W(302), W(302), W(302)), data=lambda w: _item_data(w, w.agency_b)),
+        ),
+    ),
+    "protocol:item_edit": Decision(
+        a=pk("item_a"),
+        b=pk("item_b"),
+        checks=(
+            Check("get", R(LOGIN, 200, 200, 403, 200, 403), R(LOGIN, 403, 403, 200, 200, 200)),
+            Check(
+                "post",
+                R(LOGIN, W(302), W(302), 403, W(302), 403),
+                R(LOGIN, 403, 403, 400, W(302), 400),
+                data=lambda w: _item_data(w, w.agency_a),
+            ),
+        ),
+    ),
+    "protocol:item_agree": Decision(
+        a=pk("item_a"),
+        b=pk("item_b"),
+        checks=(
+            Check("post", R(LOGIN, 403, 403, 403, W(302), 403), data=lambda w: {"side": "RU"}),
+            Check("post", R(LOGIN, 403, 403, 403, W(302), W(302)), data=lambda w: {"side": "KZ"}),
+            # A made-up side: back to the page with the message, nothing recorded.
+            Check("post", R(LOGIN, 302, 302, 302, 302, 302), data=lambda w: {"side": "XX"}),
+        ),
+    ),
+    "protocol:item_strike": Decision(
+        a=pk("item_a"),
+        b=pk("item_b"),
+        checks=(
+            Check("post", R(LOGIN, 403, 403, 403, W(302), W(302)), data=lambda w: {"note": "Снят по согласованию"}),
+            Check("post", R(LOGIN, 403, 403, 403, 302, 302), data=lambda w: {"note": ""}),
         ),
     ),
     # --- notifications: preferences, and the signed links in mails ---
@@ -445,6 +525,7 @@ def test_the_walk_sees_the_whole_site():
         "dashboard",
         "events",
         "notifications",
+        "protocol",
         "workplan",
     }
 

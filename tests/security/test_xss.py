@@ -96,6 +96,9 @@ def test_every_kind_of_text_the_users_write_is_filled(hostile):
     assert set(filled["comment_a"]) == {"text"}
     assert {"name"} <= set(filled["committee"])
     assert {"name"} <= set(filled["group"])
+    assert {"place", "ru_co_chair", "kz_co_chair"} <= set(filled["protocol"])
+    assert {"title"} <= set(filled["protocol_section"])
+    assert {"text_ru", "text_kk", "struck_note"} <= set(filled["item_a"])
 
 
 def _assert_escaped(body: str, where: str) -> None:
@@ -125,8 +128,11 @@ def _pages(w) -> list[tuple[str, str]]:
         reverse("committee:meeting_detail", args=[w.meeting.pk]),
         reverse("calendar:settings"),
         reverse("notifications:preferences"),
+        reverse("protocol:list"),
+        reverse("protocol:detail", args=[w.protocol.pk]),
     ]
     secretariat_only = [
+        reverse("protocol:item_edit", args=[w.item_a.pk]),
         reverse("workplan:task_update", args=[w.task_a.pk]),
         reverse("workplan:task_create") + f"?event={w.event.pk}",
         reverse("committee:meeting_update", args=[w.meeting.pk]),

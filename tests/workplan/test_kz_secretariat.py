@@ -64,7 +64,7 @@ def test_kz_secretariat_creates_a_task_for_a_kazakh_agency(kz_secretariat, event
     assert (task.lead_agency, task.controller, task.created_by) == (agency_b, kz_secretariat, kz_secretariat)
 
 
-def test_kz_secretariat_cannot_give_a_task_to_a_russian_agency(kz_secretariat, event, agency_a):
+def test_kz_secretariat_cannot_give_a_task_to_a_russian_agency(english, kz_secretariat, event, agency_a):
     with pytest.raises(ValidationError) as error:
         services.task_create(
             actor=kz_secretariat, event=event, title="Чужое", area="organisation",
