@@ -334,6 +334,28 @@ class BulkActionForm(forms.Form):
         return data
 
 
+class PairForm(forms.Form):
+    """The counterpart of a task: a task of the same event whose lead agency is on the other side."""
+
+    counterpart = forms.ModelChoiceField(
+        label=_("Counterpart on the other side"),
+        queryset=Task.objects.none(),
+        required=False,
+        empty_label=_("No counterpart"),
+    )
+
+    def __init__(self, *args: Any, task: Task, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        other_side = {"RU": "KZ", "KZ": "RU"}.get(task.lead_agency.country, "")
+        candidates = Task.objects.filter(event_id=task.event_id, lead_agency__country=other_side).select_related(
+            "lead_agency"
+        )
+        field = cast(forms.ModelChoiceField, self.fields["counterpart"])
+        field.queryset = candidates.order_by("number", "pk")
+        field.initial = task.counterpart_id
+        field.widget.attrs["class"] = "form-select form-select-sm"
+
+
 class ImportUploadForm(forms.Form):
     event = forms.ModelChoiceField(
         label=_("Event"), queryset=Event.objects.all(), error_messages={"required": _("Choose the event.")}

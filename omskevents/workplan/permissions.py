@@ -134,6 +134,11 @@ def decision_has_task(decision: Decision) -> bool:
         return False
 
 
+def can_pair_tasks(user: AnyUser) -> bool:
+    """Naming a task's counterpart on the other side touches both sides' plans: the committee secretariat's."""
+    return is_secretariat(user)
+
+
 def can_make_tasks_from_decisions(user: AnyUser) -> bool:
     """The organising committee's decisions are the committee secretariat's to turn into tasks."""
     return is_secretariat(user)

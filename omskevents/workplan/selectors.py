@@ -226,6 +226,7 @@ def task_for_page(user: AnyUser, pk: int) -> Task | None:
             "parent",
             "created_by",
             "source_decision__meeting",
+            "counterpart__lead_agency",
         )
         .prefetch_related(
             "co_executors",

@@ -1,5 +1,6 @@
 """Views of the action plan: the task table, a task's page, editing, exports and import."""
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -24,12 +25,12 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from omskevents.accounts.models import User
-from omskevents.accounts.types import AuthenticatedHttpRequest
+from omskevents.accounts.types import AnyUser, AuthenticatedHttpRequest
 from omskevents.core.cache import cached_fragment
 from omskevents.core.forms import apply_service_errors
 from omskevents.core.sections import collect_sections
 
-from . import exports, imports, permissions, selectors, services, signals
+from . import exports, imports, pairs, permissions, selectors, services, signals
 from .enums import TaskStatus
 from .forms import (
     BulkActionForm,
@@ -37,6 +38,7 @@ from .forms import (
     ExtensionDecisionForm,
     ExtensionRequestForm,
     ImportUploadForm,
+    PairForm,
     ReportForm,
     StatusForm,
     TaskFilterForm,
@@ -226,6 +228,7 @@ def task_page_context(request: HttpRequest, task: Task, **forms: Form) -> dict[s
         "can_decide_extension": bool(pending) and permissions.can_decide_extension(user, pending[0]),
         "pending_extension": pending[0] if pending else None,
         "history": selectors.task_history(task),
+        **_pair_context(user, task, today=today, form=forms.get("pair_form")),
         # What apps above the action plan add to the page (the outbox): workplan.signals.task_page.
         "sections": collect_sections(signals.task_page, sender=Task, task=task, user=user),
         "status_form": forms.get("status_form") or StatusForm(),
@@ -234,6 +237,20 @@ def task_page_context(request: HttpRequest, task: Task, **forms: Form) -> dict[s
         "extension_form": forms.get("extension_form") or ExtensionRequestForm(),
         "decision_form": forms.get("decision_form") or ExtensionDecisionForm(),
     }
+    return context
+
+
+def _pair_context(user: AnyUser, task: Task, *, today: dt.date, form: Form | None) -> dict[str, Any]:
+    """The counterpart's number, title, agency, deadline and status, whoever sees this task; a link to it only
+    for those who may open it; the pairing form for those who pair."""
+    counterpart = pairs.counterpart_summary(task)
+    context: dict[str, Any] = {"counterpart": counterpart, "pair_state": None, "counterpart_visible": False}
+    if counterpart is not None:
+        context["pair_state"] = pairs.pair_state(task, counterpart, today=today)
+        context["counterpart_overdue"] = pairs.is_overdue(counterpart, today=today)
+        context["counterpart_visible"] = selectors.tasks_visible_to(user).filter(pk=counterpart.pk).exists()
+    if permissions.can_pair_tasks(user):
+        context["pair_form"] = form or PairForm(task=task)
     return context
 
 
@@ -328,6 +345,25 @@ class ExtensionDecideView(TaskActionView):
             raise ValidationError(_("This request has already been decided."))
         services.extension_decide(actor=request.user, request=pending, approve=data["approve"], note=data["note"])
         messages.success(request, _("Extension approved.") if data["approve"] else _("Extension rejected."))
+
+
+class TaskPairView(TaskActionView):
+    form_name = "pair_form"
+
+    def make_form(self, request: HttpRequest) -> Form:
+        return PairForm(request.POST, task=_task_or_404(request, self.kwargs["pk"]))
+
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        if not permissions.can_pair_tasks(request.user):
+            raise PermissionDenied
+        return super().post(request, pk)
+
+    def act(self, request: AuthenticatedHttpRequest, task: Task, data: dict[str, Any]) -> None:
+        if data["counterpart"] is None:
+            services.task_unpair(actor=request.user, task=task)
+        else:
+            services.task_pair(actor=request.user, task=task, counterpart=data["counterpart"])
+        messages.success(request, _("The pair has been saved."))
 
 
 class AttachmentDownloadView(LoginRequiredMixin, View):

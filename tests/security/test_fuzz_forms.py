@@ -174,7 +174,7 @@ def test_task_edit_survives_hostile_input(client, world, data):
 def test_task_page_forms_survive_hostile_input(client, world, data):
     """Status, report, comment, extension request and decision, by the people who may use each."""
     w = world
-    kind = data.draw(st.sampled_from(["status", "report", "comment", "extension", "decide"]))
+    kind = data.draw(st.sampled_from(["status", "report", "comment", "extension", "decide", "pair"]))
     if kind == "status":
         user, name = w.staff_a, "workplan:task_status"
         fields = {"status": st.one_of(st.sampled_from(["in_progress", "reported", "accepted"]), TEXT), "note": TEXT}
@@ -184,6 +184,8 @@ def test_task_page_forms_survive_hostile_input(client, world, data):
         user, name, fields = w.head_a, "workplan:task_comment", {"text": TEXT}
     elif kind == "extension":
         user, name, fields = w.staff_a, "workplan:task_extension_request", {"new_deadline": DATES, "reason": TEXT}
+    elif kind == "pair":
+        user, name, fields = w.secretariat, "workplan:task_pair", {"counterpart": ids(w.task_a.pk, w.task_b.pk)}
     else:
         user, name, fields = w.secretariat, "workplan:extension_decide", {"approve": TEXT, "note": TEXT}
     task = w.pending_a if kind == "decide" else w.task_a

@@ -463,6 +463,21 @@ DECISIONS: dict[str, Decision] = {
             ),
         ),
     ),
+    # Pairing touches both sides' plans: the committee secretariat's alone.
+    "workplan:task_pair": Decision(
+        a=pk("task_a"),
+        b=pk("task_b"),
+        checks=(
+            Check("get", R(LOGIN, 405, 405, 405, 405, 405)),
+            Check(
+                "post",
+                R(LOGIN, 403, 403, 403, W(302), 403),
+                # Task B named its own counterpart: not a choice (the same side), the form again.
+                R(LOGIN, 403, 403, 403, 400, 403),
+                data=lambda w: {"counterpart": w.task_b.pk},
+            ),
+        ),
+    ),
     "workplan:extension_decide": Decision(
         a=pk("pending_a"),
         b=pk("pending_b"),
