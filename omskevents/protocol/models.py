@@ -87,7 +87,9 @@ class ProtocolItem(TimeStampedModel):
         help_text=_("The agency of the other side that answers for the item with the proposer."),
     )
     asks_action = models.BooleanField(
-        _("asks for action"), default=False, help_text=_("After the session it becomes a task of the proposer.")
+        _("asks for action"),
+        default=False,
+        help_text=_("After the session it becomes a task of the proposer, paired with one of the counterpart."),
     )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     state = models.CharField(_("state"), max_length=20, choices=ItemState.choices, default=ItemState.PROPOSED)
@@ -116,6 +118,15 @@ class ProtocolItem(TimeStampedModel):
         null=True,
         blank=True,
         related_name="protocol_item",
+    )
+    # The counterpart agency's own task, paired with the proposer's (workplan's paired tasks).
+    counterpart_task = models.OneToOneField(
+        "workplan.Task",
+        verbose_name=_("counterpart's task"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="protocol_item_as_counterpart",
     )
 
     class Meta:

@@ -31,7 +31,7 @@ def protocol_list(user: AnyUser) -> QuerySet[Protocol]:
 
 def _items() -> QuerySet[ProtocolItem]:
     return ProtocolItem.objects.select_related(
-        "proposer", "counterpart", "agreed_ru_by", "agreed_kz_by", "task"
+        "proposer", "counterpart", "agreed_ru_by", "agreed_kz_by", "task", "counterpart_task"
     ).order_by("number")
 
 

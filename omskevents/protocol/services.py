@@ -141,12 +141,30 @@ def item_strike(*, actor: User, item: ProtocolItem, note: str) -> ProtocolItem:
     return item
 
 
+def _item_task(
+    actor: User, item: ProtocolItem, event: Event, *, number: str, lead: Agency, deadline: dt.date, source: str
+) -> Task:
+    return workplan_services.task_create(
+        actor=actor,
+        event=event,
+        number=number,
+        title=item.text_ru[:1000],
+        description=f"{item.text_ru}\n\n{source}",
+        area=item.section.area,
+        lead_agency=lead,
+        deadline=deadline,
+        is_follow_up=deadline > event.end_date,
+        source=TaskSource.ADHOC,
+    )
+
+
 @transaction.atomic
 def protocol_items_to_tasks(*, actor: User, protocol: Protocol) -> tuple[list[Task], int]:
-    """Every agreed item that asks for action and has no task yet becomes a task of its proposing agency.
+    """Every agreed item that asks for action and has no task yet becomes a task of its proposing agency and,
+    when it names a counterpart, a task of the counterpart paired with it (workplan's paired tasks).
 
     In one step and idempotent: a second call makes nothing new. Returns the new tasks and how many agreed
-    action items were left without one because they have no deadline.
+    action items were left without them because they have no deadline.
     """
     if not permissions.can_make_tasks(actor):
         raise PermissionDenied(_("Only the committee secretariat turns protocol items into tasks."))
@@ -161,7 +179,8 @@ def protocol_items_to_tasks(*, actor: User, protocol: Protocol) -> tuple[list[Ta
     created: list[Task] = []
     skipped = 0
     for item in items:
-        if item.deadline is None:
+        deadline = item.deadline
+        if deadline is None:
             skipped += 1
             continue
         source = _("Item %(number)s of the protocol of the %(event)s of %(date)s.") % {
@@ -169,20 +188,16 @@ def protocol_items_to_tasks(*, actor: User, protocol: Protocol) -> tuple[list[Ta
             "event": event,
             "date": protocol.date.strftime("%d.%m.%Y"),
         }
-        task = workplan_services.task_create(
-            actor=actor,
-            event=event,
-            number=f"П-{item}",
-            title=item.text_ru[:1000],
-            description=f"{item.text_ru}\n\n{source}",
-            area=item.section.area,
-            lead_agency=item.proposer,
-            deadline=item.deadline,
-            co_executors=[item.counterpart] if item.counterpart else [],
-            is_follow_up=item.deadline > event.end_date,
-            source=TaskSource.ADHOC,
+        item.task = _item_task(
+            actor, item, event, number=f"П-{item}", lead=item.proposer, deadline=deadline, source=source
         )
-        item.task = task
-        item.save(update_fields=["task", "updated"])
-        created.append(task)
+        created.append(item.task)
+        if item.counterpart is not None:
+            number = f"П-{item}-{item.counterpart.country}"
+            item.counterpart_task = _item_task(
+                actor, item, event, number=number, lead=item.counterpart, deadline=deadline, source=source
+            )
+            workplan_services.task_pair(actor=actor, task=item.task, counterpart=item.counterpart_task)
+            created.append(item.counterpart_task)
+        item.save(update_fields=["task", "counterpart_task", "updated"])
     return created, skipped

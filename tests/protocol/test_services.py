@@ -155,16 +155,27 @@ def test_agreed_action_items_become_tasks_once(secretariat, section, agency_a, a
     created, skipped = services.protocol_items_to_tasks(actor=secretariat, protocol=section.protocol)
 
     action.refresh_from_db()
-    assert (len(created), skipped) == (1, 1)
-    task = created[0]
-    assert action.task == task
+    assert (len(created), skipped) == (2, 1)
+    task, counterpart_task = created
+    task.refresh_from_db()
+    counterpart_task.refresh_from_db()
+    assert (action.task, action.counterpart_task) == (task, counterpart_task)
     assert (task.lead_agency, task.area, task.event, task.number) == (
         agency_a, "irtysh_logistics", section.protocol.event, f"П-{action}",
     )  # fmt: skip
-    assert list(task.co_executors.all()) == [agency_b]
+    assert (counterpart_task.lead_agency, counterpart_task.number) == (agency_b, f"П-{action}-KZ")
+    # The two sides' tasks are a pair: each side sees the other's progress on the same item.
+    assert (task.counterpart, counterpart_task.counterpart) == (counterpart_task, task)
     assert task.is_follow_up is True
     assert services.protocol_items_to_tasks(actor=secretariat, protocol=section.protocol) == ([], 1)
-    assert Task.objects.count() == 1
+    assert Task.objects.count() == 2
+
+
+def test_an_action_item_without_a_counterpart_makes_one_task(secretariat, section, agency_b):
+    item = _agreed_action(section, agency_b)
+    created, skipped = services.protocol_items_to_tasks(actor=secretariat, protocol=section.protocol)
+    item.refresh_from_db()
+    assert ([t.lead_agency for t in created], skipped, item.counterpart_task) == ([agency_b], 0, None)
 
 
 def test_items_to_tasks_by_the_kz_secretariat_is_refused(kz_secretariat, section, agency_b):

@@ -102,8 +102,8 @@ def test_make_tasks_from_the_page(client, secretariat, section, agency_a, agency
     client.post(url)
     client.post(url)
     item.refresh_from_db()
-    assert Task.objects.count() == 1
-    assert item.task.lead_agency == agency_a
+    assert Task.objects.count() == 2
+    assert (item.task.lead_agency, item.counterpart_task.lead_agency) == (agency_a, agency_b)
 
 
 def _docx(client, protocol):
