@@ -935,7 +935,27 @@ def test_admin_extension_action_by_the_secretariat_decides_both(client, world):
     assert set(ExtensionRequest.objects.values_list("status", flat=True)) == {"rejected"}
 
 
-@pytest.mark.parametrize("account", ["staff_a", "head_a", "staff_b"])
+def test_admin_extension_action_by_the_kz_secretariat_decides_only_the_kazakh_one(client, world):
+    """Both ids posted: agency A's request is not on its changelist and stays pending."""
+    client.force_login(world.kz_secretariat)
+    ids = list(ExtensionRequest.objects.values_list("pk", flat=True))
+    _changelist_action(client, "workplan.extensionrequest", "reject", ids)
+    statuses = dict(ExtensionRequest.objects.values_list("task__lead_agency__country", "status"))
+    assert statuses == {"RU": "pending", "KZ": "rejected"}
+
+
+def test_bulk_reassign_by_the_kz_secretariat_to_a_russian_agency_changes_nothing(client, world):
+    client.force_login(world.kz_secretariat)
+    before = db_state()
+    response = client.post(
+        reverse("workplan:task_bulk"),
+        {"action": "reassign", "id": [world.task_b.pk], "new_lead_agency": world.agency_a.pk},
+    )
+    assert response.status_code == 302
+    assert changed_tables(before, db_state()) == []
+
+
+@pytest.mark.parametrize("account", ["staff_a", "head_a", "staff_b", "kz_secretariat"])
 @pytest.mark.parametrize(
     ("label", "action", "ids"),
     [
