@@ -24,6 +24,7 @@ urlpatterns = [
     path("meetings/", include("omskevents.committee.urls")),
     path("committees/", include("omskevents.overview.urls_committees")),
     path("tasks/", include("omskevents.workplan.urls")),
+    path("protocols/", include("omskevents.protocol.urls")),
     path("notifications/", include("omskevents.notifications.urls")),
     path("", include("omskevents.overview.urls")),
 ]

@@ -122,6 +122,12 @@ def staff_b(agency_b):
 
 
 @pytest.fixture
+def kz_secretariat():
+    """The Kazakh side's secretariat: no agency of its own, steers the Kazakh agencies' tasks."""
+    return UserFactory(username="kz_sec", role="kz_secretariat", agency=None, is_staff=True, time_zone="Asia/Almaty")
+
+
+@pytest.fixture
 def english():
     """Exact English assertions; and the language a request switches on does not leak into later tests."""
     from django.utils import translation

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 class Role(models.TextChoices):
     SECRETARIAT = "secretariat", _("Committee secretariat")
+    # The partner side's secretariat: steers the Kazakh agencies' part of the plan (workplan.permissions).
+    KZ_SECRETARIAT = "kz_secretariat", _("Kazakh secretariat")
     AGENCY_HEAD = "agency_head", _("Agency head")
     AGENCY_STAFF = "agency_staff", _("Agency staff")
 

@@ -40,7 +40,7 @@ class User(AbstractUser):
         ordering = ["last_name", "first_name", "username"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(role="secretariat") | models.Q(agency__isnull=False),
+                condition=models.Q(role__in=["secretariat", "kz_secretariat"]) | models.Q(agency__isnull=False),
                 name="user_agency_role_needs_agency",
                 violation_error_message=_("Agency staff and heads must belong to an agency."),
             ),
@@ -55,6 +55,11 @@ class User(AbstractUser):
     @property
     def is_secretariat(self) -> bool:
         return self.is_active and (self.is_superuser or self.role == Role.SECRETARIAT)
+
+    @property
+    def is_kz_secretariat(self) -> bool:
+        """The Kazakh side's secretariat: a side of the plan, never the whole (a superuser is the Omsk one)."""
+        return self.is_active and not self.is_superuser and self.role == Role.KZ_SECRETARIAT
 
     @property
     def is_agency_head(self) -> bool:

@@ -14,6 +14,11 @@ def is_secretariat(user: AnyUser) -> TypeGuard[User]:
     return bool(user.is_authenticated and user.is_secretariat)
 
 
+def is_kz_secretariat(user: AnyUser) -> TypeGuard[User]:
+    """The Kazakh secretariat: manages the Kazakh agencies' tasks; what that covers is each app's rule."""
+    return bool(user.is_authenticated and user.is_kz_secretariat)
+
+
 def is_agency_member(user: AnyUser) -> TypeGuard[User]:
     return bool(user.is_authenticated and user.is_active and user.agency_id)
 
@@ -22,7 +27,9 @@ def users_manageable_by(user: AnyUser) -> QuerySet[User]:
     if is_secretariat(user):
         return User.objects.all()
     if user.is_authenticated and user.is_agency_head and user.agency_id:
-        return User.objects.filter(agency_id=user.agency_id).exclude(Q(is_superuser=True) | Q(role=Role.SECRETARIAT))
+        return User.objects.filter(agency_id=user.agency_id).exclude(
+            Q(is_superuser=True) | Q(role__in=[Role.SECRETARIAT, Role.KZ_SECRETARIAT])
+        )
     return User.objects.none()
 
 
@@ -33,7 +40,11 @@ def can_manage_user(user: AnyUser, other: User | None = None) -> bool:
         return False
     if other is None:
         return True
-    return other.agency_id == user.agency_id and not other.is_superuser and other.role != Role.SECRETARIAT
+    return (
+        other.agency_id == user.agency_id
+        and not other.is_superuser
+        and other.role not in (Role.SECRETARIAT, Role.KZ_SECRETARIAT)
+    )
 
 
 def roles_grantable_by(user: AnyUser) -> list[str]:

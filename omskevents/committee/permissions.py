@@ -5,7 +5,7 @@ decisions: the committee's minutes go to all member agencies. The tasks made fro
 workplan app (workplan.permissions), so an agency still sees only its own instructions.
 """
 
-from omskevents.accounts.permissions import is_agency_member, is_secretariat
+from omskevents.accounts.permissions import is_agency_member, is_kz_secretariat, is_secretariat
 from omskevents.accounts.types import AnyUser
 
 from .enums import MeetingStatus
@@ -13,7 +13,8 @@ from .models import Meeting
 
 
 def can_view_meetings(user: AnyUser) -> bool:
-    return is_secretariat(user) or is_agency_member(user)
+    # The Kazakh secretariat reads the committee's meetings as its member agencies do; running them stays here.
+    return is_secretariat(user) or is_kz_secretariat(user) or is_agency_member(user)
 
 
 def can_view_meeting(user: AnyUser, meeting: Meeting) -> bool:

@@ -104,6 +104,10 @@ PEOPLE: list[Person] = [
     Person("kz-pavlodar", "Жумабаев", "Ерлан", "Маратович", "Главный специалист отдела внешних связей",
            "Акимат Павлодарской обл.", Role.AGENCY_STAFF, "Asia/Almaty", "kz-pavlodar@pavlodar.example",
            is_demo=True),
+    # The Kazakh side's secretariat: no agency of its own, it steers the Kazakh agencies' part of the plan.
+    Person("kz-secretariat", "Нурпеисова", "Алия", "Кайратовна",
+           "Ответственный секретарь казахстанской части Межправительственной комиссии", None,
+           Role.KZ_SECRETARIAT, "Asia/Almaty", "kz-secretariat@mti.example", is_demo=True),
     # Heads of agencies and the committee's leadership.
     Person("khotsenko", "Хоценко", "Виталий", "Павлович", "Губернатор Омской области",
            "Правительство Омской обл.", Role.AGENCY_HEAD, "Asia/Omsk", "governor@omskportal.example", True),

@@ -48,6 +48,7 @@ from .data_events import (
 )
 from .seed_delegates import seed_delegates
 from .seed_plan import seed_meetings, seed_tasks
+from .seed_two_sides import seed_two_sides
 
 
 @transaction.atomic
@@ -69,6 +70,7 @@ def demo_seed(*, forum_date: dt.date | None = None, today: dt.date | None = None
     committee, groups = _seed_committee(forum, session, users, report)
     decisions = seed_meetings(committee, forum, session, agencies, users, today, report)
     seed_tasks(forum, session, agencies, users, groups, decisions, today, report)
+    seed_two_sides(forum=forum, session=session, agencies=agencies, users=users, today=today, report=report)
     return report
 
 

@@ -2,17 +2,18 @@
 
 Event pages, the programme and the list of delegations are open to everyone signed in to the workspace. A
 delegate's personal data (Federal Law No. 152-FZ: name, contacts, needs, travel, hotel) is shown only to the
-committee secretariat and to the people of the agency responsible for receiving that delegation.
+committee secretariat (the host's, which holds the data) and to the people of the agency responsible for
+receiving that delegation; the Kazakh secretariat sees the event pages but not the delegates' personal data.
 """
 
-from omskevents.accounts.permissions import is_agency_member, is_secretariat
+from omskevents.accounts.permissions import is_agency_member, is_kz_secretariat, is_secretariat
 from omskevents.accounts.types import AnyUser
 
 from .models import Delegate, Delegation
 
 
 def can_view_events(user: AnyUser) -> bool:
-    return is_secretariat(user) or is_agency_member(user)
+    return is_secretariat(user) or is_kz_secretariat(user) or is_agency_member(user)
 
 
 def can_view_delegation(user: AnyUser, delegation: Delegation) -> bool:

@@ -111,6 +111,8 @@ def context_for(row: Notification, *, now: dt.datetime) -> dict[str, Any]:
         ctx["agenda"] = list(meeting.agenda.all())
     if "report" in row.context:
         ctx["report"] = ProgressReport.objects.filter(pk=row.context["report"]).select_related("author").first()
+    if "counterpart" in row.context:
+        ctx["counterpart"] = Task.objects.filter(pk=row.context["counterpart"]).select_related("lead_agency").first()
     if "extension" in row.context:
         ctx["extension"] = ExtensionRequest.objects.filter(pk=row.context["extension"]).first()
     if row.kind in (Kind.DIGEST, Kind.AGENCY_DIGEST):

@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     MEETING_REMINDER = "meeting_reminder", _("Meeting reminder")
     MEETING_UPDATE = "meeting_update", _("Meeting update")
     MEETING_CANCELLED = "meeting_cancelled", _("Meeting cancelled")
+    PAIR_MISMATCH = "pair_mismatch", _("Paired tasks out of step")
 
 
 REMINDER_KINDS = (Kind.DEADLINE, Kind.OVERDUE)
@@ -29,6 +30,7 @@ STATUS_KINDS = (
     Kind.REPORT_RETURNED,
     Kind.EXTENSION_REQUESTED,
     Kind.EXTENSION_DECIDED,
+    Kind.PAIR_MISMATCH,
 )
 DIGEST_KINDS = (Kind.DIGEST, Kind.AGENCY_DIGEST, Kind.READINESS)
 MEETING_KINDS = (Kind.MEETING_INVITATION, Kind.MEETING_REMINDER, Kind.MEETING_UPDATE, Kind.MEETING_CANCELLED)

@@ -27,6 +27,7 @@ from omskevents.committee.selectors import meeting_next
 from omskevents.core.cache import cached_fragment
 from omskevents.events.enums import EventKind
 from omskevents.events.selectors import events_upcoming
+from omskevents.workplan import pairs
 from omskevents.workplan import selectors as tasks
 from omskevents.workplan.enums import TaskStatus
 
@@ -68,7 +69,11 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             }
             for item in readiness
         ]
+        paired = pairs.pairs_visible_to(user, today=today)
         context.update(
+            pair_count=len(paired),
+            pair_readiness=pairs.pair_readiness_by_area(paired),
+            pairs_out_of_step=pairs.pairs_out_of_step(paired)[:20],
             cards=cards,
             series=tasks.status_series(visible, today=today),
             chart_statuses=list(TaskStatus.choices),

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "omskevents.events",
     "omskevents.committee",
     "omskevents.workplan",
+    # The agreements app (being built beside this one) stands between workplan and protocol.
+    "omskevents.protocol",
     "omskevents.notifications",
     "omskevents.overview",
 ]

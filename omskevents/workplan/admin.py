@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from omskevents.accounts.models import User
-from omskevents.accounts.permissions import is_agency_member, is_secretariat
 from omskevents.accounts.types import admin_user
 from omskevents.core.admin import (
     PredicateAdminMixin,
@@ -243,7 +242,7 @@ class TaskAdmin(ServiceFormMixin, ScopedHistoryMixin, PredicateAdminMixin, Simpl
     def may_view(self, request: HttpRequest, obj: Any = None) -> bool:
         user = _user(request)
         if obj is None:
-            return is_secretariat(user) or is_agency_member(user)
+            return permissions.can_view_tasks(user)
         return permissions.can_view_task(user, obj)
 
     def may_add(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -395,7 +394,7 @@ class ProgressReportAdmin(ScopedHistoryMixin, PredicateAdminMixin, SimpleHistory
     def may_view(self, request: HttpRequest, obj: Any = None) -> bool:
         user = _user(request)
         if obj is None:
-            return is_secretariat(user) or is_agency_member(user)
+            return permissions.can_view_tasks(user)
         return permissions.can_view_task(user, obj.task)
 
     @admin.display(description=_("lead executor"), ordering="task__lead_agency__short_name")
@@ -435,7 +434,7 @@ class ExtensionRequestAdmin(ScopedHistoryMixin, PredicateAdminMixin, SimpleHisto
     def may_view(self, request: HttpRequest, obj: Any = None) -> bool:
         user = _user(request)
         if obj is None:
-            return is_secretariat(user) or is_agency_member(user)
+            return permissions.can_view_tasks(user)
         return permissions.can_view_task(user, obj.task)
 
     def has_decide_permission(self, request: HttpRequest) -> bool:

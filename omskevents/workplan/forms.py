@@ -183,15 +183,24 @@ class TaskForm(forms.ModelForm):
             "area": {"required": _("Choose the area.")},
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        lead_agencies: QuerySet[Agency] | None = None,
+        tasks: QuerySet[Task] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`lead_agencies` and `tasks`: what the secretariat using the form may choose (its side)."""
         super().__init__(*args, **kwargs)
         people = _people()
         cast(forms.ModelChoiceField, self.fields["responsible"]).queryset = people
         cast(forms.ModelChoiceField, self.fields["controller"]).queryset = people
         self.fields["deadline"].required = False
-        cast(forms.ModelChoiceField, self.fields["lead_agency"]).queryset = Agency.objects.filter(is_active=True)
+        leads = lead_agencies if lead_agencies is not None else Agency.objects.filter(is_active=True)
+        cast(forms.ModelChoiceField, self.fields["lead_agency"]).queryset = leads
         cast(forms.ModelChoiceField, self.fields["co_executors"]).queryset = Agency.objects.filter(is_active=True)
-        others = Task.objects.select_related("event").order_by("event__start_date", "deadline", "pk")
+        others = (tasks if tasks is not None else Task.objects.all()).select_related("event")
+        others = others.order_by("event__start_date", "deadline", "pk")
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
         cast(forms.ModelChoiceField, self.fields["parent"]).queryset = others
@@ -312,10 +321,13 @@ class BulkActionForm(forms.Form):
     days = forms.IntegerField(label=_("Move by, days"), required=False, min_value=-365, max_value=365)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=100)
 
-    def __init__(self, *args: Any, tasks: QuerySet[Task], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, tasks: QuerySet[Task], lead_agencies: QuerySet[Agency] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["id"]).queryset = tasks
-        cast(forms.ModelChoiceField, self.fields["new_lead_agency"]).queryset = Agency.objects.filter(is_active=True)
+        leads = lead_agencies if lead_agencies is not None else Agency.objects.filter(is_active=True)
+        cast(forms.ModelChoiceField, self.fields["new_lead_agency"]).queryset = leads
         cast(forms.ModelChoiceField, self.fields["new_responsible"]).queryset = _people()
         for name in ("new_lead_agency", "new_responsible"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
@@ -333,6 +345,28 @@ class BulkActionForm(forms.Form):
             if not (data.get("reason") or "").strip():
                 self.add_error("reason", _("Give the reason for moving the deadlines."))
         return data
+
+
+class PairForm(forms.Form):
+    """The counterpart of a task: a task of the same event whose lead agency is on the other side."""
+
+    counterpart = forms.ModelChoiceField(
+        label=_("Counterpart on the other side"),
+        queryset=Task.objects.none(),
+        required=False,
+        empty_label=_("No counterpart"),
+    )
+
+    def __init__(self, *args: Any, task: Task, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        other_side = {"RU": "KZ", "KZ": "RU"}.get(task.lead_agency.country, "")
+        candidates = Task.objects.filter(event_id=task.event_id, lead_agency__country=other_side).select_related(
+            "lead_agency"
+        )
+        field = cast(forms.ModelChoiceField, self.fields["counterpart"])
+        field.queryset = candidates.order_by("number", "pk")
+        field.initial = task.counterpart_id
+        field.widget.attrs["class"] = "form-select form-select-sm"
 
 
 class ImportUploadForm(forms.Form):

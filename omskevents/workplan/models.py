@@ -92,6 +92,16 @@ class Task(TimeStampedModel):
         blank=True,
         related_name="task",
     )
+    # The same item's task on the other side (a Russian agency's ↔ a Kazakh agency's). Both tasks point at each
+    # other: services.task_pair writes the two links together; the one-to-one keeps a task in one pair at most.
+    counterpart = models.OneToOneField(
+        "self",
+        verbose_name=_("counterpart on the other side"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent task"),
@@ -125,6 +135,11 @@ class Task(TimeStampedModel):
             models.Index(fields=["event", "area"], name="task_event_area"),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(counterpart=models.F("id")),
+                name="task_not_own_counterpart",
+                violation_error_message=_("A task cannot be its own counterpart."),
+            ),
             models.CheckConstraint(
                 condition=~models.Q(parent=models.F("id")),
                 name="task_not_own_parent",

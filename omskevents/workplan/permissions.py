@@ -3,8 +3,10 @@
 Views, the admin and templates all ask these predicates.
 """
 
-from omskevents.accounts.permissions import is_secretariat
+from omskevents.accounts.permissions import is_agency_member, is_kz_secretariat, is_secretariat
 from omskevents.accounts.types import AnyUser
+from omskevents.agencies.enums import Country
+from omskevents.agencies.models import Agency
 from omskevents.committee.models import Decision
 
 from .enums import CLOSED_STATUSES, TaskStatus
@@ -24,17 +26,55 @@ def is_lead_executor(user: AnyUser, task: Task) -> bool:
     return bool(user.is_authenticated and user.is_active and user.agency_id == task.lead_agency_id)
 
 
+# The two secretariats. The Omsk (committee) secretariat steers every task; the Kazakh secretariat the
+# tasks a Kazakh agency leads, and only those: the side of a task is the side of its lead agency.
+
+
+def steered_side(user: AnyUser) -> str | None:
+    """The country whose agencies' tasks a side secretariat steers (None: every side, or none at all)."""
+    return Country.KZ if is_kz_secretariat(user) else None
+
+
+def is_any_secretariat(user: AnyUser) -> bool:
+    return is_secretariat(user) or is_kz_secretariat(user)
+
+
+def can_lead_with(user: AnyUser, agency: Agency) -> bool:
+    """Whether this secretariat may give a task to this lead agency."""
+    if is_secretariat(user):
+        return True
+    return is_kz_secretariat(user) and agency.country == Country.KZ
+
+
+def steers_task(user: AnyUser, task: Task) -> bool:
+    """Whether the user manages the task as a secretariat (edits it, accepts, returns, decides extensions)."""
+    return can_lead_with(user, task.lead_agency)
+
+
+def can_view_tasks(user: AnyUser) -> bool:
+    """Whether the user has any tasks to see at all (the admin's index and changelists)."""
+    return is_any_secretariat(user) or is_agency_member(user)
+
+
 def can_view_task(user: AnyUser, task: Task) -> bool:
-    return is_secretariat(user) or is_executor(user, task)
+    return is_secretariat(user) or is_executor(user, task) or (is_kz_secretariat(user) and steers_task(user, task))
 
 
 def can_create_task(user: AnyUser) -> bool:
+    """Both secretariats create tasks; the Kazakh one only with a Kazakh lead agency (can_lead_with)."""
+    return is_any_secretariat(user)
+
+
+def can_import_tasks(user: AnyUser) -> bool:
+    """Importing the plan from Excel, with any agencies in it, stays with the committee secretariat."""
     return is_secretariat(user)
 
 
 def can_edit_task(user: AnyUser, task: Task | None = None) -> bool:
-    """Editing title, deadline, agencies and people is the secretariat's alone."""
-    return is_secretariat(user)
+    """Editing title, deadline, agencies and people is a secretariat's alone, each on its own side."""
+    if task is None:
+        return is_any_secretariat(user)
+    return steers_task(user, task)
 
 
 def can_delete_task(user: AnyUser, task: Task | None = None) -> bool:
@@ -43,7 +83,7 @@ def can_delete_task(user: AnyUser, task: Task | None = None) -> bool:
 
 def actors_for(user: AnyUser, task: Task) -> set[Actor]:
     actors = set()
-    if is_secretariat(user):
+    if is_any_secretariat(user) and steers_task(user, task):
         actors.add(Actor.CONTROLLER)
     if is_executor(user, task):
         actors.add(Actor.EXECUTOR)
@@ -73,7 +113,9 @@ def can_work_on_task(user: AnyUser, task: Task) -> bool:
 
 
 def can_decide_extension(user: AnyUser, request: ExtensionRequest | None = None) -> bool:
-    return is_secretariat(user)
+    if request is None:
+        return is_any_secretariat(user)
+    return steers_task(user, request.task)
 
 
 def can_comment(user: AnyUser, task: Task) -> bool:
@@ -90,6 +132,16 @@ def decision_has_task(decision: Decision) -> bool:
         return decision.task is not None
     except Task.DoesNotExist:
         return False
+
+
+def can_pair_tasks(user: AnyUser) -> bool:
+    """Naming a task's counterpart on the other side touches both sides' plans: the committee secretariat's."""
+    return is_secretariat(user)
+
+
+def can_make_tasks_from_decisions(user: AnyUser) -> bool:
+    """The organising committee's decisions are the committee secretariat's to turn into tasks."""
+    return is_secretariat(user)
 
 
 def can_make_task(user: AnyUser, decision: Decision) -> bool:

@@ -48,7 +48,7 @@ def meeting_page_sections(sender: object, *, meeting: Meeting, user: AnyUser, **
         {"decision": d, "can_make_task": permissions.can_make_task(user, d)}
         for d in selectors.decisions_with_tasks(user, meeting)
     ]
-    can_make = permissions.can_create_task(user)
+    can_make = permissions.can_make_tasks_from_decisions(user)
     sections.append(
         PageSection(
             template="workplan/meeting_decision_tasks.html",

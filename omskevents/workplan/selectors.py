@@ -17,6 +17,7 @@ from omskevents.committee.models import Decision, Meeting
 from omskevents.events.enums import Area
 from omskevents.events.models import Event
 
+from . import permissions
 from .enums import CLOSED_STATUSES, TaskStatus
 from .models import Attachment, ExtensionRequest, ProgressReport, Task, TaskComment, TaskQuerySet
 
@@ -27,9 +28,13 @@ def _agency_scope(agency_id: int) -> Q:
 
 
 def tasks_visible_to(user: AnyUser) -> TaskQuerySet:
-    """Every task for the secretariat; for agency people, the tasks their agency leads or co-executes."""
+    """Every task for the secretariat; for the Kazakh secretariat, the tasks Kazakh agencies lead; for agency
+    people, the tasks their agency leads or co-executes."""
     if is_secretariat(user):
         return Task.objects.all()
+    side = permissions.steered_side(user)
+    if side is not None:
+        return Task.objects.filter(lead_agency__country=side)
     if user.is_authenticated and user.is_active and user.agency_id:
         return Task.objects.filter(_agency_scope(user.agency_id))
     return Task.objects.none()
@@ -39,6 +44,9 @@ def task_scope_key(user: AnyUser) -> str:
     """What decides which tasks a user sees, as a cache key part: every secretariat member sees the same."""
     if is_secretariat(user):
         return "all"
+    side = permissions.steered_side(user)
+    if side is not None:
+        return f"side:{side}"
     if user.is_authenticated and user.is_active and user.agency_id:
         return f"agency:{user.agency_id}"
     return "none"
@@ -49,8 +57,9 @@ def filter_agencies_for(user: AnyUser) -> QuerySet[Agency]:
     agency and those named (as lead or co-executor) on a task they may see, and no other."""
     if is_secretariat(user):
         return Agency.objects.all()
-    if not (getattr(user, "is_authenticated", False) and user.is_active and user.agency_id):
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
         return Agency.objects.none()
+    # Agency people, and a side's secretariat (no agency of its own): what the tasks they may see name.
     visible = tasks_visible_to(user).values("pk")
     led = Task.objects.filter(pk__in=visible, lead_agency_id=OuterRef("pk"))
     co_executed = Task.co_executors.through.objects.filter(task_id__in=visible, agency_id=OuterRef("pk"))
@@ -63,11 +72,18 @@ def filter_people_for(user: AnyUser) -> QuerySet[User]:
     people = User.objects.filter(is_active=True)
     if is_secretariat(user):
         return people
-    if not (getattr(user, "is_authenticated", False) and user.is_active and user.agency_id):
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
         return User.objects.none()
     visible = tasks_visible_to(user).values("pk")
     named = Task.objects.filter(Q(responsible_id=OuterRef("pk")) | Q(controller_id=OuterRef("pk")), pk__in=visible)
     return people.filter(Exists(named))
+
+
+def lead_agencies_for(user: AnyUser) -> QuerySet[Agency]:
+    """The agencies a secretariat may make lead executors: every active one, or its side's."""
+    agencies = Agency.objects.filter(is_active=True)
+    side = permissions.steered_side(user)
+    return agencies.filter(country=side) if side is not None else agencies
 
 
 def reports_visible_to(user: AnyUser) -> QuerySet[ProgressReport]:
@@ -246,6 +262,7 @@ def task_for_page(user: AnyUser, pk: int) -> Task | None:
             "working_group",
             "created_by",
             "source_decision__meeting",
+            "counterpart__lead_agency",
         )
         .prefetch_related(
             "co_executors",

@@ -99,6 +99,8 @@ def task_create(
 ) -> Task:
     if not permissions.can_create_task(actor):
         raise PermissionDenied(_("Only the committee secretariat can create tasks."))
+    if not permissions.can_lead_with(actor, lead_agency):
+        raise ValidationError({"lead_agency": _("The Kazakh secretariat gives tasks to Kazakh agencies only.")})
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown task fields: {sorted(unknown)}")
@@ -176,7 +178,7 @@ def meeting_decisions_to_tasks(*, actor: User, meeting: Meeting, event: Event, a
 
     Returns the new tasks and how many decisions were skipped (no lead executor or deadline).
     """
-    if not permissions.can_create_task(actor):
+    if not permissions.can_make_tasks_from_decisions(actor):
         raise PermissionDenied(_("Only the committee secretariat can create tasks."))
     created: list[Task] = []
     skipped = 0
@@ -209,6 +211,8 @@ def task_update(
     old_responsible_id, old_deadline = task.responsible_id, task.deadline
     for name, value in fields.items():
         setattr(task, name, value)
+    if "lead_agency" in fields and not permissions.steers_task(actor, task):
+        raise ValidationError({"lead_agency": _("The Kazakh secretariat gives tasks to Kazakh agencies only.")})
     if not task.deadline_anchor:
         task.deadline_offset_days = None
     if {"deadline", "deadline_anchor", "deadline_offset_days", "lead_agency", "event"} & set(fields):
@@ -220,6 +224,8 @@ def task_update(
             lead_agency=task.lead_agency,
         )
     co = _check_co_executors(task.lead_agency, co_executors if co_executors is not None else task.co_executors.all())
+    if task.counterpart_id is not None and {"lead_agency", "event"} & set(fields):
+        _check_pair(task, Task.objects.select_related("lead_agency").get(pk=task.counterpart_id))
     task.full_clean()
     history_user_set(task, actor)
     history_reason_set(task, reason[:100] or None)
@@ -229,6 +235,62 @@ def task_update(
     if depends_on is not None:
         task.depends_on.set(_check_dependencies(task, depends_on))
     signals.task_changed.send(sender=Task, task=task, old_responsible_id=old_responsible_id, old_deadline=old_deadline)
+    return task
+
+
+PAIR_SIDES = (Country.RU, Country.KZ)
+
+
+def _check_pair(task: Task, other: Task) -> None:
+    """Two tasks of a pair: the same event, lead agencies on the two sides (one Russian, one Kazakh)."""
+    if task.pk == other.pk:
+        raise ValidationError({"counterpart": _("A task cannot be its own counterpart.")})
+    if task.event_id != other.event_id:
+        raise ValidationError({"counterpart": _("The counterpart must be a task of the same event.")})
+    sides = {task.lead_agency.country, other.lead_agency.country}
+    if sides != set(PAIR_SIDES):
+        raise ValidationError({"counterpart": _("A pair joins a Russian agency's task and a Kazakh agency's task.")})
+
+
+@transaction.atomic
+def task_pair(*, actor: User, task: Task, counterpart: Task) -> Task:
+    """Name each task the other's counterpart (symmetric). A task already in another pair must leave it first."""
+    if not permissions.can_pair_tasks(actor):
+        raise PermissionDenied(_("Only the committee secretariat pairs tasks."))
+    locked = {
+        t.pk: t
+        for t in Task.objects.select_for_update(of=("self",))
+        .select_related("lead_agency")
+        .filter(pk__in=[task.pk, counterpart.pk])
+    }
+    task, counterpart = locked[task.pk], locked.get(counterpart.pk, counterpart)
+    _check_pair(task, counterpart)
+    if task.counterpart_id == counterpart.pk:
+        return task
+    for one in (task, counterpart):
+        if one.counterpart_id is not None:
+            raise ValidationError(
+                {"counterpart": _("Task “%(task)s” already has a counterpart: unpair it first.") % {"task": one}}
+            )
+    for one, other in ((task, counterpart), (counterpart, task)):
+        one.counterpart = other
+        history_user_set(one, actor)
+        one.save(update_fields=["counterpart", "updated"])
+    return task
+
+
+@transaction.atomic
+def task_unpair(*, actor: User, task: Task) -> Task:
+    if not permissions.can_pair_tasks(actor):
+        raise PermissionDenied(_("Only the committee secretariat pairs tasks."))
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if task.counterpart_id is None:
+        return task
+    for one in Task.objects.select_for_update().filter(pk__in=[task.pk, task.counterpart_id]):
+        one.counterpart = None
+        history_user_set(one, actor)
+        one.save(update_fields=["counterpart", "updated"])
+    task.counterpart = None
     return task
 
 

@@ -25,5 +25,6 @@ urlpatterns = [
     path("<int:pk>/report/", views.TaskReportView.as_view(), name="task_report"),
     path("<int:pk>/comment/", views.TaskCommentView.as_view(), name="task_comment"),
     path("<int:pk>/extension/", views.TaskExtensionRequestView.as_view(), name="task_extension_request"),
+    path("<int:pk>/pair/", views.TaskPairView.as_view(), name="task_pair"),
     path("<int:pk>/extension/decide/", views.ExtensionDecideView.as_view(), name="extension_decide"),
 ]

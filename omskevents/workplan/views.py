@@ -1,5 +1,6 @@
 """Views of the action plan: the task table, a task's page, editing, exports and import."""
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -24,12 +25,12 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from omskevents.accounts.models import User
-from omskevents.accounts.types import AuthenticatedHttpRequest
+from omskevents.accounts.types import AnyUser, AuthenticatedHttpRequest
 from omskevents.core.cache import cached_fragment
 from omskevents.core.forms import apply_service_errors
 from omskevents.core.sections import collect_sections
 
-from . import exports, imports, permissions, selectors, services, signals
+from . import exports, imports, pairs, permissions, selectors, services, signals
 from .enums import TaskStatus
 from .forms import (
     BulkActionForm,
@@ -37,6 +38,7 @@ from .forms import (
     ExtensionDecisionForm,
     ExtensionRequestForm,
     ImportUploadForm,
+    PairForm,
     ReportForm,
     StatusForm,
     TaskFilterForm,
@@ -64,10 +66,19 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 
 class SecretariatRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
+    """Either secretariat (each keeps to its side through the forms' choices and the services' checks)."""
+
     request: HttpRequest  # set by View, which every user of the mixin also is
 
     def test_func(self) -> bool:
         return permissions.can_create_task(self.request.user)
+
+
+class ImportPermissionMixin(LoginRequiredMixin, UserPassesTestMixin):
+    request: HttpRequest
+
+    def test_func(self) -> bool:
+        return permissions.can_import_tasks(self.request.user)
 
 
 def _filter_form(request: HttpRequest) -> TaskFilterForm:
@@ -124,7 +135,11 @@ class TaskListView(LoginRequiredMixin, TemplateView):
                 "page": page, "rows": rows, "querystring": query.urlencode(),
                 "can_manage": can_manage, "current_sort": flt.sort, "csrf_slot": mark_safe(CSRF_SLOT),  # noqa: S308
                 "full_path": full_path,
-                "bulk_form": BulkActionForm(tasks=Task.objects.none()) if can_manage else None,
+                "bulk_form": (
+                    BulkActionForm(tasks=Task.objects.none(), lead_agencies=selectors.lead_agencies_for(request.user))
+                    if can_manage
+                    else None
+                ),
             }  # fmt: skip
             return render_to_string("workplan/_task_page.html", fragment, request)
 
@@ -164,7 +179,11 @@ class TaskExportView(LoginRequiredMixin, View):
 class TaskBulkView(SecretariatRequiredMixin, View):
     def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         back = _safe_next(request, reverse("workplan:task_list"))
-        form = BulkActionForm(request.POST, tasks=selectors.tasks_visible_to(request.user))
+        form = BulkActionForm(
+            request.POST,
+            tasks=selectors.tasks_visible_to(request.user),
+            lead_agencies=selectors.lead_agencies_for(request.user),
+        )
         if not form.is_valid():
             for errors in form.errors.values():
                 for message in errors:
@@ -214,6 +233,7 @@ def task_page_context(request: HttpRequest, task: Task, **forms: Form) -> dict[s
         "can_decide_extension": bool(pending) and permissions.can_decide_extension(user, pending[0]),
         "pending_extension": pending[0] if pending else None,
         "history": selectors.task_history(task, viewer=user),
+        **_pair_context(user, task, today=today, form=forms.get("pair_form")),
         # What apps above the action plan add to the page (the outbox): workplan.signals.task_page.
         "sections": collect_sections(signals.task_page, sender=Task, task=task, user=user),
         "status_form": forms.get("status_form") or StatusForm(),
@@ -222,6 +242,20 @@ def task_page_context(request: HttpRequest, task: Task, **forms: Form) -> dict[s
         "extension_form": forms.get("extension_form") or ExtensionRequestForm(),
         "decision_form": forms.get("decision_form") or ExtensionDecisionForm(),
     }
+    return context
+
+
+def _pair_context(user: AnyUser, task: Task, *, today: dt.date, form: Form | None) -> dict[str, Any]:
+    """The counterpart's number, title, agency, deadline and status, whoever sees this task; a link to it only
+    for those who may open it; the pairing form for those who pair."""
+    counterpart = pairs.counterpart_summary(task)
+    context: dict[str, Any] = {"counterpart": counterpart, "pair_state": None, "counterpart_visible": False}
+    if counterpart is not None:
+        context["pair_state"] = pairs.pair_state(task, counterpart, today=today)
+        context["counterpart_overdue"] = pairs.is_overdue(counterpart, today=today)
+        context["counterpart_visible"] = selectors.tasks_visible_to(user).filter(pk=counterpart.pk).exists()
+    if permissions.can_pair_tasks(user):
+        context["pair_form"] = form or PairForm(task=task)
     return context
 
 
@@ -318,6 +352,26 @@ class ExtensionDecideView(TaskActionView):
         messages.success(request, _("Extension approved.") if data["approve"] else _("Extension rejected."))
 
 
+class TaskPairView(TaskActionView):
+    form_name = "pair_form"
+
+    def make_form(self, request: HttpRequest) -> Form:
+        return PairForm(request.POST, task=_task_or_404(request, self.kwargs["pk"]))
+
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        _task_or_404(request, pk)  # a task the person may not see answers 404 like a missing one, before the 403
+        if not permissions.can_pair_tasks(request.user):
+            raise PermissionDenied
+        return super().post(request, pk)
+
+    def act(self, request: AuthenticatedHttpRequest, task: Task, data: dict[str, Any]) -> None:
+        if data["counterpart"] is None:
+            services.task_unpair(actor=request.user, task=task)
+        else:
+            services.task_pair(actor=request.user, task=task, counterpart=data["counterpart"])
+        messages.success(request, _("The pair has been saved."))
+
+
 class AttachmentDownloadView(LoginRequiredMixin, View):
     """Report files are never served from MEDIA directly: only through this permission check."""
 
@@ -340,6 +394,11 @@ class TaskFormMixin(SecretariatRequiredMixin):
     # Typed as FormMixin and TemplateResponseMixin declare them, which the views add beside this mixin.
     form_class: type[TaskForm] | None = TaskForm
     template_name: str | None = "workplan/task_form.html"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        user = self.request.user
+        kwargs: dict[str, Any] = super().get_form_kwargs()  # type: ignore[misc]  # FormMixin's, beside this mixin
+        return {**kwargs, "lead_agencies": selectors.lead_agencies_for(user), "tasks": selectors.tasks_visible_to(user)}
 
     def after_save(self, task: Task, created: bool) -> HttpResponse:
         if task.deadline_note:
@@ -377,9 +436,12 @@ class TaskUpdateView(TaskFormMixin, FormView):
         # Visibility before permission: a task the person may not see answers 404 exactly like a missing one;
         # only one they may see is refused (403) by the secretariat check that follows.
         if request.user.is_authenticated:
-            visible = selectors.tasks_visible_to(request.user).select_related("event")
+            visible = selectors.tasks_visible_to(request.user).select_related("event", "lead_agency")
             self.task = get_object_or_404(visible, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
+
+    def test_func(self) -> bool:
+        return permissions.can_edit_task(self.request.user, self.task)
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "instance": self.task}
@@ -421,7 +483,7 @@ class PeopleSearchView(SecretariatRequiredMixin, View):
         return JsonResponse({"results": results})
 
 
-class TaskImportView(SecretariatRequiredMixin, View):
+class TaskImportView(ImportPermissionMixin, View):
     """Upload → a preview with each row's errors; the checked rows wait in the session for confirmation."""
 
     template_name = "workplan/task_import.html"
@@ -458,7 +520,7 @@ class TaskImportView(SecretariatRequiredMixin, View):
         return render(request, self.template_name, context, status=400 if has_errors else 200)
 
 
-class TaskImportConfirmView(SecretariatRequiredMixin, View):
+class TaskImportConfirmView(ImportPermissionMixin, View):
     def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         stored = request.session.get(IMPORT_SESSION_KEY)
         if not stored or request.POST.get("token") != stored.get("token"):

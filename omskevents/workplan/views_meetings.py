@@ -25,7 +25,7 @@ class DecisionsToTasksView(LoginRequiredMixin, View):
         meeting = meetings_visible_to(request.user).select_related("committee").filter(pk=pk).first()
         if meeting is None:
             raise Http404
-        if not permissions.can_create_task(request.user):
+        if not permissions.can_make_tasks_from_decisions(request.user):
             raise PermissionDenied
         back = meeting.get_absolute_url() + "#decision-tasks"
         form = DecisionTaskForm(request.POST, prefix="task", meeting=meeting)

@@ -32,14 +32,20 @@ def test_staff_and_anonymous_manage_nobody(staff_a, head_a):
     assert p.can_manage_user(AnonymousUser()) is False
 
 
-def test_roles_grantable(secretariat, head_a, staff_a):
-    assert p.roles_grantable_by(secretariat) == ["secretariat", "agency_head", "agency_staff"]
+def test_roles_grantable(secretariat, head_a, staff_a, kz_secretariat):
+    assert p.roles_grantable_by(secretariat) == ["secretariat", "kz_secretariat", "agency_head", "agency_staff"]
     assert p.roles_grantable_by(head_a) == ["agency_staff", "agency_head"]
     assert p.roles_grantable_by(staff_a) == []
+    assert p.roles_grantable_by(kz_secretariat) == []
     assert (p.can_grant_admin_flags(secretariat), p.can_grant_admin_flags(head_a)) == (True, False)
 
 
-def test_agencies_visible(secretariat, staff_a, staff_b, agency_a, agency_b):
+def test_agencies_visible(secretariat, staff_a, staff_b, agency_a, agency_b, kz_secretariat):
+    assert set(agency_p.agencies_visible_to(kz_secretariat)) == {agency_b}
+    assert (agency_p.can_view_agency(kz_secretariat, agency_a), agency_p.can_view_agency(kz_secretariat, agency_b)) == (
+        False,
+        True,
+    )
     assert set(agency_p.agencies_visible_to(secretariat)) == {agency_a, agency_b}
     assert list(agency_p.agencies_visible_to(staff_a)) == [agency_a]
     assert list(agency_p.agencies_visible_to(AnonymousUser())) == []

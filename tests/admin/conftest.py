@@ -22,7 +22,7 @@ from tests.factories.workplan import ExtensionRequestFactory, ProgressReportFact
 
 
 @pytest.fixture
-def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b):
+def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretariat):
     event = EventFactory(number="XXII", start_date=dt.date(2026, 12, 10), end_date=dt.date(2026, 12, 11))
     venue = VenueFactory(name="Омск-Арена")
     programme = ProgrammeItemFactory(event=event, venue=venue)
@@ -49,6 +49,7 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b):
         agency_a=agency_a,
         agency_b=agency_b,
         secretariat=secretariat,
+        kz_secretariat=kz_secretariat,
         staff_a=staff_a,
         head_a=head_a,
         staff_b=staff_b,

@@ -75,6 +75,12 @@ def test_seed_demo_loads_events_agencies_accounts_and_a_valid_plan():
         assert user.email
         assert authenticate(RequestFactory().post("/accounts/login/"), username=username, password="omsk2026") == user
         assert username in output
+    kz = User.objects.get(username="kz-secretariat")
+    assert (kz.role, kz.agency, kz.time_zone, kz.is_staff) == ("kz_secretariat", None, "Asia/Almaty", True)
+    for username in ("kz-secretariat",):
+        user = User.objects.get(username=username)
+        assert authenticate(RequestFactory().post("/accounts/login/"), username=username, password="omsk2026") == user
+        assert username in output
 
     committee = Committee.objects.get()
     assert set(committee.events.all()) == {forum, session}

@@ -16,6 +16,7 @@ from omskevents.committee.models import AgendaItem, Committee, Decision, Meeting
 from omskevents.events.models import Delegate, Delegation, Journey
 from omskevents.workplan.models import Attachment, TaskComment
 from tests.factories.events import EventFactory, ProgrammeItemFactory, VenueFactory
+from tests.factories.protocol import ProtocolFactory, ProtocolItemFactory, ProtocolSectionFactory
 from tests.factories.workplan import ExtensionRequestFactory, ProgressReportFactory, TaskFactory
 
 PASSWORD = "correct horse battery staple"
@@ -37,7 +38,7 @@ def _attachment(report, name: str) -> Attachment:
 
 
 @pytest.fixture
-def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b):
+def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretariat):
     event = EventFactory(number="XXII", start_date=dt.date(2026, 12, 10), end_date=dt.date(2026, 12, 11))
     ProgrammeItemFactory(event=event, venue=VenueFactory(name="Омск-Арена"), title="Пленарное заседание")
     committee = Committee.objects.create(name="Оргкомитет Форума")
@@ -94,12 +95,18 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b):
     Journey.objects.create(
         delegate=delegate_b, direction="arrival", transport="train", at=dt.datetime(2026, 12, 9, 9, 0, tzinfo=dt.UTC)
     )
+    # The commission protocol: one item proposed by each agency (the whole protocol is read by both sides).
+    protocol = ProtocolFactory(event__number="27")
+    protocol_section = ProtocolSectionFactory(protocol=protocol, number=1)
+    item_a = ProtocolItemFactory(section=protocol_section, number=1, proposer=agency_a, text_ru="Пункт ведомства А")
+    item_b = ProtocolItemFactory(section=protocol_section, number=2, proposer=agency_b, text_ru="Пункт ведомства Б")
     feed_a = CalendarFeedToken.objects.create(user=staff_a, key="a" * 40)
     feed_b = CalendarFeedToken.objects.create(user=staff_b, key="b" * 40)
     return SimpleNamespace(
         agency_a=agency_a,
         agency_b=agency_b,
         secretariat=secretariat,
+        kz_secretariat=kz_secretariat,
         staff_a=staff_a,
         head_a=head_a,
         staff_b=staff_b,
@@ -119,6 +126,10 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b):
         report_b=report_b,
         attachment_a=attachment_a,
         attachment_b=attachment_b,
+        protocol=protocol,
+        protocol_section=protocol_section,
+        item_a=item_a,
+        item_b=item_b,
         feed_a=feed_a,
         feed_b=feed_b,
         group=group,

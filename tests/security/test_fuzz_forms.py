@@ -174,7 +174,7 @@ def test_task_edit_survives_hostile_input(client, world, data):
 def test_task_page_forms_survive_hostile_input(client, world, data):
     """Status, report, comment, extension request and decision, by the people who may use each."""
     w = world
-    kind = data.draw(st.sampled_from(["status", "report", "comment", "extension", "decide"]))
+    kind = data.draw(st.sampled_from(["status", "report", "comment", "extension", "decide", "pair"]))
     if kind == "status":
         user, name = w.staff_a, "workplan:task_status"
         fields = {"status": st.one_of(st.sampled_from(["in_progress", "reported", "accepted"]), TEXT), "note": TEXT}
@@ -184,6 +184,8 @@ def test_task_page_forms_survive_hostile_input(client, world, data):
         user, name, fields = w.head_a, "workplan:task_comment", {"text": TEXT}
     elif kind == "extension":
         user, name, fields = w.staff_a, "workplan:task_extension_request", {"new_deadline": DATES, "reason": TEXT}
+    elif kind == "pair":
+        user, name, fields = w.secretariat, "workplan:task_pair", {"counterpart": ids(w.task_a.pk, w.task_b.pk)}
     else:
         user, name, fields = w.secretariat, "workplan:extension_decide", {"approve": TEXT, "note": TEXT}
     task = w.pending_a if kind == "decide" else w.task_a
@@ -331,6 +333,20 @@ def test_next_event_form_survives_hostile_input(client, world, data):
     )
 
 
+# --- the commission protocol ---------------------------------------------------------------------------
+
+
+def _item_fields(w) -> dict[str, st.SearchStrategy]:
+    return {
+        "text_ru": TEXT,
+        "text_kk": TEXT,
+        "proposer": ids(w.agency_a.pk, w.agency_b.pk),
+        "counterpart": ids(w.agency_a.pk, w.agency_b.pk),
+        "asks_action": BOOL,
+        "deadline": DATES,
+    }
+
+
 # --- the event pages' filters (GET: never a 500, and never another agency's delegates) ----------------
 
 
@@ -352,6 +368,50 @@ def test_arrivals_and_badges_filters_survive_hostile_input(client, world, data):
     assert "Секрет-Б" not in arrivals.content.decode()
     badges = client.get(reverse("events:badges", args=[w.event.pk]), query)
     assert badges.status_code in (200, 400)
+
+
+@FUZZ
+@given(data=st.data())
+def test_protocol_item_forms_survive_hostile_input(client, world, data):
+    """Proposing and editing items, by an agency's staff, the Omsk and the Kazakh secretariat."""
+    w = world
+    user = data.draw(st.sampled_from([w.staff_b, w.secretariat, w.kz_secretariat]))
+    if data.draw(st.booleans()):
+        path = reverse("protocol:item_add", args=[w.protocol_section.pk])
+    else:
+        path = reverse("protocol:item_edit", args=[w.item_b.pk])
+    submit(client, user, path, post_data(data.draw, _item_fields(w)), ok=(302, 403))
+
+
+@FUZZ
+@given(data=st.data())
+def test_protocol_page_forms_survive_hostile_input(client, world, data):
+    w = world
+    kind = data.draw(st.sampled_from(["create", "section", "agree", "strike"]))
+    forms = {
+        "create": (
+            reverse("protocol:create"),
+            {
+                "event": ids(w.protocol.event.pk, w.event.pk),
+                "place": TEXT,
+                "date": DATES,
+                "ru_co_chair": TEXT,
+                "kz_co_chair": TEXT,
+            },
+        ),
+        "section": (
+            reverse("protocol:section_add", args=[w.protocol.pk]),
+            {"title": TEXT, "area": st.one_of(st.sampled_from(["agriculture", "education"]), TEXT)},
+        ),
+        "agree": (
+            reverse("protocol:item_agree", args=[w.item_b.pk]),
+            {"side": st.one_of(st.sampled_from(["RU", "KZ"]), TEXT)},
+        ),
+        "strike": (reverse("protocol:item_strike", args=[w.item_a.pk]), {"note": TEXT}),
+    }
+    path, fields = forms[kind]
+    user = data.draw(st.sampled_from([w.secretariat, w.kz_secretariat]))
+    submit(client, user, path, post_data(data.draw, fields), ok=(302, 403))
 
 
 # --- people's own settings and the one-click forms -----------------------------------------------------

@@ -34,8 +34,9 @@ from tests.security.conftest import MARK_A, MARK_B, changed_tables, close_respon
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anon", "staff_a", "head_a", "staff_b", "sec")
-ACCOUNT = {"staff_a": "staff_a", "head_a": "head_a", "staff_b": "staff_b", "sec": "secretariat"}
+# "kz" is the Kazakh secretariat: agency B is Kazakh, agency A Russian, so it steers B's tasks and not A's.
+ROLES = ("anon", "staff_a", "head_a", "staff_b", "sec", "kz")
+ACCOUNT = {"staff_a": "staff_a", "head_a": "head_a", "staff_b": "staff_b", "sec": "secretariat", "kz": "kz_secretariat"}
 LOGIN = "login"
 
 
@@ -50,7 +51,7 @@ Expect = int | str | W
 
 
 def R(*answers: Expect) -> dict[str, Expect]:
-    """The answers of anon, staff_a, head_a, staff_b and the secretariat, in that order."""
+    """The answers of anon, staff_a, head_a, staff_b, the secretariat and the Kazakh secretariat, in that order."""
     assert len(answers) == len(ROLES)
     return dict(zip(ROLES, answers, strict=True))
 
@@ -110,6 +111,25 @@ def _task_data(w: Any) -> dict[str, Any]:
     }
 
 
+def _task_data_b(w: Any) -> dict[str, Any]:
+    """A task for the Kazakh agency: the Kazakh secretariat may give it (agency A's, above, it may not)."""
+    return {**_task_data(w), "lead_agency": w.agency_b.pk}
+
+
+def _protocol_data(w: Any) -> dict[str, Any]:
+    return {
+        "event": w.protocol.event.pk,
+        "place": "г. Омск",
+        "date": "2026-12-11",
+        "ru_co_chair": "А. Л. Оверчук",
+        "kz_co_chair": "С. М. Жумангарин",
+    }
+
+
+def _item_data(w: Any, proposer: Any) -> dict[str, Any]:
+    return {"text_ru": "Стороны договорились развивать перевозки по Иртышу.", "proposer": proposer.pk}
+
+
 def _meeting_data(w: Any) -> dict[str, Any]:
     return {"committee": w.committee.pk, "title": "Заседание", "starts_at": "2026-11-05T10:00", "place": "Омск"}
 
@@ -125,21 +145,24 @@ def _next_event_data(w: Any) -> dict[str, Any]:
     }
 
 
-EVERYONE = R(200, 200, 200, 200, 200)
-LOGGED_IN = R(LOGIN, 200, 200, 200, 200)
-SECRETARIAT_PAGE = R(LOGIN, 403, 403, 403, 200)
-SECRETARIAT_WRITE = R(LOGIN, 403, 403, 403, W(302))
-A_ONLY = R(LOGIN, 200, 200, 404, 200)
-B_ONLY = R(LOGIN, 404, 404, 200, 200)
+EVERYONE = R(200, 200, 200, 200, 200, 200)
+LOGGED_IN = R(LOGIN, 200, 200, 200, 200, 200)
+SECRETARIAT_PAGE = R(LOGIN, 403, 403, 403, 200, 403)
+SECRETARIAT_WRITE = R(LOGIN, 403, 403, 403, W(302), 403)
+A_ONLY = R(LOGIN, 200, 200, 404, 200, 404)
+B_ONLY = R(LOGIN, 404, 404, 200, 200, 200)
+BOTH_SECRETARIATS_PAGE = R(LOGIN, 403, 403, 403, 200, 200)
+# Delegates' personal data: the host's secretariat and the receiving agency, not the Kazakh secretariat.
+RECEIVING_AGENCY_B = R(LOGIN, 404, 404, 200, 200, 404)
 
 DECISIONS: dict[str, Decision] = {
     "healthz": Decision(checks=(Check("get", EVERYONE),)),
     # --- accounts ---
-    "accounts:login": Decision(checks=(Check("get", R(200, 302, 302, 302, 302)),)),
+    "accounts:login": Decision(checks=(Check("get", R(200, 302, 302, 302, 302, 302)),)),
     "accounts:logout": Decision(
         checks=(
-            Check("get", R(405, 405, 405, 405, 405)),  # logout by POST only
-            Check("post", R(W(302), W(302), W(302), W(302), W(302))),
+            Check("get", R(405, 405, 405, 405, 405, 405)),  # logout by POST only
+            Check("post", R(W(302), W(302), W(302), W(302), W(302), W(302))),
         )
     ),
     "accounts:password_change": Decision(
@@ -156,7 +179,7 @@ DECISIONS: dict[str, Decision] = {
     "calendar:settings": Decision(
         checks=(
             Check("get", LOGGED_IN),
-            Check("post", R(LOGIN, W(302), W(302), W(302), W(302)), data=lambda w: {"action": "issue"}),
+            Check("post", R(LOGIN, W(302), W(302), W(302), W(302), W(302)), data=lambda w: {"action": "issue"}),
         )
     ),
     "calendar:feed": Decision(
@@ -175,16 +198,21 @@ DECISIONS: dict[str, Decision] = {
     "events:delegation": Decision(
         a=both(e=pk("event"), d=pk("delegation_a", "delegation_pk")),
         b=both(e=pk("event"), d=pk("delegation_b", "delegation_pk")),
-        checks=(Check("get", A_ONLY, B_ONLY),),
+        checks=(Check("get", A_ONLY, RECEIVING_AGENCY_B),),
     ),
     "events:arrivals": Decision(a=pk("event"), checks=(Check("get", LOGGED_IN),)),
     "events:manifest": Decision(a=pk("event"), checks=(Check("get", LOGGED_IN),)),
     "events:badges": Decision(
         a=pk("event"),
-        checks=(Check("get", LOGGED_IN), Check("get", R(LOGIN, 400, 400, 400, 400), query=lambda w: {"layout": "a3"})),
+        checks=(
+            Check("get", LOGGED_IN),
+            Check("get", R(LOGIN, 400, 400, 400, 400, 400), query=lambda w: {"layout": "a3"}),
+        ),
     ),
     "events:delegate_data": Decision(
-        a=pk("delegate_a", "delegate_pk"), b=pk("delegate_b", "delegate_pk"), checks=(Check("get", A_ONLY, B_ONLY),)
+        a=pk("delegate_a", "delegate_pk"),
+        b=pk("delegate_b", "delegate_pk"),
+        checks=(Check("get", A_ONLY, RECEIVING_AGENCY_B),),
     ),
     "events:programme": Decision(a=pk("event"), checks=(Check("get", LOGGED_IN),)),
     "dashboard:home": Decision(checks=(Check("get", LOGGED_IN),)),
@@ -200,7 +228,7 @@ DECISIONS: dict[str, Decision] = {
         checks=(Check("get", SECRETARIAT_PAGE), Check("post", SECRETARIAT_WRITE, data=_meeting_data)),
     ),
     "committee:meeting_cancel": Decision(
-        a=pk("meeting"), checks=(Check("get", R(LOGIN, 403, 403, 403, 405)), Check("post", SECRETARIAT_WRITE))
+        a=pk("meeting"), checks=(Check("get", R(LOGIN, 403, 403, 403, 405, 403)), Check("post", SECRETARIAT_WRITE))
     ),
     "committee:meeting_close": Decision(
         a=pk("meeting"),
@@ -214,7 +242,7 @@ DECISIONS: dict[str, Decision] = {
     "committee:agenda_add": Decision(
         a=pk("meeting"),
         checks=(
-            Check("get", R(LOGIN, 403, 403, 403, 405)),
+            Check("get", R(LOGIN, 403, 403, 403, 405, 403)),
             Check("post", SECRETARIAT_WRITE, data=lambda w: {"agenda-title": "О логистике"}),
         ),
     ),
@@ -222,7 +250,7 @@ DECISIONS: dict[str, Decision] = {
     "committee:agenda_delete": Decision(
         a=both(m=pk("meeting"), i=pk("item", "item_pk")),
         b=both(m=pk("meeting"), i=pk("other_item", "item_pk")),
-        checks=(Check("post", SECRETARIAT_WRITE, R(LOGIN, 403, 403, 403, 404)),),
+        checks=(Check("post", SECRETARIAT_WRITE, R(LOGIN, 403, 403, 403, 404, 403)),),
     ),
     "committee:attendance_set": Decision(
         a=pk("meeting"),
@@ -237,7 +265,7 @@ DECISIONS: dict[str, Decision] = {
     "committee:invite_group": Decision(
         a=pk("meeting"),
         checks=(
-            Check("get", R(LOGIN, 403, 403, 403, 405)),
+            Check("get", R(LOGIN, 403, 403, 403, 405, 403)),
             Check("post", SECRETARIAT_WRITE, data=lambda w: {"invite-group": f"group-{w.group.pk}"}),
         ),
     ),
@@ -250,7 +278,7 @@ DECISIONS: dict[str, Decision] = {
     "committee:decision_delete": Decision(
         a=both(m=pk("meeting"), d=pk("decision", "decision_pk")),
         b=both(m=pk("meeting"), d=pk("other_decision", "decision_pk")),
-        checks=(Check("post", SECRETARIAT_WRITE, R(LOGIN, 403, 403, 403, 404)),),
+        checks=(Check("post", SECRETARIAT_WRITE, R(LOGIN, 403, 403, 403, 404, 403)),),
     ),
     "workplan:decisions_to_tasks": Decision(
         a=pk("meeting"),
@@ -262,13 +290,79 @@ DECISIONS: dict[str, Decision] = {
             ),
         ),
     ),
+    # --- the commission protocol: read by all; items proposed by an agency for itself, or by a secretariat for its
+    # side; each side's agreement recorded by its secretariat (the Omsk one may record both); tasks by the Omsk one ---
+    "protocol:list": Decision(checks=(Check("get", LOGGED_IN),)),
+    "protocol:create": Decision(
+        checks=(
+            Check("get", BOTH_SECRETARIATS_PAGE),
+            # The world's only session already has its protocol: the form again, nothing written.
+            Check("post", R(LOGIN, 403, 403, 403, 400, 400), data=_protocol_data),
+        )
+    ),
+    "protocol:detail": Decision(a=pk("protocol"), checks=(Check("get", LOGGED_IN),)),
+    "protocol:section_add": Decision(
+        a=pk("protocol"),
+        checks=(
+            Check("get", R(LOGIN, 403, 403, 403, 405, 405)),
+            Check(
+                "post",
+                R(LOGIN, 403, 403, 403, W(302), W(302)),
+                data=lambda w: {"title": "Энергетика", "area": "petrochemicals"},
+            ),
+        ),
+    ),
+    "protocol:docx": Decision(a=pk("protocol"), checks=(Check("get", BOTH_SECRETARIATS_PAGE),)),
+    "protocol:make_tasks": Decision(
+        a=pk("protocol"),
+        checks=(Check("get", R(LOGIN, 405, 405, 405, 405, 405)), Check("post", R(LOGIN, 403, 403, 403, W(302), 403))),
+    ),
+    "protocol:item_add": Decision(
+        a=pk("protocol_section"),
+        checks=(
+            Check("get", LOGGED_IN),
+            Check("post", R(LOGIN, W(302), W(302), 400, W(302), 400), data=lambda w: _item_data(w, w.agency_a)),
+            Check("post", R(LOGIN, 400, 400, W(302), W(302), W(302)), data=lambda w: _item_data(w, w.agency_b)),
+        ),
+    ),
+    "protocol:item_edit": Decision(
+        a=pk("item_a"),
+        b=pk("item_b"),
+        checks=(
+            Check("get", R(LOGIN, 200, 200, 403, 200, 403), R(LOGIN, 403, 403, 200, 200, 200)),
+            Check(
+                "post",
+                R(LOGIN, W(302), W(302), 403, W(302), 403),
+                R(LOGIN, 403, 403, 400, W(302), 400),
+                data=lambda w: _item_data(w, w.agency_a),
+            ),
+        ),
+    ),
+    "protocol:item_agree": Decision(
+        a=pk("item_a"),
+        b=pk("item_b"),
+        checks=(
+            Check("post", R(LOGIN, 403, 403, 403, W(302), 403), data=lambda w: {"side": "RU"}),
+            Check("post", R(LOGIN, 403, 403, 403, W(302), W(302)), data=lambda w: {"side": "KZ"}),
+            # A made-up side: back to the page with the message, nothing recorded.
+            Check("post", R(LOGIN, 302, 302, 302, 302, 302), data=lambda w: {"side": "XX"}),
+        ),
+    ),
+    "protocol:item_strike": Decision(
+        a=pk("item_a"),
+        b=pk("item_b"),
+        checks=(
+            Check("post", R(LOGIN, 403, 403, 403, W(302), W(302)), data=lambda w: {"note": "Снят по согласованию"}),
+            Check("post", R(LOGIN, 403, 403, 403, 302, 302), data=lambda w: {"note": ""}),
+        ),
+    ),
     # --- notifications: preferences, and the signed links in mails ---
     "notifications:preferences": Decision(
         checks=(
             Check("get", LOGGED_IN),
             Check(
                 "post",
-                R(LOGIN, W(302), W(302), W(302), W(302)),
+                R(LOGIN, W(302), W(302), W(302), W(302), W(302)),
                 data=lambda w: {"assignments": "on", "delivery": "daily", "language": "ru"},
             ),
         )
@@ -279,11 +373,11 @@ DECISIONS: dict[str, Decision] = {
         a=_token("staff_a", "task_a"),
         b=_token("staff_b", "task_b"),
         checks=(
-            Check("get", R(200, 200, 403, 403, 403), R(200, 403, 403, 200, 403)),
+            Check("get", R(200, 200, 403, 403, 403, 403), R(200, 403, 403, 200, 403, 403)),
             Check(
                 "post",
-                R(W(200), W(200), 403, 403, 403),
-                R(W(200), 403, 403, W(200), 403),
+                R(W(200), W(200), 403, 403, 403, 403),
+                R(W(200), 403, 403, W(200), 403, 403),
                 data=lambda w: {"text": "Сделано по ссылке из письма"},
             ),
         ),
@@ -293,14 +387,19 @@ DECISIONS: dict[str, Decision] = {
     "notifications:unsubscribe": Decision(
         a=_unsubscribe("staff_a"),
         b=_unsubscribe("staff_b"),
-        checks=(Check("get", EVERYONE), Check("post", R(W(200), W(200), W(200), W(200), W(200)))),
+        checks=(Check("get", EVERYONE), Check("post", R(W(200), W(200), W(200), W(200), W(200), W(200)))),
         bearer=True,
     ),
     # --- the action plan ---
     "workplan:task_list": Decision(checks=(Check("get", LOGGED_IN),)),
     "workplan:timeline": Decision(checks=(Check("get", LOGGED_IN),)),
+    # The Kazakh secretariat creates tasks for Kazakh agencies only: a Russian lead is the form again with the error.
     "workplan:task_create": Decision(
-        checks=(Check("get", SECRETARIAT_PAGE), Check("post", SECRETARIAT_WRITE, data=_task_data))
+        checks=(
+            Check("get", BOTH_SECRETARIATS_PAGE),
+            Check("post", R(LOGIN, 403, 403, 403, W(302), 200), data=_task_data),
+            Check("post", R(LOGIN, 403, 403, 403, W(302), W(302)), data=_task_data_b),
+        )
     ),
     # A tampered filter naming the other agency: the file holds no row the reader may not see (and see below).
     "workplan:task_export_xlsx": Decision(
@@ -314,11 +413,17 @@ DECISIONS: dict[str, Decision] = {
     ),
     "workplan:task_bulk": Decision(
         checks=(
-            Check("get", R(LOGIN, 403, 403, 403, 405)),
+            Check("get", R(LOGIN, 403, 403, 403, 405, 405)),
+            # Task A is not the Kazakh secretariat's to choose: the batch is refused whole, with a message.
             Check(
                 "post",
-                SECRETARIAT_WRITE,
+                R(LOGIN, 403, 403, 403, W(302), 302),
                 data=lambda w: {"action": "shift", "id": [w.task_a.pk, w.task_b.pk], "days": "1", "reason": "Перенос"},
+            ),
+            Check(
+                "post",
+                R(LOGIN, 403, 403, 403, W(302), W(302)),
+                data=lambda w: {"action": "shift", "id": [w.task_b.pk], "days": "1", "reason": "Перенос"},
             ),
         ),
     ),
@@ -326,37 +431,47 @@ DECISIONS: dict[str, Decision] = {
         checks=(
             Check("get", SECRETARIAT_PAGE),
             # No file: the form again with the error (the import itself is fuzzed in test_fuzz_forms.py).
-            Check("post", R(LOGIN, 403, 403, 403, 400), data=lambda w: {"event": w.event.pk, "area": "organisation"}),
+            Check(
+                "post",
+                R(LOGIN, 403, 403, 403, 400, 403),
+                data=lambda w: {"event": w.event.pk, "area": "organisation"},
+            ),
         ),
     ),
     "workplan:task_import_confirm": Decision(
-        checks=(Check("post", R(LOGIN, 403, 403, 403, 302), data=lambda w: {"token": "forged"}),),
+        checks=(Check("post", R(LOGIN, 403, 403, 403, 302, 403), data=lambda w: {"token": "forged"}),),
     ),
     # Prepare the next Forum: the form and its preview write nothing; the confirmed step makes the event and plan.
     "workplan:next_event": Decision(
         a=pk("event"),
         checks=(
             Check("get", SECRETARIAT_PAGE),
-            Check("post", R(LOGIN, 403, 403, 403, 200), data=lambda w: _next_event_data(w)),
+            Check("post", R(LOGIN, 403, 403, 403, 200, 403), data=lambda w: _next_event_data(w)),
             Check("post", SECRETARIAT_WRITE, data=lambda w: {**_next_event_data(w), "confirm": "True"}),
         ),
     ),
-    "workplan:people_search": Decision(checks=(Check("get", SECRETARIAT_PAGE, query=lambda w: {"q": "Ив"}),)),
+    "workplan:people_search": Decision(checks=(Check("get", BOTH_SECRETARIATS_PAGE, query=lambda w: {"q": "Ив"}),)),
     "workplan:attachment_download": Decision(
         a=pk("attachment_a"), b=pk("attachment_b"), checks=(Check("get", A_ONLY, B_ONLY),)
     ),
     "workplan:task_detail": Decision(a=pk("task_a"), b=pk("task_b"), checks=(Check("get", A_ONLY, B_ONLY),)),
-    # Agency people may see their own task but not edit it (403); another agency's task is not there for them (404).
+    # Each secretariat edits its side's tasks; the Kazakh one cannot hand a Kazakh task to a Russian agency.
     "workplan:task_update": Decision(
         a=pk("task_a"),
         b=pk("task_b"),
         checks=(
-            Check("get", R(LOGIN, 403, 403, 404, 200), R(LOGIN, 404, 404, 403, 200)),
+            Check("get", R(LOGIN, 403, 403, 404, 200, 404), R(LOGIN, 404, 404, 403, 200, 200)),
             Check(
                 "post",
-                R(LOGIN, 403, 403, 404, W(302)),
-                R(LOGIN, 404, 404, 403, W(302)),
+                R(LOGIN, 403, 403, 404, W(302), 404),
+                R(LOGIN, 404, 404, 403, W(302), 200),
                 data=_task_data,
+            ),
+            Check(
+                "post",
+                R(LOGIN, 403, 403, 404, W(302), 404),
+                R(LOGIN, 404, 404, 403, W(302), W(302)),
+                data=_task_data_b,
             ),
         ),
     ),
@@ -366,8 +481,8 @@ DECISIONS: dict[str, Decision] = {
         checks=(
             Check(
                 "post",
-                R(LOGIN, W(302), W(302), 404, W(302)),
-                R(LOGIN, 404, 404, W(302), W(302)),
+                R(LOGIN, W(302), W(302), 404, W(302), 404),
+                R(LOGIN, 404, 404, W(302), W(302), W(302)),
                 data=lambda w: {"status": "in_progress"},
             ),
         ),
@@ -379,8 +494,8 @@ DECISIONS: dict[str, Decision] = {
         checks=(
             Check(
                 "post",
-                R(LOGIN, W(302), W(302), 404, 302),
-                R(LOGIN, 404, 404, W(302), 302),
+                R(LOGIN, W(302), W(302), 404, 302, 404),
+                R(LOGIN, 404, 404, W(302), 302, 302),
                 data=lambda w: {"text": "Работа выполнена"},
             ),
         ),
@@ -391,8 +506,8 @@ DECISIONS: dict[str, Decision] = {
         checks=(
             Check(
                 "post",
-                R(LOGIN, W(302), W(302), 404, W(302)),
-                R(LOGIN, 404, 404, W(302), W(302)),
+                R(LOGIN, W(302), W(302), 404, W(302), 404),
+                R(LOGIN, 404, 404, W(302), W(302), W(302)),
                 data=lambda w: {"text": "Уточните сроки"},
             ),
         ),
@@ -403,9 +518,25 @@ DECISIONS: dict[str, Decision] = {
         checks=(
             Check(
                 "post",
-                R(LOGIN, W(302), W(302), 404, 302),
-                R(LOGIN, 404, 404, W(302), 302),
+                R(LOGIN, W(302), W(302), 404, 302, 404),
+                R(LOGIN, 404, 404, W(302), 302, 302),
                 data=lambda w: {"new_deadline": "2026-12-05", "reason": "Согласование с казахстанской стороной"},
+            ),
+        ),
+    ),
+    # Pairing touches both sides' plans: the committee secretariat's alone.
+    "workplan:task_pair": Decision(
+        a=pk("task_a"),
+        b=pk("task_b"),
+        checks=(
+            Check("get", R(LOGIN, 405, 405, 405, 405, 405)),
+            Check(
+                "post",
+                # Visibility before permission: a task the person may not see is not there (404).
+                R(LOGIN, 403, 403, 404, W(302), 404),
+                # Task B named its own counterpart: not a choice (the same side), the form again.
+                R(LOGIN, 404, 404, 403, 400, 403),
+                data=lambda w: {"counterpart": w.task_b.pk},
             ),
         ),
     ),
@@ -415,8 +546,8 @@ DECISIONS: dict[str, Decision] = {
         checks=(
             Check(
                 "post",
-                R(LOGIN, 302, 302, 404, W(302)),
-                R(LOGIN, 404, 404, 302, W(302)),
+                R(LOGIN, 302, 302, 404, W(302), 404),
+                R(LOGIN, 404, 404, 302, W(302), W(302)),
                 data=lambda w: {"approve": "1"},
             ),
         ),
@@ -473,6 +604,7 @@ def test_the_walk_sees_the_whole_site():
         "event_pages",
         "events",
         "notifications",
+        "protocol",
         "workplan",
     }
 
@@ -527,7 +659,13 @@ def _run_cell(client, world, url_name: str, decision: Decision, check: Check, ro
         problems.append(f"{where}: a refused POST changed {changed_tables(before, after)}")
     if response.status_code == 200 and not decision.bearer:
         body = _text(response)
-        forbidden = {"anon": (MARK_A, MARK_B), "staff_a": (MARK_B,), "head_a": (MARK_B,), "staff_b": (MARK_A,)}
+        forbidden = {
+            "anon": (MARK_A, MARK_B),
+            "staff_a": (MARK_B,),
+            "head_a": (MARK_B,),
+            "staff_b": (MARK_A,),
+            "kz": (MARK_A,),
+        }
         for mark in forbidden.get(role, ()) if body is not None else ():
             if mark in body:
                 problems.append(f"{where}: the answer shows {mark!r}")
@@ -938,7 +1076,27 @@ def test_admin_extension_action_by_the_secretariat_decides_both(client, world):
     assert set(ExtensionRequest.objects.values_list("status", flat=True)) == {"rejected"}
 
 
-@pytest.mark.parametrize("account", ["staff_a", "head_a", "staff_b"])
+def test_admin_extension_action_by_the_kz_secretariat_decides_only_the_kazakh_one(client, world):
+    """Both ids posted: agency A's request is not on its changelist and stays pending."""
+    client.force_login(world.kz_secretariat)
+    ids = list(ExtensionRequest.objects.values_list("pk", flat=True))
+    _changelist_action(client, "workplan.extensionrequest", "reject", ids)
+    statuses = dict(ExtensionRequest.objects.values_list("task__lead_agency__country", "status"))
+    assert statuses == {"RU": "pending", "KZ": "rejected"}
+
+
+def test_bulk_reassign_by_the_kz_secretariat_to_a_russian_agency_changes_nothing(client, world):
+    client.force_login(world.kz_secretariat)
+    before = db_state()
+    response = client.post(
+        reverse("workplan:task_bulk"),
+        {"action": "reassign", "id": [world.task_b.pk], "new_lead_agency": world.agency_a.pk},
+    )
+    assert response.status_code == 302
+    assert changed_tables(before, db_state()) == []
+
+
+@pytest.mark.parametrize("account", ["staff_a", "head_a", "staff_b", "kz_secretariat"])
 @pytest.mark.parametrize(
     ("label", "action", "ids"),
     [

@@ -96,6 +96,9 @@ def test_every_kind_of_text_the_users_write_is_filled(hostile):
         filled["delegate_a"]
     )
     assert {"place", "met_by"} <= set(filled["journey_a"])
+    assert {"place", "ru_co_chair", "kz_co_chair"} <= set(filled["protocol"])
+    assert {"title"} <= set(filled["protocol_section"])
+    assert {"text_ru", "text_kk", "struck_note"} <= set(filled["item_a"])
 
 
 def _assert_escaped(body: str, where: str) -> None:
@@ -130,8 +133,11 @@ def _pages(w) -> list[tuple[str, str]]:
         reverse("committee:meeting_detail", args=[w.meeting.pk]),
         reverse("calendar:settings"),
         reverse("notifications:preferences"),
+        reverse("protocol:list"),
+        reverse("protocol:detail", args=[w.protocol.pk]),
     ]
     secretariat_only = [
+        reverse("protocol:item_edit", args=[w.item_a.pk]),
         reverse("workplan:task_update", args=[w.task_a.pk]),
         reverse("workplan:task_create") + f"?event={w.event.pk}",
         reverse("committee:meeting_update", args=[w.meeting.pk]),
@@ -260,6 +266,7 @@ def _mail_rows(w) -> list[Notification]:
         Kind.REPORT_RETURNED: report,
         Kind.EXTENSION_REQUESTED: extension,
         Kind.EXTENSION_DECIDED: extension,
+        Kind.PAIR_MISMATCH: {"counterpart": w.task_b.pk},
     }
     rows = [_row(w, kind, task=w.task_a, context=context) for kind, context in task_kinds.items()]
     rows += [

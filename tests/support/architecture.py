@@ -15,6 +15,8 @@ APP_ORDER = (
     "events",
     "committee",
     "workplan",
+    # "agreements" goes here, before protocol.
+    "protocol",
     "notifications",
     "overview",
 )
