@@ -72,6 +72,9 @@ class SmtpSink:
         self.stall_after: int | None = None  # accept this many recipients, then stall the next one
         self.stalled = threading.Event()
         self.release = threading.Event()
+        # Called once with the recipient when a mail has been accepted, just before the 250 goes back: the
+        # place for a fault "right after the server accepted" (kill the worker, cut its database connection).
+        self.on_accept: Callable[[str], None] | None = None
         self.controller = _Controller(self, hostname="127.0.0.1", port=0)
 
     def start(self) -> "SmtpSink":
@@ -93,6 +96,7 @@ class SmtpSink:
             self.permanent.clear()
             self.stall_next = False
             self.stall_after = None
+            self.on_accept = None
         self.stalled.clear()
         self.release.clear()
 
@@ -121,6 +125,9 @@ class SmtpSink:
         with self.lock:
             for rcpt in envelope.rcpt_tos:
                 self.received.append((rcpt, message_id, raw))
+            hook, self.on_accept = self.on_accept, None
+        if hook is not None:
+            hook(envelope.rcpt_tos[0])
         return "250 OK: queued"
 
     def counts(self, addresses: set[str]) -> Counter[str]:
