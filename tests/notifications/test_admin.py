@@ -2,20 +2,22 @@
 a confirmation."""
 
 import pytest
+import time_machine
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from omskevents.notifications.enums import State
 from omskevents.notifications.models import Notification
 
-from .test_delivery import MOMENT, due_row, frozen  # noqa: F401 - the fixture
+from .test_delivery import MOMENT, due_row
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def rows(calendars, executor, frozen):
-    row = due_row(executor)
+def rows(calendars, executor):
+    with time_machine.travel(MOMENT, tick=False):
+        row = due_row(executor)
     failed = Notification.objects.create(
         kind="overdue", item_key=row.item_key, recipient_key=row.recipient_key, occasion="o2", recipient=executor,
         task=row.task, state=State.FAILED, scheduled_for=MOMENT, next_attempt_at=MOMENT, attempts=3,
