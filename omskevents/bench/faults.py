@@ -196,7 +196,7 @@ def after_accepts(w: World, count: int, action: Callable[[], object]) -> None:
 
 
 def injected(w: World, label: str, n: int, inject: Callable[[World, dict[str, int]], None]) -> Row:
-    tasks = make_due(label, n, w.zone)
+    tasks = make_due(inject.__name__.removeprefix("fault_").replace("_", "-"), n, w.zone)
     started = time.monotonic()
     inject(w, tasks)
     return measure(label, w, tasks, wait_settled(w, tasks, started))
