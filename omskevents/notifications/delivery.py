@@ -5,7 +5,6 @@ import logging
 import random
 import smtplib
 import socket
-import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -313,15 +312,16 @@ def outbox_deliver_batch(*, notification_ids: Sequence[int]) -> dict[int, str]:
         _finish_many(group, state=State.CANCELLED, last_error=reason)
     _finish_many(unaddressed, state=State.FAILED, last_error="No email address.")
 
-    renew_every = _lease_seconds() / 3
-    renewed = time.monotonic()
+    # By the wall clock, as the leases themselves: renewed once a third of a lease has passed.
+    renew_every = dt.timedelta(seconds=_lease_seconds() / 3)
+    renewed = timezone.now()
     for index, (row, message, message_id) in enumerate(outgoing):
         attempt = attempts[row.pk]
         rest = {later.pk: attempts[later.pk] for later, _m, _id in outgoing[index:]}
         try:
-            if time.monotonic() - renewed >= renew_every:
+            if timezone.now() - renewed >= renew_every:
                 on_fresh_connection(lambda: _renew(rest))  # noqa: B023 - called at once
-                renewed = time.monotonic()
+                renewed = timezone.now()
             _send(message, before_data=lambda: _stamp(row.pk, attempt))  # noqa: B023 - called within the send
         except HandOverRefused:
             continue  # the sweeper took it back meanwhile: another worker may have it
