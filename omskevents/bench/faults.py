@@ -198,7 +198,12 @@ def after_accepts(w: World, count: int, action: Callable[[], object]) -> None:
     w.sink.on_accept = hook
 
 
+# The broker faults need messages waiting in Redis: more rows than the two workers hold (a batch of 50 each).
+AT_LEAST = {"fault_redis_flush": 150, "fault_redis_restart": 150}
+
+
 def injected(w: World, label: str, n: int, inject: Callable[[World, dict[str, int]], None]) -> Row:
+    n = max(n, AT_LEAST.get(inject.__name__, 0))
     tasks = make_due(inject.__name__.removeprefix("fault_").replace("_", "-"), n, w.zone)
     w.fired.clear()
     started = time.monotonic()
