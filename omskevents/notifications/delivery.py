@@ -23,7 +23,14 @@ from . import emails, journal, selectors
 from .audience import wants
 from .enums import REMINDER_KINDS, Kind, State
 from .models import Notification, NotificationPreference
-from .recovery import MARKABLE, journal_reconcile, mark_sent, on_fresh_connection
+from .recovery import (
+    MARKABLE,
+    flag_uncertain,
+    journal_reconcile,
+    mark_sent,
+    on_fresh_connection,
+    was_handed_over,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +120,14 @@ def _finish_many(claimed: dict[int, int], /, **values: Any) -> int:
 
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Failures that can strike after DATA began (unlike a refused connection): the server may have the mail.
+CUT_MID_DIALOGUE = (
+    smtplib.SMTPServerDisconnected,
+    TimeoutError,
+    ConnectionResetError,
+    BrokenPipeError,
+    SoftTimeLimitExceeded,
+)
 _kept_connections: dict[tuple[str, str, int, str], Any] = {}
 
 
@@ -177,11 +192,17 @@ def _send(message: Any, *, before_data: Callable[[], None]) -> None:
     reused = conn is not None
     if conn is None:
         conn = _open_smtp()
+    handed: list[bool] = []  # whether DATA began: after that a retry could deliver the mail twice
+
+    def stamp_then_data() -> None:
+        before_data()
+        handed.append(True)
+
     try:
-        _dialogue(conn.connection, message, before_data)
+        _dialogue(conn.connection, message, stamp_then_data)
     except smtplib.SMTPServerDisconnected:
         conn.close()
-        if not reused:
+        if not reused or handed:
             raise
         conn = _open_smtp()
         try:
@@ -262,8 +283,9 @@ def _stamp(pk: int, attempt: int) -> None:
 def outbox_deliver_batch(*, notification_ids: Sequence[int]) -> dict[int, str]:
     """Claim the queued rows among the ids, send their mails over one SMTP connection, record each outcome.
 
-    Returns {id: 'sent' | 'retry' | 'failed' | 'cancelled' | 'requeued' | 'skipped'}: 'requeued' rows were
-    not tried, 'skipped' ones were not queued (another worker has them, or they are done).
+    Returns {id: 'sent' | 'retry' | 'failed' | 'uncertain' | 'cancelled' | 'requeued' | 'skipped'}: 'requeued'
+    rows were not tried, 'skipped' ones were not queued (another worker has them, or they are done),
+    'uncertain' ones lost their connection during DATA (flagged possibly sent).
 
     Before each mail the row is stamped (and the batch's lease renewed every third of a lease); after the
     250 the acceptance goes to the host's journal, then the row is marked sent, retried on a fresh database
@@ -330,10 +352,15 @@ def outbox_deliver_batch(*, notification_ids: Sequence[int]) -> dict[int, str]:
             break
         except Exception as exc:  # noqa: BLE001 - every SMTP outcome is classified and stored on the row
             failure = exc
-            outcomes[row.pk] = on_fresh_connection(
-                lambda: _record_failure(row, attempt, failure, message_id=message_id)  # noqa: B023 - called at once
-            )
             code, temporary = classify_failure(exc)
+            if isinstance(exc, CUT_MID_DIALOGUE) and was_handed_over(row.pk, attempt):
+                # The connection broke during DATA: the server may have accepted it. Flagged, never retried blindly.
+                on_fresh_connection(lambda: flag_uncertain(row.pk, attempt, failure))  # noqa: B023 - called at once
+                outcomes[row.pk] = "uncertain"
+            else:
+                outcomes[row.pk] = on_fresh_connection(
+                    lambda: _record_failure(row, attempt, failure, message_id=message_id)  # noqa: B023 - called at once
+                )
             if temporary and code is None:  # no server to talk to: the rest of the batch waits as well
                 untried = {pk: a for pk, a in rest.items() if pk != row.pk}
                 _release_untried(

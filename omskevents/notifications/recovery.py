@@ -83,6 +83,26 @@ def mark_sent(entry: journal.Accepted) -> bool:
     )
 
 
+def was_handed_over(pk: int, attempt: int) -> bool:
+    """Whether this attempt's mail had begun DATA (the stamp before it is set)."""
+    return Notification.objects.filter(pk=pk, attempts=attempt, send_started_at__isnull=False).exists()
+
+
+def flag_uncertain(pk: int, attempt: int, exc: Exception) -> bool:
+    """The connection broke during DATA: the server may have accepted the mail. Flagged, never retried blindly."""
+    now = timezone.now()
+    return (
+        Notification.objects.filter(pk=pk, attempts=attempt, state__in=MARKABLE).update(
+            state=State.UNCERTAIN,
+            possibly_sent_at=now,
+            lease_until=None,
+            last_error=f"{UNCERTAIN_NOTE} ({exc!r})"[:2000],
+            updated=now,
+        )
+        == 1
+    )
+
+
 def journal_reconcile() -> int:
     """Apply this host's journal to the database; returns how many rows it marked sent."""
     entries = journal.pending()

@@ -442,3 +442,26 @@ def test_admin_retry_queues_possibly_sent_and_failed_rows(calendars, executor, f
     assert services.outbox_retry(notifications=[row]) == 1
     row.refresh_from_db()
     assert (row.state, row.attempts, row.possibly_sent_at) == (State.QUEUED, 0, MOMENT)
+
+
+class CutDuringDataBackend(EmailBackend):
+    """The connection breaks while the message data is on its way: the server may or may not have it."""
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+@override_settings(EMAIL_BACKEND="tests.notifications.test_delivery.CutDuringDataBackend")
+def test_connection_cut_during_data_flags_the_row_instead_of_retrying(calendars, executor, frozen):
+    row = due_row(executor)
+    assert delivery.outbox_deliver(notification_id=row.pk) == "uncertain"
+    row.refresh_from_db()
+    assert (row.state, row.possibly_sent_at, row.send_started_at, row.lease_until) == (
+        State.UNCERTAIN,
+        MOMENT,
+        MOMENT,
+        None,
+    )
+    assert row.last_error.startswith(recovery.UNCERTAIN_NOTE)
+    frozen.move_to(MOMENT + dt.timedelta(hours=1))
+    assert (dispatch.outbox_sweep(), dispatch.outbox_dispatch()) == (0, 0)  # a reminder is not resent by itself
