@@ -134,3 +134,13 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _outbox_journal(settings, tmp_path):
+    """Each test has a journal of accepted mails of its own (row ids repeat from one test database to the next)."""
+    from omskevents.notifications import journal
+
+    settings.NOTIFY_JOURNAL_PATH = str(tmp_path / "outbox-journal.sqlite3")
+    yield
+    journal.close()

@@ -16,7 +16,7 @@ from typing import Any
 
 from .common import VAR, gunicorn, manage, prepared_env
 from .http import LoadResult, load, login
-from .mail import broker_label, delivery_benchmark, scan_benchmark
+from .mail import broker_label, delivery_benchmark, morning_benchmark, scan_benchmark
 
 
 def web_benchmarks(env: dict[str, str], seconds: int, connections: int) -> dict[str, object]:
@@ -48,7 +48,7 @@ def web_benchmarks(env: dict[str, str], seconds: int, connections: int) -> dict[
 
 
 def print_mail(report: dict[str, Any]) -> None:
-    scan, delivery = report.get("scan"), report.get("delivery")
+    scan, delivery, morning = report.get("scan"), report.get("delivery"), report.get("morning")
     if scan:
         print(f"reminder scan over {scan['open_tasks']:,} open tasks at {scan['moment']}", end="")
         print(f" ({scan['candidates']:,} near or past their deadline):")
@@ -63,7 +63,12 @@ def print_mail(report: dict[str, Any]) -> None:
         print(f"  worker ({worker['pool']}) {worker['emails_per_s']:>8} emails/s ({worker['seconds']} s)")
         print(f"  smtplib, one connection     {raw['emails_per_s']:>8} emails/s ({raw['seconds']} s)")
         print(f"  ratio                       {delivery['ratio']:>8}")
-    if scan or delivery:
+    if morning:
+        print(
+            f"a morning of {morning['mails']:,} reminders due at once, {morning['workers']}: all sent in "
+            f"{morning['seconds']} s ({morning['emails_per_s']} emails/s, {morning['duplicates']} duplicates)"
+        )
+    if scan or delivery or morning:
         print()
 
 
@@ -75,6 +80,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--scan-tasks", type=int, default=None, help="open tasks for the reminder scan")
     parser.add_argument("--mails", type=int, default=None, help="mails for the delivery benchmark")
+    parser.add_argument("--morning", type=int, default=None, help="reminders due at once for the morning (12,000)")
     parser.add_argument("--only", choices=["web", "mail"], default=None, help="run one part only")
     parser.add_argument("--profile-scan", action="store_true", help="pyinstrument profile: var/bench-scan-profile.*")
     args = parser.parse_args()
@@ -82,6 +88,7 @@ def main() -> None:
     seconds = args.seconds if args.seconds is not None else (2 if args.small else 15)
     scan_tasks = args.scan_tasks if args.scan_tasks is not None else (2_000 if args.small else 100_000)
     mails = args.mails if args.mails is not None else (50 if args.small else 1_000)
+    morning = args.morning if args.morning is not None else (200 if args.small else 12_000)
 
     env = prepared_env("bench")
 
@@ -109,6 +116,7 @@ def main() -> None:
     if args.only != "web":
         report["scan"] = scan_benchmark(env, open_tasks=scan_tasks, profile=args.profile_scan)
         report["delivery"] = delivery_benchmark(env, mails=mails)
+        report["morning"] = morning_benchmark(env, mails=morning)
 
     print()
     print_mail(report)

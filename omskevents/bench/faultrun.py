@@ -15,7 +15,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import tempfile
 import threading
 import time
 import uuid
@@ -72,6 +71,10 @@ class SmtpSink:
         self.stall_after: int | None = None  # accept this many recipients, then stall the next one
         self.stalled = threading.Event()
         self.release = threading.Event()
+        # Called once with the recipient when a mail has been accepted, just before the 250 goes back: the
+        # place for a fault "right after the server accepted" (kill the worker, cut its database connection).
+        self.on_accept: Callable[[str], None] | None = None
+        self.delay = 0.0  # seconds each accepted mail's 250 is held (the real run: delivery always mid-batch)
         self.controller = _Controller(self, hostname="127.0.0.1", port=0)
 
     def start(self) -> "SmtpSink":
@@ -93,6 +96,7 @@ class SmtpSink:
             self.permanent.clear()
             self.stall_next = False
             self.stall_after = None
+            self.on_accept = None
         self.stalled.clear()
         self.release.clear()
 
@@ -121,6 +125,11 @@ class SmtpSink:
         with self.lock:
             for rcpt in envelope.rcpt_tos:
                 self.received.append((rcpt, message_id, raw))
+            hook, self.on_accept = self.on_accept, None
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if hook is not None:
+            hook(envelope.rcpt_tos[0])
         return "250 OK: queued"
 
     def counts(self, addresses: set[str]) -> Counter[str]:
@@ -482,43 +491,20 @@ FAULTS = (
 )
 
 
-def run(*, n: int, out: Callable[[str], Any]) -> bool:
-    """Run every fault against the configured database and REDIS_URL (a private server: see `launch`)."""
-    from django.core.management import call_command
+def launch(*, n: int, factor: float, database_url: str, out: Callable[[str], Any]) -> bool:
+    """Start a private redis-server and run the real fault run (faults.py) in a child pointed at it and at a
+    throwaway PostgreSQL database next to DATABASE_URL."""
+    from .common import bench_database_url
 
-    call_command("migrate", verbosity=0)
-    prepare_calendar()
-    database_url = os.environ["DATABASE_URL"]
-    redis = RedisServer()
-    redis.port = int(os.environ["FAULTRUN_REDIS_PORT"])
-    redis.start()
-    sink = SmtpSink().start()
-    log = Path(os.environ.get("FAULTRUN_LOG", tempfile.mktemp(prefix="faultrun-worker-", suffix=".log")))  # noqa: S306
-    worker = WorkerProcess(child_env(database_url=database_url, redis_url=redis.url, smtp_port=sink.port), log).start()
-    harness = Harness(sink=sink, worker=worker, redis=redis)
-    outcomes = []
-    try:
-        for fault in FAULTS:
-            outcomes.append(fault(harness, n))
-            out(outcomes[-1].line())
-    finally:
-        worker.stop()
-        sink.stop()
-        redis.kill()
-    fields = ("due", "delivered", "lost", "duplicated", "attempts")
-    total = Outcome("total", *(sum(getattr(o, f) for o in outcomes) for f in fields))
-    out(total.line())
-    out(f"worker log: {log}")
-    return total.lost == 0 and total.duplicated == 0 and total.delivered == total.due
-
-
-def launch(*, n: int, database_url: str, out: Callable[[str], Any]) -> bool:
-    """Start a private redis-server and run `run` in a child process pointed at it and at the database."""
     if not RedisServer.available():
         out("redis-server is not installed: the fault run needs its own Redis to restart.")
         return False
-    workdir = Path(tempfile.mkdtemp(prefix="omskevents-faultrun-"))
-    database_url = database_url or f"sqlite:///{workdir / 'faultrun.sqlite3'}"
+    if not (database_url or os.environ.get("DATABASE_URL", "")).startswith(("postgres://", "postgresql://")):
+        out("the fault run needs PostgreSQL: set DATABASE_URL=postgres://... (a throwaway database is made next to it)")
+        return False
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    database_url = bench_database_url("faultrun")
     redis_port = free_port()
     env = dict(os.environ)
     env.update(
@@ -528,25 +514,21 @@ def launch(*, n: int, database_url: str, out: Callable[[str], Any]) -> bool:
             "DATABASE_URL": database_url,
             "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
             "FAULTRUN_REDIS_PORT": str(redis_port),
-            "FAULTRUN_LOG": str(workdir / "worker.log"),
             "LOG_LEVEL": "ERROR",
-            **FAST_ENV,
         }
     )
-    out(f"fault run: {n} reminders per fault kind; database {database_url}; private Redis on port {redis_port}")
-    child = subprocess.run(  # noqa: S603 - fixed arguments
-        [PY, "-m", "omskevents.bench.faultrun", "-n", str(n), "--in-place"],
+    out(f"fault run: database {database_url.rpartition('/')[2]} (PostgreSQL); private Redis on port {redis_port}")
+    child = subprocess.Popen(  # noqa: S603 - fixed arguments
+        [PY, "-m", "omskevents.bench.faultrun", "-n", str(n), "--factor", str(factor), "--in-place"],
         cwd=ROOT,
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,
         text=True,
-        check=False,
     )
-    for line in child.stdout.splitlines():
-        out(line)
-    if child.returncode != 0:
-        out(child.stderr[-3000:])
-    return child.returncode == 0
+    assert child.stdout is not None  # noqa: S101 - piped above
+    for line in child.stdout:
+        out(line.rstrip("\n"))
+    return child.wait() == 0
 
 
 def main() -> None:
@@ -555,17 +537,28 @@ def main() -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("-n", type=int, default=20, help="Reminders due per fault kind (default 20).")
-    parser.add_argument("--database-url", default="", help="Database for the run (default: a temporary SQLite).")
+    parser.add_argument("-n", type=int, default=None, help="Reminders due per fault kind (default 20; --small: 8).")
+    parser.add_argument(
+        "--factor", type=float, default=None, help="Divide the 451 outage and the retry backoff by this (default 1)."
+    )
+    parser.add_argument("--small", action="store_true", help="CI: 8 reminders per fault, times divided by 10.")
+    parser.add_argument("--database-url", default="", help="PostgreSQL to make the throwaway database next to.")
     parser.add_argument("--in-place", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    n = args.n if args.n is not None else (8 if args.small else 20)
+    factor = args.factor if args.factor is not None else (10.0 if args.small else 1.0)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omskevents.settings.local")
     import django
 
     django.setup()
-    ok = run(n=args.n, out=print) if args.in_place else launch(n=args.n, database_url=args.database_url, out=print)
+    if args.in_place:
+        from .faults import run_real
+
+        ok = run_real(n=n, factor=factor, out=lambda line: print(line, flush=True))
+    else:
+        ok = launch(n=n, factor=factor, database_url=args.database_url, out=print)
     if not ok:
-        raise SystemExit("the fault run found lost or duplicated reminders")
+        raise SystemExit("the fault run found lost reminders or unflagged duplicates")
 
 
 if __name__ == "__main__":

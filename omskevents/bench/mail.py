@@ -65,6 +65,10 @@ def delivery_benchmark(env: dict[str, str], *, mails: int) -> dict[str, Any]:
     return _child(env, "delivery", "--mails", str(mails))
 
 
+def morning_benchmark(env: dict[str, str], *, mails: int) -> dict[str, Any]:
+    return _child(env, "morning", "--mails", str(mails))
+
+
 # --- the child side: Django is set up against the benchmark's database ----------------------------------
 
 
@@ -242,7 +246,7 @@ def child_delivery(mails: int) -> dict[str, Any]:
         started = time.perf_counter()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            dispatch.outbox_dispatch()  # at most 500 rows per call, as one scan would
+            dispatch.outbox_dispatch()  # every due row, as the scan and the sweep tick hand them over
             if count_sent(pks) == len(pks):
                 return time.perf_counter() - started
             time.sleep(0.02)
@@ -294,6 +298,122 @@ def child_delivery(mails: int) -> dict[str, Any]:
     }
 
 
+def _morning_rows(mails: int) -> list[int]:
+    """`mails` deadline reminders due now, one per open task with a responsible person (as the 09:00 scan
+    makes them: the task's current deadline, the 1-working-day occasion). Everything else is set aside."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from omskevents.notifications import selectors, store
+    from omskevents.notifications.enums import Kind, State
+    from omskevents.notifications.models import Notification
+    from omskevents.workplan.models import Task
+
+    now = timezone.now()
+    Notification.objects.filter(state=State.QUEUED).update(
+        state=State.CANCELLED, last_error="Set aside by the morning benchmark.", updated=now
+    )
+    tasks = list(
+        Task.objects.open()
+        .filter(responsible__isnull=False, responsible__is_active=True)
+        .exclude(responsible__email="")
+        .select_related("responsible__agency")
+        .order_by("pk")[:mails]
+    )
+    if not tasks:
+        raise SystemExit("no open task with a responsible person: the morning has nobody to remind")
+    # Fewer people than mails in a small plan: each person gets several reminders, one occasion each.
+    planned = [
+        store.Planned(
+            kind=Kind.DEADLINE,
+            item_key=f"task:{task.pk}",
+            recipient=selectors.recipient_for_user(task.responsible),  # type: ignore[arg-type]  # filtered above
+            occasion=f"{task.deadline}:morning:{n}",
+            scheduled_for=now,
+            next_attempt_at=now - dt.timedelta(seconds=1),
+            task=task,
+            deadline=task.deadline,
+            context={"offset": 1},
+        )
+        for n in range(mails)
+        for task in [tasks[n % len(tasks)]]
+    ]
+    store.outbox_store(planned, validate=False)
+    return list(
+        Notification.objects.filter(kind=Kind.DEADLINE, occasion__contains=":morning:", state=State.QUEUED).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def child_morning(mails: int) -> dict[str, Any]:
+    """A morning: `mails` reminders due at once, two worker processes (prefork, one child each) with the
+    production defaults (lease, redispatch, time limits), one hand-over as the 09:00 scan makes it and the
+    ten-second sweep tick as beat runs it; timed from the hand-over until every row is sent."""
+    from django.conf import settings
+    from django.db import close_old_connections
+
+    from omskevents.celery import app
+    from omskevents.notifications import dispatch
+    from omskevents.notifications.enums import State
+    from omskevents.notifications.models import Notification
+
+    from . import faultrun
+
+    ids = _morning_rows(mails)
+    app.control.purge()
+    sink = faultrun.SmtpSink().start()
+    env = faultrun.child_env(
+        database_url=os.environ["DATABASE_URL"],
+        redis_url=settings.CELERY_BROKER_URL if settings.REDIS_URL else "",
+        smtp_port=sink.port,
+        NOTIFY_JOURNAL_PATH=str(VAR / "bench-journal.sqlite3"),
+        CONN_MAX_AGE="60",
+    )
+    for name in ("NOTIFY_LEASE_SECONDS", "NOTIFY_REDISPATCH_SECONDS", "CELERY_TASK_TIME_LIMIT", "EMAIL_TIMEOUT"):
+        env.pop(name, None)  # production's defaults, not the fault run's short ones
+    env.pop("CELERY_TASK_SOFT_TIME_LIMIT", None)
+    if not settings.REDIS_URL:
+        env["CELERY_BROKER_DIR"] = str(settings.CELERY_BROKER_DIR)
+    workers = [
+        faultrun.WorkerProcess(env, VAR / f"bench-morning-worker-{n}.log", pool=("--pool=prefork", "--concurrency=1"))
+        for n in (1, 2)
+    ]
+    for worker in workers:
+        worker.start()
+    time.sleep(5)  # both workers up and listening before 09:00
+    started = time.perf_counter()
+    handed = dispatch.outbox_dispatch()
+    last_tick = time.monotonic()
+    sent = 0
+    try:
+        while (sent := Notification.objects.filter(pk__in=ids, state=State.SENT).count()) < len(ids):
+            if time.perf_counter() - started > 1800:
+                raise SystemExit(f"the morning timed out: {sent} of {len(ids)} sent")
+            if time.monotonic() - last_tick >= 10:
+                dispatch.outbox_sweep()
+                dispatch.outbox_dispatch()
+                last_tick = time.monotonic()
+            close_old_connections()
+            time.sleep(0.5)
+        seconds = time.perf_counter() - started
+    finally:
+        for worker in workers:
+            worker.stop()
+        sink.stop()
+    received = len(sink.received)
+    return {
+        "mails": len(ids),
+        "handed_over_at_once": handed,
+        "seconds": round(seconds, 1),
+        "emails_per_s": round(len(ids) / seconds, 1),
+        "received": received,
+        "duplicates": received - len({mid for _rcpt, mid, _raw in sink.received}),
+        "workers": "2 worker processes, prefork, one child each",
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="stage", required=True)
@@ -302,9 +422,16 @@ def main() -> None:
     scan.add_argument("--profile", action="store_true")
     delivery = sub.add_parser("delivery")
     delivery.add_argument("--mails", type=int, required=True)
+    morning = sub.add_parser("morning")
+    morning.add_argument("--mails", type=int, required=True)
     args = parser.parse_args()
     _setup()
-    result = child_scan(args.open_tasks, args.profile) if args.stage == "scan" else child_delivery(args.mails)
+    if args.stage == "scan":
+        result = child_scan(args.open_tasks, args.profile)
+    elif args.stage == "delivery":
+        result = child_delivery(args.mails)
+    else:
+        result = child_morning(args.mails)
     sys.stdout.write(json.dumps(result, ensure_ascii=False, default=str) + "\n")
 
 

@@ -3,8 +3,10 @@
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -12,6 +14,7 @@ from omskevents.accounts.permissions import is_secretariat
 from omskevents.core.admin import GatedAdminMixin
 
 from . import services
+from .enums import State
 from .models import Notification, NotificationPreference, ReminderSettings
 
 
@@ -29,9 +32,11 @@ class NotificationAdmin(GatedAdminMixin, admin.ModelAdmin):
         "attempts",
         "last_smtp_code",
         "sent_at",
+        "possibly_sent_at",
     )
     list_filter = (
         "state",
+        ("possibly_sent_at", admin.EmptyFieldListFilter),
         "kind",
         ("agency", admin.RelatedOnlyFieldListFilter),
         ("recipient", admin.RelatedOnlyFieldListFilter),
@@ -49,14 +54,29 @@ class NotificationAdmin(GatedAdminMixin, admin.ModelAdmin):
         # Rows change only through their states (the actions below), never by hand-editing fields.
         return False
 
-    @admin.action(description=_("Send again (after fixing the address)"), permissions=["view"])
-    def retry(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+    @admin.action(description=_("Send again (failed, cancelled or possibly sent)"), permissions=["view"])
+    def retry(self, request: HttpRequest, queryset: QuerySet[Notification]) -> TemplateResponse | None:
+        """Asks first: how many rows go again, and how many of them may have reached their recipient."""
+        if request.POST.get("confirmed") != "yes":
+            retryable = queryset.filter(state__in=services.RETRYABLE)
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Send these messages again?"),
+                "opts": self.model._meta,
+                "selected": queryset.values_list("pk", flat=True),
+                "count": retryable.count(),
+                "possibly_sent": retryable.filter(state=State.UNCERTAIN).count(),
+                "skipped": queryset.exclude(state__in=services.RETRYABLE).count(),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/notifications/notification/retry_confirmation.html", context)
         count = services.outbox_retry(notifications=queryset)
         self.message_user(
             request,
             ngettext("%(n)d message queued again.", "%(n)d messages queued again.", count) % {"n": count},
             messages.SUCCESS,
         )
+        return None
 
     @admin.action(description=_("Cancel"), permissions=["view"])
     def cancel(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:

@@ -5,23 +5,32 @@ import logging
 import random
 import smtplib
 import socket
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import connection
+from django.core.mail.message import sanitize_address
+from django.db import DatabaseError, connection
 from django.db.models import F, Q
 from django.utils import timezone
 
 from omskevents.committee.enums import MeetingStatus
 from omskevents.workplan.enums import CLOSED_STATUSES
 
-from . import emails, selectors
+from . import emails, journal, selectors
 from .audience import wants
 from .enums import REMINDER_KINDS, Kind, State
 from .models import Notification, NotificationPreference
+from .recovery import (
+    MARKABLE,
+    flag_uncertain,
+    journal_reconcile,
+    mark_sent,
+    on_fresh_connection,
+    was_handed_over,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +39,8 @@ def _lease_seconds() -> int:
     return settings.NOTIFY_LEASE_SECONDS
 
 
-def _max_attempts() -> int:
-    return settings.NOTIFY_MAX_ATTEMPTS
+def _retry_for() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.NOTIFY_RETRY_FOR_SECONDS)
 
 
 def _retry_base_seconds() -> float:
@@ -55,8 +64,10 @@ def classify_failure(exc: BaseException) -> tuple[int | None, bool]:
 
 
 def retry_delay(attempt: int) -> dt.timedelta:
-    """Exponential backoff with jitter: base, 2×base, 4×base … capped at six hours, ±25 %."""
-    seconds = min(_retry_base_seconds() * 2 ** max(attempt - 1, 0), 6 * 3600)
+    """Exponential backoff with jitter: base, 2×base, 4×base … capped at an hour, ±25 %.
+
+    The cap keeps a day-long outage retried about hourly, so the mail goes soon after the server is back."""
+    seconds = min(_retry_base_seconds() * 2 ** min(max(attempt - 1, 0), 20), 3600)
     return dt.timedelta(seconds=seconds * random.uniform(0.75, 1.25))  # noqa: S311 - jitter, not security
 
 
@@ -103,16 +114,69 @@ def _finish_many(claimed: dict[int, int], /, **values: Any) -> int:
     ours = Q()
     for pk, attempt in claimed.items():
         ours |= Q(pk=pk, attempts=attempt)
-    return Notification.objects.filter(ours, state=State.SENDING).update(
+    return Notification.objects.filter(ours, state__in=MARKABLE).update(
         lease_until=None, updated=timezone.now(), **values
     )
 
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Failures that can strike after DATA began (unlike a refused connection): the server may have the mail.
+CUT_MID_DIALOGUE = (
+    smtplib.SMTPServerDisconnected,
+    TimeoutError,
+    ConnectionResetError,
+    BrokenPipeError,
+    SoftTimeLimitExceeded,
+)
 _kept_connections: dict[tuple[str, str, int, str], Any] = {}
 
 
-def _send(message: Any) -> None:
+class HandOverRefused(Exception):
+    """The row is no longer ours (its lease lapsed and the sweeper took it back): the mail must not go."""
+
+
+class HandOverFailed(Exception):
+    """The database could not record the hand-over: nothing more can be recorded, the batch stops."""
+
+
+def _dialogue(smtp: smtplib.SMTP, message: Any, before_data: Callable[[], None]) -> None:
+    """MAIL, RCPT, then `before_data`, then DATA: as smtplib's sendmail, with the moment before DATA exposed.
+
+    Until DATA the server has accepted nothing: a sender that dies before it leaves a row to queue again.
+    The stamp `before_data` writes marks the only stretch after which the mail may have been delivered.
+    """
+    encoding = message.encoding or settings.DEFAULT_CHARSET
+    sender = sanitize_address(message.from_email, encoding)
+    recipients = [sanitize_address(address, encoding) for address in message.recipients()]
+    raw = message.message().as_bytes(linesep="\r\n")
+    smtp.ehlo_or_helo_if_needed()
+    code, reply = smtp.mail(sender)
+    if code != 250:
+        smtp.rset()
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    refused = {}
+    for address in recipients:
+        code, reply = smtp.rcpt(address)
+        if code not in (250, 251):
+            refused[address] = (code, reply)
+    if len(refused) == len(recipients):
+        smtp.rset()
+        raise smtplib.SMTPRecipientsRefused(refused)
+    before_data()
+    code, reply = smtp.data(raw)
+    if code != 250:
+        smtp.rset()
+        raise smtplib.SMTPDataError(code, reply)
+
+
+def _open_smtp() -> Any:
+    """Django's SMTP backend, connected (its `connection` is the smtplib.SMTP the dialogue speaks through)."""
+    conn = get_connection(fail_silently=False)
+    conn.open()
+    return conn
+
+
+def _send(message: Any, *, before_data: Callable[[], None]) -> None:
     """Send over this process's kept SMTP connection: opened on first use, reused by the next message.
 
     A new connection per message (connect, EHLO, QUIT) cost more than the message itself. A kept connection
@@ -120,24 +184,29 @@ def _send(message: Any) -> None:
     starts afresh. Other backends (files, memory in tests) get a connection per message as before.
     """
     if settings.EMAIL_BACKEND != SMTP_BACKEND:
+        before_data()
         get_connection(fail_silently=False).send_messages([message])
         return
     key = (settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_HOST_USER)
     conn = _kept_connections.pop(key, None)  # while sending, nobody else in this process can take it
     reused = conn is not None
     if conn is None:
-        conn = get_connection(fail_silently=False)
-        conn.open()
+        conn = _open_smtp()
+    handed: list[bool] = []  # whether DATA began: after that a retry could deliver the mail twice
+
+    def stamp_then_data() -> None:
+        before_data()
+        handed.append(True)
+
     try:
-        conn.send_messages([message])
+        _dialogue(conn.connection, message, stamp_then_data)
     except smtplib.SMTPServerDisconnected:
         conn.close()
-        if not reused:
+        if not reused or handed:
             raise
-        conn = get_connection(fail_silently=False)
-        conn.open()
+        conn = _open_smtp()
         try:
-            conn.send_messages([message])
+            _dialogue(conn.connection, message, before_data)
         except Exception:
             conn.close()
             raise
@@ -161,8 +230,8 @@ def _claim(ids: Sequence[int], *, now: dt.datetime) -> dict[int, int]:
     lease_until = ops.adapt_datetimefield_value(now + dt.timedelta(seconds=_lease_seconds()))
     placeholders = ", ".join(["%s"] * len(ids))
     sql = (
-        f"UPDATE {table} SET state = %s, lease_until = %s, attempts = attempts + 1, updated = %s "  # noqa: S608 - only placeholders are interpolated
-        f"WHERE state = %s AND id IN ({placeholders}) RETURNING id, attempts"
+        f"UPDATE {table} SET state = %s, lease_until = %s, attempts = attempts + 1, updated = %s, "  # noqa: S608 - only placeholders are interpolated
+        f"send_started_at = NULL WHERE state = %s AND id IN ({placeholders}) RETURNING id, attempts"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [State.SENDING, lease_until, moment, State.QUEUED, *ids])
@@ -181,19 +250,53 @@ def _release_untried(claimed: dict[int, int], *, error: str, next_attempt_at: dt
     )
 
 
+def _renew(claimed: dict[int, int]) -> int:
+    """Extend the lease of the batch's rows still ours: a live worker keeps them however long the batch takes."""
+    if not claimed:
+        return 0
+    ours = Q()
+    for pk, attempt in claimed.items():
+        ours |= Q(pk=pk, attempts=attempt)
+    return Notification.objects.filter(ours, state=State.SENDING).update(
+        lease_until=timezone.now() + dt.timedelta(seconds=_lease_seconds())
+    )
+
+
+def _stamp(pk: int, attempt: int) -> None:
+    """Right before DATA: stamp the row as handed to the SMTP server, if it is still ours.
+
+    Once stamped, a row whose worker vanishes is flagged 'possibly sent', never silently queued again.
+    """
+    now = timezone.now()
+    try:
+        ours = on_fresh_connection(
+            lambda: Notification.objects.filter(pk=pk, attempts=attempt, state=State.SENDING).update(
+                send_started_at=now, lease_until=now + dt.timedelta(seconds=_lease_seconds()), updated=now
+            )
+        )
+    except DatabaseError as exc:
+        raise HandOverFailed(str(exc)) from exc
+    if ours != 1:
+        raise HandOverRefused(pk)
+
+
 def outbox_deliver_batch(*, notification_ids: Sequence[int]) -> dict[int, str]:
     """Claim the queued rows among the ids, send their mails over one SMTP connection, record each outcome.
 
-    Returns {id: 'sent' | 'retry' | 'failed' | 'cancelled' | 'requeued' | 'skipped'}: 'requeued' rows were
-    not tried, 'skipped' ones were not queued (another worker has them, or they are done).
+    Returns {id: 'sent' | 'retry' | 'failed' | 'uncertain' | 'cancelled' | 'requeued' | 'skipped'}: 'requeued'
+    rows were not tried, 'skipped' ones were not queued (another worker has them, or they are done),
+    'uncertain' ones lost their connection during DATA (flagged possibly sent).
 
-    Each sent row is marked sent by its own one-row UPDATE before the next mail goes out: a worker that dies
-    mid-batch leaves in 'sending' only rows it has not sent, which the sweeper queues again after their
-    lease, so nothing sent goes out twice. A refusal concerns its own row only; when the server cannot be
-    reached (or the time limit nears), the rows not yet tried are queued again without counting an attempt.
+    Before each mail the row is stamped (and the batch's lease renewed every third of a lease); after the
+    250 the acceptance goes to the host's journal, then the row is marked sent, retried on a fresh database
+    connection when the connection is lost (recovery.py). A worker that dies mid-batch leaves unstamped rows,
+    which the sweeper queues again, and at most one stamped row, which it flags 'possibly sent'. A refusal
+    concerns its own row only; when the server cannot be reached (or the time limit nears), the rows not
+    yet tried are queued again without counting an attempt.
     """
     ids = list(dict.fromkeys(notification_ids))
     outcomes = dict.fromkeys(ids, "skipped")
+    journal_reconcile()
     attempts = _claim(ids, now=timezone.now())
     if not attempts:
         return outcomes
@@ -231,53 +334,80 @@ def outbox_deliver_batch(*, notification_ids: Sequence[int]) -> dict[int, str]:
         _finish_many(group, state=State.CANCELLED, last_error=reason)
     _finish_many(unaddressed, state=State.FAILED, last_error="No email address.")
 
+    # By the wall clock, as the leases themselves: renewed once a third of a lease has passed.
+    renew_every = dt.timedelta(seconds=_lease_seconds() / 3)
+    renewed = timezone.now()
     for index, (row, message, message_id) in enumerate(outgoing):
         attempt = attempts[row.pk]
+        rest = {later.pk: attempts[later.pk] for later, _m, _id in outgoing[index:]}
         try:
-            _send(message)
+            if timezone.now() - renewed >= renew_every:
+                on_fresh_connection(lambda: _renew(rest))  # noqa: B023 - called at once
+                renewed = timezone.now()
+            _send(message, before_data=lambda: _stamp(row.pk, attempt))  # noqa: B023 - called within the send
+        except HandOverRefused:
+            continue  # the sweeper took it back meanwhile: another worker may have it
+        except (HandOverFailed, DatabaseError):  # no database: nothing more can be recorded
+            logger.exception("outbox: database unavailable; batch stopped before notification %s", row.pk)
+            break
         except Exception as exc:  # noqa: BLE001 - every SMTP outcome is classified and stored on the row
-            outcomes[row.pk] = _record_failure(row, attempt, exc, message_id=message_id)
+            failure = exc
             code, temporary = classify_failure(exc)
-            if temporary and code is None:  # no server to talk to: the rest of the batch waits as well
-                rest = {later.pk: attempts[later.pk] for later, _m, _id in outgoing[index + 1 :]}
-                _release_untried(
-                    rest, error=f"Not tried: {type(exc).__name__}", next_attempt_at=timezone.now() + retry_delay(1)
+            if isinstance(exc, CUT_MID_DIALOGUE) and was_handed_over(row.pk, attempt):
+                # The connection broke during DATA: the server may have accepted it. Flagged, never retried blindly.
+                on_fresh_connection(lambda: flag_uncertain(row.pk, attempt, failure))  # noqa: B023 - called at once
+                outcomes[row.pk] = "uncertain"
+            else:
+                outcomes[row.pk] = on_fresh_connection(
+                    lambda: _record_failure(row, attempt, failure, message_id=message_id)  # noqa: B023 - called at once
                 )
-                outcomes.update(dict.fromkeys(rest, "requeued"))
+            if temporary and code is None:  # no server to talk to: the rest of the batch waits as well
+                untried = {pk: a for pk, a in rest.items() if pk != row.pk}
+                _release_untried(
+                    untried, error=f"Not tried: {type(exc).__name__}", next_attempt_at=timezone.now() + retry_delay(1)
+                )
+                outcomes.update(dict.fromkeys(untried, "requeued"))
                 break
             continue
-        _finish(
-            row.pk,
-            attempt,
-            state=State.SENT,
-            sent_at=timezone.now(),
-            last_smtp_code=250,
-            last_error="",
+        entry = journal.Accepted(
+            row_id=row.pk,
+            attempt=attempt,
+            message_id=message_id,
             to_email=row.to_email,
             subject=message.subject[:300],
-            message_id=message_id,
+            sent_at=timezone.now(),
         )
+        journal.record(entry)
         outcomes[row.pk] = "sent"
+        try:
+            on_fresh_connection(lambda: mark_sent(entry))  # noqa: B023 - called at once
+        except Exception:  # the journal has it; whoever reaches the database next reconciles it
+            logger.exception("outbox: notification %s sent, its mark left to the journal; batch stopped", row.pk)
+            break
     return outcomes
 
 
 def _record_failure(row: Notification, attempt: int, exc: Exception, *, message_id: str) -> str:
-    """A refused or failed send: queued again with backoff when temporary and attempts remain, else failed."""
+    """A refused or failed send: queued again with backoff while temporary and within NOTIFY_RETRY_FOR_SECONDS
+    of the first temporary failure, else failed."""
     code, temporary = classify_failure(exc)
     error = f"{type(exc).__name__}: {exc}"[:2000]
     common = {"last_smtp_code": code, "last_error": error, "to_email": row.to_email, "message_id": message_id}
-    if temporary and attempt < _max_attempts():
+    now = timezone.now()
+    first = row.first_failure_at or now
+    if temporary and now - first < _retry_for():
         _finish(
             row.pk,
             attempt,
             state=State.QUEUED,
             dispatched_at=None,
-            next_attempt_at=timezone.now() + retry_delay(attempt),
+            next_attempt_at=now + retry_delay(attempt),
+            first_failure_at=first,
             **common,
         )
         logger.info("notification %s: temporary failure %s, retry later", row.pk, code)
         return "retry"
-    _finish(row.pk, attempt, state=State.FAILED, **common)
+    _finish(row.pk, attempt, state=State.FAILED, first_failure_at=first if temporary else None, **common)
     logger.warning("notification %s failed permanently: %s", row.pk, error)
     return "failed"
 

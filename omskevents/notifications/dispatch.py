@@ -23,6 +23,7 @@ from .enums import State
 from .models import Notification
 from .pairs import plan_pair_mismatches
 from .planning import last_remindable_deadline, plan_digests, plan_meeting_reminders, plan_task_reminders
+from .recovery import outbox_sweep
 from .store import Planned, outbox_store
 from .timing import Calendars
 
@@ -88,44 +89,40 @@ def _enqueue(ids: Sequence[int]) -> None:
             return
 
 
-def outbox_dispatch(*, now: dt.datetime | None = None, sync: bool = False, limit: int = 500) -> int:
-    """Hand queued rows whose time has come to the worker (or deliver them here when `sync`).
+DISPATCH_CHUNK = 2000  # rows per hand-over transaction; a hand-over takes every due row, chunk by chunk
 
-    A row handed over recently is not handed over again until NOTIFY_REDISPATCH_SECONDS pass, so a
-    message the broker lost is re-sent by a later scan, and two scans rarely publish the same row
-    (if they do, the claim in `outbox_deliver_batch` lets one of them through). Rows go to the worker in
-    batches of BATCH_SIZE ids per broker message.
+
+def outbox_dispatch(*, now: dt.datetime | None = None, sync: bool = False) -> int:
+    """Hand every queued row whose time has come to the worker (or deliver them here when `sync`).
+
+    No cap per scan: a morning of twelve thousand reminders is published at once, in chunks of
+    DISPATCH_CHUNK rows (one short transaction each) and broker messages of BATCH_SIZE ids, and the
+    workers take them as fast as the SMTP server allows. A row handed over recently is not handed over
+    again until NOTIFY_REDISPATCH_SECONDS pass, so a message the broker lost is re-sent by a later tick,
+    and two scans rarely publish the same row (if they do, the claim in `outbox_deliver_batch` lets one
+    of them through).
     """
     now = now or timezone.now()
     real_now = timezone.now()
     cutoff = real_now - dt.timedelta(seconds=_redispatch_seconds())
-    with transaction.atomic():
-        due = (
-            Notification.objects.filter(state=State.QUEUED, next_attempt_at__lte=now)
-            .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=cutoff))
-            .order_by("next_attempt_at", "pk")
-        )
-        if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
-        ids = list(due.values_list("pk", flat=True)[:limit])
-        if ids:
-            Notification.objects.filter(pk__in=ids).update(dispatched_at=real_now)
-            if not sync:
-                transaction.on_commit(lambda: _enqueue(ids))
-    if sync:
-        for batch in batches(ids):
-            outbox_deliver_batch(notification_ids=batch)
-    return len(ids)
-
-
-def outbox_sweep() -> int:
-    """Return rows whose sender vanished (lease expired while 'sending') to the queue."""
-    now = timezone.now()
-    return Notification.objects.filter(state=State.SENDING, lease_until__lt=now).update(
-        state=State.QUEUED,
-        lease_until=None,
-        dispatched_at=None,
-        next_attempt_at=now,
-        last_error="The sender stopped before finishing; queued again.",
-        updated=now,
-    )
+    total = 0
+    while True:
+        with transaction.atomic():
+            due = (
+                Notification.objects.filter(state=State.QUEUED, next_attempt_at__lte=now)
+                .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=cutoff))
+                .order_by("next_attempt_at", "pk")
+            )
+            if connection.features.has_select_for_update_skip_locked:
+                due = due.select_for_update(skip_locked=True)
+            ids = list(due.values_list("pk", flat=True)[:DISPATCH_CHUNK])
+            if ids:
+                Notification.objects.filter(pk__in=ids).update(dispatched_at=real_now)
+                if not sync:
+                    transaction.on_commit(lambda ids=ids: _enqueue(ids))  # type: ignore[misc]  # bound per chunk
+        if sync:
+            for batch in batches(ids):
+                outbox_deliver_batch(notification_ids=batch)
+        total += len(ids)
+        if len(ids) < DISPATCH_CHUNK:
+            return total

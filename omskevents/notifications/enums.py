@@ -35,10 +35,26 @@ STATUS_KINDS = (
 DIGEST_KINDS = (Kind.DIGEST, Kind.AGENCY_DIGEST, Kind.READINESS)
 MEETING_KINDS = (Kind.MEETING_INVITATION, Kind.MEETING_REMINDER, Kind.MEETING_UPDATE, Kind.MEETING_CANCELLED)
 
+# A "possibly sent" row of these kinds is sent again (same Message-ID: mail clients show one message) once
+# the grace period has passed: a missing assignment or meeting notice costs more than a repeated one.
+# Reminders and digests are not: a new one comes with the next occasion anyway. They wait for a person.
+RESEND_WHEN_UNCERTAIN = (
+    Kind.ASSIGNMENT,
+    *STATUS_KINDS,
+    Kind.MEETING_INVITATION,
+    Kind.MEETING_UPDATE,
+    Kind.MEETING_CANCELLED,
+)
+
+# last_error of a row cancelled by hand: such a row is never revived by the scan.
+CANCELLED_BY_HAND = "Cancelled by hand."
+
 
 class State(models.TextChoices):
     QUEUED = "queued", _("Queued")
     SENDING = "sending", _("Sending")
+    # The sender stopped after handing the mail to the SMTP server and before recording the answer.
+    UNCERTAIN = "uncertain", _("Possibly sent")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Cancelled")

@@ -153,6 +153,19 @@ class Notification(TimeStampedModel):
     dispatched_at = models.DateTimeField(_("handed to the worker"), null=True, blank=True)
     lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    send_started_at = models.DateTimeField(
+        _("handed to the SMTP server"),
+        null=True,
+        blank=True,
+        help_text=_("Set just before this attempt's mail goes to the SMTP server; cleared by each new claim."),
+    )
+    possibly_sent_at = models.DateTimeField(
+        _("possibly sent"),
+        null=True,
+        blank=True,
+        help_text=_("When the sender was found gone between handing the mail over and recording the answer."),
+    )
+    first_failure_at = models.DateTimeField(_("first temporary failure"), null=True, blank=True)
     last_smtp_code = models.PositiveSmallIntegerField(_("last SMTP code"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)

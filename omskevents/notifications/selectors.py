@@ -152,8 +152,16 @@ def reminder_candidates(*, last_deadline: dt.date) -> list[ScanTask]:
     ]
 
 
-def stored_notification_keys(keys: Collection[tuple[str, str, str, str]]) -> set[tuple[str, str, str, str]]:
-    """Which (kind, item, recipient, occasion) keys are stored already: IN queries on the unique index.
+@dataclass(frozen=True)
+class StoredRow:
+    pk: int
+    state: str
+    last_error: str
+    sent: bool
+
+
+def stored_notifications(keys: Collection[tuple[str, str, str, str]]) -> dict[tuple[str, str, str, str], StoredRow]:
+    """The stored rows among (kind, item, recipient, occasion) keys: IN queries on the unique index.
 
     Items go in chunks as large as the backend takes (thousands on PostgreSQL), narrowed by occasion, so a
     scan over tens of thousands of tasks reads what it needs in a dozen queries.
@@ -163,13 +171,23 @@ def stored_notification_keys(keys: Collection[tuple[str, str, str, str]]) -> set
     occasions = sorted({k[3] for k in wanted})
     items = sorted({k[1] for k in wanted})
     step = min(5000, (connection.features.max_query_params or 10_000) - len(kinds) - min(len(occasions), 500) - 1)
-    found: set[tuple[str, str, str, str]] = set()
+    found: dict[tuple[str, str, str, str], StoredRow] = {}
     for start in range(0, len(items), step):
         rows = Notification.objects.filter(kind__in=kinds, item_key__in=items[start : start + step])
         if len(occasions) <= 500:
             rows = rows.filter(occasion__in=occasions)
-        found.update(rows.values_list("kind", "item_key", "recipient_key", "occasion"))
-    return found & wanted
+        for kind, item, recipient, occasion, pk, state, error, sent_at in rows.values_list(
+            "kind", "item_key", "recipient_key", "occasion", "pk", "state", "last_error", "sent_at"
+        ):
+            key = (kind, item, recipient, occasion)
+            if key in wanted:
+                found[key] = StoredRow(pk=pk, state=state, last_error=error, sent=sent_at is not None)
+    return found
+
+
+def stored_notification_keys(keys: Collection[tuple[str, str, str, str]]) -> set[tuple[str, str, str, str]]:
+    """Which (kind, item, recipient, occasion) keys are stored already."""
+    return set(stored_notifications(keys))
 
 
 def rows_for_delivery(ids: Collection[int]) -> list[Notification]:
@@ -258,6 +276,11 @@ def task_notifications(task: Task) -> QuerySet[Notification]:
 
 def outbox_counts() -> dict[str, int]:
     return dict(Notification.objects.values_list("state").annotate(n=Count("pk")).order_by("state"))
+
+
+def outbox_flagged_count() -> int:
+    """Rows ever flagged 'possibly sent' (whatever became of them: resent, sent by hand, still waiting)."""
+    return Notification.objects.filter(possibly_sent_at__isnull=False).count()
 
 
 def readiness_summary(*, committee_id: int, today: dt.date) -> list[dict[str, Any]]:

@@ -9,17 +9,27 @@ from django.utils import timezone
 from omskevents.accounts.models import User
 
 from .dispatch import outbox_dispatch
-from .enums import State
+from .enums import CANCELLED_BY_HAND, State
 from .models import Notification, NotificationPreference, ReminderSettings
+
+RETRYABLE = (State.FAILED, State.CANCELLED, State.UNCERTAIN)
 
 
 @transaction.atomic
 def outbox_retry(*, notifications: Iterable[Notification]) -> int:
-    """Queue failed or cancelled rows again (after an address was fixed); they go out with the next scan."""
+    """Queue failed, cancelled or possibly-sent rows again (after an address was fixed, an outage ended, or a
+    person decided a possibly-sent mail should go again); they go out at once. A possibly-sent row keeps its
+    flag and its Message-ID: a repeated mail is recognisable."""
     ids = [n.pk for n in notifications]
     now = timezone.now()
-    count = Notification.objects.filter(pk__in=ids, state__in=[State.FAILED, State.CANCELLED]).update(
-        state=State.QUEUED, attempts=0, next_attempt_at=now, dispatched_at=None, last_error="", updated=now
+    count = Notification.objects.filter(pk__in=ids, state__in=RETRYABLE).update(
+        state=State.QUEUED,
+        attempts=0,
+        next_attempt_at=now,
+        dispatched_at=None,
+        first_failure_at=None,
+        last_error="",
+        updated=now,
     )
     transaction.on_commit(lambda: outbox_dispatch())
     return count
@@ -28,8 +38,8 @@ def outbox_retry(*, notifications: Iterable[Notification]) -> int:
 @transaction.atomic
 def outbox_cancel(*, notifications: Iterable[Notification]) -> int:
     ids = [n.pk for n in notifications]
-    return Notification.objects.filter(pk__in=ids, state__in=[State.QUEUED, State.FAILED]).update(
-        state=State.CANCELLED, last_error="Cancelled by hand.", updated=timezone.now()
+    return Notification.objects.filter(pk__in=ids, state__in=[State.QUEUED, State.FAILED, State.UNCERTAIN]).update(
+        state=State.CANCELLED, last_error=CANCELLED_BY_HAND, updated=timezone.now()
     )
 
 

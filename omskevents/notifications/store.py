@@ -13,7 +13,7 @@ from omskevents.committee.models import Meeting
 from omskevents.workplan.models import Task
 
 from . import selectors
-from .enums import State
+from .enums import CANCELLED_BY_HAND, State
 from .models import Notification
 from .selectors import Recipient, ScanTask
 
@@ -76,17 +76,51 @@ def outbox_store(planned: Sequence[Planned], *, validate: bool = True) -> int:
     wanted = {p.key: p for p in planned}
     if not wanted:
         return 0
-    existing = selectors.stored_notification_keys(wanted.keys())
+    existing = selectors.stored_notifications(wanted.keys())
     fresh = [p for key, p in wanted.items() if key not in existing]
     if validate:
         for p in fresh:
             _row(p).full_clean(validate_unique=False, validate_constraints=False)
+    revived = _revive(
+        [(existing[key].pk, p) for key, p in wanted.items() if key in existing and _revivable(existing[key])]
+    )
     if not fresh:
-        return 0
+        return revived
     now = timezone.now()
     if connection.vendor == "postgresql" and len(fresh) >= COPY_FROM:
-        return _insert_by_copy(fresh, now=now)
-    return _insert_by_values(fresh, now=now)
+        return revived + _insert_by_copy(fresh, now=now)
+    return revived + _insert_by_values(fresh, now=now)
+
+
+REVIVED_NOTE = "Queued again: its occasion became valid again (a deadline or a meeting came back)."
+
+
+def _revivable(row: selectors.StoredRow) -> bool:
+    """A row cancelled because its occasion lapsed (a deadline moved, a meeting moved), never sent and not
+    cancelled by a person: the occasion is planned again, so the row goes out after all."""
+    return row.state == State.CANCELLED and not row.sent and row.last_error != CANCELLED_BY_HAND
+
+
+def _revive(rows: Sequence[tuple[int, Planned]]) -> int:
+    """Queue the cancelled rows again with the planned moment, deadline and details. Returns how many."""
+    now = timezone.now()
+    revived = 0
+    for pk, p in rows:
+        revived += Notification.objects.filter(pk=pk, state=State.CANCELLED).update(
+            state=State.QUEUED,
+            attempts=0,
+            scheduled_for=p.scheduled_for,
+            next_attempt_at=p.next_attempt_at,
+            deadline=p.deadline,
+            context=p.context,
+            dispatched_at=None,
+            lease_until=None,
+            send_started_at=None,
+            first_failure_at=None,
+            last_error=REVIVED_NOTE,
+            updated=now,
+        )
+    return revived
 
 
 def _values(p: Planned, stamp: Any, ops: Any) -> tuple[Any, ...]:

@@ -239,7 +239,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Reminders are rows in the outbox, never long ETA tasks: beat only ticks, the scan decides what is due.
 CELERY_BEAT_SCHEDULE: dict = {
     "notifications-scan": {"task": "notifications.scan", "schedule": 60.0, "options": {"expires": 55}},
-    "notifications-sweep": {"task": "notifications.sweep", "schedule": 60.0, "options": {"expires": 55}},
+    # Every 10 s: reconcile the journal, take back lapsed leases, hand over what is due (recovery within a minute).
+    "notifications-sweep": {"task": "notifications.sweep", "schedule": 10.0, "options": {"expires": 9}},
     # Daily; in December it seeds next year's working calendar from the holidays package where it is missing.
     "calendars-seed-next-year": {
         "task": "calendars.seed_next_year",
@@ -254,12 +255,20 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 CELERY_TASK_ROUTES = {"notifications.*": {"queue": "celery"}}
-# The outbox: a row "sending" longer than the lease (well above the task time limit) is queued again;
-# a row handed to the broker but not picked up within NOTIFY_REDISPATCH_SECONDS is handed over again.
-NOTIFY_LEASE_SECONDS = env.int("NOTIFY_LEASE_SECONDS", default=300)
-NOTIFY_REDISPATCH_SECONDS = env.int("NOTIFY_REDISPATCH_SECONDS", default=300)
+# The outbox (docs/reliability.md): a worker holds its batch's rows for a short lease, renewed while the batch
+# runs; a row whose lease lapsed is queued again (or flagged "possibly sent" when its mail had gone to the
+# SMTP server). A row handed to the broker but not picked up within NOTIFY_REDISPATCH_SECONDS is handed over again.
+NOTIFY_LEASE_SECONDS = env.int("NOTIFY_LEASE_SECONDS", default=30)
+NOTIFY_REDISPATCH_SECONDS = env.int("NOTIFY_REDISPATCH_SECONDS", default=45)
 NOTIFY_RETRY_BASE_SECONDS = env.float("NOTIFY_RETRY_BASE_SECONDS", default=60.0)
-NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=8)
+# Temporary failures (4xx, no server) are retried with backoff for this long from the first one, then failed.
+NOTIFY_RETRY_FOR_SECONDS = env.int("NOTIFY_RETRY_FOR_SECONDS", default=24 * 3600)
+# How long a worker keeps trying to record a "sent" on a fresh database connection before leaving it to its journal.
+NOTIFY_MARK_RETRY_SECONDS = env.float("NOTIFY_MARK_RETRY_SECONDS", default=30.0)
+# A "possibly sent" row of a kind that is resent waits this long first: a worker's journal may yet say "sent".
+NOTIFY_UNCERTAIN_GRACE_SECONDS = env.int("NOTIFY_UNCERTAIN_GRACE_SECONDS", default=300)
+# The worker host's journal of mails the SMTP server accepted (SQLite; one per host, shared by its processes).
+NOTIFY_JOURNAL_PATH = env.str("NOTIFY_JOURNAL_PATH", default=str(VAR_DIR / "outbox-journal.sqlite3"))
 # Days after an event's end when its delegates' personal data is removed (Federal Law No. 152-FZ).
 DELEGATE_DATA_RETENTION_DAYS = env.int("DELEGATE_DATA_RETENTION_DAYS", default=30)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -8,7 +8,7 @@ import time_machine
 from django.core.mail.backends.locmem import EmailBackend
 from django.test import override_settings
 
-from omskevents.notifications import delivery, dispatch, emails, selectors, store
+from omskevents.notifications import delivery, dispatch, emails, recovery, selectors, store
 from omskevents.notifications.enums import State
 from omskevents.notifications.models import Notification
 from tests.factories.accounts import UserFactory
@@ -140,14 +140,16 @@ def test_stale_rows_in_a_batch_are_cancelled_and_the_rest_sent(omsk_agency, cale
     assert (gone.state, gone.last_error, gone.lease_until) == (State.CANCELLED, "The recipient is deactivated.", None)
 
 
-def test_batch_queries_do_not_grow_with_the_rows_but_one_update_per_sent_mail(
+def test_batch_queries_do_not_grow_with_the_rows_but_two_updates_per_sent_mail(
     omsk_agency, calendars, frozen, mailoutbox, django_assert_num_queries
 ):
     ids = due_rows(omsk_agency, "solo", "a1", "a2", "a3", "a4", "a5")
-    # claim, rows, tasks, their co-executors, people, agencies, events, preferences; then one UPDATE per mail
-    with django_assert_num_queries(8 + 1):
+    # claim, rows, tasks, their co-executors, people, agencies, events, preferences; then per mail the
+    # hand-over stamp and the sent mark
+    with django_assert_num_queries(8 + 2):
         delivery.outbox_deliver_batch(notification_ids=[ids.pop("solo@example.org")])
-    with django_assert_num_queries(8 + 5):
+    # the journal holds the first mail: one read finds its row marked already
+    with django_assert_num_queries(1 + 8 + 5 * 2):
         delivery.outbox_deliver_batch(notification_ids=list(ids.values()))
     assert len(mailoutbox) == 6
 
@@ -198,3 +200,33 @@ def test_storing_many_rows_inserts_each_once_with_its_values(executor, frozen):
         {"offset": 1},
         MOMENT,
     )
+
+
+class SlowServerBackend(EmailBackend):
+    """An SMTP server that takes two seconds per mail (the clock moves on); meanwhile the sweeper runs."""
+
+    traveller = None
+    swept: list[int] = []
+
+    def send_messages(self, messages):
+        type(self).traveller.shift(2)
+        type(self).swept.append(recovery.outbox_sweep())
+        return super().send_messages(messages)
+
+
+@override_settings(EMAIL_BACKEND="tests.notifications.test_batch.SlowServerBackend", NOTIFY_LEASE_SECONDS=3)
+def test_a_batch_longer_than_its_lease_keeps_its_rows_by_renewing(omsk_agency, calendars, frozen, mailoutbox):
+    ids = due_rows(omsk_agency, "s1", "s2", "s3", "s4", "s5")
+    SlowServerBackend.traveller, SlowServerBackend.swept = frozen, []
+    outcomes = delivery.outbox_deliver_batch(notification_ids=list(ids.values()))
+    assert sorted(outcomes.values()) == ["sent"] * 5
+    assert SlowServerBackend.swept == [0] * 5  # ten seconds of sending, a three-second lease: never taken back
+    assert len(mailoutbox) == 5
+
+
+def test_dispatch_hands_over_every_due_row_in_chunks(omsk_agency, calendars, frozen, monkeypatch):
+    ids = due_rows(omsk_agency, "c1", "c2", "c3", "c4", "c5")
+    Notification.objects.update(dispatched_at=None)
+    monkeypatch.setattr(dispatch, "DISPATCH_CHUNK", 2)
+    assert dispatch.outbox_dispatch(now=MOMENT) == 5  # no cap: three chunks in one call
+    assert Notification.objects.filter(pk__in=ids.values(), dispatched_at__isnull=False).count() == 5

@@ -9,7 +9,7 @@ import time_machine
 from django.core.mail.backends.locmem import EmailBackend
 from django.test import override_settings
 
-from omskevents.notifications import delivery, dispatch, notices, selectors, services
+from omskevents.notifications import delivery, dispatch, emails, notices, recovery, selectors, services
 from omskevents.notifications.enums import Kind, State
 from omskevents.notifications.models import Notification, NotificationPreference
 from omskevents.workplan import services as workplan
@@ -104,12 +104,12 @@ def test_a_row_is_delivered_once_however_often_it_is_handed_over(calendars, exec
     assert len(mailoutbox) == 1
 
 
-def test_sweep_returns_rows_whose_lease_expired(calendars, executor, frozen):
+def test_sweep_returns_rows_whose_lease_expired_before_their_mail_was_tried(calendars, executor, frozen):
     row = due_row(executor)
     Notification.objects.filter(pk=row.pk).update(state=State.SENDING, lease_until=MOMENT - dt.timedelta(seconds=1))
     assert dispatch.outbox_sweep() == 1
     row.refresh_from_db()
-    assert (row.state, row.dispatched_at, row.lease_until) == (State.QUEUED, None, None)
+    assert (row.state, row.dispatched_at, row.lease_until, row.possibly_sent_at) == (State.QUEUED, None, None, None)
 
 
 def test_sweep_leaves_rows_within_their_lease(calendars, executor, frozen):
@@ -152,13 +152,44 @@ def test_permanent_smtp_failure_marks_the_row_failed_and_retry_queues_it(calenda
     assert (row.state, row.attempts) == (State.QUEUED, 0)
 
 
-@override_settings(EMAIL_BACKEND="tests.notifications.test_delivery.RefusingBackend", NOTIFY_MAX_ATTEMPTS=2)
-def test_temporary_failures_give_up_after_the_last_attempt(calendars, executor, frozen):
+@override_settings(EMAIL_BACKEND="tests.notifications.test_delivery.RefusingBackend", NOTIFY_RETRY_FOR_SECONDS=86400)
+def test_temporary_failures_keep_retrying_for_the_retry_period_then_fail(calendars, executor, frozen):
     row = due_row(executor)
-    delivery.outbox_deliver(notification_id=row.pk)
-    delivery.outbox_deliver(notification_id=row.pk)
+    assert delivery.outbox_deliver(notification_id=row.pk) == "retry"
+    for hours in (2, 8, 23):  # twenty attempts and more within the day: still retried
+        frozen.move_to(MOMENT + dt.timedelta(hours=hours))
+        Notification.objects.filter(pk=row.pk).update(attempts=20 + hours)
+        assert delivery.outbox_deliver(notification_id=row.pk) == "retry"
     row.refresh_from_db()
-    assert (row.state, row.attempts) == (State.FAILED, 2)
+    assert (row.state, row.first_failure_at) == (State.QUEUED, MOMENT)
+    frozen.move_to(MOMENT + dt.timedelta(hours=24))
+    assert delivery.outbox_deliver(notification_id=row.pk) == "failed"
+    row.refresh_from_db()
+    assert (row.state, row.last_smtp_code, row.first_failure_at) == (State.FAILED, 451, MOMENT)
+
+
+def test_retry_delay_is_capped_at_an_hour(settings):
+    settings.NOTIFY_RETRY_BASE_SECONDS = 60
+    assert [delivery.retry_delay(n).total_seconds() <= 3600 * 1.25 for n in (10, 30, 200)] == [True] * 3
+    assert delivery.retry_delay(30).total_seconds() >= 3600 * 0.75
+
+
+def test_sweep_flags_a_row_whose_mail_had_gone_to_the_smtp_server(calendars, executor, frozen):
+    row = due_row(executor)
+    Notification.objects.filter(pk=row.pk).update(
+        state=State.SENDING, attempts=1, send_started_at=MOMENT, lease_until=MOMENT - dt.timedelta(seconds=1)
+    )
+    assert dispatch.outbox_sweep() == 1
+    row.refresh_from_db()
+    assert (row.state, row.possibly_sent_at, row.lease_until, row.last_error) == (
+        State.UNCERTAIN,
+        MOMENT,
+        None,
+        recovery.UNCERTAIN_NOTE,
+    )
+    frozen.move_to(MOMENT + dt.timedelta(days=1))
+    assert dispatch.outbox_sweep() == 0  # a reminder is not resent by itself
+    assert Notification.objects.get(pk=row.pk).state == State.UNCERTAIN
 
 
 @pytest.mark.parametrize(
@@ -381,3 +412,56 @@ def test_broker_down_leaves_the_web_working_and_the_row_waiting(
     row = Notification.objects.get(task=task)
     assert (row.state, row.dispatched_at) == (State.QUEUED, moment)  # a later scan hands it over again
     assert f"broker unavailable; notifications [{row.pk}] wait for the next scan" in caplog.messages
+
+
+def test_possibly_sent_assignment_goes_again_after_the_grace_with_the_same_message_id(
+    calendars, executor, secretariat, event, frozen, mailoutbox, settings
+):
+    settings.NOTIFY_UNCERTAIN_GRACE_SECONDS = 300
+    task = make_task(responsible=executor, lead_agency=executor.agency, deadline=dt.date(2026, 6, 1), event=event)
+    notices.task_assignment_notify(task=task)
+    row = Notification.objects.get(task=task, kind="assignment")
+    Notification.objects.filter(pk=row.pk).update(
+        state=State.SENDING, attempts=1, send_started_at=MOMENT, lease_until=MOMENT - dt.timedelta(seconds=1)
+    )
+    assert dispatch.outbox_sweep() == 1
+    assert Notification.objects.get(pk=row.pk).state == State.UNCERTAIN
+    frozen.move_to(MOMENT + dt.timedelta(seconds=299))
+    assert dispatch.outbox_sweep() == 0  # within the grace: a journal may still say "sent"
+    frozen.move_to(MOMENT + dt.timedelta(seconds=300))
+    assert dispatch.outbox_sweep() == 1
+    assert dispatch.outbox_dispatch(sync=True) == 1
+    row.refresh_from_db()
+    assert (row.state, row.possibly_sent_at) == (State.SENT, MOMENT)
+    assert [m.extra_headers["Message-ID"] for m in mailoutbox] == [emails.message_id_for(row)]
+
+
+def test_admin_retry_queues_possibly_sent_and_failed_rows(calendars, executor, frozen):
+    row = due_row(executor)
+    Notification.objects.filter(pk=row.pk).update(state=State.UNCERTAIN, attempts=1, possibly_sent_at=MOMENT)
+    assert services.outbox_retry(notifications=[row]) == 1
+    row.refresh_from_db()
+    assert (row.state, row.attempts, row.possibly_sent_at) == (State.QUEUED, 0, MOMENT)
+
+
+class CutDuringDataBackend(EmailBackend):
+    """The connection breaks while the message data is on its way: the server may or may not have it."""
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+@override_settings(EMAIL_BACKEND="tests.notifications.test_delivery.CutDuringDataBackend")
+def test_connection_cut_during_data_flags_the_row_instead_of_retrying(calendars, executor, frozen):
+    row = due_row(executor)
+    assert delivery.outbox_deliver(notification_id=row.pk) == "uncertain"
+    row.refresh_from_db()
+    assert (row.state, row.possibly_sent_at, row.send_started_at, row.lease_until) == (
+        State.UNCERTAIN,
+        MOMENT,
+        MOMENT,
+        None,
+    )
+    assert row.last_error.startswith(recovery.UNCERTAIN_NOTE)
+    frozen.move_to(MOMENT + dt.timedelta(hours=1))
+    assert (dispatch.outbox_sweep(), dispatch.outbox_dispatch()) == (0, 0)  # a reminder is not resent by itself

@@ -131,3 +131,26 @@ def test_redis_stopped_and_restarted_loses_nothing(harness, tmp_path):
         harness.worker.stop()
         private.kill()
     assert _outcome(outcome) == (4, 4, 0, 0)
+
+
+def test_worker_killed_right_after_the_250_is_flagged_not_sent_twice(harness):
+    """The one window no record closes: the server accepted, the worker died before hearing the 250.
+
+    The row is flagged 'possibly sent' when its lease lapses; a reminder is not sent again by itself, the
+    rest of the batch (never tried) goes once."""
+    tasks = faultrun.make_due("after250", 3)
+    worker = harness.worker.process
+    harness.sink.on_accept = lambda _rcpt: worker.kill()
+    faultrun._scan()
+    assert faultrun.pump(faultrun.settled(list(tasks.values())), timeout=5) is False  # the worker is gone
+    harness.worker.process = None
+    harness.worker.start()
+    assert faultrun.pump(faultrun.settled(list(tasks.values())), timeout=harness.timeout)
+    outcome = faultrun.count("after 250", harness.sink, tasks)
+    assert _outcome(outcome) == (3, 3, 0, 0)
+    rows = Notification.objects.filter(task_id__in=tasks.values()).order_by("pk")
+    assert [(r.state, r.attempts, r.possibly_sent_at is not None) for r in rows] == [
+        (State.UNCERTAIN, 1, True),
+        (State.SENT, 2, False),
+        (State.SENT, 2, False),
+    ]

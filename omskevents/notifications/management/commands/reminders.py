@@ -28,7 +28,10 @@ class Command(BaseCommand):
         scan = sub.add_parser("scan", help="Create the rows due at a moment and hand them to the worker.")
         scan.add_argument("--at", help="ISO-8601 moment (default: now); naive means the server's time zone.")
         scan.add_argument("--sync", action="store_true", help="Deliver in this process instead of via the worker.")
-        sub.add_parser("status", help="One line per state: `state: count`.")
+        sub.add_parser(
+            "status",
+            help="One line per state: `state: count`; then how many rows were ever flagged possibly sent.",
+        )
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "scan":
@@ -40,4 +43,6 @@ class Command(BaseCommand):
         elif action == "status":
             counts = selectors.outbox_counts()
             for state in State.values:
-                self.stdout.write(f"{state}: {counts.get(state, 0)}")
+                note = " (possibly sent: the sender stopped between the SMTP server's answer and its record)"
+                self.stdout.write(f"{state}: {counts.get(state, 0)}" + (note if state == State.UNCERTAIN else ""))
+            self.stdout.write(f"flagged possibly sent, ever: {selectors.outbox_flagged_count()}")

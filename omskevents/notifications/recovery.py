@@ -1,0 +1,148 @@
+"""After a fault: record an outcome on a fresh connection, reconcile the journal, take back lapsed leases.
+
+What is guaranteed (docs/reliability.md):
+- a mail the SMTP server accepted is never sent again because the database failed afterwards: the worker
+  notes the 250 in its host's journal first, then retries the "sent" mark on fresh connections for
+  NOTIFY_MARK_RETRY_SECONDS; whatever is still unmarked is reconciled from the journal before its
+  process, any sibling on the host or the sweeper claims or takes back a row;
+- a row whose worker vanished is taken back when its lease lapses (the lease is short and renewed while
+  the batch runs): queued again when its mail never reached the SMTP server, else flagged "possibly sent"
+  (the process died between the 250 and the journal, or the SMTP dialogue was cut). Possibly-sent rows
+  of RESEND_WHEN_UNCERTAIN kinds go again after NOTIFY_UNCERTAIN_GRACE_SECONDS with the same Message-ID;
+  the others wait for a person in the outbox admin.
+"""
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.utils import timezone
+
+from . import journal
+from .enums import RESEND_WHEN_UNCERTAIN, State
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# A sent mark may land on a row the sweeper has meanwhile flagged: the journal or the worker knows better.
+MARKABLE = (State.SENDING, State.UNCERTAIN)
+
+UNCERTAIN_NOTE = (
+    "The sender stopped after handing the mail to the SMTP server and before recording its answer: "
+    "it may have been delivered."
+)
+
+
+def _connection_lost(exc: BaseException) -> bool:
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def on_fresh_connection(write: Callable[[], T], *, seconds: float | None = None) -> T:
+    """Run a write; when the database connection is lost, reconnect and retry for up to `seconds`.
+
+    Only for writes that are idempotent (conditional UPDATEs): a retry after a commit whose answer was lost
+    finds nothing left to change, which is the same outcome.
+    """
+    deadline = time.monotonic() + (settings.NOTIFY_MARK_RETRY_SECONDS if seconds is None else seconds)
+    pause = 0.1
+    while True:
+        try:
+            return write()
+        except DatabaseError as exc:
+            if not _connection_lost(exc):
+                raise
+            connection.close()  # whoever uses the database next in this process starts on a fresh connection
+            if time.monotonic() >= deadline:
+                raise
+            logger.warning("outbox: database connection lost (%s); retrying on a fresh one", exc)
+        time.sleep(pause)
+        pause = min(pause * 2, 2.0)
+
+
+def mark_sent(entry: journal.Accepted) -> bool:
+    """The row of a journal entry is sent (only if that attempt is still the row's)."""
+    return (
+        Notification.objects.filter(pk=entry.row_id, attempts=entry.attempt, state__in=MARKABLE).update(
+            state=State.SENT,
+            sent_at=entry.sent_at,
+            last_smtp_code=250,
+            last_error="",
+            to_email=entry.to_email,
+            subject=entry.subject[:300],
+            message_id=entry.message_id,
+            lease_until=None,
+            updated=timezone.now(),
+        )
+        == 1
+    )
+
+
+def was_handed_over(pk: int, attempt: int) -> bool:
+    """Whether this attempt's mail had begun DATA (the stamp before it is set)."""
+    return Notification.objects.filter(pk=pk, attempts=attempt, send_started_at__isnull=False).exists()
+
+
+def flag_uncertain(pk: int, attempt: int, exc: Exception) -> bool:
+    """The connection broke during DATA: the server may have accepted the mail. Flagged, never retried blindly."""
+    now = timezone.now()
+    return (
+        Notification.objects.filter(pk=pk, attempts=attempt, state__in=MARKABLE).update(
+            state=State.UNCERTAIN,
+            possibly_sent_at=now,
+            lease_until=None,
+            last_error=f"{UNCERTAIN_NOTE} ({exc!r})"[:2000],
+            updated=now,
+        )
+        == 1
+    )
+
+
+def journal_reconcile() -> int:
+    """Apply this host's journal to the database; returns how many rows it marked sent."""
+    entries = journal.pending()
+    if not entries:
+        return 0
+    # Usually every row is marked already (the worker marks right after noting): one read, no writes.
+    unmarked = set(
+        Notification.objects.filter(pk__in=[e.row_id for e in entries], state__in=MARKABLE).values_list("pk", flat=True)
+    )
+    marked = sum(mark_sent(entry) for entry in entries if entry.row_id in unmarked)
+    journal.forget(entries)
+    if marked:
+        logger.warning("outbox: %s rows marked sent from the journal", marked)
+    return marked
+
+
+def outbox_sweep() -> int:
+    """Take back rows whose sender vanished (lease lapsed while 'sending'). Returns how many were taken back.
+
+    Reconciles the journal first. A row whose mail had not gone to the SMTP server is queued again; one whose
+    mail had is flagged 'possibly sent'. Then flagged rows of the kinds resent go again after the grace.
+    """
+    journal_reconcile()
+    now = timezone.now()
+    lapsed = Notification.objects.filter(state=State.SENDING, lease_until__lt=now)
+    requeued = lapsed.filter(send_started_at__isnull=True).update(
+        state=State.QUEUED,
+        lease_until=None,
+        dispatched_at=None,
+        next_attempt_at=now,
+        last_error="The sender stopped before trying; queued again.",
+        updated=now,
+    )
+    flagged = lapsed.filter(send_started_at__isnull=False).update(
+        state=State.UNCERTAIN, lease_until=None, possibly_sent_at=now, last_error=UNCERTAIN_NOTE, updated=now
+    )
+    if flagged:
+        logger.warning("outbox: %s rows possibly sent (sender gone after handing them to the SMTP server)", flagged)
+    grace = now - dt.timedelta(seconds=settings.NOTIFY_UNCERTAIN_GRACE_SECONDS)
+    resent = Notification.objects.filter(
+        state=State.UNCERTAIN, kind__in=RESEND_WHEN_UNCERTAIN, possibly_sent_at__lte=grace
+    ).update(state=State.QUEUED, dispatched_at=None, next_attempt_at=now, updated=now)
+    return requeued + flagged + resent
