@@ -22,6 +22,7 @@ urlpatterns = [
     path("events/", include("omskevents.events.urls")),
     path("meetings/", include("omskevents.committee.urls")),
     path("tasks/", include("omskevents.workplan.urls")),
+    path("agreements/", include("omskevents.agreements.urls")),
     path("notifications/", include("omskevents.notifications.urls")),
     path("", include("omskevents.overview.urls")),
 ]

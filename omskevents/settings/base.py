@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "omskevents.events",
     "omskevents.committee",
     "omskevents.workplan",
+    "omskevents.agreements",
     "omskevents.notifications",
     "omskevents.overview",
 ]
@@ -185,6 +186,7 @@ else:
 # change on a task (its status, its deadline) is a save of the task.
 CACHE_WATCHED_MODELS = [
     "workplan.Task",
+    "agreements.Agreement",
     "agencies.Agency",
     "accounts.User",
     "events.Event",

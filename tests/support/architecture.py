@@ -15,6 +15,7 @@ APP_ORDER = (
     "events",
     "committee",
     "workplan",
+    "agreements",
     "notifications",
     "overview",
 )

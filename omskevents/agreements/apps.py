@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AgreementsConfig(AppConfig):
+    name = "omskevents.agreements"
+    verbose_name = _("Agreements to sign")
+
+    def ready(self) -> None:
+        # The seam of docs/architecture.md: an event's new dates move the agreements' stage deadlines.
+        from omskevents.events import signals as events
+
+        from . import receivers
+
+        events.event_dates_changed.connect(receivers.deadlines_follow_event, dispatch_uid="agreements.event_dates")
