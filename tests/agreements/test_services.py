@@ -96,7 +96,9 @@ def test_language_versions_are_numbered_and_kept(w):
         language="kk",
         upload=SimpleUploadedFile("жоба.pdf", PDF, content_type="application/pdf"),
     )
-    rows = list(w.agreement.versions.order_by("language", "version").values_list("language", "version", "original_name"))
+    rows = list(
+        w.agreement.versions.order_by("language", "version").values_list("language", "version", "original_name")
+    )
     assert rows == [("kk", 1, "жоба.pdf"), ("ru", 1, "проект.pdf"), ("ru", 2, "проект-2.pdf")]
 
 
@@ -153,7 +155,9 @@ def test_main_path_to_signing_is_kept_in_the_history(w):
     )  # fmt: skip
     a.refresh_from_db()
     assert (a.stage, a.signed_on, a.next_stage, a.next_deadline) == ("signed", dt.date(2026, 11, 20), "", None)
-    moves = list(AgreementMove.objects.filter(agreement=a).order_by("pk").values_list("to_stage", "actor__username", "comment"))
+    moves = list(
+        AgreementMove.objects.filter(agreement=a).order_by("pk").values_list("to_stage", "actor__username", "comment")
+    )
     assert moves[4] == ("partner_comments", "kz_staff", "Замечания к статье 3")
     assert len(moves) == 10
     history = list(a.history.order_by("history_id").values_list("stage", "history_user__username"))
