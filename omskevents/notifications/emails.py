@@ -19,9 +19,9 @@ from omskevents.workplan import permissions
 from omskevents.workplan.models import ExtensionRequest, ProgressReport, Task
 
 from . import links, selectors
-from .planning_agreements import agreement_mail_context
 from .enums import MEETING_KINDS, Kind
 from .models import Notification, NotificationPreference
+from .planning_agreements import agreement_mail_context
 
 DIGEST_HEADER_KINDS = (Kind.DIGEST, Kind.AGENCY_DIGEST, Kind.READINESS)
 

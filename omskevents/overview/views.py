@@ -21,9 +21,9 @@ from omskevents.accounts import services as accounts_services
 from omskevents.accounts.permissions import is_secretariat
 from omskevents.accounts.types import AuthenticatedHttpRequest
 from omskevents.agencies import permissions as agency_permissions
-from omskevents.agreements.selectors import signed_of_planned
 from omskevents.agencies.models import Agency
 from omskevents.agencies.selectors import agency_people
+from omskevents.agreements.selectors import signed_of_planned
 from omskevents.committee.selectors import meeting_next
 from omskevents.core.cache import cached_fragment
 from omskevents.events.enums import EventKind

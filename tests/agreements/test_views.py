@@ -54,9 +54,10 @@ def test_register_shows_stage_counts_and_overdue_in_words(client, w):
 def test_register_filters_by_stage_kind_and_agency(client, w):
     _ready(w, "Соглашение о логистике на Иртыше", 1)
     client.force_login(w.sec)
-    titles = lambda query: [
-        r["agreement"].title for r in client.get(reverse("agreements:register"), query).context["rows"]
-    ]  # noqa: E731
+
+    def titles(query: dict) -> list[str]:
+        return [r["agreement"].title for r in client.get(reverse("agreements:register"), query).context["rows"]]
+
     assert titles({"stage": "ready"}) == ["Соглашение о логистике на Иртыше"]
     assert titles({"kind": "business"}) == []
     assert titles({"agency": w.other.pk}) == []
@@ -153,7 +154,7 @@ def test_order_of_signing_docx_is_ready_to_print(client, w):
     client.force_login(w.sec)
     response = client.get(reverse("agreements:signing_order", args=[w.event.pk]))
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="signing-order-%d-2026-12-10.docx"' % w.event.pk
+    assert response["Content-Disposition"] == f'attachment; filename="signing-order-{w.event.pk}-2026-12-10.docx"'
     doc = Document(io.BytesIO(response.content))
     section = doc.sections[0]
     # Word stores lengths in twentieths of a point: millimetres come back rounded to the nearest 0.02 mm.
