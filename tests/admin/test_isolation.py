@@ -53,10 +53,17 @@ DECISIONS: dict[str, dict[str, Access]] = {
         "staff_b": NOTHING,
     },
     "agencies.agency": {
-        "secretariat": _all("agency_a", "agency_b"),
+        "secretariat": _all("agency_a", "agency_b", "agency_c"),
         "staff_a": _view("agency_a"),
         "head_a": _view("agency_a"),
         "staff_b": _view("agency_b"),
+    },
+    # Agreements are managed on their own pages; the admin shows each to whoever may see it, read-only.
+    "agreements.agreement": {
+        "secretariat": _view("agreement_a", "agreement_b"),
+        "staff_a": _view("agreement_a"),
+        "head_a": _view("agreement_a"),
+        "staff_b": _view("agreement_b"),
     },
     "calendars.calendarday": _secretariat_only("day"),
     "events.event": _secretariat_only("event"),

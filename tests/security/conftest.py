@@ -14,6 +14,9 @@ from django.db import close_old_connections, models
 from omskevents.accounts.models import CalendarFeedToken
 from omskevents.committee.models import AgendaItem, Committee, Decision, Meeting, MeetingAttendance
 from omskevents.workplan.models import Attachment, TaskComment
+from omskevents.agreements.services import agreement_version_add
+from tests.factories.agencies import AgencyFactory
+from tests.factories.agreements import make_agreement
 from tests.factories.events import EventFactory, ProgrammeItemFactory, VenueFactory
 from tests.factories.workplan import ExtensionRequestFactory, ProgressReportFactory, TaskFactory
 
@@ -67,6 +70,27 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b):
     TaskComment.objects.create(task=task_b, author=staff_b, text=f"{MARK_B}: комментарий")
     attachment_a = _attachment(report_a, f"{MARK_A}-справка.pdf")
     attachment_b = _attachment(report_b, f"{MARK_B}-справка.pdf")
+    # Agreement A: agency A answers for the Russian side. Agreement B: agency B (Kazakh) is its partner, with
+    # a Russian agency of neither account answering for the Russian side.
+    agreement_a = make_agreement(
+        actor=secretariat, event=event, ru=agency_a, kz=None, title=f"{MARK_A}: соглашение", signing_order=1
+    )
+    other_ru = AgencyFactory(short_name="Минтранс Омской обл.", country="RU", level="regional")
+    agreement_b = make_agreement(
+        actor=secretariat, event=event, ru=other_ru, kz=agency_b, title=f"{MARK_B}: соглашение", ru_parties=[]
+    )
+    version_a = agreement_version_add(
+        actor=secretariat,
+        agreement=agreement_a,
+        language="ru",
+        upload=SimpleUploadedFile(f"{MARK_A}-проект.pdf", PDF, content_type="application/pdf"),
+    )
+    version_b = agreement_version_add(
+        actor=secretariat,
+        agreement=agreement_b,
+        language="kk",
+        upload=SimpleUploadedFile(f"{MARK_B}-жоба.pdf", PDF, content_type="application/pdf"),
+    )
     feed_a = CalendarFeedToken.objects.create(user=staff_a, key="a" * 40)
     feed_b = CalendarFeedToken.objects.create(user=staff_b, key="b" * 40)
     return SimpleNamespace(
@@ -94,6 +118,11 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b):
         attachment_b=attachment_b,
         feed_a=feed_a,
         feed_b=feed_b,
+        other_ru=other_ru,
+        agreement_a=agreement_a,
+        agreement_b=agreement_b,
+        version_a=version_a,
+        version_b=version_b,
     )
 
 

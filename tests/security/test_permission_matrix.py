@@ -28,6 +28,8 @@ from django.core import signing
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from omskevents.notifications import links
 from omskevents.workplan.models import ExtensionRequest, Task
 from tests.security.conftest import MARK_A, MARK_B, changed_tables, close_response, db_state
@@ -110,6 +112,23 @@ def _task_data(w: Any) -> dict[str, Any]:
         "deadline": "2026-11-20",
         "priority": "normal",
     }
+
+
+def _agreement_data(w: Any) -> dict[str, Any]:
+    return {
+        "event": w.event.pk,
+        "title": "Соглашение о сотрудничестве в сфере транспорта",
+        "kind": "interregional",
+        "ru_parties": [w.agency_a.pk],
+        "ru_responsible": w.agency_a.pk,
+        "kz_parties": [w.agency_b.pk],
+        "kz_responsible": w.agency_b.pk,
+        "ceremony_day": "1",
+    }
+
+
+def _text_upload(w: Any) -> dict[str, Any]:
+    return {"language": "ru", "file": SimpleUploadedFile("проект.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")}
 
 
 def _meeting_data(w: Any) -> dict[str, Any]:
@@ -260,6 +279,43 @@ DECISIONS: dict[str, Decision] = {
         b=_unsubscribe("staff_b"),
         checks=(Check("get", EVERYONE), Check("post", R(W(200), W(200), W(200), W(200), W(200)))),
         bearer=True,
+    ),
+    # --- agreements to sign: the secretariat manages all; agency staff act on those their agency takes part in ---
+    "agreements:register": Decision(checks=(Check("get", LOGGED_IN),)),
+    "agreements:create": Decision(
+        checks=(Check("get", SECRETARIAT_PAGE), Check("post", SECRETARIAT_WRITE, data=_agreement_data))
+    ),
+    # A tampered filter naming the other agency: the file holds no row the reader may not see.
+    "agreements:export_xlsx": Decision(checks=(Check("get", LOGGED_IN, query=lambda w: {"agency": w.agency_b.pk}),)),
+    "agreements:signing_order": Decision(a=pk("event", "event_pk"), checks=(Check("get", SECRETARIAT_PAGE),)),
+    "agreements:detail": Decision(a=pk("agreement_a"), b=pk("agreement_b"), checks=(Check("get", A_ONLY, B_ONLY),)),
+    "agreements:update": Decision(
+        a=pk("agreement_a"),
+        b=pk("agreement_b"),
+        checks=(Check("get", SECRETARIAT_PAGE), Check("post", SECRETARIAT_WRITE, data=_agreement_data)),
+    ),
+    # Drafting is the Russian side's move: agency B, the Kazakh partner of agreement B, is refused on the page.
+    "agreements:move": Decision(
+        a=pk("agreement_a"),
+        b=pk("agreement_b"),
+        checks=(
+            Check(
+                "post",
+                R(LOGIN, W(302), W(302), 404, W(302)),
+                R(LOGIN, 404, 404, 400, W(302)),
+                data=lambda w: {"stage": "draft_ready", "comment": "Проект готов"},
+            ),
+        ),
+    ),
+    "agreements:version_add": Decision(
+        a=pk("agreement_a"),
+        b=pk("agreement_b"),
+        checks=(
+            Check("post", R(LOGIN, W(302), W(302), 404, W(302)), R(LOGIN, 404, 404, W(302), W(302)), data=_text_upload),
+        ),
+    ),
+    "agreements:version_download": Decision(
+        a=pk("version_a"), b=pk("version_b"), checks=(Check("get", A_ONLY, B_ONLY),)
     ),
     # --- the action plan ---
     "workplan:task_list": Decision(checks=(Check("get", LOGGED_IN),)),
@@ -412,6 +468,7 @@ def test_the_walk_sees_the_whole_site():
     namespaces = {name.split(":")[0] for name in URL_NAMES if ":" in name}
     assert namespaces == {
         "accounts",
+        "agreements",
         "agencies",
         "calendar",
         "committee",
