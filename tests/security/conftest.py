@@ -12,9 +12,9 @@ from django.core.signals import request_finished
 from django.db import close_old_connections, models
 
 from omskevents.accounts.models import CalendarFeedToken
+from omskevents.agreements.services import agreement_version_add
 from omskevents.committee.models import AgendaItem, Committee, Decision, Meeting, MeetingAttendance
 from omskevents.workplan.models import Attachment, TaskComment
-from omskevents.agreements.services import agreement_version_add
 from tests.factories.agencies import AgencyFactory
 from tests.factories.agreements import make_agreement
 from tests.factories.events import EventFactory, ProgrammeItemFactory, VenueFactory

@@ -25,10 +25,9 @@ import pytest
 import time_machine
 from django.contrib import admin
 from django.core import signing
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from omskevents.notifications import links
 from omskevents.workplan.models import ExtensionRequest, Task
