@@ -46,6 +46,7 @@ from .data_events import (
     VENUES,
     Moment,
 )
+from .seed_agreements import seed_agreements
 from .seed_plan import seed_meetings, seed_tasks
 
 
@@ -67,6 +68,7 @@ def demo_seed(*, forum_date: dt.date | None = None, today: dt.date | None = None
     committee, groups = _seed_committee(forum, session, users, report)
     decisions = seed_meetings(committee, forum, session, agencies, users, today, report)
     seed_tasks(forum, session, agencies, users, groups, decisions, today, report)
+    seed_agreements(forum, agencies, users, today, report)
     return report
 
 
