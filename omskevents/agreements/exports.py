@@ -127,10 +127,10 @@ def signing_order_docx(event: Event, agreements: Sequence[Agreement]) -> bytes:
     section.top_margin, section.right_margin = Mm(20), Mm(10)
     section.bottom_margin, section.left_margin = Mm(20), Mm(20)
     style = doc.styles["Normal"]
-    style.font.name = FONT  # type: ignore[attr-defined]  # a paragraph style
-    style.font.size = Pt(14)  # type: ignore[attr-defined]
+    style.font.name = FONT
+    style.font.size = Pt(14)
     # East Asian and complex-script fonts too, or Word falls back to its own for Cyrillic in some locales.
-    fonts = style.element.rPr.rFonts  # type: ignore[attr-defined]
+    fonts = style.element.rPr.rFonts
     fonts.set(qn("w:eastAsia"), FONT)
     fonts.set(qn("w:cs"), FONT)
 

@@ -124,9 +124,9 @@ class Agreement(TimeStampedModel):
                 errors.setdefault("ceremony_day", []).append(
                     _("The event lasts %(days)d day(s): the ceremony must be on one of them.") % {"days": length}
                 )
-        if self.ru_responsible_id and self.ru_responsible.country == "KZ":
+        if self.ru_responsible_id and self.ru_responsible is not None and self.ru_responsible.country == "KZ":
             errors.setdefault("ru_responsible", []).append(_("Choose an agency of the Russian side."))
-        if self.kz_responsible_id and self.kz_responsible.country != "KZ":
+        if self.kz_responsible is not None and self.kz_responsible.country != "KZ":
             errors.setdefault("kz_responsible", []).append(_("Choose an agency of the Kazakh side."))
         if errors:
             raise ValidationError(errors)

@@ -10,7 +10,7 @@ from omskevents.accounts.types import AnyUser
 from omskevents.events.models import Event
 
 from .enums import CLOSED_STAGES, PIPELINE, Stage
-from .models import Agreement, AgreementMove, AgreementStage, AgreementVersion
+from .models import Agreement, AgreementMove, AgreementQuerySet, AgreementStage, AgreementVersion
 
 
 def _takes_part(agency_id: int) -> Q:
@@ -22,7 +22,7 @@ def _takes_part(agency_id: int) -> Q:
     )
 
 
-def agreements_visible_to(user: AnyUser) -> QuerySet[Agreement]:
+def agreements_visible_to(user: AnyUser) -> AgreementQuerySet:
     """The one scope of agreements: everything for the secretariat, the agency's own for its staff."""
     if is_secretariat(user):
         return Agreement.objects.all()
@@ -45,7 +45,7 @@ class RegisterFilter:
     overdue: bool = False
 
 
-def register(user: AnyUser, flt: RegisterFilter, *, today: dt.date) -> QuerySet[Agreement]:
+def register(user: AnyUser, flt: RegisterFilter, *, today: dt.date) -> AgreementQuerySet:
     """The register's rows in order, with what a row shows loaded in a fixed number of queries."""
     rows = agreements_visible_to(user)
     if flt.event is not None:
@@ -64,7 +64,7 @@ def register(user: AnyUser, flt: RegisterFilter, *, today: dt.date) -> QuerySet[
 def stage_counts(rows: QuerySet[Agreement]) -> list[tuple[str, str, int]]:
     """(stage, label, how many) for every stage, in the order of the pipeline (withdrawn last)."""
     found = dict(rows.order_by().values_list("stage").annotate(n=Count("pk")))
-    return [(stage, Stage(stage).label, found.get(stage, 0)) for stage in (*PIPELINE, Stage.WITHDRAWN)]
+    return [(stage, str(Stage(stage).label), found.get(stage, 0)) for stage in (*PIPELINE, Stage.WITHDRAWN)]
 
 
 def overdue_state(agreement: Agreement, *, today: dt.date) -> str:

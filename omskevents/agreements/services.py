@@ -225,7 +225,7 @@ def agreement_move(
     old = agreement.stage
     agreement.stage = stage
     _stages_sync(agreement)
-    _save(agreement, actor, comment or Stage(stage).label)
+    _save(agreement, actor, comment or str(Stage(stage).label))
     AgreementStage.objects.filter(agreement=agreement, stage=stage).update(reached_at=timezone.now())
     AgreementMove.objects.create(agreement=agreement, from_stage=old, to_stage=stage, actor=actor, comment=comment)
     return agreement

@@ -34,7 +34,7 @@ MORE_KZ_AGENCIES = [
 ]  # fmt: skip
 
 # The path each demo agreement takes to reach its stage (the secretariat makes every move).
-PATH = {
+PATH: dict[str, list[str]] = {
     S.PROPOSED: [],
     S.DRAFT_READY: [S.DRAFT_READY],
     S.RU_AGREED: [S.DRAFT_READY, S.RU_AGREED],
@@ -46,7 +46,7 @@ PATH = {
     S.SIGNED: [S.DRAFT_READY, S.RU_AGREED, S.SENT, S.BOTH_AGREED, S.TEXTS_CHECKED, S.READY, S.SIGNED],
     S.WITHDRAWN: [S.DRAFT_READY, S.WITHDRAWN],
 }
-COMMENTS = {
+COMMENTS: dict[str, str] = {
     S.DRAFT_READY: "Проект подготовлен ответственным ведомством.",
     S.RU_AGREED: "Согласовано с правовым управлением и заинтересованными министерствами.",
     S.SENT: "Направлено казахстанской стороне по дипломатическим каналам.",
