@@ -4,7 +4,6 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT

@@ -14,6 +14,7 @@ from docx.shared import Pt
 from omskevents.agreements import services
 from omskevents.agreements.enums import Stage
 from tests.factories.agreements import make_agreement
+from tests.support.web import login_in_english
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 # 20 November 2026, 12:00 in Omsk: the draft (due 16 September) of a proposed agreement is overdue.
@@ -35,7 +36,7 @@ def _many(w, count: int) -> None:
 @time_machine.travel(NOW, tick=False)
 def test_register_shows_stage_counts_and_overdue_in_words(client, w):
     _ready(w, "Соглашение о логистике на Иртыше", 1)
-    client.force_login(w.sec)
+    login_in_english(client, w.sec)
     response = client.get(reverse("agreements:register"))
     body = response.content.decode()
     assert response.status_code == 200
@@ -53,7 +54,7 @@ def test_register_shows_stage_counts_and_overdue_in_words(client, w):
 @time_machine.travel(NOW, tick=False)
 def test_register_filters_by_stage_kind_and_agency(client, w):
     _ready(w, "Соглашение о логистике на Иртыше", 1)
-    client.force_login(w.sec)
+    login_in_english(client, w.sec)
 
     def titles(query: dict) -> list[str]:
         return [r["agreement"].title for r in client.get(reverse("agreements:register"), query).context["rows"]]
@@ -67,17 +68,17 @@ def test_register_filters_by_stage_kind_and_agency(client, w):
 
 
 def test_agency_staff_see_only_their_agreements(client, w):
-    client.force_login(w.outsider)
+    login_in_english(client, w.outsider)
     assert list(client.get(reverse("agreements:register")).context["rows"]) == []
     assert client.get(w.agreement.get_absolute_url()).status_code == 404
-    client.force_login(w.kz_staff)
+    login_in_english(client, w.kz_staff)
     assert [r["agreement"].pk for r in client.get(reverse("agreements:register")).context["rows"]] == [w.agreement.pk]
 
 
 @pytest.mark.parametrize("extra", [0, 30])
 def test_register_queries_do_not_grow_with_the_rows(client, w, django_assert_num_queries, extra):
     _many(w, extra)
-    client.force_login(w.sec)
+    login_in_english(client, w.sec)
     # session, user, count, stage counts, rows, the parties of both sides, the filter form's events and agencies,
     # and the session middleware's savepoint, update and release
     with django_assert_num_queries(12):
@@ -88,7 +89,7 @@ def test_register_queries_do_not_grow_with_the_rows(client, w, django_assert_num
 @pytest.mark.parametrize("extra", [0, 30])
 def test_register_queries_for_agency_staff(client, w, django_assert_num_queries, extra):
     _many(w, extra)
-    client.force_login(w.ru_staff)
+    login_in_english(client, w.ru_staff)
     with django_assert_num_queries(12):
         response = client.get(reverse("agreements:register"))
     assert len(response.context["rows"]) == 1 + extra
@@ -96,19 +97,19 @@ def test_register_queries_for_agency_staff(client, w, django_assert_num_queries,
 
 @time_machine.travel(NOW, tick=False)
 def test_agreement_page_shows_timeline_texts_and_the_moves_allowed(client, w):
-    client.force_login(w.ru_staff)
+    login_in_english(client, w.ru_staff)
     response = client.get(w.agreement.get_absolute_url())
     body = response.content.decode()
     assert [value for value, _label in response.context["targets"]] == ["draft_ready"]
     assert 'data-stage="draft_ready"' in body
     assert "16.09.2026" in body
     assert "Overdue: “Draft ready” was due 16.09.2026" in body
-    client.force_login(w.kz_staff)
+    login_in_english(client, w.kz_staff)
     assert client.get(w.agreement.get_absolute_url()).context["targets"] == []
 
 
 def test_move_from_the_page_and_a_refused_move(client, w):
-    client.force_login(w.ru_staff)
+    login_in_english(client, w.ru_staff)
     url = reverse("agreements:move", args=[w.agreement.pk])
     response = client.post(url, {"stage": "signed", "comment": "x"})
     assert response.status_code == 400
@@ -120,7 +121,7 @@ def test_move_from_the_page_and_a_refused_move(client, w):
 
 
 def test_text_upload_and_download(client, w):
-    client.force_login(w.kz_staff)
+    login_in_english(client, w.kz_staff)
     pdf = io.BytesIO(b"%PDF-1.4\n%%EOF\n")
     pdf.name = "жоба.pdf"
     response = client.post(reverse("agreements:version_add", args=[w.agreement.pk]), {"language": "kk", "file": pdf})
@@ -129,13 +130,13 @@ def test_text_upload_and_download(client, w):
     response = client.get(reverse("agreements:version_download", args=[version.pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.4\n%%EOF\n"
-    client.force_login(w.outsider)
+    login_in_english(client, w.outsider)
     assert client.get(reverse("agreements:version_download", args=[version.pk])).status_code == 404
 
 
 def test_excel_export_is_formula_safe(client, w):
     services.agreement_update(actor=w.sec, agreement=w.agreement, title='=HYPERLINK("http://evil.example","x")')
-    client.force_login(w.sec)
+    login_in_english(client, w.sec)
     response = client.get(reverse("agreements:export_xlsx"))
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     cell = sheet["B2"]
@@ -151,7 +152,7 @@ def test_order_of_signing_docx_is_ready_to_print(client, w):
            ru_signatory="В. П. Хоценко, Губернатор Омской области", kz_signatory="А. Ж. Байханов, аким", ru_seat="1",
            kz_seat="2")  # fmt: skip
     _ready(w, "Меморандум о логистике на Иртыше", 1, kind="business")
-    client.force_login(w.sec)
+    login_in_english(client, w.sec)
     response = client.get(reverse("agreements:signing_order", args=[w.event.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="signing-order-{w.event.pk}-2026-12-10.docx"'
@@ -186,6 +187,6 @@ def test_dashboard_says_signed_of_planned(client, w):
         make_agreement(actor=w.sec, event=w.event, ru=w.ru, kz=w.kz, title="Снятое")
         withdrawn = w.event.agreements.get(title="Снятое")
         services.agreement_move(actor=w.sec, agreement=withdrawn, stage="withdrawn", comment="Снято")
-        client.force_login(w.sec)
+        login_in_english(client, w.sec)
         body = client.get(reverse("dashboard:home")).content.decode()
     assert "Agreements: signed 1 of 2 planned" in body

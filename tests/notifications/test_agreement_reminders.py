@@ -76,13 +76,14 @@ def test_the_partners_stage_reminds_the_kazakh_agency_at_nine_in_almaty(agreemen
     ]
 
 
-def test_the_reminder_mail_names_the_agreement_and_the_stage(agreement):
+def test_the_reminder_mail_names_the_agreement_and_the_stage_in_russian(agreement):
+    """An agency's contact address is written to in the working language, Russian."""
     scan_at(dt.datetime(2026, 9, 15, 3, 0, tzinfo=UTC))
     row = Notification.objects.get(kind=Kind.AGREEMENT_DEADLINE)
     message = emails.build_message(row, message_id="<x@example.org>")
     assert message.to == ["mt@example.org"]
     assert message.subject == (
-        "[Форум XXII] 1 working day to the stage “Draft ready”: Соглашение о сотрудничестве в сфере транспорта"
+        "[Форум XXII] 1 рабочий день до этапа «Проект готов»: Соглашение о сотрудничестве в сфере транспорта"
     )
-    assert "The agreement must reach the stage “Draft ready” by 16.09.2026." in message.body
+    assert "Соглашение должно пройти этап «Проект готов» до 16.09.2026." in message.body
     assert f"/agreements/{agreement.pk}/" in message.body
