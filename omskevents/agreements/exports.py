@@ -141,7 +141,7 @@ def signing_order_docx(event: Event, agreements: Sequence[Agreement]) -> bytes:
     ceremony = agreements[0].ceremony_date if agreements else event.start_date
     centred(_("ORDER OF SIGNING"), bold=True)
     centred(_("of the agreements at the %(event)s") % {"event": event.title})
-    centred(_("%(city)s, %(date)s") % {"city": event.city, "date": formats.date_format(ceremony, "SHORT_DATE_FORMAT")})
+    centred(_("%(city)s, %(date)s") % {"city": event.city, "date": ceremony.strftime("%d.%m.%Y")})
     doc.add_paragraph()
     table = doc.add_table(rows=1, cols=5)
     table.style = "Table Grid"
