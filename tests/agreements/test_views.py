@@ -169,7 +169,7 @@ def test_order_of_signing_docx_is_ready_to_print(client, w):
     assert doc.paragraphs[2].text == "Омск, 10.12.2026"
     table = doc.tables[0]
     rows = [[cell.text for cell in row.cells] for row in table.rows]
-    assert rows[0] == ["№", "Agreement", "Signs for the Russian side", "Signs for the Kazakh side", "Seats"]
+    assert rows[0] == ["No.", "Agreement", "Signs for the Russian side", "Signs for the Kazakh side", "Seats"]
     assert [row[0] for row in rows[1:]] == ["1", "2"]
     assert rows[1][1].startswith("Меморандум о логистике на Иртыше\n(")
     assert rows[2][2:] == ["В. П. Хоценко, Губернатор Омской области", "А. Ж. Байханов, аким", "1 / 2"]
