@@ -174,9 +174,9 @@ def test_dashboard_query_count_is_constant(client, clock, secretariat, count, dj
         )
     client.force_login(secretariat)
 
-    # a cold cache: session read, user, events, readiness, chart history, counts, 3 lists, next meeting,
-    # session refresh (3)
-    with django_assert_num_queries(13):
+    # a cold cache: session read, user, events, readiness, agreements signed of planned, chart history, counts,
+    # 3 lists, next meeting, session refresh (3)
+    with django_assert_num_queries(14):
         response = client.get(reverse("dashboard:home"))
 
     assert len(response.context["cards"]) == 2
