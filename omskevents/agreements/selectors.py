@@ -127,3 +127,13 @@ def signed_of_planned(user: AnyUser, events: list[Event]) -> list[SignedFigure]:
     )
     found = {row["event"]: (row["signed"], row["planned"]) for row in rows}
     return [SignedFigure(e, *found[e.pk]) for e in events if e.pk in found]
+
+
+def signed_at(user: AnyUser, event: Event) -> list[Agreement]:
+    """The agreements signed at an event that the user may see, in the order of signing."""
+    return list(
+        agreements_visible_to(user)
+        .filter(event=event, stage=Stage.SIGNED)
+        .select_related("ru_responsible", "kz_responsible")
+        .order_by("signed_on", "signing_order", "pk")
+    )

@@ -6,8 +6,11 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.views.generic import TemplateView
 
+from omskevents.core.sections import collect_sections
+
 from .models import Event
 from .selectors import event_detail, programme_by_day
+from .signals import event_page
 
 
 class _EventMixin(LoginRequiredMixin):
@@ -25,7 +28,10 @@ class EventDetailView(_EventMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["event"] = self.get_event()
+        event = self.get_event()
+        context["event"] = event
+        # What apps above events add to the page (the agreements): events.signals.event_page.
+        context["sections"] = collect_sections(event_page, sender=Event, event=event, user=self.request.user)
         return context
 
 

@@ -190,3 +190,36 @@ def test_dashboard_says_signed_of_planned(client, w):
         login_in_english(client, w.sec)
         body = client.get(reverse("dashboard:home")).content.decode()
     assert "Agreements: signed 1 of 2 planned" in body
+
+
+def test_event_page_lists_the_signed_agreements_within_the_scope(client, w):
+    with time_machine.travel(NOW, tick=False):
+        a = _ready(w, "Соглашение о логистике на Иртыше", 1)
+        services.agreement_move(
+            actor=w.sec, agreement=a, stage="signed", signed_on=dt.date(2026, 11, 19), signed_place="Омск",
+            signed_by="Стороны",
+        )  # fmt: skip
+    login_in_english(client, w.kz_staff)
+    body = client.get(reverse("events:detail", args=[w.event.pk])).content.decode()
+    assert "Agreements: signed 1 of 2 planned" in body
+    assert f'<a href="/agreements/{a.pk}/">Соглашение о логистике на Иртыше</a> — 19.11.2026' in body
+    login_in_english(client, w.outsider)
+    body = client.get(reverse("events:detail", args=[w.event.pk])).content.decode()
+    assert "Agreements: signed" not in body
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_event_page_queries_do_not_grow_with_signed_agreements(client, w, django_assert_num_queries, count):
+    with time_machine.travel(NOW, tick=False):
+        for n in range(count):
+            a = _ready(w, f"Соглашение {n}", n + 1)
+            services.agreement_move(
+                actor=w.sec, agreement=a, stage="signed", signed_on=dt.date(2026, 11, 19), signed_place="Омск",
+                signed_by="Стороны",
+            )  # fmt: skip
+    login_in_english(client, w.sec)
+    # the event page's eight reads (tests/events/test_views.py), then the section's two: signed of planned, and the
+    # signed agreements themselves
+    with django_assert_num_queries(10):
+        body = client.get(reverse("events:detail", args=[w.event.pk])).content.decode()
+    assert body.count("— 19.11.2026</li>") == count
