@@ -1,5 +1,6 @@
 """Pages of the agreements register: the register, an agreement's page, editing, moves, texts and documents."""
 
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -57,7 +58,10 @@ class RegisterView(LoginRequiredMixin, TemplateView):
                 query.setlist(name, request.GET.getlist(name))
         context.update(
             filter_form=form,
-            counts=selectors.stage_counts(selectors.register(request.user, form.to_filter(), today=today)),
+            # The counts keep every stage in view: the other filters apply, the stage filter does not.
+            counts=selectors.stage_counts(
+                selectors.register(request.user, replace(form.to_filter(), stage=""), today=today)
+            ),
             page=page,
             rows=[{"agreement": a, "state": selectors.overdue_state(a, today=today)} for a in page.object_list],
             querystring=query.urlencode(),

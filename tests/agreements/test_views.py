@@ -60,6 +60,8 @@ def test_register_filters_by_stage_kind_and_agency(client, w):
         return [r["agreement"].title for r in client.get(reverse("agreements:register"), query).context["rows"]]
 
     assert titles({"stage": "ready"}) == ["Соглашение о логистике на Иртыше"]
+    counts = client.get(reverse("agreements:register"), {"stage": "ready"}).context["counts"]
+    assert [(stage, n) for stage, _label, n in counts if n] == [("proposed", 1), ("ready", 1)]
     assert titles({"kind": "business"}) == []
     assert titles({"agency": w.other.pk}) == []
     assert len(titles({"agency": w.kz.pk, "event": w.event.pk})) == 2
