@@ -87,3 +87,23 @@ def test_the_reminder_mail_names_the_agreement_and_the_stage_in_russian(agreemen
     )
     assert "Соглашение должно пройти этап «Проект готов» до 16.09.2026." in message.body
     assert f"/agreements/{agreement.pk}/" in message.body
+
+
+def test_no_reminder_for_a_withdrawn_agreement(agreement):
+    with time_machine.travel(dt.datetime(2026, 9, 2, 3, 0, tzinfo=UTC), tick=False):
+        services.agreement_move(actor=agreement.created_by, agreement=agreement, stage="withdrawn", comment="Снято")
+    scan_at(dt.datetime(2026, 9, 15, 3, 0, tzinfo=UTC))
+    assert rows() == []
+
+
+def test_the_due_day_brings_its_own_reminder_once(agreement):
+    for moment in (
+        dt.datetime(2026, 9, 15, 3, 0, tzinfo=UTC),
+        dt.datetime(2026, 9, 16, 3, 0, tzinfo=UTC),
+        dt.datetime(2026, 9, 16, 8, 0, tzinfo=UTC),
+    ):
+        scan_at(moment)
+    assert [occasion for _item, _who, occasion, _at in rows()] == [
+        "draft_ready:2026-09-16:1",
+        "draft_ready:2026-09-16:0",
+    ]
