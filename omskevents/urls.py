@@ -25,6 +25,7 @@ urlpatterns = [
     path("committees/", include("omskevents.overview.urls_committees")),
     path("tasks/", include("omskevents.workplan.urls")),
     path("protocols/", include("omskevents.protocol.urls")),
+    path("agreements/", include("omskevents.agreements.urls")),
     path("notifications/", include("omskevents.notifications.urls")),
     path("", include("omskevents.overview.urls")),
 ]

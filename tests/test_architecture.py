@@ -41,8 +41,8 @@ def test_production_modules_import_no_tool_and_no_development_library():
 def test_docs_state_the_order_the_test_keeps():
     text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     assert (
-        "core ← accounts ← agencies ← calendars ← events ← committee ← workplan ← protocol ← notifications ← overview"
-        in text
+        "core ← accounts ← agencies ← calendars ← events ← committee ← workplan ← agreements ← protocol ← notifications"
+        " ← overview" in text
     )
     assert " ← ".join(APP_ORDER) in text
 

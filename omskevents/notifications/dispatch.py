@@ -23,6 +23,7 @@ from .enums import State
 from .models import Notification
 from .pairs import plan_pair_mismatches
 from .planning import last_remindable_deadline, plan_digests, plan_meeting_reminders, plan_task_reminders
+from .planning_agreements import plan_agreement_reminders
 from .recovery import outbox_sweep
 from .store import Planned, outbox_store
 from .timing import Calendars
@@ -63,6 +64,7 @@ def outbox_scan(*, now: dt.datetime | None = None, sync: bool = False) -> ScanRe
     planned.extend(plan_digests(now=now, rules=rules, calendars=calendars))
     planned.extend(plan_meeting_reminders(now=now, rules=rules, calendars=calendars))
     planned.extend(plan_pair_mismatches(now=now, rules=rules, calendars=calendars))
+    planned.extend(plan_agreement_reminders(now=now, rules=rules, calendars=calendars))
     with transaction.atomic():
         created = outbox_store(planned, validate=False)
     dispatched = outbox_dispatch(now=now, sync=sync)

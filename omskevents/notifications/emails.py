@@ -21,6 +21,7 @@ from omskevents.workplan.models import ExtensionRequest, ProgressReport, Task
 from . import links, selectors
 from .enums import MEETING_KINDS, Kind
 from .models import Notification, NotificationPreference
+from .planning_agreements import agreement_mail_context
 
 DIGEST_HEADER_KINDS = (Kind.DIGEST, Kind.AGENCY_DIGEST, Kind.READINESS)
 
@@ -117,6 +118,8 @@ def context_for(row: Notification, *, now: dt.datetime) -> dict[str, Any]:
         ctx["extension"] = ExtensionRequest.objects.filter(pk=row.context["extension"]).first()
     if row.kind in (Kind.DIGEST, Kind.AGENCY_DIGEST):
         ctx.update(_digest_items(row, today))
+    if row.kind == Kind.AGREEMENT_DEADLINE:
+        ctx.update(agreement_mail_context(row))
     if row.kind == Kind.READINESS:
         ctx["summary"] = selectors.readiness_summary(committee_id=row.context["committee"], today=today)
     if row.kind in DIGEST_HEADER_KINDS and row.recipient is not None:

@@ -21,9 +21,10 @@ class Kind(models.TextChoices):
     MEETING_UPDATE = "meeting_update", _("Meeting update")
     MEETING_CANCELLED = "meeting_cancelled", _("Meeting cancelled")
     PAIR_MISMATCH = "pair_mismatch", _("Paired tasks out of step")
+    AGREEMENT_DEADLINE = "agreement_deadline", _("Agreement stage reminder")
 
 
-REMINDER_KINDS = (Kind.DEADLINE, Kind.OVERDUE)
+REMINDER_KINDS = (Kind.DEADLINE, Kind.OVERDUE, Kind.AGREEMENT_DEADLINE)
 STATUS_KINDS = (
     Kind.REPORT_SUBMITTED,
     Kind.REPORT_ACCEPTED,

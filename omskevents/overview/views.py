@@ -23,6 +23,7 @@ from omskevents.accounts.types import AuthenticatedHttpRequest
 from omskevents.agencies import permissions as agency_permissions
 from omskevents.agencies.models import Agency
 from omskevents.agencies.selectors import agency_people
+from omskevents.agreements.selectors import signed_of_planned
 from omskevents.committee.selectors import meeting_next
 from omskevents.core.cache import cached_fragment
 from omskevents.events.enums import EventKind
@@ -60,12 +61,14 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         visible = tasks.tasks_visible_to(user)
         events = list(events_upcoming().filter(end_date__gte=today))
         readiness = tasks.dashboard_readiness(visible, events)
+        agreements = {figure.event.pk: figure for figure in signed_of_planned(user, events)}
         cards = [
             {
                 "readiness": item,
                 "days_left": (item.event.start_date - today).days,
                 "is_forum": item.event.kind == EventKind.FORUM,
                 "is_session": item.event.kind == EventKind.COMMISSION,
+                "agreements": agreements.get(item.event.pk),
             }
             for item in readiness
         ]

@@ -9,9 +9,11 @@ from django.http import Http404, HttpRequest
 from django.views.generic import ListView, TemplateView
 
 from omskevents.committee.selectors import meetings_for_event
+from omskevents.core.sections import collect_sections
 from omskevents.events import permissions as event_permissions
 from omskevents.events.models import Event
 from omskevents.events.selectors import event_detail, event_list, programme_by_day
+from omskevents.events.signals import event_page
 from omskevents.workplan.permissions import can_prepare_next_event
 from omskevents.workplan.selectors import dashboard_readiness, tasks_visible_to
 
@@ -52,5 +54,7 @@ class EventDetailView(EventsAccessMixin, TemplateView):
             meetings=list(meetings_for_event(user, event.pk)),
             can_prepare_next=can_prepare_next_event(user),
             readiness=dashboard_readiness(tasks_visible_to(user).filter(event=event), [event])[0],
+            # What the apps above events add (the agreements signed and planned): events.signals.event_page.
+            sections=collect_sections(event_page, sender=Event, event=event, user=user),
         )
         return context

@@ -50,7 +50,7 @@ INSTALLED_APPS = [
     "omskevents.events",
     "omskevents.committee",
     "omskevents.workplan",
-    # The agreements app (being built beside this one) stands between workplan and protocol.
+    "omskevents.agreements",
     "omskevents.protocol",
     "omskevents.notifications",
     "omskevents.overview",
@@ -196,6 +196,7 @@ else:
 # change on a task (its status, its deadline) is a save of the task.
 CACHE_WATCHED_MODELS = [
     "workplan.Task",
+    "agreements.Agreement",
     "agencies.Agency",
     "accounts.User",
     "events.Event",

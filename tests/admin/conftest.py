@@ -17,6 +17,8 @@ from omskevents.committee.models import (
     WorkingGroup,
 )
 from omskevents.events.models import Delegate, Delegation
+from tests.factories.agencies import AgencyFactory
+from tests.factories.agreements import make_agreement
 from tests.factories.events import EventFactory, ProgrammeItemFactory, VenueFactory
 from tests.factories.workplan import ExtensionRequestFactory, ProgressReportFactory, TaskFactory
 
@@ -45,8 +47,15 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretar
     report_b = ProgressReportFactory(task=task_b, author=staff_b, text="Отчёт Б")
     extension_a = ExtensionRequestFactory(task=task_a, requested_by=staff_a)
     extension_b = ExtensionRequestFactory(task=task_b, requested_by=staff_b)
+    # Agreement B's Russian side answers through an agency of neither account.
+    agency_c = AgencyFactory(short_name="Минтранс Омской обл.", country="RU", level="regional")
+    agreement_a = make_agreement(actor=secretariat, event=event, ru=agency_a, kz=None, title="Соглашение А")
+    agreement_b = make_agreement(actor=secretariat, event=event, ru=agency_c, kz=agency_b, title="Соглашение Б")
     return SimpleNamespace(
         agency_a=agency_a,
+        agency_c=agency_c,
+        agreement_a=agreement_a,
+        agreement_b=agreement_b,
         agency_b=agency_b,
         secretariat=secretariat,
         kz_secretariat=kz_secretariat,

@@ -62,11 +62,20 @@ DECISIONS: dict[str, dict[str, Access]] = {
         "kz_secretariat": NOTHING,
     },
     "agencies.agency": {
-        "secretariat": _all("agency_a", "agency_b"),
+        "secretariat": _all("agency_a", "agency_b", "agency_c"),
         "staff_a": _view("agency_a"),
         "head_a": _view("agency_a"),
         "staff_b": _view("agency_b"),
         "kz_secretariat": _view("agency_b"),
+    },
+    # Agreements are managed on their own pages; the admin shows each to whoever may see it, read-only.
+    "agreements.agreement": {
+        "secretariat": _view("agreement_a", "agreement_b"),
+        "staff_a": _view("agreement_a"),
+        "head_a": _view("agreement_a"),
+        "staff_b": _view("agreement_b"),
+        # Every agreement has a Kazakh side: the Kazakh secretariat sees them all, read-only here too.
+        "kz_secretariat": _view("agreement_a", "agreement_b"),
     },
     "calendars.calendarday": _secretariat_only("day"),
     "events.event": _secretariat_only("event"),

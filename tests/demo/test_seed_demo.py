@@ -17,6 +17,8 @@ from django.utils import timezone, translation
 
 from omskevents.accounts.models import User
 from omskevents.agencies.models import Agency
+from omskevents.agreements.enums import Stage
+from omskevents.agreements.models import Agreement, AgreementVersion
 from omskevents.calendars.services import calendar_country, is_working_day, next_working_day
 from omskevents.committee.models import Committee, Decision, Meeting, WorkingGroup
 from omskevents.demo.blocks import minimal_pdf
@@ -213,3 +215,34 @@ def test_seed_demo_fills_delegations_with_people_arriving_over_three_days():
     days = {timezone.localtime(at).date() for at in arrivals}
     assert sorted(days) == [forum.start_date - dt.timedelta(days=d) for d in (2, 1, 0)]
     assert Delegate.objects.filter(consent_at=None).count() == 0
+
+
+def test_seed_demo_loads_a_register_of_agreements_across_every_stage():
+    seed()
+    forum = Event.objects.get(kind="forum", number="XXII")
+    agreements = Agreement.objects.filter(event=forum)
+    assert agreements.count() >= 12
+    assert set(agreements.values_list("stage", flat=True)) == set(Stage.values)
+    assert set(agreements.values_list("kz_responsible__short_name", flat=True)) >= {
+        "Акимат Павлодарской обл.",
+        "Акимат СКО",
+        "Акимат Костанайской обл.",
+        "Акимат Акмолинской обл.",
+        "Минторговли и интеграции РК",
+        "Минтранс РК",
+        "Минсельхоз РК",
+    }
+    assert set(agreements.values_list("kind", flat=True)) == {
+        "intergovernmental",
+        "interregional",
+        "ministry",
+        "business",
+    }
+    versions = AgreementVersion.objects.filter(agreement__event=forum)
+    assert set(versions.values_list("language", flat=True)) == {"ru", "kk"}
+    assert {name.rsplit(".", 1)[1] for name in versions.values_list("original_name", flat=True)} == {"pdf", "docx"}
+    for version in versions:
+        with version.file.open("rb") as handle:
+            assert handle.read(4) in (b"%PDF", b"PK\x03\x04")
+    signed = agreements.filter(stage=Stage.SIGNED)
+    assert all(a.signed_on and a.signed_place and a.signed_by for a in signed)

@@ -95,7 +95,7 @@ def test_event_page_query_count_does_not_grow(client, staff_a, agency_a, django_
             place="Омск",
         )
     _login(client, staff_a)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(event.get_absolute_url())
     content = response.content.decode()
     assert content.count('class="delegation-row"') == count

@@ -92,8 +92,9 @@ def test_event_detail_query_count_does_not_grow(client, secretariat, django_asse
     for n in range(count):
         event.venues.add(VenueFactory())
         Delegation.objects.create(event=event, side="RU", name=f"Делегация {n}")
-    # The page also reads the committee's meetings for the event and the readiness of its action plan.
+    # The page also reads the committee's meetings for the event, the readiness of its action plan and (the
+    # agreements app's section) the agreements signed of planned.
     _login(client, secretariat)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(event.get_absolute_url())
     assert response.content.decode().count('class="delegation-row"') == count

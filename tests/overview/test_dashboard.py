@@ -179,9 +179,9 @@ def test_dashboard_query_count_is_constant(client, clock, secretariat, count, dj
         Task.objects.filter(pk=task.pk).update(counterpart=other)
     client.force_login(secretariat)
 
-    # a cold cache: session read, user, events, readiness, chart history, counts, 3 lists, next meeting,
-    # pairs, session refresh (3)
-    with django_assert_num_queries(14):
+    # a cold cache: session read, user, events, readiness, agreements signed of planned, chart history, counts,
+    # 3 lists, next meeting, pairs, session refresh (3)
+    with django_assert_num_queries(15):
         response = client.get(reverse("dashboard:home"))
 
     assert len(response.context["cards"]) == 2

@@ -12,9 +12,12 @@ from django.core.signals import request_finished
 from django.db import close_old_connections, models
 
 from omskevents.accounts.models import CalendarFeedToken
+from omskevents.agreements.services import agreement_version_add
 from omskevents.committee.models import AgendaItem, Committee, Decision, Meeting, MeetingAttendance, WorkingGroup
 from omskevents.events.models import Delegate, Delegation, Journey
 from omskevents.workplan.models import Attachment, TaskComment
+from tests.factories.agencies import AgencyFactory
+from tests.factories.agreements import make_agreement
 from tests.factories.events import EventFactory, ProgrammeItemFactory, VenueFactory
 from tests.factories.protocol import ProtocolFactory, ProtocolItemFactory, ProtocolSectionFactory
 from tests.factories.workplan import ExtensionRequestFactory, ProgressReportFactory, TaskFactory
@@ -100,6 +103,27 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretar
     protocol_section = ProtocolSectionFactory(protocol=protocol, number=1)
     item_a = ProtocolItemFactory(section=protocol_section, number=1, proposer=agency_a, text_ru="Пункт ведомства А")
     item_b = ProtocolItemFactory(section=protocol_section, number=2, proposer=agency_b, text_ru="Пункт ведомства Б")
+    # Agreement A: agency A answers for the Russian side. Agreement B: agency B (Kazakh) is its partner, with
+    # a Russian agency of neither account answering for the Russian side.
+    agreement_a = make_agreement(
+        actor=secretariat, event=event, ru=agency_a, kz=None, title=f"{MARK_A}: соглашение", signing_order=1
+    )
+    other_ru = AgencyFactory(short_name="Минтранс Омской обл.", country="RU", level="regional")
+    agreement_b = make_agreement(
+        actor=secretariat, event=event, ru=other_ru, kz=agency_b, title=f"{MARK_B}: соглашение", ru_parties=[]
+    )
+    version_a = agreement_version_add(
+        actor=secretariat,
+        agreement=agreement_a,
+        language="ru",
+        upload=SimpleUploadedFile(f"{MARK_A}-проект.pdf", PDF, content_type="application/pdf"),
+    )
+    version_b = agreement_version_add(
+        actor=secretariat,
+        agreement=agreement_b,
+        language="kk",
+        upload=SimpleUploadedFile(f"{MARK_B}-жоба.pdf", PDF, content_type="application/pdf"),
+    )
     feed_a = CalendarFeedToken.objects.create(user=staff_a, key="a" * 40)
     feed_b = CalendarFeedToken.objects.create(user=staff_b, key="b" * 40)
     return SimpleNamespace(
@@ -138,6 +162,11 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretar
         delegate_a=delegate_a,
         delegate_b=delegate_b,
         journey_a=journey_a,
+        other_ru=other_ru,
+        agreement_a=agreement_a,
+        agreement_b=agreement_b,
+        version_a=version_a,
+        version_b=version_b,
     )
 
 

@@ -370,6 +370,62 @@ def test_arrivals_and_badges_filters_survive_hostile_input(client, world, data):
     assert badges.status_code in (200, 400)
 
 
+# --- agreements to sign --------------------------------------------------------------------------------
+
+
+def _agreement_fields(w) -> dict[str, st.SearchStrategy]:
+    agencies = (w.agency_a.pk, w.agency_b.pk, w.other_ru.pk)
+    return {
+        "event": ids(w.event.pk),
+        "number": TEXT,
+        "title": TEXT,
+        "kind": st.one_of(st.sampled_from(["interregional", "business"]), TEXT),
+        "ru_parties": st.lists(ids(*agencies), max_size=3),
+        "ru_organisations": TEXT,
+        "ru_responsible": ids(*agencies),
+        "ru_signatory": TEXT,
+        "ru_seat": TEXT,
+        "kz_parties": st.lists(ids(*agencies), max_size=3),
+        "kz_organisations": TEXT,
+        "kz_responsible": ids(*agencies),
+        "kz_signatory": TEXT,
+        "kz_seat": TEXT,
+        "ceremony_day": ids(1, 2, 3, 0),
+        "signing_order": ids(1, 2, 0),
+        "notes": TEXT,
+    }
+
+
+@FUZZ
+@given(data=st.data())
+def test_agreement_create_and_edit_survive_hostile_input(client, world, data):
+    edit = data.draw(st.booleans())
+    path = reverse("agreements:update", args=[world.agreement_b.pk]) if edit else reverse("agreements:create")
+    submit(client, world.secretariat, path, post_data(data.draw, _agreement_fields(world)))
+
+
+@FUZZ
+@given(data=st.data())
+def test_agreement_page_forms_survive_hostile_input(client, world, data):
+    """The move (by the secretariat and by a party) and a new text with hostile names and contents."""
+    w = world
+    kind = data.draw(st.sampled_from(["move", "move_party", "text"]))
+    if kind == "text":
+        name = data.draw(st.one_of(st.sampled_from(["проект.pdf", "x.exe", "../../etc/passwd", ".pdf"]), TEXT))
+        content = data.draw(st.one_of(st.binary(max_size=200), st.just(b"%PDF-1.4\n%%EOF\n")))
+        fields = post_data(data.draw, {"language": st.one_of(st.sampled_from(["ru", "kk"]), TEXT), "comment": TEXT})
+        fields["file"] = SimpleUploadedFile(name or "empty", content, content_type="application/pdf")
+        submit(client, w.staff_a, reverse("agreements:version_add", args=[w.agreement_a.pk]), fields)
+        return
+    stages = st.one_of(st.sampled_from(["draft_ready", "signed", "withdrawn", "ready"]), TEXT)
+    fields = post_data(
+        data.draw,
+        {"stage": stages, "comment": TEXT, "signed_on": DATES, "signed_place": TEXT, "signed_by": TEXT},
+    )
+    user = w.secretariat if kind == "move" else w.staff_a
+    submit(client, user, reverse("agreements:move", args=[w.agreement_a.pk]), fields)
+
+
 @FUZZ
 @given(data=st.data())
 def test_protocol_item_forms_survive_hostile_input(client, world, data):
@@ -412,6 +468,26 @@ def test_protocol_page_forms_survive_hostile_input(client, world, data):
     path, fields = forms[kind]
     user = data.draw(st.sampled_from([w.secretariat, w.kz_secretariat]))
     submit(client, user, path, post_data(data.draw, fields), ok=(302, 403))
+
+
+@FUZZ
+@given(data=st.data())
+def test_agreement_register_filters_survive_hostile_input(client, world, data):
+    w = world
+    fields = {
+        "event": ids(w.event.pk),
+        "kind": TEXT,
+        "stage": TEXT,
+        "agency": ids(w.agency_a.pk, w.agency_b.pk),
+        "overdue": BOOL,
+        "page": ids(1, 2),
+    }
+    query = post_data(data.draw, fields)
+    client.force_login(w.staff_a)
+    for name in ("agreements:register", "agreements:export_xlsx"):
+        response = client.get(reverse(name), query)
+        assert response.status_code == 200
+    assert "Секрет-Б" not in client.get(reverse("agreements:register"), query).content.decode()
 
 
 # --- people's own settings and the one-click forms -----------------------------------------------------

@@ -55,6 +55,7 @@ def _admin_history_urls(label: str, valid: int) -> list[str]:
 def test_the_sweep_covers_every_model_with_a_history_admin():
     assert HISTORY_MODELS == [
         "agencies.agency",
+        "agreements.agreement",
         "workplan.extensionrequest",
         "workplan.progressreport",
         "workplan.task",

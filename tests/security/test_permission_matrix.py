@@ -25,6 +25,7 @@ import pytest
 import time_machine
 from django.contrib import admin
 from django.core import signing
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -130,6 +131,23 @@ def _item_data(w: Any, proposer: Any) -> dict[str, Any]:
     return {"text_ru": "Стороны договорились развивать перевозки по Иртышу.", "proposer": proposer.pk}
 
 
+def _agreement_data(w: Any) -> dict[str, Any]:
+    return {
+        "event": w.event.pk,
+        "title": "Соглашение о сотрудничестве в сфере транспорта",
+        "kind": "interregional",
+        "ru_parties": [w.agency_a.pk],
+        "ru_responsible": w.agency_a.pk,
+        "kz_parties": [w.agency_b.pk],
+        "kz_responsible": w.agency_b.pk,
+        "ceremony_day": "1",
+    }
+
+
+def _text_upload(w: Any) -> dict[str, Any]:
+    return {"language": "ru", "file": SimpleUploadedFile("проект.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")}
+
+
 def _meeting_data(w: Any) -> dict[str, Any]:
     return {"committee": w.committee.pk, "title": "Заседание", "starts_at": "2026-11-05T10:00", "place": "Омск"}
 
@@ -152,6 +170,8 @@ SECRETARIAT_WRITE = R(LOGIN, 403, 403, 403, W(302), 403)
 A_ONLY = R(LOGIN, 200, 200, 404, 200, 404)
 B_ONLY = R(LOGIN, 404, 404, 200, 200, 200)
 BOTH_SECRETARIATS_PAGE = R(LOGIN, 403, 403, 403, 200, 200)
+# Agreements: every one has a Kazakh side, so the Kazakh secretariat sees agency A's too.
+A_AND_BOTH_SIDES = R(LOGIN, 200, 200, 404, 200, 200)
 # Delegates' personal data: the host's secretariat and the receiving agency, not the Kazakh secretariat.
 RECEIVING_AGENCY_B = R(LOGIN, 404, 404, 200, 200, 404)
 
@@ -390,6 +410,51 @@ DECISIONS: dict[str, Decision] = {
         checks=(Check("get", EVERYONE), Check("post", R(W(200), W(200), W(200), W(200), W(200), W(200)))),
         bearer=True,
     ),
+    # --- agreements to sign: the secretariat manages all; agency staff act on those their agency takes part in ---
+    "agreements:register": Decision(checks=(Check("get", LOGGED_IN),)),
+    "agreements:create": Decision(
+        checks=(Check("get", SECRETARIAT_PAGE), Check("post", SECRETARIAT_WRITE, data=_agreement_data))
+    ),
+    # A tampered filter naming the other agency: the file holds no row the reader may not see.
+    "agreements:export_xlsx": Decision(checks=(Check("get", LOGGED_IN, query=lambda w: {"agency": w.agency_b.pk}),)),
+    "agreements:signing_order": Decision(a=pk("event", "event_pk"), checks=(Check("get", SECRETARIAT_PAGE),)),
+    "agreements:detail": Decision(
+        a=pk("agreement_a"), b=pk("agreement_b"), checks=(Check("get", A_AND_BOTH_SIDES, B_ONLY),)
+    ),
+    "agreements:update": Decision(
+        a=pk("agreement_a"),
+        b=pk("agreement_b"),
+        checks=(Check("get", SECRETARIAT_PAGE), Check("post", SECRETARIAT_WRITE, data=_agreement_data)),
+    ),
+    # Drafting is the Russian side's move: agency B, the Kazakh partner of agreement B, is refused on the page.
+    "agreements:move": Decision(
+        a=pk("agreement_a"),
+        b=pk("agreement_b"),
+        checks=(
+            Check(
+                "post",
+                # The Kazakh secretariat moves as the Kazakh side: drafting is not its move (the form again).
+                R(LOGIN, W(302), W(302), 404, W(302), 400),
+                R(LOGIN, 404, 404, 400, W(302), 400),
+                data=lambda w: {"stage": "draft_ready", "comment": "Проект готов"},
+            ),
+        ),
+    ),
+    "agreements:version_add": Decision(
+        a=pk("agreement_a"),
+        b=pk("agreement_b"),
+        checks=(
+            Check(
+                "post",
+                R(LOGIN, W(302), W(302), 404, W(302), W(302)),
+                R(LOGIN, 404, 404, W(302), W(302), W(302)),
+                data=_text_upload,
+            ),
+        ),
+    ),
+    "agreements:version_download": Decision(
+        a=pk("version_a"), b=pk("version_b"), checks=(Check("get", A_AND_BOTH_SIDES, B_ONLY),)
+    ),
     # --- the action plan ---
     "workplan:task_list": Decision(checks=(Check("get", LOGGED_IN),)),
     "workplan:timeline": Decision(checks=(Check("get", LOGGED_IN),)),
@@ -596,6 +661,7 @@ def test_the_walk_sees_the_whole_site():
     namespaces = {name.split(":")[0] for name in URL_NAMES if ":" in name}
     assert namespaces == {
         "accounts",
+        "agreements",
         "agencies",
         "calendar",
         "committee",
@@ -664,7 +730,8 @@ def _run_cell(client, world, url_name: str, decision: Decision, check: Check, ro
             "staff_a": (MARK_B,),
             "head_a": (MARK_B,),
             "staff_b": (MARK_A,),
-            "kz": (MARK_A,),
+            # Agreements all have a Kazakh side: the Kazakh secretariat reads agency A's agreement on purpose.
+            "kz": () if url_name.startswith("agreements:") else (MARK_A,),
         }
         for mark in forbidden.get(role, ()) if body is not None else ():
             if mark in body:

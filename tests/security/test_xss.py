@@ -99,6 +99,11 @@ def test_every_kind_of_text_the_users_write_is_filled(hostile):
     assert {"place", "ru_co_chair", "kz_co_chair"} <= set(filled["protocol"])
     assert {"title"} <= set(filled["protocol_section"])
     assert {"text_ru", "text_kk", "struck_note"} <= set(filled["item_a"])
+    assert {"title", "ru_organisations", "kz_organisations", "ru_signatory", "kz_signatory", "notes"} <= set(
+        filled["agreement_a"]
+    )
+    assert {"signed_place", "signed_by"} <= set(filled["agreement_a"])
+    assert set(filled["version_a"]) == {"comment"}
 
 
 def _assert_escaped(body: str, where: str) -> None:
@@ -135,9 +140,14 @@ def _pages(w) -> list[tuple[str, str]]:
         reverse("notifications:preferences"),
         reverse("protocol:list"),
         reverse("protocol:detail", args=[w.protocol.pk]),
+        reverse("agreements:register"),
+        reverse("agreements:register") + f"?event={w.event.pk}&stage=proposed",
+        reverse("agreements:detail", args=[w.agreement_a.pk]),
     ]
     secretariat_only = [
         reverse("protocol:item_edit", args=[w.item_a.pk]),
+        reverse("agreements:update", args=[w.agreement_a.pk]),
+        reverse("agreements:create") + f"?event={w.event.pk}",
         reverse("workplan:task_update", args=[w.task_a.pk]),
         reverse("workplan:task_create") + f"?event={w.event.pk}",
         reverse("committee:meeting_update", args=[w.meeting.pk]),
@@ -273,6 +283,14 @@ def _mail_rows(w) -> list[Notification]:
         _row(w, kind, meeting=w.meeting)
         for kind in (Kind.MEETING_INVITATION, Kind.MEETING_REMINDER, Kind.MEETING_UPDATE, Kind.MEETING_CANCELLED)
     ]
+    rows.append(
+        _row(
+            w,
+            Kind.AGREEMENT_DEADLINE,
+            deadline=w.agreement_a.next_deadline,
+            context={"agreement": w.agreement_a.pk, "stage": "draft_ready", "offset": 1},
+        )
+    )
     rows.append(_row(w, Kind.DIGEST, context={"period": "2026-11-20"}))
     rows.append(_row(w, Kind.AGENCY_DIGEST, context={"period": "2026-11-20", "agency": w.agency_a.pk}))
     rows.append(

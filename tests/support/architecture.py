@@ -15,7 +15,7 @@ APP_ORDER = (
     "events",
     "committee",
     "workplan",
-    # "agreements" goes here, before protocol.
+    "agreements",
     "protocol",
     "notifications",
     "overview",
