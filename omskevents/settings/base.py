@@ -193,6 +193,10 @@ CACHE_WATCHED_MODELS = [
     "calendars.CalendarDay",
 ]
 
+# What a cached row of the action plan names besides its task (whose own `updated` stamp is in the row's key):
+# a save or delete of one of these re-renders every row (omskevents.core.cache.cached_rows).
+CACHE_NAMES_MODELS = ["agencies.Agency", "accounts.User", "events.Event"]
+
 # Celery: Redis when REDIS_URL is set, otherwise an embedded filesystem broker under var/.
 REDIS_URL = env.str("REDIS_URL", default="")
 # A folder of its own lets a benchmark run next to `make run` without sharing its queue.

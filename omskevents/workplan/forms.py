@@ -6,11 +6,13 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from omskevents.accounts.models import User
 from omskevents.agencies.models import Agency
 from omskevents.committee.models import Meeting
+from omskevents.core.cache import cached_value
 from omskevents.core.forms import MultipleFileField
 from omskevents.events.enums import Area
 from omskevents.events.models import Event
@@ -29,6 +31,46 @@ def _people() -> QuerySet[User]:
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj} ({obj.agency})" if obj.agency_id else str(obj)
+
+
+class ChoicesOnce:
+    """The events, agencies and people the action plan's forms offer, read once per names version (they
+    change only when those models change: omskevents.core.cache) however many selects show them.
+    For rendering only: a submitted value is still checked against each field's own queryset."""
+
+    # field name -> which agencies it offers (the filter: all of them; the bulk form: the active ones)
+    AGENCY_FIELDS = {"agency": False, "new_lead_agency": True}
+
+    def __init__(self) -> None:
+        self._lists: dict[str, list[tuple[Any, ...]]] | None = None
+
+    def _read(self) -> dict[str, list[tuple[Any, ...]]]:
+        people = PersonChoiceField(queryset=User.objects.none())
+        return {
+            "people": [(p.pk, people.label_from_instance(p)) for p in _people()],
+            "agencies": [(a.pk, str(a), a.is_active) for a in Agency.objects.all()],
+            "events": [(e.pk, str(e)) for e in Event.objects.all()],
+        }
+
+    def lists(self) -> dict[str, list[tuple[Any, ...]]]:
+        if self._lists is None:
+            parts = ("plan-choices", get_language())
+            self._lists = cached_value(parts, self._read)
+        return self._lists
+
+    def apply(self, form: forms.Form) -> None:
+        for name, field in form.fields.items():
+            if not isinstance(field, forms.ModelChoiceField) or isinstance(field, forms.ModelMultipleChoiceField):
+                continue
+            blank = [("", field.empty_label)] if field.empty_label is not None else []
+            if isinstance(field, PersonChoiceField):
+                field.choices = [*blank, *self.lists()["people"]]
+            elif name in self.AGENCY_FIELDS:
+                active_only = self.AGENCY_FIELDS[name]
+                offered = [(pk, label) for pk, label, active in self.lists()["agencies"] if active or not active_only]
+                field.choices = [*blank, *offered]
+            elif name == "event":
+                field.choices = [*blank, *self.lists()["events"]]
 
 
 class TaskFilterForm(forms.Form):

@@ -176,6 +176,27 @@ def task_table(user: AnyUser, flt: TaskFilter, *, today: dt.date) -> QuerySet[Ta
     return tasks_filter(task_list(user), flt, today=today).select_related("working_group")
 
 
+# The columns the action plan's page query reads: what keys a cached row (its id and `updated` stamp), what
+# marks it (status, deadline) and what a sort may order by; the rest of a row comes from the row cache.
+TABLE_KEY_FIELDS = ("id", "updated", "status", "deadline", "number", "title")
+
+
+def task_table_keys(user: AnyUser, flt: TaskFilter, *, today: dt.date) -> QuerySet[Task]:
+    """The action plan's rows for this user in order, with only the columns in TABLE_KEY_FIELDS."""
+    return tasks_filter(tasks_visible_to(user), flt, today=today).only(*TABLE_KEY_FIELDS)
+
+
+def task_table_rows(ids: Sequence[int]) -> dict[int, Task]:
+    """The tasks with `ids` and everything a row of the action plan shows (two queries)."""
+    tasks = (
+        Task.objects.filter(pk__in=list(ids))
+        .select_related("event", "lead_agency", "responsible")
+        .prefetch_related("co_executors")
+        .defer("description", "deadline_note")
+    )
+    return {task.pk: task for task in tasks}
+
+
 def task_last_report_texts(tasks: Sequence[Task]) -> dict[int, str]:
     """The text of each task's latest progress report, for the 'note on execution' column (one query)."""
     latest = ProgressReport.objects.filter(task=OuterRef("task")).order_by("-created", "-pk").values("pk")[:1]
