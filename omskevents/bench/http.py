@@ -178,6 +178,18 @@ def load(
     return _python(host, port, path, cookie, seconds, connections, unique, variants)
 
 
+def visit(host: str, port: int, path: str, cookie: str, queries: list[str]) -> None:
+    """Ask for each of these query strings once, in turn, over one connection."""
+    conn = http.client.HTTPConnection(host, port, timeout=60)
+    for query in queries:
+        conn.request("GET", _unique(path) + query, headers={"Cookie": cookie})
+        response = conn.getresponse()
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(f"{path}?{query}: HTTP {response.status}")
+    conn.close()
+
+
 def login(host: str, port: int, username: str, password: str) -> str:
     """Log in through the real login form; return the Cookie header value for later requests."""
     conn = http.client.HTTPConnection(host, port, timeout=30)

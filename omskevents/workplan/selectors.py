@@ -22,8 +22,10 @@ from .models import Attachment, ExtensionRequest, ProgressReport, Task, TaskComm
 
 
 def _agency_scope(agency_id: int) -> Q:
-    co_executed = Task.co_executors.through.objects.filter(task_id=OuterRef("pk"), agency_id=agency_id)
-    return Q(lead_agency_id=agency_id) | Q(Exists(co_executed))
+    # An uncorrelated IN, not a correlated EXISTS: PostgreSQL reads the agency's co-executed tasks once (a
+    # hashed subplan) instead of probing the through table for every task.
+    co_executed = Task.co_executors.through.objects.filter(agency_id=agency_id).values("task_id")
+    return Q(lead_agency_id=agency_id) | Q(pk__in=co_executed)
 
 
 def tasks_visible_to(user: AnyUser) -> TaskQuerySet:

@@ -336,3 +336,23 @@ def test_head_cannot_grant_the_secretariat_role(client, head_a, staff_a):
     assert "role" in response.context["adminform"].form.errors
     staff_a.refresh_from_db()
     assert (staff_a.role, staff_a.is_superuser) == ("agency_staff", False)
+
+
+@pytest.mark.parametrize("count", [1, 30])
+@pytest.mark.parametrize(("who", "queries"), [("secretariat", 8), ("staff_a", 8)])
+def test_task_changelist_query_count_is_exact_and_constant(
+    client, request, event, agency_a, agency_b, count, who, queries, django_assert_num_queries
+):
+    for number in range(count):
+        TaskFactory(event=event, lead_agency=agency_a if number % 2 == 0 else agency_b, co_executors=[agency_b])
+    client.force_login(request.getfixturevalue(who))
+    url = reverse("admin:workplan_task_changelist")
+    client.get(url)  # the content types and the session's first refresh
+
+    # session, user, the filters' events and agencies, the count, the page (with event and lead), the date
+    # hierarchy's range and its dates; no second count of every visible task (show_full_result_count is off)
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+
+    assert response.context["cl"].result_count == count
+    assert response.context["cl"].full_result_count is None

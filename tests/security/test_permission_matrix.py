@@ -125,6 +125,7 @@ B_ONLY = R(LOGIN, 404, 404, 200, 200)
 
 DECISIONS: dict[str, Decision] = {
     "healthz": Decision(checks=(Check("get", EVERYONE),)),
+    "readyz": Decision(checks=(Check("get", EVERYONE),)),  # for orchestrators: names checks, never secrets
     # --- accounts ---
     "accounts:login": Decision(checks=(Check("get", R(200, 302, 302, 302, 302)),)),
     "accounts:logout": Decision(
