@@ -6,6 +6,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from kombu import Queue
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -240,7 +241,18 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": 3600},
     },
 }
-CELERY_TASK_ROUTES = {"notifications.*": {"queue": "celery"}}
+# Queues by kind, so that a slow or dead SMTP server holds back mail only: "mail" (delivery batches), "scans"
+# (the outbox scan and sweep: they must run every minute whatever the mail does) and "celery", Celery's
+# default, for everything else (the calendar, exports and what comes). A worker started without -Q consumes
+# all three (`make run`, the benchmarks, the fault run); production runs one worker per queue
+# (omskevents/Procfile.production).
+CELERY_TASK_QUEUES = (Queue("mail"), Queue("scans"), Queue("celery"))
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "notifications.send_batch": {"queue": "mail"},
+    "notifications.scan": {"queue": "scans"},
+    "notifications.sweep": {"queue": "scans"},
+}
 # The outbox: a row "sending" longer than the lease (well above the task time limit) is queued again;
 # a row handed to the broker but not picked up within NOTIFY_REDISPATCH_SECONDS is handed over again.
 NOTIFY_LEASE_SECONDS = env.int("NOTIFY_LEASE_SECONDS", default=300)
