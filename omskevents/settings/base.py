@@ -6,9 +6,9 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
-from kombu import Queue
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 # Time zones come only from the tzdata package that pyproject.toml installs, never from the host: zoneinfo
 # searches the system path (/usr/share/zoneinfo, or PYTHONTZPATH) first and uses the package only for a zone
