@@ -56,7 +56,11 @@ def check_storage() -> None:
         if not (os.path.isdir(location) and os.access(location, os.W_OK)):
             raise OSError("the media folder is missing or not writable")
         return
-    # An object store: one HEAD request proves the endpoint, the bucket and the credentials.
+    bucket = getattr(default_storage, "bucket_name", None)
+    if bucket:
+        # An S3-compatible store: one HEAD request on the bucket proves the endpoint, the bucket and the keys.
+        default_storage.connection.meta.client.head_bucket(Bucket=bucket)  # type: ignore[attr-defined]
+        return
     default_storage.exists("readyz-probe")
 
 

@@ -18,7 +18,7 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="omskevents-media-")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+}  # tests/workplan/test_storage_s3.py runs the object-store path against an S3 server of its own
 # Static files straight from the finders: tests need no collectstatic run.
 STATIC_ROOT = tempfile.mkdtemp(prefix="omskevents-static-")
 WHITENOISE_USE_FINDERS = True
