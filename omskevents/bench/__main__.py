@@ -84,6 +84,34 @@ def print_mail(report: dict[str, Any]) -> None:
         print()
 
 
+def print_targets(report: dict[str, Any]) -> None:
+    """The issue's table: each figure of this run beside its target."""
+    web, scan, delivery = report.get("web", {}), report.get("scan"), report.get("delivery")
+    lines: list[tuple[str, str, str]] = []
+    if web:
+        miss, warm = web["task list, page x sort x status"], web["the same, every row cached"]
+        plan, dash = web["task list (/tasks/)"], web["dashboard (/)"]
+        admin, ministry = web["admin task changelist"], web["admin changelist, ministry"]
+        plan_ratios = f"{plan['ratio_to_minimal']} / {dash['ratio_to_minimal']}"
+        admin_p99 = f"{admin['p99_ms']} / {ministry['p99_ms']} ms"
+        lines += [
+            ("plan, every request a page-cache miss, rps / bare page", f"{miss['ratio_to_minimal']}", ">= 0.15"),
+            ("the same, every row cached", f"{warm['ratio_to_minimal']}", ">= 0.15"),
+            ("plan and dashboard, cache warm, rps / bare page", plan_ratios, ">= 0.30"),
+            ("admin task changelist p99, secretariat / ministry", admin_p99, "< 250 ms"),
+        ]
+    if scan:
+        scans = f"{scan['first']['seconds']} / {scan['repeat']['seconds']} s"
+        lines.append(("reminder scan, first / repeat", scans, "< 1 s / < 0.2 s"))
+    if delivery:
+        lines.append(("delivery through the worker / raw smtplib", f"{delivery['ratio']}", ">= 0.5"))
+    if lines:
+        print(f"{'figure':<56} {'this run':>22} {'target':>16}")
+        for figure, value, target in lines:
+            print(f"{figure:<56} {value:>22} {target:>16}")
+        print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--small", action="store_true", help="small sizes, for CI")
@@ -128,6 +156,7 @@ def main() -> None:
         report["delivery"] = delivery_benchmark(env, mails=mails)
 
     print()
+    print_targets(report)
     print_mail(report)
     if "web" in report:
         print(f"{'page':<32} {'rps':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'x minimal':>10} {'x admin':>8}")
