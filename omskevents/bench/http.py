@@ -69,9 +69,9 @@ def plan_variants(tasks: int, page_size: int = 50) -> list[str]:
     """Query strings for the plan, each a different page × sort × status filter, interleaved."""
     per_status: list[list[str]] = []
     for status, share in STATUS_SHARES.items():
-        pages = max(1, int(tasks * share) // page_size)
+        count = max(1, int(tasks * share) // page_size)
         prefix = f"status={status}&" if status else ""
-        per_status.append([f"{prefix}page={page}" for page in range(1, pages + 1)])
+        per_status.append([f"{prefix}page={page}" for page in range(1, count + 1)])
     combos: list[str] = []
     longest = max(len(p) for p in per_status)
     for i in range(longest):
