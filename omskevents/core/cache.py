@@ -20,7 +20,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -134,12 +134,13 @@ def cached_rows(
         item: f"omskevents:row:{name}:{hashlib.sha256(repr((names, parts)).encode()).hexdigest()[:32]}"
         for item, parts in keys.items()
     }
-    found = {} if _names_bump_pending else cache.get_many(list(cache_keys.values()))
+    store = caches["rows"]
+    found = {} if _names_bump_pending else store.get_many(list(cache_keys.values()))
     html = {item: found[key] for item, key in cache_keys.items() if key in found}
     missing = [item for item in keys if item not in html]
     if missing:
         fresh = render(missing)
-        cache.set_many({cache_keys[item]: fresh[item] for item in missing}, FRAGMENT_TIMEOUT)
+        store.set_many({cache_keys[item]: fresh[item] for item in missing}, FRAGMENT_TIMEOUT)
         html.update(fresh)
     return html
 

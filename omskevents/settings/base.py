@@ -196,13 +196,17 @@ if env.str("REDIS_URL", default=""):
             "KEY_PREFIX": "omskevents",
         }
     }
+    CACHES["rows"] = CACHES["default"]
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
             "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
+        },
+        # Table rows (omskevents.core.cache.cached_rows): thousands of small entries a file cache would count
+        # on every write. Per process is enough: a row's key holds its versions, read from "default".
+        "rows": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 50_000}},
     }
 # Every save, delete or many-to-many change of these models changes what cached page fragments (the action
 # plan, the dashboard) show. Reports, comments and extension requests are not on those pages; what they

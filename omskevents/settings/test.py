@@ -33,4 +33,7 @@ if not REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
 
 # One process: an in-memory cache, emptied before every test (tests/conftest.py).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "rows": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rows"},
+}
