@@ -84,6 +84,13 @@ def print_mail(report: dict[str, Any]) -> None:
         print()
 
 
+def vacuum_analyze(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+        conn.execute("VACUUM (ANALYZE)")
+
+
 def print_targets(report: dict[str, Any]) -> None:
     """The issue's table: each figure of this run beside its target."""
     web, scan, delivery = report.get("web", {}), report.get("scan"), report.get("delivery")
@@ -139,6 +146,10 @@ def main() -> None:
     seeded = time.monotonic()
     manage(env, "seed_demo", "--tasks", str(max(tasks - 60, 0)))
     bulk_seconds = time.monotonic() - seeded
+    if backend == "postgresql":
+        # What autovacuum does within minutes of a bulk load: statistics for the planner and the visibility map
+        # that lets the plan's deep pages be index-only scans. Measuring before it would measure the seeding.
+        vacuum_analyze(env["DATABASE_URL"])
     print(f"seeded in {time.monotonic() - started:.1f} s (bulk part: {bulk_seconds:.1f} s)")
 
     report: dict[str, Any] = {
