@@ -134,7 +134,8 @@ def cached_rows(
         item: f"omskevents:row:{name}:{hashlib.sha256(repr((names, parts)).encode()).hexdigest()[:32]}"
         for item, parts in keys.items()
     }
-    store = caches["rows"]
+    # The "rows" cache when configured (settings/base.py), else the default one.
+    store = caches["rows"] if "rows" in settings.CACHES else cache
     found = {} if _names_bump_pending else store.get_many(list(cache_keys.values()))
     html = {item: found[key] for item, key in cache_keys.items() if key in found}
     missing = [item for item in keys if item not in html]
