@@ -10,14 +10,14 @@ PYTHON_FOR_VENV ?= $(shell for p in python3.13 python3.12 python3.11 python3; do
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: help install run test lint format messages deploy-check bench loadtest fault-run clean
+.PHONY: help install run test lint format messages deploy-check bench loadtest fault-run two-nodes clean
 
 help:
 	@echo "make run    - install if needed, migrate, load demo data, start web + Celery worker + beat"
 	@echo "make test   - the whole test suite"
 	@echo "make lint   - ruff, ruff format --check, mypy"
 	@echo "make bench  - benchmarks (writes var/bench.json); make bench BENCH_ARGS=--small for a quick run"
-	@echo "make loadtest, make fault-run, make deploy-check, make messages"
+	@echo "make loadtest, make fault-run, make two-nodes, make deploy-check, make messages"
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then echo "Python 3.11 or newer is required." >&2; exit 1; fi
@@ -68,6 +68,11 @@ loadtest: install
 FAULT_ARGS ?=
 fault-run: install
 	$(BIN)/python -m omskevents.bench.faultrun $(FAULT_ARGS)
+
+# Two gunicorn nodes (separate local folders) on the same PostgreSQL, Redis and an S3 server on loopback:
+# sessions, uploaded files and fresh pages across nodes. Needs DATABASE_URL (PostgreSQL) and REDIS_URL.
+two-nodes: install
+	REQUIRE_SERVICES=1 $(BIN)/python -m pytest -p no:cacheprovider tests/test_two_nodes.py
 
 format: install
 	$(BIN)/ruff format .

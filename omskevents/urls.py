@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from omskevents.core.health import favicon, healthz
+from omskevents.overview.readiness import readyz
 
 admin.site.site_header = _("Organising committee: Forum of Russia and Kazakhstan, Omsk")
 admin.site.site_title = _("omskevents admin")
@@ -13,6 +14,7 @@ admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("favicon.ico", favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -75,13 +75,13 @@ def prepared_env(label: str) -> dict[str, str]:
 
 @contextlib.contextmanager
 def gunicorn(env: dict[str, str], *, workers: int = 2, threads: int = 1) -> Iterator[int]:
-    """gunicorn with production settings on a free port; yields the port."""
+    """gunicorn with production settings (and their defaults, persistent connections among them) on a free
+    port; yields the port."""
     port = free_port()
     server_env = {
         **env,
         "DJANGO_SETTINGS_MODULE": "omskevents.settings.production",
         "SECURE_SSL_REDIRECT": "off",
-        "CONN_MAX_AGE": "60",
         "LOG_LEVEL": "WARNING",
     }
     server = subprocess.Popen(  # noqa: S603

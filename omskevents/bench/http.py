@@ -43,6 +43,44 @@ end
 """
 
 
+# Walks a list of query strings (page × sort × status filter, see plan_variants): every request of a run
+# asks for a different page of the plan, as a busy morning of many people paging and sorting does.
+VARIANTS_LUA = """
+local threads = 0
+function setup(thread) threads = threads + 1; thread:set("tid", threads) end
+local variants = {%s}
+local counter = 0
+function request()
+  counter = counter + 1
+  local n = (counter * 2 + tid) %% #variants + 1
+  return wrk.format(nil, "%s" .. variants[n])
+end
+"""
+
+SORT_KEYS = ("deadline", "-deadline", "number", "-number", "title", "-title", "status", "-status", "lead", "-lead")
+# The share of tasks in each status in the generated plan (omskevents.demo.volumes), to keep pages in range.
+STATUS_SHARES = {
+    "": 1.0, "assigned": 0.35, "in_progress": 0.30, "reported": 0.10,
+    "accepted": 0.15, "returned": 0.07, "cancelled": 0.03,
+}  # fmt: skip
+
+
+def plan_variants(tasks: int, page_size: int = 50) -> list[str]:
+    """Query strings for the plan, each a different page × sort × status filter, interleaved."""
+    per_status: list[list[str]] = []
+    for status, share in STATUS_SHARES.items():
+        count = max(1, int(tasks * share) // page_size)
+        prefix = f"status={status}&" if status else ""
+        per_status.append([f"{prefix}page={page}" for page in range(1, count + 1)])
+    combos: list[str] = []
+    longest = max(len(p) for p in per_status)
+    for i in range(longest):
+        for pages in per_status:
+            if i < len(pages):
+                combos.extend(f"{pages[i]}&sort={sort}" for sort in SORT_KEYS)
+    return combos
+
+
 def _unique(path: str) -> str:
     return path + ("&" if "?" in path else "?")
 
@@ -51,15 +89,21 @@ def _unique_target(path: str, n: int) -> str:
     return f"{_unique(path)}due_to={dt.date(2100, 1, 1) + dt.timedelta(days=n):%Y-%m-%d}"
 
 
-def _wrk(host: str, port: int, path: str, cookie: str, seconds: int, connections: int, unique: bool) -> LoadResult:
+def _wrk(
+    host: str, port: int, path: str, cookie: str, seconds: int, connections: int, unique: bool,
+    variants: list[str] | None,
+) -> LoadResult:  # fmt: skip
     threads = min(2, connections)
     cmd = [
         "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
         "-H", f"Cookie: {cookie}", f"http://{host}:{port}{path}",
     ]  # fmt: skip
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
-        if unique:
+        if variants:
+            script.write(VARIANTS_LUA % (",".join(f'"{v}"' for v in variants), _unique(path)))
+        elif unique:
             script.write(UNIQUE_LUA % _unique(path))
+        if variants or unique:
             script.flush()
             cmd[1:1] = ["-s", script.name]
         out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=seconds + 60).stdout  # noqa: S603
@@ -76,7 +120,10 @@ def _wrk(host: str, port: int, path: str, cookie: str, seconds: int, connections
     return LoadResult(path, total, errors, rps, p50, p99, "wrk")
 
 
-def _python(host: str, port: int, path: str, cookie: str, seconds: int, connections: int, unique: bool) -> LoadResult:
+def _python(
+    host: str, port: int, path: str, cookie: str, seconds: int, connections: int, unique: bool,
+    variants: list[str] | None,
+) -> LoadResult:  # fmt: skip
     counter = itertools.count()
     latencies: list[float] = []
     errors = 0
@@ -91,7 +138,10 @@ def _python(host: str, port: int, path: str, cookie: str, seconds: int, connecti
             start = time.perf_counter()
             try:
                 conn = http.client.HTTPConnection(host, port, timeout=30)
-                target = _unique_target(path, next(counter)) if unique else path
+                if variants:
+                    target = _unique(path) + variants[next(counter) % len(variants)]
+                else:
+                    target = _unique_target(path, next(counter)) if unique else path
                 conn.request("GET", target, headers={"Cookie": cookie})
                 response = conn.getresponse()
                 response.read()
@@ -118,12 +168,26 @@ def _python(host: str, port: int, path: str, cookie: str, seconds: int, connecti
 
 
 def load(
-    host: str, port: int, path: str, cookie: str, seconds: int, connections: int, *, unique: bool = False
-) -> LoadResult:
-    """Load `path` for `seconds`; with `unique`, every request differs so that no cached page answers it."""
+    host: str, port: int, path: str, cookie: str, seconds: int, connections: int, *, unique: bool = False,
+    variants: list[str] | None = None,
+) -> LoadResult:  # fmt: skip
+    """Load `path` for `seconds`; with `unique`, every request differs so that no cached page answers it;
+    with `variants`, each request appends the next of these query strings."""
     if shutil.which("wrk"):
-        return _wrk(host, port, path, cookie, seconds, connections, unique)
-    return _python(host, port, path, cookie, seconds, connections, unique)
+        return _wrk(host, port, path, cookie, seconds, connections, unique, variants)
+    return _python(host, port, path, cookie, seconds, connections, unique, variants)
+
+
+def visit(host: str, port: int, path: str, cookie: str, queries: list[str]) -> None:
+    """Ask for each of these query strings once, in turn, over one connection."""
+    conn = http.client.HTTPConnection(host, port, timeout=60)
+    for query in queries:
+        conn.request("GET", _unique(path) + query, headers={"Cookie": cookie})
+        response = conn.getresponse()
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(f"{path}?{query}: HTTP {response.status}")
+    conn.close()
 
 
 def login(host: str, port: int, username: str, password: str) -> str:

@@ -8,6 +8,7 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 # Time zones come only from the tzdata package that pyproject.toml installs, never from the host: zoneinfo
 # searches the system path (/usr/share/zoneinfo, or PYTHONTZPATH) first and uses the package only for a zone
@@ -146,8 +147,31 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Uploaded files: the local folder MEDIA_ROOT by default (nothing to set up); with S3_BUCKET, an S3-compatible
+# object store (Amazon S3, MinIO, Yandex Object Storage, Ceph...) that every web node and worker shares.
+# Files are never public: the store is private and downloads go through a view that checks who may see them.
+S3_BUCKET = env.str("S3_BUCKET", default="")
+if S3_BUCKET:
+    _default_storage: dict[str, object] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            "location": env.str("S3_PREFIX", default="media"),
+            # MinIO and most self-hosted stores want path-style addresses (https://host/bucket/key).
+            "addressing_style": env.str("S3_ADDRESSING_STYLE", default="path"),
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -183,13 +207,17 @@ if env.str("REDIS_URL", default=""):
             "KEY_PREFIX": "omskevents",
         }
     }
+    CACHES["rows"] = CACHES["default"]
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
             "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
+        },
+        # Table rows (omskevents.core.cache.cached_rows): thousands of small entries a file cache would count
+        # on every write. Per process is enough: a row's key holds its versions, read from "default".
+        "rows": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 50_000}},
     }
 # Every save, delete or many-to-many change of these models changes what cached page fragments (the action
 # plan, the dashboard) show. Reports, comments and extension requests are not on those pages; what they
@@ -204,6 +232,10 @@ CACHE_WATCHED_MODELS = [
     "committee.Decision",
     "calendars.CalendarDay",
 ]
+
+# What a cached row of the action plan names besides its task (whose own `updated` stamp is in the row's key):
+# a save or delete of one of these re-renders every row (omskevents.core.cache.cached_rows).
+CACHE_NAMES_MODELS = ["agencies.Agency", "accounts.User", "events.Event"]
 
 # Celery: Redis when REDIS_URL is set, otherwise an embedded filesystem broker under var/.
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -255,7 +287,18 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": 3600},
     },
 }
-CELERY_TASK_ROUTES = {"notifications.*": {"queue": "celery"}}
+# Queues by kind, so that a slow or dead SMTP server holds back mail only: "mail" (delivery batches), "scans"
+# (the outbox scan and sweep: they must run every minute whatever the mail does) and "celery", Celery's
+# default, for everything else (the calendar, exports and what comes). A worker started without -Q consumes
+# all three (`make run`, the benchmarks, the fault run); production runs one worker per queue
+# (omskevents/Procfile.production).
+CELERY_TASK_QUEUES = (Queue("mail"), Queue("scans"), Queue("celery"))
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "notifications.send_batch": {"queue": "mail"},
+    "notifications.scan": {"queue": "scans"},
+    "notifications.sweep": {"queue": "scans"},
+}
 # The outbox (docs/reliability.md): a worker holds its batch's rows for a short lease, renewed while the batch
 # runs; a row whose lease lapsed is queued again (or flagged "possibly sent" when its mail had gone to the
 # SMTP server). A row handed to the broker but not picked up within NOTIFY_REDISPATCH_SECONDS is handed over again.

@@ -18,7 +18,7 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="omskevents-media-")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+}  # tests/workplan/test_storage_s3.py runs the object-store path against an S3 server of its own
 # Static files straight from the finders: tests need no collectstatic run.
 STATIC_ROOT = tempfile.mkdtemp(prefix="omskevents-static-")
 WHITENOISE_USE_FINDERS = True
@@ -33,4 +33,7 @@ if not REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
 
 # One process: an in-memory cache, emptied before every test (tests/conftest.py).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "rows": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rows"},
+}

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
@@ -205,6 +206,13 @@ SECRETARIAT_FIELDSETS = (
 SECRETARIAT_READONLY = ("deadline_note", "status_changed_at", "created_by", "created", "updated")
 
 
+class TaskChangeList(ChangeList):
+    """The task list without the long texts it never shows."""
+
+    def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> Any:
+        return super().get_queryset(request, exclude_parameters).defer("description", "deadline_note")
+
+
 @admin.register(Task)
 class TaskAdmin(ServiceFormMixin, ScopedHistoryMixin, PredicateAdminMixin, SimpleHistoryAdmin):
     list_display = (
@@ -219,21 +227,21 @@ class TaskAdmin(ServiceFormMixin, ScopedHistoryMixin, PredicateAdminMixin, Simpl
         "is_overdue",
     )
     list_display_links = ("number", "title")
-    list_filter = (
-        "status",
-        ("event", admin.RelatedOnlyFieldListFilter),
-        "area",
-        ("lead_agency", admin.RelatedOnlyFieldListFilter),
-        "priority",
-        OverdueFilter,
-    )
+    # Plain related filters: the "only related" kind reads the event and lead of every visible task (10,000
+    # rows) to list the few there are; events and agencies are short lists everyone may see anyway.
+    list_filter = ("status", "event", "area", "lead_agency", "priority", OverdueFilter)
     search_fields = ("number", "title", "description", "lead_agency__short_name")
     autocomplete_fields = ("event", "lead_agency", "co_executors", "responsible", "controller", "parent", "depends_on")
     date_hierarchy = "deadline"
     list_select_related = ("event", "lead_agency")
     list_per_page = 50
+    # The count of every visible task besides the filtered one is a second COUNT over the scope on each page.
+    show_full_result_count = False
     inlines = (ProgressReportInline, ExtensionRequestInline)
     history_list_display = ("status", "deadline")
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return TaskChangeList
 
     # Permissions ---------------------------------------------------------------------------------
     def scope(self, request: HttpRequest) -> Any:

@@ -6,12 +6,14 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from omskevents.accounts.models import User
 from omskevents.accounts.types import AnyUser
 from omskevents.agencies.models import Agency
 from omskevents.committee.models import Meeting
+from omskevents.core.cache import cached_value, data_version
 from omskevents.core.forms import MultipleFileField
 from omskevents.core.ids import StrictModelMultipleChoiceField, parse_ids
 from omskevents.events.enums import Area
@@ -19,7 +21,7 @@ from omskevents.events.models import Event
 
 from .enums import DeadlineAnchor, TaskStatus
 from .models import Task
-from .selectors import SORTS, TaskFilter, filter_agencies_for, filter_people_for
+from .selectors import SORTS, TaskFilter, filter_agencies_for, filter_people_for, lead_agencies_for, task_scope_key
 from .uploads import check_upload_batch
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -32,6 +34,51 @@ def _people() -> QuerySet[User]:
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj} ({obj.agency})" if obj.agency_id else str(obj)
+
+
+class ChoicesOnce:
+    """The events, agencies and people the action plan's forms offer this viewer, read once per scope and data
+    version however many selects show them. The lists are the viewer's own (`filter_agencies_for`,
+    `filter_people_for`, `lead_agencies_for`): a ministry is never offered what it may not see.
+    For rendering only: a submitted value is still checked against each field's own queryset."""
+
+    def __init__(self, user: AnyUser) -> None:
+        self._user = user
+        self._lists: dict[str, list[tuple[Any, ...]]] | None = None
+
+    def _read(self) -> dict[str, list[tuple[Any, ...]]]:
+        people = PersonChoiceField(queryset=User.objects.none())
+        user = self._user
+        return {
+            "people": [
+                (p.pk, people.label_from_instance(p))
+                for p in filter_people_for(user).select_related("agency").order_by("last_name", "first_name")
+            ],
+            "agencies": [(a.pk, str(a)) for a in filter_agencies_for(user).order_by("short_name")],
+            "lead_agencies": [(a.pk, str(a)) for a in lead_agencies_for(user).order_by("short_name")],
+            "events": [(e.pk, str(e)) for e in Event.objects.all()],
+        }
+
+    def lists(self) -> dict[str, list[tuple[Any, ...]]]:
+        if self._lists is None:
+            # The viewer's scope and the data version: a task's new lead changes what a ministry may be offered.
+            parts = ("plan-choices", task_scope_key(self._user), get_language(), data_version())
+            self._lists = cached_value(parts, self._read)
+        return self._lists
+
+    def apply(self, form: forms.Form) -> None:
+        for name, field in form.fields.items():
+            if not isinstance(field, forms.ModelChoiceField) or isinstance(field, forms.ModelMultipleChoiceField):
+                continue
+            blank = [("", field.empty_label)] if field.empty_label is not None else []
+            if isinstance(field, PersonChoiceField):
+                field.choices = [*blank, *self.lists()["people"]]
+            elif name == "agency":
+                field.choices = [*blank, *self.lists()["agencies"]]
+            elif name == "new_lead_agency":
+                field.choices = [*blank, *self.lists()["lead_agencies"]]
+            elif name == "event":
+                field.choices = [*blank, *self.lists()["events"]]
 
 
 class TaskFilterForm(forms.Form):

@@ -130,7 +130,15 @@ class Task(TimeStampedModel):
         verbose_name_plural = _("tasks")
         ordering = ["deadline", "pk"]
         indexes = [
-            models.Index(fields=["status", "deadline"], name="task_status_deadline"),
+            # One per sort the action plan offers (workplan.selectors.SORTS), read forwards or backwards, so that
+            # a page is an index walk of OFFSET + 50 entries instead of a sort of every row.
+            models.Index(fields=["deadline", "id"], name="task_sort_deadline"),
+            models.Index(fields=["number", "id"], name="task_sort_number"),
+            models.Index(fields=["title", "id"], name="task_sort_title"),
+            models.Index(
+                fields=["status", "deadline", "id"], name="task_sort_status"
+            ),  # also the scans' (status, deadline)
+            models.Index(fields=["-status", "deadline", "id"], name="task_sort_status_desc"),
             models.Index(fields=["lead_agency", "status"], name="task_lead_status"),
             models.Index(fields=["event", "area"], name="task_event_area"),
         ]

@@ -23,8 +23,10 @@ from .models import Attachment, ExtensionRequest, ProgressReport, Task, TaskComm
 
 
 def _agency_scope(agency_id: int) -> Q:
-    co_executed = Task.co_executors.through.objects.filter(task_id=OuterRef("pk"), agency_id=agency_id)
-    return Q(lead_agency_id=agency_id) | Q(Exists(co_executed))
+    # An uncorrelated IN, not a correlated EXISTS: PostgreSQL reads the agency's co-executed tasks once (a
+    # hashed subplan) instead of probing the through table for every task.
+    co_executed = Task.co_executors.through.objects.filter(agency_id=agency_id).values("task_id")
+    return Q(lead_agency_id=agency_id) | Q(pk__in=co_executed)
 
 
 def tasks_visible_to(user: AnyUser) -> TaskQuerySet:
@@ -222,6 +224,27 @@ def tasks_filter(tasks: QuerySet[Task], flt: TaskFilter, *, today: dt.date) -> Q
 def task_table(user: AnyUser, flt: TaskFilter, *, today: dt.date) -> QuerySet[Task]:
     """The action plan's rows for this user: scope, filter, order, with what the table shows loaded."""
     return tasks_filter(task_list(user), flt, today=today).select_related("working_group")
+
+
+# The columns the action plan's page query reads: what keys a cached row (its id and `updated` stamp), what
+# marks it (status, deadline) and what a sort may order by; the rest of a row comes from the row cache.
+TABLE_KEY_FIELDS = ("id", "updated", "status", "deadline", "number", "title")
+
+
+def task_table_keys(user: AnyUser, flt: TaskFilter, *, today: dt.date) -> QuerySet[Task]:
+    """The action plan's rows for this user in order, with only the columns in TABLE_KEY_FIELDS."""
+    return tasks_filter(tasks_visible_to(user), flt, today=today).only(*TABLE_KEY_FIELDS)
+
+
+def task_table_rows(ids: Sequence[int]) -> dict[int, Task]:
+    """The tasks with `ids` and everything a row of the action plan shows (two queries)."""
+    tasks = (
+        Task.objects.filter(pk__in=list(ids))
+        .select_related("event", "lead_agency", "responsible")
+        .prefetch_related("co_executors")
+        .defer("description", "deadline_note")
+    )
+    return {task.pk: task for task in tasks}
 
 
 def task_last_report_texts(tasks: Sequence[Task]) -> dict[int, str]:

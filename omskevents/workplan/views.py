@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.forms import BaseForm, Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
@@ -26,14 +25,16 @@ from django.views.generic import FormView, TemplateView
 
 from omskevents.accounts.models import User
 from omskevents.accounts.types import AnyUser, AuthenticatedHttpRequest
-from omskevents.core.cache import cached_fragment
+from omskevents.core.cache import cached_fragment, cached_rows
 from omskevents.core.forms import apply_service_errors
+from omskevents.core.pagination import DeferredJoinPaginator
 from omskevents.core.sections import collect_sections
 
 from . import exports, imports, pairs, permissions, selectors, services, signals
 from .enums import TaskStatus
 from .forms import (
     BulkActionForm,
+    ChoicesOnce,
     CommentForm,
     ExtensionDecisionForm,
     ExtensionRequestForm,
@@ -89,8 +90,15 @@ def _filter_form(request: HttpRequest) -> TaskFilterForm:
 
 
 class TaskListView(LoginRequiredMixin, TemplateView):
-    """The action plan: its content is one fragment cached per data version, viewer scope, language, day and
-    query string (omskevents.core.cache); only the CSRF token is put in per request."""
+    """The action plan, built from parts cached apart so that a page nobody asked before is cheap:
+
+    - the page query reads only the rows' ids, stamps and sort keys (selectors.task_table_keys);
+    - each row's HTML is cached under its task's `updated` stamp and the names version
+      (omskevents.core.cache.cached_rows): a write to one task re-renders one row, not every page;
+    - the filter form and the bulk form are cached per names version and language;
+    - the page as a whole is cached per data version as well, for the same page asked again.
+    Only the CSRF token is put in per request.
+    """
 
     template_name = "workplan/task_list.html"
 
@@ -115,37 +123,77 @@ class TaskListView(LoginRequiredMixin, TemplateView):
         def render_page() -> str:
             form = _filter_form(request)
             flt = form.to_filter()
-            # The filter form is the same on every page of a filter: cached on its own fields and the viewer's
-            # scope (its lists hold only the agencies and people this viewer may see).
-            filter_parts = (
-                selectors.task_scope_key(request.user),
-                get_language(),
-                sorted((name, request.GET.getlist(name)) for name in form.fields),
-            )
-            filters_html = cached_fragment(
-                "task-filters",
-                filter_parts,
-                lambda: render_to_string("workplan/_task_filters.html", {"filter_form": form}, request),
-            )
-            tasks = selectors.task_table(request.user, flt, today=today)
-            page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+            language = get_language()
+            scope = selectors.task_scope_key(request.user)
+            choices = ChoicesOnce(request.user)  # the viewer's own lists, read once for both forms
+
+            def render_filters() -> str:
+                choices.apply(form)
+                return render_to_string("workplan/_task_filters.html", {"filter_form": form}, request)
+
+            def render_bulk() -> str:
+                bulk_form = BulkActionForm(
+                    tasks=Task.objects.none(), lead_agencies=selectors.lead_agencies_for(request.user)
+                )
+                choices.apply(bulk_form)
+                context = {"bulk_form": bulk_form, "querystring": query.urlencode()}
+                return render_to_string("workplan/_task_bulk_form.html", context, request)
+
+            # The forms' lists are the viewer's own: cached per viewer scope, never shared between scopes.
+            filter_parts = (scope, language, sorted((name, request.GET.getlist(name)) for name in form.fields))
+            filters_html = cached_fragment("task-filters", filter_parts, render_filters)
+            bulk_html = ""
+            if can_manage:
+                bulk_parts = (scope, language, query.urlencode())
+                bulk_html = cached_fragment("task-bulk-form", bulk_parts, render_bulk)
+            keys = selectors.task_table_keys(request.user, flt, today=today)
+            page = DeferredJoinPaginator(keys, PAGE_SIZE).get_page(request.GET.get("page"))
             rows = [{"task": t, "state": selectors.task_deadline_state(t, today=today)} for t in page.object_list]
+            row_html = _task_rows_html(request, rows, can_manage=can_manage, today=today)
             fragment = {
                 "filters_html": mark_safe(filters_html),  # noqa: S308 - rendered just above
-                "page": page, "rows": rows, "querystring": query.urlencode(),
+                "bulk_html": mark_safe(bulk_html),  # noqa: S308 - rendered just above
+                "page": page, "rows": rows, "rows_html": [mark_safe(row_html[r["task"].pk]) for r in rows],  # noqa: S308
+                "querystring": query.urlencode(),
                 "can_manage": can_manage, "current_sort": flt.sort, "csrf_slot": mark_safe(CSRF_SLOT),  # noqa: S308
                 "full_path": full_path,
-                "bulk_form": (
-                    BulkActionForm(tasks=Task.objects.none(), lead_agencies=selectors.lead_agencies_for(request.user))
-                    if can_manage
-                    else None
-                ),
             }  # fmt: skip
             return render_to_string("workplan/_task_page.html", fragment, request)
 
         html = cached_fragment("task-page", parts, render_page).replace(CSRF_SLOT, str(csrf_input(request)), 1)
         context["page_html"] = mark_safe(html)  # noqa: S308 - rendered from our template, the token by Django
         return context
+
+
+# Between two rows rendered in one pass of _task_rows.html; never part of a row.
+ROW_SEPARATOR = "<!--task-row-->"
+
+
+def _task_rows_html(
+    request: HttpRequest, rows: list[dict[str, Any]], *, can_manage: bool, today: dt.date
+) -> dict[int, str]:
+    """Each row's HTML from the row cache; the rows missing are loaded and rendered in one template pass."""
+    language = get_language()
+    keys = {
+        row["task"].pk: (row["task"].pk, row["task"].updated.isoformat(), row["state"], language, can_manage)
+        for row in rows
+    }
+
+    def render(ids: list[int]) -> dict[int, str]:
+        tasks = selectors.task_table_rows(ids)
+        states = {row["task"].pk: row["state"] for row in rows}
+        missing = [{"task": tasks[pk], "state": states[pk]} for pk in ids if pk in tasks]
+        html = render_to_string(
+            "workplan/_task_rows.html",
+            {"rendered_rows": missing, "can_manage": can_manage, "separator": mark_safe(ROW_SEPARATOR)},  # noqa: S308
+            request,
+        )
+        pieces = html.split(ROW_SEPARATOR)[:-1]
+        found = {row["task"].pk: piece.strip() for row, piece in zip(missing, pieces, strict=True)}
+        # A task deleted since the page query has no row: an empty one (its key is never asked again).
+        return {pk: found.get(pk, "") for pk in ids}
+
+    return cached_rows("task", keys, render)
 
 
 class TaskExportView(LoginRequiredMixin, View):

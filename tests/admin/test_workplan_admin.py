@@ -336,3 +336,25 @@ def test_head_cannot_grant_the_secretariat_role(client, head_a, staff_a):
     assert "role" in response.context["adminform"].form.errors
     staff_a.refresh_from_db()
     assert (staff_a.role, staff_a.is_superuser) == ("agency_staff", False)
+
+
+@pytest.mark.parametrize("count", [1, 30])
+@pytest.mark.parametrize(("who", "queries"), [("secretariat", 9), ("staff_a", 8)])
+def test_task_changelist_query_count_is_exact_and_constant(
+    client, request, event, agency_a, agency_b, count, who, queries, django_assert_num_queries
+):
+    for number in range(count):  # led by agency A, or co-executed by it: staff_a sees every one
+        lead, co = (agency_a, agency_b) if number % 2 == 0 else (agency_b, agency_a)
+        TaskFactory(event=event, lead_agency=lead, co_executors=[co])
+    client.force_login(request.getfixturevalue(who))
+    url = reverse("admin:workplan_task_changelist")
+    client.get(url)  # the content types and the session's first refresh
+
+    # session, user, the filters' events and agencies, the count, the page (with event and lead), the date
+    # hierarchy's range and its dates (and, for the secretariat, whether reminder rules exist yet: the add
+    # link of the sidebar); no second count of every visible task (show_full_result_count is off)
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+
+    assert response.context["cl"].result_count == count
+    assert response.context["cl"].full_result_count is None

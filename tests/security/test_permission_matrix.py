@@ -177,6 +177,7 @@ RECEIVING_AGENCY_B = R(LOGIN, 404, 404, 200, 200, 404)
 
 DECISIONS: dict[str, Decision] = {
     "healthz": Decision(checks=(Check("get", EVERYONE),)),
+    "readyz": Decision(checks=(Check("get", EVERYONE),)),  # for orchestrators: names checks, never secrets
     # --- accounts ---
     "accounts:login": Decision(checks=(Check("get", R(200, 302, 302, 302, 302, 302)),)),
     "accounts:logout": Decision(

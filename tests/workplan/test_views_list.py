@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from omskevents.workplan import services
 from omskevents.workplan.models import Task, TaskComment
 from tests.factories.accounts import UserFactory
 from tests.factories.agencies import AgencyFactory
@@ -168,9 +169,10 @@ def test_task_list_query_count_secretariat_is_constant(client, secretariat, agen
     _make_tasks(count, agency_a)
     client.force_login(secretariat)
 
-    # a cold cache: session read and refresh, user, count, page, co-executors,
-    # 4 filter choices, 3 bulk-form choices
-    with django_assert_num_queries(14):
+    # a cold cache: session read, user, the viewer's agencies, lead agencies and people (read once for both
+    # forms), events, count, page, the rows' tasks, their co-executors, and the session's refresh (a savepoint,
+    # the update, its release)
+    with django_assert_num_queries(13):
         response = client.get(reverse("workplan:task_list"))
 
     assert len(response.context["rows"]) == count
@@ -181,11 +183,56 @@ def test_task_list_query_count_ministry_is_constant(client, staff_a, agency_a, c
     _make_tasks(count, agency_a)
     client.force_login(staff_a)
 
-    # as above without the bulk form (the navbar's agency comes with the user)
-    with django_assert_num_queries(12):
+    # as above (the bulk form is the secretariat's; the navbar's agency comes with the user)
+    with django_assert_num_queries(13):
         response = client.get(reverse("workplan:task_list"))
 
     assert len(response.context["rows"]) == count
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_task_list_page_never_asked_costs_four_queries_with_rows_cached(
+    client, secretariat, agency_a, count, django_assert_num_queries
+):
+    _make_tasks(count, agency_a)
+    client.force_login(secretariat)
+    client.get(reverse("workplan:task_list"), {"sort": "title"})
+
+    # a sort nobody asked before (no cached page): session, user, count, page — forms and rows from the cache
+    with django_assert_num_queries(4):
+        response = client.get(reverse("workplan:task_list"), {"sort": "-title"})
+
+    assert len(response.context["rows"]) == count
+
+
+def test_task_list_write_renders_only_the_changed_row_again(client, secretariat, agency_a, django_assert_num_queries):
+    first, second = TaskFactory(title="Первая", lead_agency=agency_a), TaskFactory(title="Вторая", lead_agency=agency_a)
+    client.force_login(secretariat)
+    client.get(reverse("workplan:task_list"))
+    with time_machine.travel(TODAY + dt.timedelta(seconds=1), tick=False):  # the clock moves between requests
+        services.task_update(actor=secretariat, task=first, title="Первая, исправленная")
+
+    # session, user, the viewer's choice lists again (a write may change what a viewer is offered: agencies, lead
+    # agencies, people, events), count, page, then the one changed task and its co-executors
+    with django_assert_num_queries(10) as captured:
+        response = client.get(reverse("workplan:task_list"), {"sort": "title"})
+
+    assert captured.captured_queries[8]["sql"].count(f"IN ({first.pk})") == 1
+    assert _titles(response) == ["Вторая", "Первая, исправленная"]
+    assert "Первая, исправленная" in response.content.decode()
+    assert second.pk != first.pk
+
+
+def test_task_list_agency_renamed_shows_in_cached_rows(client, secretariat, agency_a):
+    TaskFactory(title="Любая", lead_agency=agency_a)
+    client.force_login(secretariat)
+    client.get(reverse("workplan:task_list"))
+    agency_a.short_name = "Минтранс (новое имя)"
+    agency_a.save()
+
+    response = client.get(reverse("workplan:task_list"), {"sort": "title"})
+
+    assert "<td>Минтранс (новое имя)</td>" in response.content.decode()
 
 
 def test_bulk_reassign_changes_lead_and_responsible(client, secretariat, agency_a, agency_b, staff_b):
