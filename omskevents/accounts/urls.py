@@ -1,7 +1,9 @@
-"""Login, logout and password change."""
+"""Login, logout, password change and the second factor."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from . import views
 
 app_name = "accounts"
 
@@ -13,4 +15,7 @@ urlpatterns = [
         auth_views.PasswordChangeView.as_view(success_url="/"),
         name="password_change",
     ),
+    path("two-factor/", views.SecondFactorManageView.as_view(), name="second_factor_manage"),
+    path("two-factor/setup/", views.SecondFactorSetupView.as_view(), name="second_factor_setup"),
+    path("two-factor/verify/", views.SecondFactorVerifyView.as_view(), name="second_factor_verify"),
 ]

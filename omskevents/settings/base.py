@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "omskevents.core",
     "omskevents.accounts",
     "omskevents.agencies",
@@ -62,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session has passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     # Early in the list, so it sees the final answer on the way out (axes' lockout page included).
     "omskevents.core.middleware.PrivateResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -69,6 +74,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "omskevents.core.middleware.SessionLimitMiddleware",
+    # After the session limits: a session that has only passed the password step reaches nothing but the
+    # second-factor pages (the admin included).
+    "omskevents.accounts.middleware.SecondFactorMiddleware",
     "omskevents.accounts.middleware.RefusedRequestLogMiddleware",
     "omskevents.core.middleware.UserPreferencesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -270,6 +278,17 @@ LOGGING = {
 # In the database only: a cached copy could outlive a logout whose cache delete failed. Activity is recorded
 # once a minute, not on every request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Two-factor login (django-otp). Enforced: a person with a confirmed device must give a code after the password,
+# and the secretariat, agency heads and anyone with admin access must enrol first. Only the test settings turn
+# it off (their tests that are about it turn it back on); production refuses to start without it (a deploy check).
+SECOND_FACTOR_ENFORCED = env.bool("SECOND_FACTOR_ENFORCED", default=True)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="omskevents")
+# Each wrong code doubles the wait before the next one is checked (1 s, 2 s, 4 s, ...), per device.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# How many recovery codes an enrolment hands out (each works once).
+SECOND_FACTOR_RECOVERY_CODES = 10
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=2 * 3600)
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 3600)
 SESSION_ACTIVITY_GRANULARITY = 60

@@ -34,3 +34,6 @@ if not REDIS_URL:
 
 # One process: an in-memory cache, emptied before every test (tests/conftest.py).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Two-factor login is off for the suite's force_login() accounts; the tests of the second factor turn it on.
+SECOND_FACTOR_ENFORCED = False

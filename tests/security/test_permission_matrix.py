@@ -131,6 +131,29 @@ DECISIONS: dict[str, Decision] = {
             Check("post", R(W(302), W(302), W(302), W(302), W(302))),
         )
     ),
+    # The second factor (enforcement is off in the suite's settings; tests/accounts/test_second_factor.py turns it
+    # on and proves that an unverified session reaches nothing else). Nobody in this world has a device.
+    "accounts:second_factor_manage": Decision(
+        checks=(
+            Check("get", LOGGED_IN),
+            # Switching off what one does not have (or must keep): a message, nothing changed.
+            Check("post", R(LOGIN, 302, 302, 302, 302), data=lambda w: {"token": "000000"}),
+        )
+    ),
+    "accounts:second_factor_setup": Decision(
+        checks=(
+            Check("get", LOGGED_IN),
+            # A wrong first code: the pending device is kept with its failure counted (the throttle).
+            Check("post", R(LOGIN, W(200), W(200), W(200), W(200)), data=lambda w: {"token": "000000"}),
+        )
+    ),
+    "accounts:second_factor_verify": Decision(
+        checks=(
+            # Without a device there is nothing to verify: on to the start page.
+            Check("get", R(LOGIN, 302, 302, 302, 302)),
+            Check("post", R(LOGIN, 302, 302, 302, 302), data=lambda w: {"token": "000000"}),
+        )
+    ),
     "accounts:password_change": Decision(
         checks=(
             Check("get", LOGGED_IN),
