@@ -3,15 +3,21 @@
 from typing import Any
 
 import axes.admin  # noqa: F401 - registers the login-attempt admins now, so they can be re-registered below
+import django_otp.plugins.otp_static.admin
+import django_otp.plugins.otp_totp.admin  # noqa: F401 - registered now, re-registered below
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from omskevents.core.admin import GatedAdminMixin, PredicateAdminMixin
 
+from .audit import log_event
 from .enums import Role
 from .models import User
 from .permissions import can_grant_admin_flags, can_manage_user, is_secretariat, roles_grantable_by, users_manageable_by
@@ -116,3 +122,40 @@ for _model in (AccessAttempt, AccessLog, AccessFailureLog):
     _original = type(admin.site._registry[_model])
     admin.site.unregister(_model)
     admin.site.register(_model, type(_original.__name__, (LoginRecordsAdminMixin, _original), {}))
+
+
+class SecondFactorDeviceAdminMixin(GatedAdminMixin):
+    """Authenticators and recovery codes: the secretariat sees them (never their secrets: OTP_ADMIN_HIDE_SENSITIVE_DATA)
+    and deletes a lost phone's device, after which the person enrols again at the next login."""
+
+    gate = staticmethod(is_secretariat)
+
+    def may_add(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def may_change(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def _log_removed(self, request: HttpRequest, devices: Any) -> None:
+        for device in devices:
+            log_event(
+                "second_factor_removed",
+                username=device.user.get_username(),
+                agency=device.user.agency.short_name if device.user.agency is not None else "-",
+                request=request,
+                by=admin_user(request).get_username(),
+            )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self._log_removed(request, [obj])
+        super().delete_model(request, obj)  # type: ignore[misc]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._log_removed(request, queryset.select_related("user__agency"))
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+
+
+for _model in (TOTPDevice, StaticDevice):
+    _original = type(admin.site._registry[_model])
+    admin.site.unregister(_model)
+    admin.site.register(_model, type(_original.__name__, (SecondFactorDeviceAdminMixin, _original), {}))

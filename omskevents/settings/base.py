@@ -284,6 +284,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # it off (their tests that are about it turn it back on); production refuses to start without it (a deploy check).
 SECOND_FACTOR_ENFORCED = env.bool("SECOND_FACTOR_ENFORCED", default=True)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="omskevents")
+# The admin lists devices (to remove a lost phone) but never shows their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Each wrong code doubles the wait before the next one is checked (1 s, 2 s, 4 s, ...), per device.
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1

@@ -312,3 +312,20 @@ def test_demo_accounts_get_the_known_demo_secret(client, capsys):
     client.post("/accounts/login/", {"username": "secretariat", "password": "omsk2026"})
     assert client.post(VERIFY, {"token": code})["Location"] == "/"
     assert client.get("/").status_code == 200
+
+
+def test_the_secretariat_removes_a_lost_phone_in_the_admin_and_it_is_logged(client, secretariat, staff, caplog):
+    own = _device(secretariat)
+    lost = _device(staff)
+    client.force_login(secretariat)
+    client.post(VERIFY, {"token": _code(own)})
+    with caplog.at_level(logging.WARNING, logger="omskevents.security"):
+        response = client.post(f"/admin/otp_totp/totpdevice/{lost.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert TOTPDevice.objects.filter(user=staff).count() == 0
+    assert "second_factor_removed user='staff'" in caplog.text
+    assert "by='sec'" in caplog.text
+    # The secret is never shown in the admin.
+    body = client.get(f"/admin/otp_totp/totpdevice/{own.pk}/change/").content.decode()
+    assert own.key not in body
+    assert client.get(f"/admin/otp_totp/totpdevice/{own.pk}/qrcode/").status_code == 403

@@ -68,6 +68,9 @@ DECISIONS: dict[str, dict[str, Access]] = {
     "axes.accessattempt": _secretariat_only(add=False),
     "axes.accesslog": _secretariat_only(add=False),
     "axes.accessfailurelog": _secretariat_only(add=False),
+    # Second-factor devices: seen and deleted (a lost phone) by the secretariat only; the world has none.
+    "otp_totp.totpdevice": _secretariat_only(add=False),
+    "otp_static.staticdevice": _secretariat_only(add=False),
     # The outbox and reminder rules: the secretariat's; mail rows change only through the actions.
     "notifications.notification": _secretariat_only(add=False),
     "notifications.remindersettings": _secretariat_only(),
