@@ -1,6 +1,11 @@
-"""Forms of the second factor: a code from the authenticator app, or a recovery code."""
+"""Forms of the second factor (a code from the authenticator app, or a recovery code) and of the password reset."""
+
+from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 
@@ -34,3 +39,14 @@ class EnrolCodeForm(SecondFactorCodeForm):
         if not token.isdigit():
             raise forms.ValidationError(_("The code from the app is six digits."))
         return token
+
+
+class PasswordResetBySiteForm(PasswordResetForm):
+    """Django's reset form, with the link built from SITE_URL: the Host header of the request is never used."""
+
+    def save(self, **kwargs: Any) -> None:  # type: ignore[override]
+        site = urlsplit(settings.SITE_URL)
+        kwargs["domain_override"] = site.netloc
+        kwargs["use_https"] = site.scheme == "https"
+        kwargs["extra_email_context"] = {"site_url": settings.SITE_URL}
+        super().save(**kwargs)

@@ -1,19 +1,25 @@
-"""The second factor: enrolment, the code after the password, and the person's own settings."""
+"""The second factor (enrolment, the code after the password, the person's own settings) and the password reset."""
 
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
+from omskevents.core.client_ip import client_ip
+
 from .audit import log_event
-from .forms import EnrolCodeForm, SecondFactorCodeForm
+from .forms import EnrolCodeForm, PasswordResetBySiteForm, SecondFactorCodeForm
+from .password_reset import password_reset_allowed
 from .permissions import must_use_second_factor
 from .second_factor import (
     has_second_factor,
@@ -154,3 +160,38 @@ class SecondFactorManageView(LoginRequiredMixin, View):
         second_factor_remove(request=request, user=request.user)
         messages.success(request, _("The second factor is switched off."))
         return redirect("accounts:second_factor_manage")
+
+
+class PasswordResetRequestView(auth_views.PasswordResetView):
+    """The same answer whether or not the address is known, or its budget spent; the link is built from SITE_URL."""
+
+    form_class = PasswordResetBySiteForm
+    template_name = "registration/password_reset_form.html"
+    subject_template_name = "emails/password_reset_subject.txt"
+    email_template_name = "emails/password_reset.txt"
+    html_email_template_name = "emails/password_reset.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        email = form.cleaned_data["email"]
+        allowed = password_reset_allowed(email=email, ip=client_ip(self.request))
+        log_event("password_reset_requested", username="-", agency="-", request=self.request, throttled=not allowed)
+        if not allowed:
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """A link works once (the token covers the password hash) and never signs in: the login, with its second
+    factor, follows."""
+
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    post_reset_login = False
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        user = form.user
+        agency = user.agency.short_name if user.agency is not None else "-"
+        log_event("password_reset_done", username=user.get_username(), agency=agency, request=self.request)
+        return response

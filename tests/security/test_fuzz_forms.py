@@ -356,6 +356,20 @@ def test_second_factor_forms_survive_hostile_input(client, world, data, settings
         submit(client, w.staff_a, reverse(f"accounts:second_factor_{kind}"), fields)
 
 
+@FUZZ
+@given(data=st.data())
+def test_password_reset_forms_survive_hostile_input(client, world, data):
+    w = world
+    if data.draw(st.booleans()):
+        fields = {"email": st.one_of(TEXT, st.just(w.staff_a.email), TEXT.map(lambda t: f"{t}@example.org"))}
+        submit(client, None, reverse("accounts:password_reset"), post_data(data.draw, fields))
+    else:
+        token = data.draw(st.one_of(TEXT.filter(lambda t: "/" not in t and t.strip()), st.just("set-password")))
+        fields = {"new_password1": TEXT, "new_password2": TEXT}
+        path = reverse("accounts:password_reset_confirm", args=["MQ", token])
+        submit(client, None, path, post_data(data.draw, fields), ok=(200,))
+
+
 # --- the Excel import --------------------------------------------------------------------------------
 
 

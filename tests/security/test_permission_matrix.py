@@ -131,6 +131,28 @@ DECISIONS: dict[str, Decision] = {
             Check("post", R(W(302), W(302), W(302), W(302), W(302))),
         )
     ),
+    # The password reset: open to all; the same answer for any address; nothing is written before a valid link.
+    "accounts:password_reset": Decision(
+        checks=(
+            Check("get", EVERYONE),
+            Check("post", R(302, 302, 302, 302, 302), data=lambda w: {"email": "nobody@example.org"}),
+        )
+    ),
+    "accounts:password_reset_done": Decision(checks=(Check("get", EVERYONE),)),
+    # A link that is not valid: the page says so, and a POST changes no password.
+    "accounts:password_reset_confirm": Decision(
+        checks=(
+            Check("get", EVERYONE),
+            Check(
+                "post",
+                EVERYONE,
+                data=lambda w: {"new_password1": "x-Long passphrase 1", "new_password2": "x-Long passphrase 1"},
+            ),
+        ),
+        a=lambda w: {"uidb64": "MQ", "token": "set-password"},
+        bearer=True,
+    ),
+    "accounts:password_reset_complete": Decision(checks=(Check("get", EVERYONE),)),
     # The second factor (enforcement is off in the suite's settings; tests/accounts/test_second_factor.py turns it
     # on and proves that an unverified session reaches nothing else). Nobody in this world has a device.
     "accounts:second_factor_manage": Decision(
