@@ -22,6 +22,7 @@ from .enums import Role
 from .models import User
 from .permissions import can_grant_admin_flags, can_manage_user, is_secretariat, roles_grantable_by, users_manageable_by
 from .services import user_links_revoke
+from .sessions import user_sessions_end_all
 from .types import admin_user
 
 PERSON_FIELDS = ("last_name", "first_name", "patronymic", "email", "phone", "position")
@@ -50,8 +51,18 @@ class UserAdmin(PredicateAdminMixin, DjangoUserAdmin):
         (_("Preferences"), {"fields": ("time_zone", "language")}),
     )
 
+    actions = ["end_all_sessions"]
+
     def scope(self, request: HttpRequest) -> Any:
         return users_manageable_by(request.user)
+
+    @admin.action(description=_("End all sessions (and void mailed links)"))
+    def end_all_sessions(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        ended = 0
+        for person in queryset:
+            if can_manage_user(request.user, person):
+                ended += user_sessions_end_all(request=request, user=person, by=admin_user(request))
+        self.message_user(request, _("Sessions ended: %(count)d.") % {"count": ended})
 
     def may_view(self, request: HttpRequest, obj: Any = None) -> bool:
         return can_manage_user(request.user, obj)

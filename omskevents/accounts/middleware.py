@@ -7,11 +7,13 @@ from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .audit import log_refused
 from .permissions import must_use_second_factor
 from .second_factor import has_second_factor, session_verified
+from .sessions import SEEN_KEY, user_session_touch
 
 
 class RefusedRequestLogMiddleware:
@@ -61,4 +63,22 @@ class SecondFactorMiddleware:
                 ):
                     url = f"{url}?{urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})}"
                 return HttpResponseRedirect(url)
+        return self.get_response(request)
+
+
+class SessionActivityMiddleware:
+    """Keeps the "last seen" time and address of the person's session record, at most once a minute."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        key = request.session.session_key if hasattr(request, "session") else None
+        if user is not None and user.is_authenticated and key:
+            now = int(timezone.now().timestamp())
+            seen = int(request.session.get(SEEN_KEY, 0))
+            if now - seen >= settings.SESSION_ACTIVITY_GRANULARITY:
+                user_session_touch(session_key=key, request=request)
+                request.session[SEEN_KEY] = now
         return self.get_response(request)

@@ -77,3 +77,27 @@ class CalendarFeedToken(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class UserSession(models.Model):
+    """A signed-in session of a person, shown on their sessions page: where, on what, and when last seen.
+
+    Written at login (a receiver of user_logged_in), touched at most once a minute by SessionActivityMiddleware,
+    removed at logout and when the session is ended from the page or the admin.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    created = models.DateTimeField(_("signed in"), auto_now_add=True)
+    last_seen = models.DateTimeField(_("last seen"))
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-last_seen"]
+        indexes = [models.Index(fields=["user", "created"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.ip or '-'}"

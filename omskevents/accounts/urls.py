@@ -27,6 +27,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="registration/password_reset_complete.html"),
         name="password_reset_complete",
     ),
+    path("sessions/", views.SessionListView.as_view(), name="sessions"),
     path("two-factor/", views.SecondFactorManageView.as_view(), name="second_factor_manage"),
     path("two-factor/setup/", views.SecondFactorSetupView.as_view(), name="second_factor_setup"),
     path("two-factor/verify/", views.SecondFactorVerifyView.as_view(), name="second_factor_verify"),

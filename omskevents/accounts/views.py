@@ -32,6 +32,7 @@ from .second_factor import (
     totp_qr_svg,
     totp_secret,
 )
+from .sessions import device_of, sessions_of, user_session_end, user_sessions_end_others
 from .types import AuthenticatedHttpRequest
 
 # Wrong codes in one session before it is ended (the devices' own throttle also slows each try).
@@ -195,3 +196,40 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         agency = user.agency.short_name if user.agency is not None else "-"
         log_event("password_reset_done", username=user.get_username(), agency=agency, request=self.request)
         return response
+
+
+class SessionListView(LoginRequiredMixin, View):
+    """The person's signed-in sessions; ending one, or every other one (which also voids mailed links)."""
+
+    template_name = "accounts/sessions.html"
+    request: AuthenticatedHttpRequest
+
+    def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        rows = [
+            {
+                "session": session,
+                "device": device_of(session.user_agent),
+                "current": session.session_key == request.session.session_key,
+            }
+            for session in sessions_of(request.user)
+        ]
+        return render(request, self.template_name, {"rows": rows})
+
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        action = request.POST.get("action", "")
+        if action == "end_others":
+            count = user_sessions_end_others(request=request, user=request.user)
+            messages.success(request, _("Signed out everywhere else (%(count)d sessions).") % {"count": count})
+        elif (
+            action == "end"
+            and (session_id := request.POST.get("session", "")).isascii()
+            and session_id.isdigit()
+            and len(session_id) < 19
+        ):
+            if user_session_end(request=request, user=request.user, session_id=int(session_id)):
+                messages.success(request, _("The session is ended."))
+            else:
+                messages.error(request, _("There is no such session (or it is this one)."))
+        else:
+            messages.error(request, _("Choose a session to end."))
+        return redirect("accounts:sessions")

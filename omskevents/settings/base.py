@@ -77,6 +77,7 @@ MIDDLEWARE = [
     # After the session limits: a session that has only passed the password step reaches nothing but the
     # second-factor pages (the admin included).
     "omskevents.accounts.middleware.SecondFactorMiddleware",
+    "omskevents.accounts.middleware.SessionActivityMiddleware",
     "omskevents.accounts.middleware.RefusedRequestLogMiddleware",
     "omskevents.core.middleware.UserPreferencesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -300,6 +301,8 @@ SECOND_FACTOR_RECOVERY_CODES = 10
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=2 * 3600)
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 3600)
 SESSION_ACTIVITY_GRANULARITY = 60
+# Signed-in sessions one person may hold at once; a new login ends the oldest past it (0: no limit).
+MAX_SESSIONS_PER_USER = env.int("MAX_SESSIONS_PER_USER", default=10)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -344,7 +344,11 @@ def _malformed_code(text: str) -> bool:
 def test_second_factor_forms_survive_hostile_input(client, world, data, settings):
     settings.SECOND_FACTOR_ENFORCED = True
     w = world
-    kind = data.draw(st.sampled_from(["setup", "verify", "manage"]))
+    kind = data.draw(st.sampled_from(["setup", "verify", "manage", "sessions"]))
+    if kind == "sessions":
+        fields = {"action": st.one_of(st.just("end"), TEXT), "session": ids(1, 2)}
+        submit(client, w.staff_a, reverse("accounts:sessions"), post_data(data.draw, fields))
+        return
     token = data.draw(maybe(TEXT.filter(_malformed_code)))
     fields = {} if token is MISSING else {"token": token, "next": data.draw(TEXT)}
     if kind == "setup":

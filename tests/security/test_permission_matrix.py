@@ -153,6 +153,13 @@ DECISIONS: dict[str, Decision] = {
         bearer=True,
     ),
     "accounts:password_reset_complete": Decision(checks=(Check("get", EVERYONE),)),
+    # One's own sessions: ending a session that is not one's own (or does not exist) changes nothing.
+    "accounts:sessions": Decision(
+        checks=(
+            Check("get", LOGGED_IN),
+            Check("post", R(LOGIN, 302, 302, 302, 302), data=lambda w: {"action": "end", "session": "999999"}),
+        )
+    ),
     # The second factor (enforcement is off in the suite's settings; tests/accounts/test_second_factor.py turns it
     # on and proves that an unverified session reaches nothing else). Nobody in this world has a device.
     "accounts:second_factor_manage": Decision(
