@@ -247,6 +247,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
     "notifications-scan": {"task": "notifications.scan", "schedule": 60.0, "options": {"expires": 55}},
     "notifications-sweep": {"task": "notifications.sweep", "schedule": 60.0, "options": {"expires": 55}},
+    # Daily: security events past AUDIT_RETENTION_DAYS are deleted (the security log's only delete).
+    "accounts-purge-security-events": {
+        "task": "accounts.purge_security_events",
+        "schedule": crontab(hour=3, minute=10),
+        "options": {"expires": 3600},
+    },
     # Daily; in December it seeds next year's working calendar from the holidays package where it is missing.
     "calendars-seed-next-year": {
         "task": "calendars.seed_next_year",
@@ -296,6 +302,8 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
 PASSWORD_RESET_PER_EMAIL = env.int("PASSWORD_RESET_PER_EMAIL", default=3)
 PASSWORD_RESET_PER_IP = env.int("PASSWORD_RESET_PER_IP", default=10)
 PASSWORD_RESET_THROTTLE_WINDOW_SECONDS = env.int("PASSWORD_RESET_THROTTLE_WINDOW_SECONDS", default=3600)
+# The security log (accounts.SecurityEvent) keeps this many days of events; a daily beat task deletes older ones.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 # How many recovery codes an enrolment hands out (each works once).
 SECOND_FACTOR_RECOVERY_CODES = 10
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=2 * 3600)
