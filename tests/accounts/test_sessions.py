@@ -158,3 +158,15 @@ def test_a_head_cannot_end_the_sessions_of_another_agencys_person(client, person
     client.force_login(head)
     client.post("/admin/accounts/user/", {"action": "end_all_sessions", "_selected_action": [str(person.pk)]})
     assert theirs.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("sessions", [1, 6])
+def test_sessions_page_query_count_does_not_grow(person, sessions, django_assert_num_queries):
+    for n in range(sessions - 1):
+        _login(PHONE, f"203.0.113.{n + 1}")
+    me = _login(FIREFOX, "198.51.100.7")
+    me.get("/accounts/sessions/")
+    # The session, the person, their live sessions.
+    with django_assert_num_queries(3):
+        response = me.get("/accounts/sessions/")
+    assert response.content.decode().count("<tr>") == sessions + 1

@@ -26,6 +26,7 @@ import time_machine
 from django.contrib import admin
 from django.core import signing
 from django.db import transaction
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from omskevents.notifications import links
@@ -913,6 +914,8 @@ ADMIN_ACTIONS = sorted(
 def test_admin_actions_are_known():
     """A new admin bulk action must be added to the cases below."""
     assert ADMIN_ACTIONS == [
+        ("accounts.securityevent", "export_csv"),
+        ("accounts.user", "end_all_sessions"),
         ("axes.accessattempt", "cleanup_expired_attempts"),
         ("calendars.calendarday", "reseed_years"),
         ("committee.meeting", "cancel"),
@@ -951,6 +954,7 @@ def test_admin_extension_action_by_the_secretariat_decides_both(client, world):
         ("notifications.notification", "cancel", lambda w: [1, 2, 3]),
         ("calendars.calendarday", "reseed_years", lambda w: [1]),
         ("axes.accessattempt", "cleanup_expired_attempts", lambda w: [1]),
+        ("accounts.securityevent", "export_csv", lambda w: [1, 2, 3]),
     ],
 )
 def test_admin_secretariat_actions_posted_by_agency_people_change_nothing(client, world, account, label, action, ids):
@@ -958,6 +962,17 @@ def test_admin_secretariat_actions_posted_by_agency_people_change_nothing(client
     before = db_state()
     response = _changelist_action(client, label, action, ids(world))
     assert response.status_code == 403
+    assert changed_tables(before, db_state()) == []
+
+
+@pytest.mark.parametrize("account", ["staff_a", "head_a", "staff_b"])
+def test_admin_end_all_sessions_of_people_out_of_reach_changes_nothing(client, world, account):
+    foreign = world.staff_b if account != "staff_b" else world.staff_a
+    Client().force_login(foreign)
+    client.force_login(getattr(world, account))
+    before = db_state()
+    response = _changelist_action(client, "accounts.user", "end_all_sessions", [foreign.pk, world.secretariat.pk])
+    assert response.status_code in (200, 302, 403)
     assert changed_tables(before, db_state()) == []
 
 
