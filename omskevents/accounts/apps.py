@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Receivers for Django's and django-axes' login signals (the security log).
-        from . import audit  # noqa: F401
+        from . import audit, checks, sessions  # noqa: F401

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from omskevents.core.validators import validate_time_zone
@@ -82,3 +83,70 @@ class CalendarFeedToken(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class UserSession(models.Model):
+    """A signed-in session of a person, shown on their sessions page: where, on what, and when last seen.
+
+    Written at login (a receiver of user_logged_in), touched at most once a minute by SessionActivityMiddleware,
+    removed at logout and when the session is ended from the page or the admin.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    created = models.DateTimeField(_("signed in"), auto_now_add=True)
+    last_seen = models.DateTimeField(_("last seen"))
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-last_seen"]
+        indexes = [models.Index(fields=["user", "created"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.ip or '-'}"
+
+
+class AppendOnlyError(Exception):
+    """The security log is never changed nor deleted through the ORM (only the retention purge removes rows)."""
+
+
+class SecurityEventQuerySet(models.QuerySet["SecurityEvent"]):
+    def update(self, **kwargs: object) -> int:
+        raise AppendOnlyError("security events are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("security events are append-only")
+
+
+class SecurityEvent(models.Model):
+    """One security event (a login, a failure, a lockout, a second-factor change, a reset, a permission change,
+    an export of personal data), in UTC, with the client's real address. Append-only: the ORM refuses updates
+    and deletes, and on PostgreSQL a trigger refuses them too, save for the retention purge."""
+
+    at = models.DateTimeField(_("time (UTC)"), default=timezone.now, db_index=True, editable=False)
+    event = models.CharField(_("event"), max_length=50, db_index=True, editable=False)
+    username = models.CharField(_("user"), max_length=150, blank=True, editable=False)
+    agency = models.CharField(_("agency"), max_length=255, blank=True, editable=False)
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True, editable=False)
+    details = models.JSONField(_("details"), default=dict, blank=True, editable=False)
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.event} {self.username}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("security events are append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("security events are append-only")

@@ -59,3 +59,15 @@ def roles_grantable_by(user: AnyUser) -> list[str]:
 def can_grant_admin_flags(user: AnyUser) -> bool:
     """Superuser and staff flags, groups and Django permissions are the secretariat's to give."""
     return is_secretariat(user)
+
+
+def must_use_second_factor(user: AnyUser) -> bool:
+    """Both secretariats, agency heads and anyone with admin access must sign in with a second factor."""
+    return bool(
+        user.is_authenticated
+        and (
+            user.is_superuser
+            or user.is_staff
+            or user.role in (Role.SECRETARIAT, Role.KZ_SECRETARIAT, Role.AGENCY_HEAD)
+        )
+    )

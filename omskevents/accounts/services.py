@@ -41,5 +41,5 @@ def calendar_token_touch(*, token: CalendarFeedToken) -> None:
 def user_links_revoke(*, user: User) -> None:
     """End every one-click link mailed to this person so far (on signing out everywhere, on deactivation)."""
     now = timezone.now()
-    type(user).objects.filter(pk=user.pk).update(links_revoked_at=now)
+    User.objects.filter(pk=user.pk).update(links_revoked_at=now)
     user.links_revoked_at = now

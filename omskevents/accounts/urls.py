@@ -1,7 +1,9 @@
-"""Login, logout and password change."""
+"""Login, logout, password change and reset, and the second factor."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from . import views
 
 app_name = "accounts"
 
@@ -13,4 +15,20 @@ urlpatterns = [
         auth_views.PasswordChangeView.as_view(success_url="/"),
         name="password_change",
     ),
+    path("password/reset/", views.PasswordResetRequestView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="registration/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path("password/reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path(
+        "password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="registration/password_reset_complete.html"),
+        name="password_reset_complete",
+    ),
+    path("sessions/", views.SessionListView.as_view(), name="sessions"),
+    path("two-factor/", views.SecondFactorManageView.as_view(), name="second_factor_manage"),
+    path("two-factor/setup/", views.SecondFactorSetupView.as_view(), name="second_factor_setup"),
+    path("two-factor/verify/", views.SecondFactorVerifyView.as_view(), name="second_factor_verify"),
 ]

@@ -46,6 +46,7 @@ from .data_events import (
     VENUES,
     Moment,
 )
+from .second_factor import seed_second_factor
 from .seed_agreements import seed_agreements
 from .seed_delegates import seed_delegates
 from .seed_plan import seed_meetings, seed_tasks
@@ -63,6 +64,8 @@ def demo_seed(*, forum_date: dt.date | None = None, today: dt.date | None = None
     forum_start = forum_date or next_working_day(Country.RU, today + dt.timedelta(days=FORUM_LEAD_DAYS))
     agencies = _seed_agencies(report)
     users = _seed_people(agencies, report)
+    if devices := seed_second_factor(list(users.values())):
+        report.add("second-factor devices", devices)
     venues = _seed_venues(report)
     forum, session = _seed_events(forum_start, report)
     _seed_programme(forum, session, venues, report)

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "omskevents.core",
     "omskevents.accounts",
     "omskevents.agencies",
@@ -65,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session has passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     # Early in the list, so it sees the final answer on the way out (axes' lockout page included).
     "omskevents.core.middleware.PrivateResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -72,6 +77,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "omskevents.core.middleware.SessionLimitMiddleware",
+    # After the session limits: a session that has only passed the password step reaches nothing but the
+    # second-factor pages (the admin included).
+    "omskevents.accounts.middleware.SecondFactorMiddleware",
+    "omskevents.accounts.middleware.SessionActivityMiddleware",
     "omskevents.accounts.middleware.RefusedRequestLogMiddleware",
     "omskevents.core.middleware.UserPreferencesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -274,6 +283,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notifications-scan": {"task": "notifications.scan", "schedule": 60.0, "options": {"expires": 55}},
     # Every 10 s: reconcile the journal, take back lapsed leases, hand over what is due (recovery within a minute).
     "notifications-sweep": {"task": "notifications.sweep", "schedule": 10.0, "options": {"expires": 9}},
+    # Daily: security events past AUDIT_RETENTION_DAYS are deleted (the security log's only delete).
+    "accounts-purge-security-events": {
+        "task": "accounts.purge_security_events",
+        "schedule": crontab(hour=3, minute=10),
+        "options": {"expires": 3600},
+    },
     # Daily; in December it seeds next year's working calendar from the holidays package where it is missing.
     "calendars-seed-next-year": {
         "task": "calendars.seed_next_year",
@@ -333,9 +348,32 @@ LOGGING = {
 # In the database only: a cached copy could outlive a logout whose cache delete failed. Activity is recorded
 # once a minute, not on every request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Two-factor login (django-otp). Enforced: a person with a confirmed device must give a code after the password,
+# and the secretariat, agency heads and anyone with admin access must enrol first. Only the test settings turn
+# it off (their tests that are about it turn it back on); production refuses to start without it (a deploy check).
+SECOND_FACTOR_ENFORCED = env.bool("SECOND_FACTOR_ENFORCED", default=True)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="omskevents")
+# The admin lists devices (to remove a lost phone) but never shows their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Each wrong code doubles the wait before the next one is checked (1 s, 2 s, 4 s, ...), per device.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Password reset by mail: a link lives an hour and dies with its first use (Django's token covers the password
+# hash and the last login); a few requests per address and per client address within the window.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
+PASSWORD_RESET_PER_EMAIL = env.int("PASSWORD_RESET_PER_EMAIL", default=3)
+PASSWORD_RESET_PER_IP = env.int("PASSWORD_RESET_PER_IP", default=10)
+PASSWORD_RESET_THROTTLE_WINDOW_SECONDS = env.int("PASSWORD_RESET_THROTTLE_WINDOW_SECONDS", default=3600)
+# The security log (accounts.SecurityEvent) keeps this many days of events; a daily beat task deletes older ones.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+# How many recovery codes an enrolment hands out (each works once).
+SECOND_FACTOR_RECOVERY_CODES = 10
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=2 * 3600)
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 3600)
 SESSION_ACTIVITY_GRANULARITY = 60
+# Signed-in sessions one person may hold at once; a new login ends the oldest past it (0: no limit).
+MAX_SESSIONS_PER_USER = env.int("MAX_SESSIONS_PER_USER", default=10)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -37,3 +37,6 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "rows": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rows"},
 }
+
+# Two-factor login is off for the suite's force_login() accounts; the tests of the second factor turn it on.
+SECOND_FACTOR_ENFORCED = False

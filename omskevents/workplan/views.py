@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from omskevents.accounts.audit import log_export
 from omskevents.accounts.models import User
 from omskevents.accounts.types import AnyUser, AuthenticatedHttpRequest
 from omskevents.core.cache import cached_fragment, cached_rows
@@ -221,6 +222,8 @@ class TaskExportView(LoginRequiredMixin, View):
         else:
             response = HttpResponse(exports.plan_csv(tasks, notes), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="action-plan-{stamp}.{self.kind}"'
+        # The plan names people (responsible, controller): an export of personal data for the security log.
+        log_export(request, kind=f"action_plan_{self.kind}", rows=len(tasks))
         return response
 
 

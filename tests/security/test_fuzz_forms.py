@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils.html import escape
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -516,6 +517,50 @@ def test_preferences_calendar_and_one_click_forms_survive_hostile_input(client, 
         submit(
             client, None, reverse("notifications:task_action", args=[token]), post_data(data.draw, fields), ok=(200,)
         )
+
+
+# --- the second factor ----------------------------------------------------------------------------------
+
+
+def _malformed_code(text: str) -> bool:
+    """Not a code at all (a well-formed wrong code is a counted failure, tested in tests/accounts)."""
+    token = "".join(text.split())
+    return not (token.isascii() and token.isalnum() and 0 < len(token) <= 32)
+
+
+@FUZZ
+@given(data=st.data())
+def test_second_factor_forms_survive_hostile_input(client, world, data, settings):
+    settings.SECOND_FACTOR_ENFORCED = True
+    w = world
+    kind = data.draw(st.sampled_from(["setup", "verify", "manage", "sessions"]))
+    if kind == "sessions":
+        fields = {"action": st.one_of(st.just("end"), TEXT), "session": ids(1, 2)}
+        submit(client, w.staff_a, reverse("accounts:sessions"), post_data(data.draw, fields))
+        return
+    token = data.draw(maybe(TEXT.filter(_malformed_code)))
+    fields = {} if token is MISSING else {"token": token, "next": data.draw(TEXT)}
+    if kind == "setup":
+        # A head must enrol; the pending device exists before the example, so the page writes nothing new.
+        TOTPDevice.objects.get_or_create(user=w.head_a, confirmed=False, defaults={"name": "authenticator"})
+        submit(client, w.head_a, reverse("accounts:second_factor_setup"), fields)
+    else:
+        TOTPDevice.objects.get_or_create(user=w.staff_a, confirmed=True, defaults={"name": "authenticator"})
+        submit(client, w.staff_a, reverse(f"accounts:second_factor_{kind}"), fields)
+
+
+@FUZZ
+@given(data=st.data())
+def test_password_reset_forms_survive_hostile_input(client, world, data):
+    w = world
+    if data.draw(st.booleans()):
+        fields = {"email": st.one_of(TEXT, st.just(w.staff_a.email), TEXT.map(lambda t: f"{t}@example.org"))}
+        submit(client, None, reverse("accounts:password_reset"), post_data(data.draw, fields))
+    else:
+        token = data.draw(st.one_of(TEXT.filter(lambda t: "/" not in t and t.strip()), st.just("set-password")))
+        fields = {"new_password1": TEXT, "new_password2": TEXT}
+        path = reverse("accounts:password_reset_confirm", args=["MQ", token])
+        submit(client, None, path, post_data(data.draw, fields), ok=(200,))
 
 
 # --- the Excel import --------------------------------------------------------------------------------

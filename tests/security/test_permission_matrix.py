@@ -27,6 +27,7 @@ from django.contrib import admin
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from omskevents.notifications import links
@@ -184,6 +185,58 @@ DECISIONS: dict[str, Decision] = {
         checks=(
             Check("get", R(405, 405, 405, 405, 405, 405)),  # logout by POST only
             Check("post", R(W(302), W(302), W(302), W(302), W(302), W(302))),
+        )
+    ),
+    # The password reset: open to all; the same answer for any address; nothing is written before a valid link.
+    "accounts:password_reset": Decision(
+        checks=(
+            Check("get", EVERYONE),
+            Check("post", R(302, 302, 302, 302, 302, 302), data=lambda w: {"email": "nobody@example.org"}),
+        )
+    ),
+    "accounts:password_reset_done": Decision(checks=(Check("get", EVERYONE),)),
+    # A link that is not valid: the page says so, and a POST changes no password.
+    "accounts:password_reset_confirm": Decision(
+        checks=(
+            Check("get", EVERYONE),
+            Check(
+                "post",
+                EVERYONE,
+                data=lambda w: {"new_password1": "x-Long passphrase 1", "new_password2": "x-Long passphrase 1"},
+            ),
+        ),
+        a=lambda w: {"uidb64": "MQ", "token": "set-password"},
+        bearer=True,
+    ),
+    "accounts:password_reset_complete": Decision(checks=(Check("get", EVERYONE),)),
+    # One's own sessions: ending a session that is not one's own (or does not exist) changes nothing.
+    "accounts:sessions": Decision(
+        checks=(
+            Check("get", LOGGED_IN),
+            Check("post", R(LOGIN, 302, 302, 302, 302, 302), data=lambda w: {"action": "end", "session": "999999"}),
+        )
+    ),
+    # The second factor (enforcement is off in the suite's settings; tests/accounts/test_second_factor.py turns it
+    # on and proves that an unverified session reaches nothing else). Nobody in this world has a device.
+    "accounts:second_factor_manage": Decision(
+        checks=(
+            Check("get", LOGGED_IN),
+            # Switching off what one does not have (or must keep): a message, nothing changed.
+            Check("post", R(LOGIN, 302, 302, 302, 302, 302), data=lambda w: {"token": "000000"}),
+        )
+    ),
+    "accounts:second_factor_setup": Decision(
+        checks=(
+            Check("get", LOGGED_IN),
+            # A wrong first code: the pending device is kept with its failure counted (the throttle).
+            Check("post", R(LOGIN, W(200), W(200), W(200), W(200), W(200)), data=lambda w: {"token": "000000"}),
+        )
+    ),
+    "accounts:second_factor_verify": Decision(
+        checks=(
+            # Without a device there is nothing to verify: on to the start page.
+            Check("get", R(LOGIN, 302, 302, 302, 302, 302)),
+            Check("post", R(LOGIN, 302, 302, 302, 302, 302), data=lambda w: {"token": "000000"}),
         )
     ),
     "accounts:password_change": Decision(
@@ -1115,6 +1168,8 @@ ADMIN_ACTIONS = sorted(
 def test_admin_actions_are_known():
     """A new admin bulk action must be added to the cases below."""
     assert ADMIN_ACTIONS == [
+        ("accounts.securityevent", "export_csv"),
+        ("accounts.user", "end_all_sessions"),
         ("axes.accessattempt", "cleanup_expired_attempts"),
         ("calendars.calendarday", "reseed_years"),
         ("committee.meeting", "cancel"),
@@ -1173,6 +1228,7 @@ def test_bulk_reassign_by_the_kz_secretariat_to_a_russian_agency_changes_nothing
         ("notifications.notification", "cancel", lambda w: [1, 2, 3]),
         ("calendars.calendarday", "reseed_years", lambda w: [1]),
         ("axes.accessattempt", "cleanup_expired_attempts", lambda w: [1]),
+        ("accounts.securityevent", "export_csv", lambda w: [1, 2, 3]),
     ],
 )
 def test_admin_secretariat_actions_posted_by_agency_people_change_nothing(client, world, account, label, action, ids):
@@ -1180,6 +1236,17 @@ def test_admin_secretariat_actions_posted_by_agency_people_change_nothing(client
     before = db_state()
     response = _changelist_action(client, label, action, ids(world))
     assert response.status_code == 403
+    assert changed_tables(before, db_state()) == []
+
+
+@pytest.mark.parametrize("account", ["staff_a", "head_a", "staff_b"])
+def test_admin_end_all_sessions_of_people_out_of_reach_changes_nothing(client, world, account):
+    foreign = world.staff_b if account != "staff_b" else world.staff_a
+    Client().force_login(foreign)
+    client.force_login(getattr(world, account))
+    before = db_state()
+    response = _changelist_action(client, "accounts.user", "end_all_sessions", [foreign.pk, world.secretariat.pk])
+    assert response.status_code in (200, 302, 403)
     assert changed_tables(before, db_state()) == []
 
 

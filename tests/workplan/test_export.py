@@ -166,8 +166,9 @@ def test_xlsx_export_query_count_is_constant(client, secretariat, count, django_
         ProgressReportFactory(task=task)
     client.force_login(secretariat)
 
-    # session read, user, tasks, co-executors, last reports, and the session refresh (savepoint, update, release)
-    with django_assert_num_queries(8):
+    # session read, user, tasks, co-executors, last reports, the security log's "export" row, and the session
+    # refresh (savepoint, update, release)
+    with django_assert_num_queries(9):
         response = client.get(reverse("workplan:task_export_xlsx"))
 
     assert _sheet(response).max_row == count + 1

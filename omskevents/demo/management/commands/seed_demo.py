@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from omskevents.demo.data_agencies import DEMO_PASSWORD
+from omskevents.demo.second_factor import demo_totp_secret
 from omskevents.demo.seed import demo_accounts, demo_overview, demo_seed
 from omskevents.demo.volumes import demo_tasks_generate
 
@@ -68,3 +69,11 @@ class Command(BaseCommand):
         for index, row in enumerate(rows):
             line = "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True))
             self.stdout.write(self.style.SUCCESS(line) if index == 0 else line)
+        self.stdout.write("")
+        self.stdout.write(
+            _(
+                "Second factor (demo only): add the secret %(secret)s to an authenticator app, or run "
+                "`python manage.py demo_totp` for the current code."
+            )
+            % {"secret": demo_totp_secret()}
+        )
