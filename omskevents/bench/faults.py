@@ -58,9 +58,23 @@ HEADER = (
 )
 
 
+# Somewhere on Earth it is always between the sending hour and the evening: when neither side's zones are there
+# (a night in Russia and Kazakhstan), the recipients of the run live in one of these, by Russia's calendar.
+WORLD_ZONES = (
+    "Pacific/Kiritimati", "Pacific/Auckland", "Pacific/Noumea", "Australia/Sydney", "Asia/Tokyo", "Asia/Shanghai",
+    "Asia/Bangkok", "Asia/Dhaka", "Asia/Karachi", "Asia/Dubai", "Europe/Istanbul", "Europe/Athens", "Europe/Berlin",
+    "Europe/London", "Atlantic/Azores", "Atlantic/South_Georgia", "America/Sao_Paulo", "America/Halifax",
+    "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Anchorage",
+    "Pacific/Honolulu", "Pacific/Pago_Pago",
+)  # fmt: skip
+
+
 def due_zone(out: Callable[[str], Any]) -> tuple[str, str]:
-    """(country, zone) where it is now a working day past the sending hour; on a weekend everywhere, Omsk with
-    today marked working in the run's throwaway calendar."""
+    """(country, zone) where it is now a working day past the sending hour (the real hour and calendar).
+
+    Preferred: a zone of either side on a working day. At night or on a day off in all of them, a zone elsewhere
+    where it is now the working day's sending time, with that day marked working in the run's throwaway calendar
+    (the only departure from the real calendar; it is printed)."""
     from omskevents.calendars.models import CalendarDay
     from omskevents.calendars.services import WorkingCalendar
     from omskevents.notifications import selectors
@@ -71,12 +85,20 @@ def due_zone(out: Callable[[str], Any]) -> tuple[str, str]:
         local = now.astimezone(zoneinfo.ZoneInfo(name))
         if hour <= local.hour < 22 and WorkingCalendar(country, local.date(), local.date()).is_working(local.date()):
             return country, name
-    today = now.astimezone(zoneinfo.ZoneInfo("Asia/Omsk")).date()
-    out(f"no zone is on a working day past {hour}:00 now: {today} is marked working in the throwaway calendar")
-    CalendarDay.objects.update_or_create(country="RU", date=today, defaults={"is_working": True, "name": "faultrun"})
-    if now.astimezone(zoneinfo.ZoneInfo("Asia/Omsk")).hour < hour:
-        raise SystemExit("before the sending hour in Omsk on a day off: run the fault run later")
-    return "RU", "Asia/Omsk"
+    for name in (*(zone for _country, zone in ZONES), *WORLD_ZONES):
+        local = now.astimezone(zoneinfo.ZoneInfo(name))
+        if hour <= local.hour < 22:
+            day = local.date()
+            if not WorkingCalendar("RU", day, day).is_working(day):
+                CalendarDay.objects.update_or_create(
+                    country="RU", date=day, defaults={"is_working": True, "name": "faultrun"}
+                )
+                out(f"no zone of either side is on a working day past {hour}:00 now: recipients in {name}, "
+                    f"{day} marked working in the throwaway calendar")  # fmt: skip
+            else:
+                out(f"no zone of either side is on a working day past {hour}:00 now: recipients in {name}")
+            return "RU", name
+    raise SystemExit(f"no zone on Earth is between {hour}:00 and 22:00 now")  # cannot happen: offsets span 26 h
 
 
 def make_due(label: str, n: int, zone: tuple[str, str]) -> dict[str, int]:
