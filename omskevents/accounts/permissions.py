@@ -66,8 +66,6 @@ def must_use_second_factor(user: AnyUser) -> bool:
     return bool(
         user.is_authenticated
         and (
-            user.is_superuser
-            or user.is_staff
-            or user.role in (Role.SECRETARIAT, Role.KZ_SECRETARIAT, Role.AGENCY_HEAD)
+            user.is_superuser or user.is_staff or user.role in (Role.SECRETARIAT, Role.KZ_SECRETARIAT, Role.AGENCY_HEAD)
         )
     )
