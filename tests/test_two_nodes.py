@@ -63,6 +63,9 @@ def _env(tmp_path: Path, node: str, endpoint: str, bucket: str, redis_url: str, 
             "S3_SECRET_ACCESS_KEY": KEYS["aws_secret_access_key"],
             "S3_REGION": "us-east-1",
             "DJANGO_SETTINGS_MODULE": "omskevents.settings.local",
+            # The person here signs in with a password alone: the second factor has tests of its own
+            # (tests/accounts/test_second_factor.py); this test is about what two nodes share.
+            "SECOND_FACTOR_ENFORCED": "False",
         }
     )
     (tmp_path / node / "media").mkdir(parents=True)
