@@ -9,6 +9,9 @@ PYTHON_FOR_VENV ?= $(shell for p in python3.13 python3.12 python3.11 python3; do
 	command -v $$p; break; fi; done)
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+# The suite runs in parallel processes (pytest-xdist), a file's tests together in one process; TEST_WORKERS=0
+# runs it in one process.
+TEST_WORKERS ?= 2
 
 .PHONY: help install run test lint format messages deploy-check bench loadtest fault-run two-nodes clean
 
@@ -39,7 +42,7 @@ run: install
 	PYTHONUNBUFFERED=1 $(BIN)/honcho -f omskevents/Procfile -d . start
 
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -4,7 +4,19 @@ import os
 import tempfile
 from pathlib import Path
 
-from .base import *  # noqa: F403
+# Parallel runs (pytest-xdist): each worker process gets a Redis database of its own (the next numbers after the
+# one given), so a test that empties its Redis database never empties another worker's. Set before the base
+# settings read REDIS_URL; child processes a test starts (workers, web nodes) inherit it.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _xdist_worker.startswith("gw") and os.environ.get("REDIS_URL"):
+    from urllib.parse import urlsplit, urlunsplit
+
+    _parts = urlsplit(os.environ["REDIS_URL"])
+    _base_db = int(_parts.path.strip("/") or 0)
+    _db = (_base_db + int(_xdist_worker[2:])) % 16
+    os.environ["REDIS_URL"] = urlunsplit(_parts._replace(path=f"/{_db}"))
+
+from .base import *  # noqa: E402, F403
 
 DEBUG = False
 # On SQLite the test database is a file, not memory: tests that start processes of their own (a Celery worker,
