@@ -12,7 +12,7 @@ from omskevents.core.validators import validate_time_zone
 from .enums import Language, Role
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # SecurityKey.user comes from django-otp's Device
     agency = models.ForeignKey(
         "agencies.Agency",
         verbose_name=_("agency"),
