@@ -66,7 +66,7 @@ LOADTEST_ARGS ?=
 loadtest: install
 	$(BIN)/python -m omskevents.bench.loadtest $(LOADTEST_ARGS)
 
-# Each fault injected mid-delivery into two workers, two beats, PostgreSQL, a Redis and an SMTP server of its own:
+# Each fault injected mid-delivery into two workers, two beats, a PostgreSQL server and a Redis of its own and an SMTP server:
 # due, delivered, lost, duplicated, flagged (docs/reliability.md). CI: make fault-run FAULT_ARGS=--small
 FAULT_ARGS ?=
 fault-run: install

@@ -22,7 +22,7 @@ from omskevents.core.admin import GatedAdminMixin, PredicateAdminMixin
 
 from .audit import log_event, log_export
 from .enums import Role
-from .models import SecurityEvent, User
+from .models import SecurityEvent, SecurityKey, User
 from .permissions import can_grant_admin_flags, can_manage_user, is_secretariat, roles_grantable_by, users_manageable_by
 from .services import user_links_revoke
 from .sessions import user_sessions_end_all
@@ -194,6 +194,16 @@ for _model in (TOTPDevice, StaticDevice):
     _original = type(admin.site._registry[_model])
     admin.site.unregister(_model)
     admin.site.register(_model, type(_original.__name__, (SecondFactorDeviceAdminMixin, _original), {}))
+
+
+@admin.register(SecurityKey)
+class SecurityKeyAdmin(SecondFactorDeviceAdminMixin, admin.ModelAdmin):
+    """Security keys: the secretariat removes a lost key (its removal is logged as a second-factor removal)."""
+
+    list_display = ("name", "user", "created_at", "last_used_at")
+    search_fields = ("name", "user__username")
+    list_select_related = ("user",)
+    readonly_fields = ("user", "name", "created_at", "last_used_at")
 
 
 @admin.register(SecurityEvent)

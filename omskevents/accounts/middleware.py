@@ -56,6 +56,9 @@ class SecondFactorMiddleware:
             else:
                 return self.get_response(request)
             allowed = {reverse(target), reverse("accounts:logout")}
+            if target == "accounts:second_factor_verify":
+                # A security key answers through these two (the verify page's script calls them).
+                allowed |= {reverse("accounts:security_key_login_options"), reverse("accounts:security_key_login")}
             if request.path not in allowed:
                 url = reverse(target)
                 if request.method == "GET" and url_has_allowed_host_and_scheme(

@@ -1,16 +1,18 @@
 """The custom user: an agency, a position, a time zone and a language for every person."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin
 
 from omskevents.core.validators import validate_time_zone
 
 from .enums import Language, Role
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # SecurityKey.user comes from django-otp's Device
     agency = models.ForeignKey(
         "agencies.Agency",
         verbose_name=_("agency"),
@@ -150,3 +152,27 @@ class SecurityEvent(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("security events are append-only")
+
+
+class SecurityKey(ThrottlingMixin, Device):
+    """A WebAuthn security key (FIDO2, e.g. a USB key): a second factor beside the authenticator app.
+
+    A django-otp device, so a session verified with it counts as verified everywhere (OTPMiddleware, the
+    admin). It has no token: `omskevents.accounts.security_keys` checks the signed assertion; the throttle
+    (ThrottlingMixin) slows repeated failures as it does for codes.
+    """
+
+    credential_id = models.CharField(_("credential"), max_length=1400, unique=True, editable=False)  # base64url
+    public_key = models.BinaryField(_("public key"), editable=False)
+    sign_count = models.PositiveBigIntegerField(_("signature counter"), default=0, editable=False)
+    transports = models.JSONField(_("transports"), default=list, blank=True, editable=False)
+    created_at = models.DateTimeField(_("added"), default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("security key")
+        verbose_name_plural = _("security keys")
+        ordering = ["created_at", "pk"]
+
+    def get_throttle_factor(self) -> int:
+        return int(settings.OTP_SECURITY_KEY_THROTTLE_FACTOR)

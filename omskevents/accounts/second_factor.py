@@ -1,4 +1,5 @@
-"""The second factor: authenticator apps (django-otp's TOTP devices) and one-use recovery codes (static devices).
+"""The second factor: authenticator apps (django-otp's TOTP devices) and one-use recovery codes (static devices);
+security keys (WebAuthn, `security_keys.py`) come on top of the app.
 
 Enrolment makes an unconfirmed TOTP device, shows its secret, and confirms it with a first code; only then are
 the recovery codes made (shown once) and the session marked as verified. Every check of a code goes through
@@ -19,7 +20,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import log_event
-from .models import User
+from .models import SecurityKey, User
 
 TOTP_NAME = "authenticator"
 RECOVERY_NAME = "recovery"
@@ -35,7 +36,11 @@ def session_verified(user: User) -> bool:
 
 
 def has_second_factor(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    """An authenticator app or a security key: either makes the login ask for the second factor."""
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or SecurityKey.objects.filter(user=user, confirmed=True).exists()
+    )
 
 
 def totp_pending(*, user: User) -> TOTPDevice:
@@ -113,7 +118,9 @@ def second_factor_throttled(*, user: User) -> bool:
 
 @transaction.atomic
 def second_factor_remove(*, request: HttpRequest | None, user: User) -> None:
-    """Remove the authenticator and the recovery codes (by the person if optional for them, or by an admin)."""
+    """Remove the authenticator, the recovery codes and the security keys (by the person if optional for them,
+    or by an admin)."""
     TOTPDevice.objects.filter(user=user).delete()
+    SecurityKey.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     log_event("second_factor_removed", username=user.get_username(), agency=_agency(user), request=request)

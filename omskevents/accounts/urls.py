@@ -31,4 +31,15 @@ urlpatterns = [
     path("two-factor/", views.SecondFactorManageView.as_view(), name="second_factor_manage"),
     path("two-factor/setup/", views.SecondFactorSetupView.as_view(), name="second_factor_setup"),
     path("two-factor/verify/", views.SecondFactorVerifyView.as_view(), name="second_factor_verify"),
+    path(
+        "two-factor/keys/add/options/", views.SecurityKeyRegisterOptionsView.as_view(), name="security_key_add_options"
+    ),
+    path("two-factor/keys/add/", views.SecurityKeyRegisterView.as_view(), name="security_key_add"),
+    path(
+        "two-factor/keys/login/options/",
+        views.SecurityKeyLoginOptionsView.as_view(),
+        name="security_key_login_options",
+    ),
+    path("two-factor/keys/login/", views.SecurityKeyLoginView.as_view(), name="security_key_login"),
+    path("two-factor/keys/<int:pk>/remove/", views.SecurityKeyRemoveView.as_view(), name="security_key_remove"),
 ]

@@ -1,5 +1,6 @@
 """The second factor (enrolment, the code after the password, the person's own settings) and the password reset."""
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -8,17 +9,19 @@ from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
 from omskevents.core.client_ip import client_ip
+from omskevents.core.ids import parse_id
 
 from .audit import log_event
 from .forms import EnrolCodeForm, PasswordResetBySiteForm, SecondFactorCodeForm
+from .models import SecurityKey
 from .password_reset import password_reset_allowed
 from .permissions import must_use_second_factor
 from .second_factor import (
@@ -31,6 +34,18 @@ from .second_factor import (
     totp_pending,
     totp_qr_svg,
     totp_secret,
+)
+from .security_keys import (
+    SecurityKeyError,
+    authentication_options,
+    has_security_key,
+    keys_of,
+    may_add_security_key,
+    registration_options,
+    security_key_authenticate,
+    security_key_register,
+    security_key_remove,
+    security_keys_throttled,
 )
 from .sessions import device_of, sessions_of, user_session_end, user_sessions_end_others
 from .types import AuthenticatedHttpRequest
@@ -58,7 +73,7 @@ class SecondFactorVerifyView(LoginRequiredMixin, View):
     request: AuthenticatedHttpRequest
 
     def _render(self, form: SecondFactorCodeForm, status: int = 200) -> HttpResponse:
-        context = {"form": form, "next": _next_url(self.request)}
+        context = {"form": form, "next": _next_url(self.request), "has_key": has_security_key(self.request.user)}
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -132,6 +147,16 @@ class SecondFactorSetupView(LoginRequiredMixin, View):
         return render(request, "accounts/second_factor_codes.html", context)
 
 
+def _manage_context(request: AuthenticatedHttpRequest, form: SecondFactorCodeForm) -> dict[str, Any]:
+    return {
+        "enrolled": has_second_factor(request.user),
+        "required": must_use_second_factor(request.user),
+        "form": form,
+        "keys": keys_of(request.user),
+        "may_add_key": may_add_security_key(request.user),
+    }
+
+
 class SecondFactorManageView(LoginRequiredMixin, View):
     """The person's own second factor: whether it is on, enrol or re-enrol, remove it where it is optional."""
 
@@ -139,12 +164,7 @@ class SecondFactorManageView(LoginRequiredMixin, View):
     request: AuthenticatedHttpRequest
 
     def get(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        context = {
-            "enrolled": has_second_factor(request.user),
-            "required": must_use_second_factor(request.user),
-            "form": SecondFactorCodeForm(),
-        }
-        return render(request, self.template_name, context)
+        return render(request, self.template_name, _manage_context(request, SecondFactorCodeForm()))
 
     def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if must_use_second_factor(request.user) or not has_second_factor(request.user):
@@ -156,10 +176,127 @@ class SecondFactorManageView(LoginRequiredMixin, View):
         ):
             if form.is_valid():
                 form.add_error("token", _("The code is wrong or has expired."))
-            context = {"enrolled": True, "required": False, "form": form}
-            return render(request, self.template_name, context)
+            return render(request, self.template_name, _manage_context(request, form))
         second_factor_remove(request=request, user=request.user)
         messages.success(request, _("The second factor is switched off."))
+        return redirect("accounts:second_factor_manage")
+
+
+def _json_payload(request: HttpRequest) -> Any:
+    try:
+        return json.loads(request.body.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise SecurityKeyError(_("The request could not be read: reload the page and try again.")) from error
+
+
+def _refusal(error: SecurityKeyError, **extra: str) -> JsonResponse:
+    return JsonResponse({"error": error.message, **extra}, status=error.status)
+
+
+class SecurityKeyRegisterOptionsView(LoginRequiredMixin, View):
+    """Step 1 of adding a key: the options for navigator.credentials.create() (the name is checked here)."""
+
+    request: AuthenticatedHttpRequest
+
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+        try:
+            if not session_verified(request.user):
+                raise SecurityKeyError(_("Confirm the second factor first, then add a key."))
+            payload = _json_payload(request)
+            name = payload.get("name") if isinstance(payload, dict) else None
+            return JsonResponse({"publicKey": registration_options(request=request, user=request.user, name=name)})
+        except SecurityKeyError as error:
+            return _refusal(error)
+
+
+class SecurityKeyRegisterView(LoginRequiredMixin, View):
+    """Step 2: the key's answer; the key is kept under the name given in step 1."""
+
+    request: AuthenticatedHttpRequest
+
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+        try:
+            if not session_verified(request.user):
+                raise SecurityKeyError(_("Confirm the second factor first, then add a key."))
+            key = security_key_register(request=request, user=request.user, payload=_json_payload(request))
+        except SecurityKeyError as error:
+            return _refusal(error)
+        messages.success(request, _("The security key “%(name)s” is added.") % {"name": key.name})
+        return JsonResponse({"redirect": reverse("accounts:second_factor_manage")})
+
+
+class SecurityKeyLoginOptionsView(LoginRequiredMixin, View):
+    """After the password: the options for navigator.credentials.get() with the person's keys."""
+
+    request: AuthenticatedHttpRequest
+
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+        if session_verified(request.user):
+            return JsonResponse({"redirect": _next_url(request)})
+        try:
+            return JsonResponse({"publicKey": authentication_options(request=request, user=request.user)})
+        except SecurityKeyError as error:
+            return _refusal(error)
+
+
+class SecurityKeyLoginView(LoginRequiredMixin, View):
+    """The key's answer after the password. Failures count with wrong codes towards ending the session."""
+
+    request: AuthenticatedHttpRequest
+
+    def post(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+        if session_verified(request.user):
+            return JsonResponse({"redirect": _next_url(request)})
+        if not has_security_key(request.user):
+            return JsonResponse({"error": _("You have no security key: enter a code instead.")}, status=400)
+        if security_keys_throttled(user=request.user):
+            return JsonResponse({"error": _("Too many failed attempts: wait a little and try again.")}, status=429)
+        try:
+            payload = _json_payload(request)
+            security_key_authenticate(request=request, user=request.user, payload=payload)
+        except SecurityKeyError as error:
+            failures = int(request.session.get(FAILURES_KEY, 0)) + 1
+            if failures >= SESSION_FAILURE_LIMIT:
+                name = request.user.get_username()
+                log_event("second_factor_locked_out", username=name, agency=_agency(request), request=request)
+                logout(request)
+                messages.error(request, _("Too many wrong codes: sign in again."))
+                return _refusal(error, redirect=reverse("accounts:login"))
+            request.session[FAILURES_KEY] = failures
+            return _refusal(error)
+        request.session.pop(FAILURES_KEY, None)
+        return JsonResponse({"redirect": _next_url(request)})
+
+
+class SecurityKeyRemoveView(LoginRequiredMixin, View):
+    """Removing one of one's keys: confirmed with a current code (as switching the second factor off is)."""
+
+    template_name = "accounts/security_key_remove.html"
+    request: AuthenticatedHttpRequest
+
+    def _key(self, pk: int) -> SecurityKey:
+        key = SecurityKey.objects.filter(user=self.request.user, pk=pk).first() if parse_id(pk) is not None else None
+        if key is None:
+            raise Http404
+        return key
+
+    def get(self, request: AuthenticatedHttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
+        return render(request, self.template_name, {"key": self._key(pk), "form": SecondFactorCodeForm()})
+
+    def post(self, request: AuthenticatedHttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
+        key = self._key(pk)
+        form = SecondFactorCodeForm(request.POST)
+        if form.is_valid() and second_factor_throttled(user=request.user):
+            form.add_error("token", _("Too many wrong codes: wait a little and try again."))
+            return render(request, self.template_name, {"key": key, "form": form}, status=429)
+        if not form.is_valid() or not second_factor_verify(
+            request=request, user=request.user, token=form.cleaned_data["token"]
+        ):
+            if form.is_valid():
+                form.add_error("token", _("The code is wrong or has expired."))
+            return render(request, self.template_name, {"key": key, "form": form})
+        security_key_remove(request=request, user=request.user, key=key)
+        messages.success(request, _("The security key “%(name)s” is removed.") % {"name": key.name})
         return redirect("accounts:second_factor_manage")
 
 

@@ -32,6 +32,7 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from .common import PY, ROOT, free_port
+from .pgserver import PostgresServer
 
 OMSK = zoneinfo.ZoneInfo("Asia/Omsk")
 
@@ -491,15 +492,21 @@ FAULTS = (
 )
 
 
-def launch(*, n: int, factor: float, database_url: str, out: Callable[[str], Any]) -> bool:
-    """Start a private redis-server and run the real fault run (faults.py) in a child pointed at it and at a
-    throwaway PostgreSQL database next to DATABASE_URL."""
+def launch(*, n: int, factor: float, database_url: str, out: Callable[[str], Any], only: str = "") -> bool:
+    """Start a private redis-server and a private PostgreSQL server (pgserver.py; without its binaries, or with
+    --database-url, a throwaway database next to DATABASE_URL instead) and run the real fault run (faults.py) in a
+    child pointed at them."""
     from .common import bench_database_url
 
     if not RedisServer.available():
         out("redis-server is not installed: the fault run needs its own Redis to restart.")
         return False
-    if not (database_url or os.environ.get("DATABASE_URL", "")).startswith(("postgres://", "postgresql://")):
+    postgres = None
+    if PostgresServer.available() and not database_url:
+        # A server of the run's own, so that one fault can restart it without touching anyone else's databases.
+        postgres = PostgresServer.create().start()
+        os.environ["DATABASE_URL"] = postgres.url()
+    elif not (database_url or os.environ.get("DATABASE_URL", "")).startswith(("postgres://", "postgresql://")):
         out("the fault run needs PostgreSQL: set DATABASE_URL=postgres://... (a throwaway database is made next to it)")
         return False
     if database_url:
@@ -515,20 +522,27 @@ def launch(*, n: int, factor: float, database_url: str, out: Callable[[str], Any
             "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
             "FAULTRUN_REDIS_PORT": str(redis_port),
             "LOG_LEVEL": "ERROR",
+            **(postgres.env() if postgres is not None else {}),
         }
     )
-    out(f"fault run: database {database_url.rpartition('/')[2]} (PostgreSQL); private Redis on port {redis_port}")
-    child = subprocess.Popen(  # noqa: S603 - fixed arguments
-        [PY, "-m", "omskevents.bench.faultrun", "-n", str(n), "--factor", str(factor), "--in-place"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert child.stdout is not None  # noqa: S101 - piped above
-    for line in child.stdout:
-        out(line.rstrip("\n"))
-    return child.wait() == 0
+    where = f"a PostgreSQL server of its own on port {postgres.port}" if postgres is not None else "PostgreSQL"
+    out(f"fault run: database {database_url.rpartition('/')[2]} ({where}); private Redis on port {redis_port}")
+    try:
+        child = subprocess.Popen(  # noqa: S603 - fixed arguments
+            [PY, "-m", "omskevents.bench.faultrun", "-n", str(n), "--factor", str(factor), "--in-place",
+             *(["--only", only] if only else [])],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        assert child.stdout is not None  # noqa: S101 - piped above
+        for line in child.stdout:
+            out(line.rstrip("\n"))
+        return child.wait() == 0
+    finally:
+        if postgres is not None:
+            postgres.destroy()
 
 
 def main() -> None:
@@ -543,6 +557,7 @@ def main() -> None:
     )
     parser.add_argument("--small", action="store_true", help="CI: 8 reminders per fault, times divided by 10.")
     parser.add_argument("--database-url", default="", help="PostgreSQL to make the throwaway database next to.")
+    parser.add_argument("--only", default="", help="Run one fault only, e.g. pg-restart (names: faults.fault_names).")
     parser.add_argument("--in-place", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     n = args.n if args.n is not None else (8 if args.small else 20)
@@ -551,12 +566,16 @@ def main() -> None:
     import django
 
     django.setup()
+    from .faults import fault_names
+
+    if args.only and args.only not in fault_names():
+        parser.error(f"--only takes one of: {', '.join(fault_names())}")
     if args.in_place:
         from .faults import run_real
 
-        ok = run_real(n=n, factor=factor, out=lambda line: print(line, flush=True))
+        ok = run_real(n=n, factor=factor, out=lambda line: print(line, flush=True), only=args.only)
     else:
-        ok = launch(n=n, factor=factor, database_url=args.database_url, out=print)
+        ok = launch(n=n, factor=factor, database_url=args.database_url, out=print, only=args.only)
     if not ok:
         raise SystemExit("the fault run found lost reminders or unflagged duplicates")
 

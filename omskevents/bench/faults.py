@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from .common import PY, ROOT
 from .faultrun import RedisServer, SmtpSink, WorkerProcess, child_env
+from .pgserver import PostgresServer
 
 ZONES = (
     ("RU", "Europe/Kaliningrad"), ("RU", "Europe/Moscow"), ("RU", "Europe/Samara"), ("RU", "Asia/Yekaterinburg"),
@@ -166,6 +167,7 @@ class World:
     admin_dsn: str
     timeout: float
     fired: list[float] = field(default_factory=list)  # when the fault struck (mid-delivery ones)
+    postgres: PostgresServer | None = None  # the run's own server (None: a shared one, not restarted)
 
 
 def settled(task_ids: list[int]) -> bool:
@@ -221,7 +223,7 @@ def after_accepts(w: World, count: int, action: Callable[[], object]) -> None:
 
 
 # The broker faults need messages waiting in Redis: more rows than the two workers hold (a batch of 50 each).
-AT_LEAST = {"fault_redis_flush": 150, "fault_redis_restart": 150}
+AT_LEAST = {"fault_redis_flush": 150, "fault_redis_restart": 150, "fault_pg_restart": 60}
 
 
 def injected(w: World, label: str, n: int, inject: Callable[[World, dict[str, int]], None]) -> Row:
@@ -270,6 +272,21 @@ def fault_worker_after_250(w: World, tasks: dict[str, int]) -> None:
 
 def fault_pg_terminate(w: World, tasks: dict[str, int]) -> None:
     after_accepts(w, max(len(tasks) // 3, 1), lambda: terminate_backends(w))
+
+
+def fault_pg_restart(w: World, tasks: dict[str, int]) -> None:
+    """The run's own PostgreSQL stopped at once (every connection cut, no checkpoint) right after a 250, down for
+    two seconds, then started again: the workers, beats and this process reconnect."""
+    if w.postgres is None:
+        raise RuntimeError("no PostgreSQL server of the run's own: this fault restarts nothing shared")
+    fired: list[float] = []
+    after_accepts(w, max(len(tasks) // 3, 1), lambda: fired.append(time.monotonic()))
+    give_up = time.monotonic() + w.timeout
+    while not fired:
+        if time.monotonic() > give_up:
+            raise RuntimeError("no mail reached the SMTP server before the PostgreSQL restart")
+        time.sleep(0.02)
+    w.postgres.restart(down_seconds=2)
 
 
 def fault_redis_flush(w: World, tasks: dict[str, int]) -> None:
@@ -330,6 +347,7 @@ REAL_FAULTS: tuple[tuple[str, Callable[[World, dict[str, int]], None]], ...] = (
     ("no fault: two beats, scans and sweep ticks", fault_none),
     ("workers killed right after a 250", fault_worker_after_250),
     ("PostgreSQL backends terminated after a 250", fault_pg_terminate),
+    ("PostgreSQL restarted (immediate stop) after a 250", fault_pg_restart),
     ("Redis emptied (FLUSHDB) mid-delivery", fault_redis_flush),
     ("Redis killed and restarted mid-delivery", fault_redis_restart),
     ("SMTP 451 for 2 minutes (÷ factor)", fault_smtp_451),
@@ -338,7 +356,12 @@ REAL_FAULTS: tuple[tuple[str, Callable[[World, dict[str, int]], None]], ...] = (
 )
 
 
-def run_real(*, n: int, factor: float, out: Callable[[str], Any]) -> bool:
+def fault_names() -> list[str]:
+    """The names `--only` takes: pg-restart, redis-flush, ..."""
+    return [inject.__name__.removeprefix("fault_").replace("_", "-") for _label, inject in REAL_FAULTS]
+
+
+def run_real(*, n: int, factor: float, out: Callable[[str], Any], only: str = "") -> bool:
     from django.core.management import call_command
 
     from omskevents.accounts.models import User
@@ -375,12 +398,18 @@ def run_real(*, n: int, factor: float, out: Callable[[str], Any]) -> bool:
     world = World(
         sink, redis, workers, zone, factor,
         admin_dsn=f"host={db['HOST'] or '127.0.0.1'} port={db['PORT'] or 5432} dbname={db['NAME']} user={db['USER']}",
-        timeout=600 / max(factor, 1) + 180,
+        timeout=600 / max(factor, 1) + 180, postgres=PostgresServer.from_env(),
     )  # fmt: skip
+    faults = [
+        (label, inject) for (label, inject), name in zip(REAL_FAULTS, fault_names(), strict=True) if only in ("", name)
+    ]
+    if world.postgres is None:
+        out("PostgreSQL is shared (no server of the run's own): the restart fault is left out")
+        faults = [(label, inject) for label, inject in faults if inject is not fault_pg_restart]
     rows: list[Row] = []
     out(HEADER)
     try:
-        for label, inject in REAL_FAULTS:
+        for label, inject in faults:
             sink.reset()
             rows.append(injected(world, label, n, inject))
             out(rows[-1].line())

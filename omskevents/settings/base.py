@@ -359,6 +359,12 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Each wrong code doubles the wait before the next one is checked (1 s, 2 s, 4 s, ...), per device.
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_SECURITY_KEY_THROTTLE_FACTOR = 1
+# WebAuthn security keys: the relying party is the site of SITE_URL (its host name is the RP ID, its scheme, host
+# and port the expected origin); set these only when the keys must be bound to a parent domain or another origin.
+WEBAUTHN_RP_ID = env.str("WEBAUTHN_RP_ID", default="")
+WEBAUTHN_ORIGIN = env.str("WEBAUTHN_ORIGIN", default="")
+WEBAUTHN_RP_NAME = env.str("WEBAUTHN_RP_NAME", default="omskevents")
 # Password reset by mail: a link lives an hour and dies with its first use (Django's token covers the password
 # hash and the last login); a few requests per address and per client address within the window.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)

@@ -95,6 +95,7 @@ DECISIONS: dict[str, dict[str, Access]] = {
     # Second-factor devices: seen and deleted (a lost phone) by the secretariat only; the world has none.
     "otp_totp.totpdevice": _secretariat_only(add=False),
     "otp_static.staticdevice": _secretariat_only(add=False),
+    "accounts.securitykey": _secretariat_only(add=False),
     # The security log: read (and exported) by the secretariat only; never added, changed or deleted.
     "accounts.securityevent": {
         "secretariat": Access(module=True),

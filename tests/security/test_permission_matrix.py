@@ -30,6 +30,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from omskevents.accounts.models import SecurityKey
 from omskevents.notifications import links
 from omskevents.workplan.models import ExtensionRequest, Task
 from tests.security.conftest import MARK_A, MARK_B, changed_tables, close_response, db_state
@@ -99,6 +100,21 @@ def _token(user_attr: str, task_attr: str, action: str = "report") -> Builder:
 
 def _unsubscribe(user_attr: str) -> Builder:
     return lambda w: {"token": signing.dumps({"u": getattr(w, user_attr).pk}, salt=links.UNSUBSCRIBE_SALT)}
+
+
+def _security_key(user_attr: str) -> Builder:
+    """A security key of the person, made on first use (the ceremonies: tests/accounts/test_security_keys.py)."""
+
+    def build(w: Any) -> dict[str, Any]:
+        user = getattr(w, user_attr)
+        key, _ = SecurityKey.objects.get_or_create(
+            user=user,
+            credential_id=f"key-of-{user.pk}",
+            defaults={"name": "Ключ", "public_key": b"", "confirmed": True},
+        )
+        return {"pk": key.pk}
+
+    return build
 
 
 def _task_data(w: Any) -> dict[str, Any]:
@@ -238,6 +254,36 @@ DECISIONS: dict[str, Decision] = {
             Check("get", R(LOGIN, 302, 302, 302, 302, 302)),
             Check("post", R(LOGIN, 302, 302, 302, 302, 302), data=lambda w: {"token": "000000"}),
         )
+    ),
+    # Security keys: the JSON steps refuse (400, nothing written) a session that has not given its second factor,
+    # a person without a key, and a body that is not the key's JSON; removal is for the key's owner only.
+    **{
+        name: Decision(
+            checks=(
+                Check("get", R(LOGIN, 405, 405, 405, 405, 405)),
+                Check("post", R(LOGIN, 400, 400, 400, 400, 400), data=lambda w: {"name": "Ключ"}),
+            )
+        )
+        for name in (
+            "accounts:security_key_add_options",
+            "accounts:security_key_add",
+            "accounts:security_key_login_options",
+            "accounts:security_key_login",
+        )
+    },
+    "accounts:security_key_remove": Decision(
+        a=_security_key("staff_a"),
+        b=_security_key("staff_b"),
+        checks=(
+            Check("get", R(LOGIN, 200, 404, 404, 404, 404), R(LOGIN, 404, 404, 200, 404, 404)),
+            # A wrong code: the form again, the failure in the security log, the key kept.
+            Check(
+                "post",
+                R(LOGIN, W(200), 404, 404, 404, 404),
+                R(LOGIN, 404, 404, W(200), 404, 404),
+                data=lambda w: {"token": "000000"},
+            ),
+        ),
     ),
     "accounts:password_change": Decision(
         checks=(
