@@ -232,7 +232,7 @@ def test_task_list_agency_renamed_shows_in_cached_rows(client, secretariat, agen
 
     response = client.get(reverse("workplan:task_list"), {"sort": "title"})
 
-    assert "<td>Минтранс (новое имя)</td>" in response.content.decode()
+    assert '<td class="cell-lead" data-label="Lead executor">Минтранс (новое имя)</td>' in response.content.decode()
 
 
 def test_bulk_reassign_changes_lead_and_responsible(client, secretariat, agency_a, agency_b, staff_b):

@@ -1,0 +1,37 @@
+// omskevents: searchable pickers (Tom Select, static/vendor/tom-select/) for every <select data-picker>.
+// Progressive enhancement only: without this file, or without Tom Select, each stays a plain select that posts
+// the same values. The options are the server's (already limited to what the reader may see); nothing is
+// fetched from elsewhere.
+"use strict";
+
+(function () {
+  function enhance(select) {
+    if (select.tomselect || typeof window.TomSelect !== "function") {
+      return;
+    }
+    const multiple = select.multiple;
+    const settings = {
+      create: false,
+      maxOptions: null,
+      allowEmptyOption: !multiple,
+      plugins: multiple ? ["remove_button"] : [],
+      searchField: ["text"],
+      // The dropdown goes to <body>: a picker in a table or a folded panel is never cut off.
+      dropdownParent: "body",
+      onItemAdd: function () {
+        if (multiple) {
+          this.setTextboxValue("");
+          this.refreshOptions(false);
+        }
+      },
+    };
+    if (!multiple && select.dataset.placeholder) {
+      settings.placeholder = select.dataset.placeholder;
+    }
+    new window.TomSelect(select, settings);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[data-picker]").forEach(enhance);
+  });
+})();
