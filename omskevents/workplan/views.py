@@ -99,11 +99,13 @@ HEADER_SORTS = {"number": "number", "title": "title", "lead": "lead", "deadline"
 
 
 def _plan_params(request: HttpRequest) -> QueryDict:
-    """Only the parameters the page reads, without empty values: made-up ones neither fill the cache with copies
-    nor travel into a page someone else is served, and `?q=` is the same page as none."""
+    """Only the parameters the page reads, without empty values (nor the default sort): made-up ones neither fill the
+    cache with copies nor travel into a page someone else is served, and `?q=` is the same page as none."""
     params = QueryDict(mutable=True)
     for name in (*TaskFilterForm.base_fields, "page"):
         values = [value for value in request.GET.getlist(name) if value.strip()]
+        if name == "sort" and values == ["deadline"]:
+            continue  # the default order, which the form's sort list always submits
         if values:
             params.setlist(name, values)
     return params

@@ -16,6 +16,8 @@
       allowEmptyOption: !multiple,
       plugins: multiple ? ["remove_button"] : [],
       searchField: ["text"],
+      // The options are all here (a few hundred at most): filter as the reader types, not 300 ms later.
+      refreshThrottle: 0,
       // The dropdown goes to <body>: a picker in a table or a folded panel is never cut off.
       dropdownParent: "body",
       onItemAdd: function () {
