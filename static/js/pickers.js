@@ -30,7 +30,13 @@
     if (!multiple && select.dataset.placeholder) {
       settings.placeholder = select.dataset.placeholder;
     }
-    new window.TomSelect(select, settings);
+    const picker = new window.TomSelect(select, settings);
+    // Tom Select moves the label to its own search box; the select it keeps in the page (hidden, still posted)
+    // keeps the same name for assistive technology.
+    const label = document.querySelector(`label[for="${picker.control_input.id}"]`);
+    if (label && !select.hasAttribute("aria-label")) {
+      select.setAttribute("aria-label", label.textContent.trim());
+    }
   }
 
   document.addEventListener("DOMContentLoaded", function () {
