@@ -1,6 +1,6 @@
 """The README's screenshots, taken again in Chromium against the demo data: `make screenshots`.
 
-    python -m omskevents.bench.screenshots                       # serve the configured database, write docs/screenshots/
+    python -m omskevents.bench.screenshots          # serve the configured database, write docs/screenshots/
     python -m omskevents.bench.screenshots --url http://127.0.0.1:8000 --out /tmp/shots --all
 
 Without --url it migrates and seeds the demo data (seed_demo is idempotent) in the configured database (DATABASE_URL,
@@ -19,11 +19,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .common import ROOT, free_port, wait_for
 
 DOCS_SHOTS = ROOT / "docs" / "screenshots"
-PASSWORD = "omsk2026"  # the demo accounts' password (README, "Demo accounts")
+PASSWORD = "omsk2026"  # noqa: S105 - the demo accounts' public password (README, "Demo accounts")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
@@ -43,7 +44,9 @@ class Shot:
 SHOTS = [
     Shot("dashboard-1440", "/"),
     Shot("plan-1440", "/tasks/?status=assigned&status=in_progress&status=reported&status=returned"),
-    Shot("plan-390", "/tasks/?status=assigned&status=in_progress&status=reported&status=returned", width=390, height=844),
+    Shot(
+        "plan-390", "/tasks/?status=assigned&status=in_progress&status=reported&status=returned", width=390, height=844
+    ),
     Shot("task-1440", "/tasks/{task}/", height=1100),
     Shot("plan-printout", "/tasks/?status=reported&status=returned", width=1123, height=794, printed=True),
     # Beside the README: what a reviewer looks at.
@@ -69,10 +72,13 @@ def demo_server() -> Iterator[str]:
     env.setdefault("DJANGO_SETTINGS_MODULE", "omskevents.settings.local")
     env["SECOND_FACTOR_ENFORCED"] = "off"
     python = sys.executable
-    subprocess.run([python, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([python, "manage.py", "seed_demo"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    # Fixed arguments only.
+    subprocess.run([python, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)  # noqa: S603
+    subprocess.run(  # noqa: S603
+        [python, "manage.py", "seed_demo"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+    )
     port = free_port()
-    server = subprocess.Popen(
+    server = subprocess.Popen(  # noqa: S603
         [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=ROOT,
         env=env,
@@ -103,7 +109,7 @@ def take(url: str, out: Path, *, everything: bool) -> list[Path]:
     written: list[Path] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        contexts: dict[str, object] = {}
+        contexts: dict[str, Any] = {}
         placeholders: dict[str, str] = {}
         try:
             for shot in SHOTS:
@@ -136,18 +142,20 @@ def take(url: str, out: Path, *, everything: bool) -> list[Path]:
                 written.append(target)
         finally:
             for context in contexts.values():
-                context.close()  # type: ignore[attr-defined]
+                context.close()
             browser.close()
     return written
 
 
-def _placeholders(context: object) -> dict[str, str]:
+def _placeholders(context: Any) -> dict[str, str]:
     """A task worth showing (reported, with a report and a co-executor) and the month of the Forum."""
-    page = context.new_page()  # type: ignore[attr-defined]
+    page = context.new_page()
     page.goto("/tasks/?status=reported&sort=deadline")
     link = page.locator("tr.task-row a.task-title").first.get_attribute("href") or "/tasks/1/"
     page.goto("/tasks/timeline/")
-    month = page.locator("[data-month]").first.get_attribute("data-month") if page.locator("[data-month]").count() else ""
+    month = (
+        page.locator("[data-month]").first.get_attribute("data-month") if page.locator("[data-month]").count() else ""
+    )
     page.close()
     return {"task": link.strip("/").split("/")[-1], "month": month or ""}
 

@@ -241,9 +241,7 @@ class TaskAdmin(ServiceFormMixin, ScopedHistoryMixin, PredicateAdminMixin, Simpl
     # The list's columns ------------------------------------------------------------------------------
     @admin.display(description=_("task"), ordering="title")
     def task(self, task: Task) -> str:
-        return format_html(
-            '{}<span class="task-meta">{} · {}</span>', task.title, task.event, task.get_area_display()
-        )
+        return format_html('{}<span class="task-meta">{} · {}</span>', task.title, task.event, task.get_area_display())
 
     @admin.display(description=_("deadline"), ordering="deadline")
     def deadline_state(self, task: Task) -> str:

@@ -30,6 +30,7 @@ from omskevents.core.cache import cached_fragment, cached_rows
 from omskevents.core.forms import apply_service_errors
 from omskevents.core.pagination import DeferredJoinPaginator
 from omskevents.core.sections import collect_sections
+from omskevents.events.enums import Area
 
 from . import exports, imports, pairs, permissions, plan_state, selectors, services, signals
 from .enums import TaskStatus
@@ -123,7 +124,7 @@ def _active_filters(form: TaskFilterForm) -> list[str]:
         if data.get(name) is not None:
             labels.append(f"{form.fields[name].label}: {data[name]}")
     if data.get("area"):
-        labels.append(f"{form.fields['area'].label}: {dict(form.fields['area'].choices)[data['area']]}")
+        labels.append(f"{form.fields['area'].label}: {Area(data['area']).label}")
     if data.get("status"):
         names = ", ".join(str(TaskStatus(s).label) for s in data["status"])
         labels.append(f"{form.fields['status'].label}: {names}")
@@ -267,7 +268,14 @@ def _task_rows_html(
     """Each row's HTML from the row cache; the rows missing are loaded and rendered in one template pass."""
     language = get_language()
     keys = {
-        row["task"].pk: (row["task"].pk, row["task"].updated.isoformat(), row["state"], language, can_manage, ROW_LAYOUT)
+        row["task"].pk: (
+            row["task"].pk,
+            row["task"].updated.isoformat(),
+            row["state"],
+            language,
+            can_manage,
+            ROW_LAYOUT,
+        )
         for row in rows
     }
 

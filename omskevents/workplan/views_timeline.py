@@ -5,6 +5,7 @@ CSP holds and the page needs no script.
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,10 +138,10 @@ def _label_lanes(marks: list[Mark]) -> int:
 
 def month_window(value: str) -> tuple[dt.date, dt.date] | None:
     """The first and last day of a month given as "YYYY-MM" (None for anything else)."""
-    try:
-        first = dt.datetime.strptime(value, "%Y-%m").date().replace(day=1)
-    except ValueError:
+    match = re.fullmatch(r"(\d{4})-(\d{2})", value)
+    if match is None or not 1 <= int(match[2]) <= 12:
         return None
+    first = dt.date(int(match[1]), int(match[2]), 1)
     if not 2000 <= first.year <= 2100:
         return None
     return first, (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
@@ -270,7 +271,11 @@ class TimelineView(LoginRequiredMixin, TemplateView):
         marked = [event] if event is not None else events
         window = month_window(params.get("month", ""))
         query = QueryDict(mutable=True)
-        for name, value in (("event", event.pk if event else ""), ("area", area), ("closed", "1" if include_closed else "")):
+        for name, value in (
+            ("event", event.pk if event else ""),
+            ("area", area),
+            ("closed", "1" if include_closed else ""),
+        ):
             if value:
                 query[name] = str(value)
         months = plan_months(tasks, marked)

@@ -34,7 +34,10 @@ def _violations(page) -> list[str]:
             const result = await axe.run(document, {resultTypes: ["violations"]});
             return result.violations
               .filter((v) => v.impact === "serious" || v.impact === "critical")
-              .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+              .map((v) => {
+                const where = v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ");
+                return `${v.impact} ${v.id}: ${v.help} — ${where}`;
+              });
         }"""
     )
     return list(result)
@@ -58,7 +61,8 @@ def test_main_pages_have_no_serious_accessibility_violation(page, world, role, w
     found = {}
     for name, path in pages.items():
         response = page.goto(path)
-        assert response is not None and response.status == 200, (name, path)
+        assert response is not None, (name, path)
+        assert response.status == 200, (name, path)
         page.wait_for_load_state("networkidle")
         problems = _violations(page)
         if problems:

@@ -36,8 +36,10 @@ def test_plan_every_column_is_in_view_without_horizontal_scroll(page, world, sec
     for column in COLUMNS:
         header = page.locator(f"table.task-table thead th.{column}").bounding_box()
         cell = page.locator(f"tr.task-row td.{column}").first.bounding_box()
-        assert header is not None and cell is not None, column
-        assert 0 <= header["x"] and header["x"] + header["width"] <= width, column
+        assert header is not None, column
+        assert cell is not None, column
+        assert header["x"] >= 0, column
+        assert header["x"] + header["width"] <= width, column
         assert cell["x"] + cell["width"] <= width, column
     task = page.locator("table.task-table thead th.cell-task").bounding_box()
     for column in ("cell-lead", "cell-co", "cell-resp", "cell-deadline", "cell-status"):
@@ -66,7 +68,8 @@ def test_plan_on_a_phone_is_a_card_per_task_with_number_title_deadline_and_statu
     assert page.locator("table.task-table thead").is_hidden()
     card = page.locator("tr.task-row").first
     box = card.bounding_box()
-    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= 390
     for column in ("cell-number", "cell-task", "cell-deadline", "cell-status"):
         cell = card.locator(f"td.{column}").bounding_box()
         assert cell["y"] + cell["height"] <= 844, column
