@@ -138,12 +138,10 @@ def _label_lanes(marks: list[Mark]) -> int:
 
 def month_window(value: str) -> tuple[dt.date, dt.date] | None:
     """The first and last day of a month given as "YYYY-MM" (None for anything else)."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})", value)
-    if match is None or not 1 <= int(match[2]) <= 12:
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{2})", value)
+    if match is None or not 2000 <= int(match[1]) <= 2100 or not 1 <= int(match[2]) <= 12:
         return None
     first = dt.date(int(match[1]), int(match[2]), 1)
-    if not 2000 <= first.year <= 2100:
-        return None
     return first, (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
 
 
