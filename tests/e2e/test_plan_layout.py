@@ -172,3 +172,27 @@ def test_report_form_by_keyboard_alone(page, world, staff_a):
 
     saved = ProgressReport.objects.get(task=task)
     assert (saved.text, saved.is_final) == ("Предложения подготовлены и направлены в оргкомитет.", True)
+
+
+def test_task_form_pickers_search_co_executors_and_dependencies(page, world, secretariat, agency_b):
+    page.set_viewport_size({"width": 1440, "height": 900})
+    login(page, "sec", PASSWORD)
+    task, before = world.task_a, world.tasks[-1]
+    page.goto(f"/tasks/{task.pk}/edit/")
+
+    page.click("#id_co_executors-ts-control")
+    page.keyboard.type("Акимат")
+    page.wait_for_selector(".ts-dropdown .option.active:has-text('Акимат')")
+    page.keyboard.press("Enter")
+    page.click("#id_depends_on-ts-control")
+    page.keyboard.type("этап 12")
+    page.wait_for_selector(".ts-dropdown .option.active:has-text('этап 12')")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    with page.expect_navigation():
+        page.click("form.task-form button[type=submit]")
+
+    task.refresh_from_db()
+    assert agency_b in task.co_executors.all()
+    assert list(task.depends_on.all()) == [before]
+    assert page.url.endswith(f"/tasks/{task.pk}/")  # saved: back on the task's page
