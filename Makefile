@@ -13,10 +13,11 @@ PYTEST_ARGS ?=
 # runs it in one process.
 TEST_WORKERS ?= 2
 
-.PHONY: help install run test lint format messages deploy-check bench loadtest fault-run two-nodes clean
+.PHONY: help install run test lint format messages deploy-check bench loadtest fault-run two-nodes screenshots clean
 
 help:
 	@echo "make run    - install if needed, migrate, load demo data, start web + Celery worker + beat"
+	@echo "make screenshots - the README's screenshots (docs/screenshots/) from the demo data in Chromium"
 	@echo "make test   - the whole test suite"
 	@echo "make lint   - ruff, ruff format --check, mypy"
 	@echo "make bench  - benchmarks (writes var/bench.json); make bench BENCH_ARGS=--small for a quick run"
@@ -76,6 +77,12 @@ fault-run: install
 # sessions, uploaded files and fresh pages across nodes. Needs DATABASE_URL (PostgreSQL) and REDIS_URL.
 two-nodes: install
 	REQUIRE_SERVICES=1 $(BIN)/python -m pytest -p no:cacheprovider tests/test_two_nodes.py
+
+# The README's screenshots (docs/screenshots/) taken again in Chromium against the demo data of the configured
+# database; SCREENSHOT_ARGS="--all --out /tmp/shots" adds the pages a reviewer looks at beside them.
+SCREENSHOT_ARGS ?=
+screenshots: install
+	$(BIN)/python -m omskevents.bench.screenshots $(SCREENSHOT_ARGS)
 
 format: install
 	$(BIN)/ruff format .

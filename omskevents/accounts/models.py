@@ -36,6 +36,9 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]  # SecurityKey
     # Set when the person signs out everywhere or is deactivated: every one-click mail link sent before stops
     # working (the links carry a keyed digest of this stamp and of the password hash).
     links_revoked_at = models.DateTimeField(_("mail links revoked"), null=True, blank=True, editable=False)
+    # What the interface remembers for this person across sessions and devices (the action plan's filters and
+    # whether the filter panel is open): small keys named by the app that writes them, never shown in forms.
+    ui_state = models.JSONField(_("remembered views"), default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("user")

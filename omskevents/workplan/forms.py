@@ -25,6 +25,13 @@ from .selectors import SORTS, TaskFilter, filter_agencies_for, filter_people_for
 from .uploads import check_upload_batch
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# A select that static/js/pickers.js turns into a searchable picker (a plain select without JS).
+PICKER = {"data-picker": "1"}
+
+
+def _pickers(form: forms.BaseForm, *names: str) -> None:
+    for name in names:
+        form.fields[name].widget.attrs.update(PICKER)
 
 
 def _people() -> QuerySet[User]:
@@ -125,6 +132,7 @@ class TaskFilterForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["responsible"]).queryset = people
         cast(forms.ModelChoiceField, self.fields["controller"]).queryset = people
         cast(forms.ModelChoiceField, self.fields["agency"]).queryset = filter_agencies_for(user)
+        _pickers(self, "agency", "status", "responsible", "controller")
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -189,7 +197,6 @@ class TaskForm(forms.ModelForm):
         label=_("Responsible person"),
         queryset=User.objects.none(),
         required=False,
-        widget=forms.Select(attrs={"data-person-search": "1"}),
     )
     controller = PersonChoiceField(label=_("Controller"), queryset=User.objects.none(), required=False)
 
@@ -256,6 +263,7 @@ class TaskForm(forms.ModelForm):
             self.initial["deadline_mode"] = DeadlineMode.RELATIVE
             self.initial["relative_anchor"] = self.instance.deadline_anchor
             self.initial["days_before"] = -(self.instance.deadline_offset_days or 0)
+        _pickers(self, "lead_agency", "co_executors", "responsible", "controller", "parent", "depends_on")
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -380,6 +388,7 @@ class BulkActionForm(forms.Form):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
         for name in ("days", "reason"):
             self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
+        _pickers(self, "new_lead_agency", "new_responsible")
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -414,6 +423,7 @@ class PairForm(forms.Form):
         field.queryset = candidates.order_by("number", "pk")
         field.initial = task.counterpart_id
         field.widget.attrs["class"] = "form-select form-select-sm"
+        field.widget.attrs.update(PICKER)
 
 
 class ImportUploadForm(forms.Form):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("export.xlsx", views.TaskExportView.as_view(kind="xlsx"), name="task_export_xlsx"),
     path("export.csv", views.TaskExportView.as_view(kind="csv"), name="task_export_csv"),
     path("bulk/", views.TaskBulkView.as_view(), name="task_bulk"),
+    path("filters/panel/", views.TaskFilterPanelView.as_view(), name="filter_panel"),
     path("import/", views.TaskImportView.as_view(), name="task_import"),
     path("import/confirm/", views.TaskImportConfirmView.as_view(), name="task_import_confirm"),
     path("people.json", views.PeopleSearchView.as_view(), name="people_search"),

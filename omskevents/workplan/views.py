@@ -30,8 +30,9 @@ from omskevents.core.cache import cached_fragment, cached_rows
 from omskevents.core.forms import apply_service_errors
 from omskevents.core.pagination import DeferredJoinPaginator
 from omskevents.core.sections import collect_sections
+from omskevents.events.enums import Area
 
-from . import exports, imports, pairs, permissions, selectors, services, signals
+from . import exports, imports, pairs, permissions, plan_state, selectors, services, signals
 from .enums import TaskStatus
 from .forms import (
     BulkActionForm,
@@ -90,6 +91,52 @@ def _filter_form(request: HttpRequest) -> TaskFilterForm:
     return form
 
 
+# Where the person's own state of the filter panel (open or closed) goes in the cached page.
+FILTERS_OPEN_SLOT = "<!--filters-open-->"
+# Bumped when the row markup changes: rows cached under the old markup are never served with the new page.
+ROW_LAYOUT = 2
+# The columns a reader may sort by from the table's header, and the sort each one starts with.
+HEADER_SORTS = {"number": "number", "title": "title", "lead": "lead", "deadline": "deadline", "status": "status"}
+
+
+def _plan_params(request: HttpRequest) -> QueryDict:
+    """Only the parameters the page reads, without empty values (nor the default sort): made-up ones neither fill the
+    cache with copies nor travel into a page someone else is served, and `?q=` is the same page as none."""
+    params = QueryDict(mutable=True)
+    for name in (*TaskFilterForm.base_fields, "page"):
+        values = [value for value in request.GET.getlist(name) if value.strip()]
+        if name == "sort" and values == ["deadline"]:
+            continue  # the default order, which the form's sort list always submits
+        if values:
+            params.setlist(name, values)
+    return params
+
+
+def _active_filters(form: TaskFilterForm) -> list[str]:
+    """What the filter narrows the plan to, in words, for the closed panel's summary."""
+    if not form.is_bound or not form.is_valid():
+        return []
+    data = form.cleaned_data
+    labels: list[str] = []
+    if data.get("q"):
+        labels.append(f"«{data['q']}»")
+    for name in ("event", "agency", "responsible", "controller"):
+        if data.get(name) is not None:
+            labels.append(f"{form.fields[name].label}: {data[name]}")
+    if data.get("area"):
+        labels.append(f"{form.fields['area'].label}: {Area(data['area']).label}")
+    if data.get("status"):
+        names = ", ".join(str(TaskStatus(s).label) for s in data["status"])
+        labels.append(f"{form.fields['status'].label}: {names}")
+    if data.get("due_from"):
+        labels.append(f"{form.fields['due_from'].label}: {data['due_from']:%d.%m.%Y}")
+    if data.get("due_to"):
+        labels.append(f"{form.fields['due_to'].label}: {data['due_to']:%d.%m.%Y}")
+    if data.get("overdue"):
+        labels.append(str(form.fields["overdue"].label))
+    return labels
+
+
 class TaskListView(LoginRequiredMixin, TemplateView):
     """The action plan, built from parts cached apart so that a page nobody asked before is cheap:
 
@@ -98,25 +145,41 @@ class TaskListView(LoginRequiredMixin, TemplateView):
       (omskevents.core.cache.cached_rows): a write to one task re-renders one row, not every page;
     - the filter form and the bulk form are cached per names version and language;
     - the page as a whole is cached per data version as well, for the same page asked again.
-    Only the CSRF token is put in per request.
+    Only the CSRF token and the person's own panel state (open or closed) are put in per request.
+
+    The filter applied from the page's form is remembered for the person (plan_state): /tasks/ without a
+    query opens on it, "Reset" forgets it. Links from elsewhere (the dashboard's "overdue") leave it alone.
     """
 
     template_name = "workplan/task_list.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if "reset" in request.GET:
+            plan_state.forget_filters(request.user)
+            return redirect("workplan:task_list")
+        params = _plan_params(request)
+        if "remember" in request.GET:
+            if _filter_form(request).is_valid():
+                params.pop("page", None)
+                plan_state.remember_filters(request.user, params)
+                return redirect(f"{request.path}?{params.urlencode()}" if params else request.path)
+        elif not request.GET:
+            saved = plan_state.saved_filters(request.user)
+            if saved:
+                return redirect(f"{request.path}?{saved}")
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         request = self.request
         today = timezone.localdate()
         can_manage = permissions.can_create_task(request.user)
-        # Only the parameters the page reads count, in the key and in the links the page makes: made-up
-        # ones neither fill the cache with copies nor travel into a page someone else is served.
-        params = QueryDict(mutable=True)
-        for name in (*TaskFilterForm.base_fields, "page"):
-            if name in request.GET:
-                params.setlist(name, request.GET.getlist(name))
+        params = _plan_params(request)
         full_path = f"{request.path}?{params.urlencode()}" if params else request.path
         query = params.copy()
         query.pop("page", None)
+        sort_query = query.copy()
+        sort_query.pop("sort", None)
         parts = (
             selectors.task_scope_key(request.user), can_manage, get_language(), today, sorted(params.lists()),
         )  # fmt: skip
@@ -130,7 +193,12 @@ class TaskListView(LoginRequiredMixin, TemplateView):
 
             def render_filters() -> str:
                 choices.apply(form)
-                return render_to_string("workplan/_task_filters.html", {"filter_form": form}, request)
+                context = {
+                    "filter_form": form,
+                    "active_filters": _active_filters(form),
+                    "filters_open_slot": mark_safe(FILTERS_OPEN_SLOT),  # noqa: S308 - a constant marker
+                }
+                return render_to_string("workplan/_task_filters.html", context, request)
 
             def render_bulk() -> str:
                 bulk_form = BulkActionForm(
@@ -141,7 +209,7 @@ class TaskListView(LoginRequiredMixin, TemplateView):
                 return render_to_string("workplan/_task_bulk_form.html", context, request)
 
             # The forms' lists are the viewer's own: cached per viewer scope, never shared between scopes.
-            filter_parts = (scope, language, sorted((name, request.GET.getlist(name)) for name in form.fields))
+            filter_parts = (scope, language, sorted((name, params.getlist(name)) for name in form.fields))
             filters_html = cached_fragment("task-filters", filter_parts, render_filters)
             bulk_html = ""
             if can_manage:
@@ -155,15 +223,39 @@ class TaskListView(LoginRequiredMixin, TemplateView):
                 "filters_html": mark_safe(filters_html),  # noqa: S308 - rendered just above
                 "bulk_html": mark_safe(bulk_html),  # noqa: S308 - rendered just above
                 "page": page, "rows": rows, "rows_html": [mark_safe(row_html[r["task"].pk]) for r in rows],  # noqa: S308
-                "querystring": query.urlencode(),
+                "querystring": query.urlencode(), "sort_query": sort_query.urlencode(),
+                "sorts": _header_sorts(flt.sort),
                 "can_manage": can_manage, "current_sort": flt.sort, "csrf_slot": mark_safe(CSRF_SLOT),  # noqa: S308
-                "full_path": full_path,
+                "full_path": full_path, "has_query": bool(query),
             }  # fmt: skip
             return render_to_string("workplan/_task_page.html", fragment, request)
 
         html = cached_fragment("task-page", parts, render_page).replace(CSRF_SLOT, str(csrf_input(request)), 1)
+        html = html.replace(FILTERS_OPEN_SLOT, " open" if plan_state.filters_open(request.user) else "", 1)
         context["page_html"] = mark_safe(html)  # noqa: S308 - rendered from our template, the token by Django
         return context
+
+
+def _header_sorts(current: str) -> dict[str, dict[str, str]]:
+    """Per sortable column: the sort its header link asks for (the other direction when it is the current one)
+    and its aria-sort state."""
+    result = {}
+    for column, sort in HEADER_SORTS.items():
+        if current == sort:
+            result[column] = {"next": f"-{sort}", "aria": "ascending"}
+        elif current == f"-{sort}":
+            result[column] = {"next": sort, "aria": "descending"}
+        else:
+            result[column] = {"next": sort, "aria": ""}
+    return result
+
+
+class TaskFilterPanelView(LoginRequiredMixin, View):
+    """Remembers whether the person keeps the plan's filter panel open (posted by tasks.js on each toggle)."""
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        plan_state.remember_filters_open(request.user, is_open=request.POST.get("open") == "1")
+        return HttpResponse(status=204)
 
 
 # Between two rows rendered in one pass of _task_rows.html; never part of a row.
@@ -176,7 +268,14 @@ def _task_rows_html(
     """Each row's HTML from the row cache; the rows missing are loaded and rendered in one template pass."""
     language = get_language()
     keys = {
-        row["task"].pk: (row["task"].pk, row["task"].updated.isoformat(), row["state"], language, can_manage)
+        row["task"].pk: (
+            row["task"].pk,
+            row["task"].updated.isoformat(),
+            row["state"],
+            language,
+            can_manage,
+            ROW_LAYOUT,
+        )
         for row in rows
     }
 

@@ -1,50 +1,30 @@
-// omskevents: the task form's person search and the deadline fields that follow the chosen mode.
+// omskevents: the plan's filter panel (remembered open or closed) and the task form's deadline fields.
 // Progressive enhancement only: without this file every field still works as a plain select.
 "use strict";
 
 (function () {
-  function debounce(fn, wait) {
-    let timer = null;
-    return function (...args) {
-      clearTimeout(timer);
-      timer = setTimeout(() => fn.apply(this, args), wait);
-    };
+  function csrfToken() {
+    const input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
   }
 
-  function setupPersonSearch(box) {
-    const input = box.querySelector("input[type=search]");
-    const select = document.getElementById(box.dataset.target);
-    if (!input || !select) {
+  // The plan's filter panel: whether the person keeps it open is remembered for them on the server.
+  function setupFilterPanel(panel) {
+    const url = panel.dataset.panelUrl;
+    if (!url) {
       return;
     }
-    const url = box.dataset.searchUrl;
-    const search = debounce(async function () {
-      const query = input.value.trim();
-      if (query.length < 2) {
-        return;
-      }
-      const response = await fetch(`${url}?q=${encodeURIComponent(query)}`, {
-        headers: { Accept: "application/json" },
+    panel.addEventListener("toggle", function () {
+      const body = new URLSearchParams({ open: panel.open ? "1" : "0" });
+      fetch(url, {
+        method: "POST",
+        body: body,
         credentials: "same-origin",
+        headers: { "X-CSRFToken": csrfToken() },
+      }).catch(function () {
+        // Only a preference: the panel works the same if it is not remembered.
       });
-      if (!response.ok) {
-        return;
-      }
-      const data = await response.json();
-      const chosen = select.value;
-      const keep = Array.from(select.options).filter((o) => o.value === "" || o.value === chosen);
-      select.replaceChildren(...keep);
-      for (const person of data.results) {
-        if (String(person.id) === chosen) {
-          continue;
-        }
-        select.add(new Option(person.text, person.id));
-      }
-      if (data.results.length === 1 && !chosen) {
-        select.value = String(data.results[0].id);
-      }
-    }, 250);
-    input.addEventListener("input", search);
+    });
   }
 
   function setupDeadlineMode(form) {
@@ -71,7 +51,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll(".person-search").forEach(setupPersonSearch);
+    document.querySelectorAll("details.plan-filters").forEach(setupFilterPanel);
     document.querySelectorAll("form.task-form").forEach(setupDeadlineMode);
   });
 })();

@@ -8,15 +8,17 @@ from django.urls import reverse
 from tests.factories.committee import MeetingFactory
 from tests.factories.workplan import TaskFactory
 
+# The daily items, then "More" (Тағы) with the rest.
 KAZAKH_MENU = [
     "Басты бет",
     "Іс-шаралар жоспары",
-    "Уақыт кестесі",
+    "Отырыстар",
     "Іс-шаралар",
     "Келісімдер",
-    "Отырыстар",
-    "Ұйымдастыру комитеті",
+    "Тағы",
+    "Уақыт кестесі",
     "Комиссия хаттамалары",
+    "Ұйымдастыру комитеті",
     "Ведомстволар",
     "Хабарламалар",
     "Әкімшілендіру",

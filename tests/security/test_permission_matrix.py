@@ -615,6 +615,13 @@ DECISIONS: dict[str, Decision] = {
             Check("post", SECRETARIAT_WRITE, data=lambda w: {**_next_event_data(w), "confirm": "True"}),
         ),
     ),
+    # Whether the person keeps the plan's filter panel open: their own preference, nothing else changes.
+    "workplan:filter_panel": Decision(
+        checks=(
+            Check("get", R(LOGIN, 405, 405, 405, 405, 405)),
+            Check("post", R(LOGIN, W(204), W(204), W(204), W(204), W(204)), data=lambda w: {"open": "1"}),
+        )
+    ),
     "workplan:people_search": Decision(checks=(Check("get", BOTH_SECRETARIATS_PAGE, query=lambda w: {"q": "Ив"}),)),
     "workplan:attachment_download": Decision(
         a=pk("attachment_a"), b=pk("attachment_b"), checks=(Check("get", A_ONLY, B_ONLY),)

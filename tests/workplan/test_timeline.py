@@ -115,3 +115,61 @@ def test_timeline_query_count_does_not_grow(client, secretariat, django_assert_n
     with django_assert_num_queries(8):
         response = client.get(URL)
     assert response.content.decode().count('<rect class="timeline-bar ') == count
+
+
+@time_machine.travel(dt.datetime(2026, 11, 25, 6, tzinfo=dt.UTC))
+def test_timeline_event_labels_on_the_same_day_never_overprint(client, secretariat):
+    forum = EventFactory(short_title="XXII Форум", start_date=dt.date(2026, 12, 10), end_date=dt.date(2026, 12, 11))
+    EventFactory(short_title="27-е заседание МПК", start_date=dt.date(2026, 12, 10), end_date=dt.date(2026, 12, 10))
+    _task(event=forum, deadline=dt.date(2026, 12, 1))
+
+    timeline = _login(client, secretariat).get(URL).context["timeline"]
+
+    assert sorted(m.label_y for m in timeline.events) == [30, 44]
+    assert timeline.groups[0].y == 40 + 14  # the chart starts below the second line of labels
+
+
+@time_machine.travel(dt.datetime(2026, 11, 25, 6, tzinfo=dt.UTC))
+def test_timeline_zooms_to_a_month_cutting_the_bars_to_it(client, secretariat):
+    event = EventFactory(start_date=dt.date(2026, 12, 10), end_date=dt.date(2026, 12, 11))
+    _task(
+        event=event,
+        title="В ноябре",
+        deadline=dt.date(2026, 11, 30),
+        created=dt.datetime(2026, 10, 20, 6, tzinfo=dt.UTC),
+    )
+    _task(
+        event=event,
+        title="В декабре",
+        deadline=dt.date(2026, 12, 20),
+        created=dt.datetime(2026, 12, 2, 6, tzinfo=dt.UTC),
+    )
+
+    response = _login(client, secretariat).get(URL, {"month": "2026-11"})
+
+    timeline = response.context["timeline"]
+    assert (timeline.start, timeline.end) == (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    assert [b.task.title for g in timeline.groups for b in g.bars] == ["В ноябре"]
+    bar = timeline.groups[0].bars[0]
+    assert (bar.x, bar.width) == (320, 900.0)  # from the month's first day to the deadline, the month's last
+    assert [d.label for d in timeline.days if d.label] == ["9", "16", "23", "30"]
+    assert response.context["task_count"] == 1
+    assert [m.isoformat() for m in response.context["months"]] == ["2026-10-01", "2026-11-01", "2026-12-01"]
+    assert (response.context["previous_month"], response.context["next_month"]) == (
+        dt.date(2026, 10, 1),
+        dt.date(2026, 12, 1),
+    )
+    content = response.content.decode()
+    assert 'data-month="2026-12"' in content
+    assert 'aria-current="page">November 2026<' in content
+
+
+@pytest.mark.parametrize("month", ["2026-13", "0000-01", "2026-1", "٢٠٢٦-١١", "9999-01", "x" * 300, "2026-11-01"])
+def test_timeline_malformed_month_shows_the_whole_plan(client, secretariat, month):
+    _task(deadline=dt.date(2026, 12, 1))
+
+    response = _login(client, secretariat).get(URL, {"month": month})
+
+    assert response.status_code == 200
+    assert response.context["month"] is None
+    assert response.context["timeline"].days == []

@@ -232,7 +232,7 @@ def test_task_list_agency_renamed_shows_in_cached_rows(client, secretariat, agen
 
     response = client.get(reverse("workplan:task_list"), {"sort": "title"})
 
-    assert "<td>Минтранс (новое имя)</td>" in response.content.decode()
+    assert '<td class="cell-lead" data-label="Lead executor">Минтранс (новое имя)</td>' in response.content.decode()
 
 
 def test_bulk_reassign_changes_lead_and_responsible(client, secretariat, agency_a, agency_b, staff_b):
@@ -351,3 +351,90 @@ def test_filter_by_an_agency_the_ministry_may_not_see_is_refused(client, staff_a
 
     assert "Select a valid choice." in response.content.decode()
     assert _titles(response) == ["Своя"]
+
+
+def test_filter_applied_from_the_form_is_remembered_for_the_person(client, staff_a, agency_a):
+    TaskFactory(title="Любая", lead_agency=agency_a, area="education")
+    client.force_login(staff_a)
+
+    applied = client.get(
+        reverse("workplan:task_list"), {"remember": "1", "q": "", "area": "education", "sort": "deadline"}
+    )
+
+    assert applied.status_code == 302
+    assert applied["Location"] == "/tasks/?area=education"
+    staff_a.refresh_from_db()
+    assert staff_a.ui_state == {"plan_filters": "area=education"}
+    again = client.get(reverse("workplan:task_list"))
+    assert (again.status_code, again["Location"]) == (302, "/tasks/?area=education")
+
+
+def test_a_link_with_a_filter_leaves_the_remembered_one_alone(client, staff_a, agency_a):
+    TaskFactory(title="Любая", lead_agency=agency_a)
+    client.force_login(staff_a)
+    client.get(reverse("workplan:task_list"), {"remember": "1", "area": "education"})
+
+    response = client.get(reverse("workplan:task_list"), {"overdue": "1"})
+
+    assert response.status_code == 200
+    staff_a.refresh_from_db()
+    assert staff_a.ui_state == {"plan_filters": "area=education"}
+
+
+def test_reset_forgets_the_remembered_filter(client, staff_a, agency_a):
+    TaskFactory(title="Любая", lead_agency=agency_a)
+    client.force_login(staff_a)
+    client.get(reverse("workplan:task_list"), {"remember": "1", "area": "education"})
+
+    reset = client.get(reverse("workplan:task_list"), {"reset": "1"})
+
+    assert (reset.status_code, reset["Location"]) == (302, "/tasks/")
+    staff_a.refresh_from_db()
+    assert staff_a.ui_state == {}
+    assert _titles(client.get(reverse("workplan:task_list"))) == ["Любая"]
+
+
+def test_invalid_filter_is_not_remembered(client, staff_a, agency_a, agency_b):
+    client.force_login(staff_a)
+
+    response = client.get(reverse("workplan:task_list"), {"remember": "1", "agency": agency_b.pk})
+
+    assert response.status_code == 200
+    staff_a.refresh_from_db()
+    assert staff_a.ui_state == {}
+
+
+def test_filter_panel_state_is_the_persons_own_and_put_in_the_cached_page(client, staff_a, head_a, agency_a):
+    TaskFactory(title="Любая", lead_agency=agency_a)
+    client.force_login(staff_a)
+    assert 'id="plan-filters" data-panel-url="/tasks/filters/panel/">' in client.get("/tasks/").content.decode()
+
+    assert client.post(reverse("workplan:filter_panel"), {"open": "1"}).status_code == 204
+
+    staff_a.refresh_from_db()
+    assert staff_a.ui_state == {"plan_filters_open": True}
+    assert 'data-panel-url="/tasks/filters/panel/" open>' in client.get("/tasks/").content.decode()
+    client.force_login(head_a)  # the same agency, the same cached page: the panel stays closed for them
+    assert 'data-panel-url="/tasks/filters/panel/">' in client.get("/tasks/").content.decode()
+    client.force_login(staff_a)
+    client.post(reverse("workplan:filter_panel"), {"open": "0"})
+    staff_a.refresh_from_db()
+    assert staff_a.ui_state == {}
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_task_list_query_count_with_a_remembered_filter_is_constant(
+    client, staff_a, agency_a, count, django_assert_num_queries
+):
+    _make_tasks(count, agency_a)
+    client.force_login(staff_a)
+    applied = client.get(reverse("workplan:task_list"), {"remember": "1", "sort": "title"})
+    client.get(applied["Location"])  # the remembered page, rendered once: forms and rows in the cache
+    staff_a.refresh_from_db()
+    assert staff_a.ui_state == {"plan_filters": "sort=title"}
+
+    # the person's remembered filter and panel state come with the user: nothing more than an unfiltered page
+    with django_assert_num_queries(4):
+        response = client.get(reverse("workplan:task_list"), {"sort": "-title"})
+
+    assert len(response.context["rows"]) == count
