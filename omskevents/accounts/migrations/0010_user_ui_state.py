@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0008_security_event_append_only"),
+        ("accounts", "0009_security_key"),
     ]
 
     operations = [
