@@ -143,7 +143,7 @@ def discipline_report(
         )
         .annotate(asked=Count("pk"), granted=Count("pk", filter=Q(status=ExtensionStatus.APPROVED)))
     )
-    history = Task.history.model  # type: ignore[attr-defined]
+    history = Task.history.model
     previous_status = (
         history.objects.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id"))
         .order_by("-history_id")
