@@ -79,24 +79,8 @@ def _log_for_someone_else(
     )
 
 
-@transaction.atomic
-def absence_record(
-    *,
-    actor: User,
-    person: User,
-    start: dt.date,
-    end: dt.date,
-    reason: str,
-    deputy: User,
-    note: str = "",
-    request: HttpRequest | None = None,
-) -> Absence:
-    """Record that `person` is away from `start` to `end` (both included) and `deputy` acts for them.
-
-    The person's row is locked first, so two absences recorded at once cannot overlap."""
-    person = User.objects.select_for_update().select_related("agency").get(pk=person.pk)
-    if not can_record_absence_for(actor, person):
-        raise PermissionDenied(_("You cannot record an absence for this person."))
+def absence_problems(*, person: User, start: dt.date, end: dt.date, deputy: User) -> dict[str, list[str]]:
+    """What is wrong with recording this absence, by field (empty: nothing). The admin's form asks it too."""
     today = timezone.localdate()
     errors: dict[str, list[str]] = {}
     if end < start:
@@ -120,6 +104,28 @@ def absence_record(
                 _("These dates overlap the absence from %(start)s to %(end)s.")
                 % {"start": f"{clash.start:%d.%m.%Y}", "end": f"{clash.end:%d.%m.%Y}"}
             )
+    return errors
+
+
+@transaction.atomic
+def absence_record(
+    *,
+    actor: User,
+    person: User,
+    start: dt.date,
+    end: dt.date,
+    reason: str,
+    deputy: User,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> Absence:
+    """Record that `person` is away from `start` to `end` (both included) and `deputy` acts for them.
+
+    The person's row is locked first, so two absences recorded at once cannot overlap."""
+    person = User.objects.select_for_update().select_related("agency").get(pk=person.pk)
+    if not can_record_absence_for(actor, person):
+        raise PermissionDenied(_("You cannot record an absence for this person."))
+    errors = absence_problems(person=person, start=start, end=end, deputy=deputy)
     if errors:
         raise ValidationError(errors)
     absence = Absence(

@@ -56,10 +56,12 @@ class ReminderSettings(TimeStampedModel):
     discipline_weekday = models.PositiveSmallIntegerField(
         _("discipline report: day of the week"),
         choices=Weekday.choices,
-        default=Weekday.MONDAY,
+        null=True,
+        blank=True,
+        default=None,
         help_text=_(
             "The weekly discipline report (Excel) goes to the chair and the secretariats on this day, or on the "
-            "next working day of the week when it is a holiday."
+            "next working day of the week when it is a holiday. Empty: not sent."
         ),
     )
 

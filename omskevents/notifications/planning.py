@@ -228,6 +228,8 @@ def plan_discipline_reports(*, now: dt.datetime, rules: ReminderSettings, calend
     """The weekly discipline report (an Excel attachment) to the chairs and both secretariats, once a week: on the
     weekday the secretariat chose, or on the first working day after it in the same week."""
     planned: list[Planned] = []
+    if rules.discipline_weekday is None:
+        return planned
     audience = Audience()
     people = {m.user.pk: m.user for m in selectors.committee_chairs()}
     people.update((u.pk, u) for u in selectors.secretariat_people())

@@ -98,7 +98,7 @@ def _token(user_attr: str, task_attr: str, action: str = "report") -> Builder:
 
 
 def _unsubscribe(user_attr: str) -> Builder:
-    return lambda w: {"token": signing.dumps({"u": getattr(w, user_attr).pk}, salt=links.UNSUBSCRIBE_SALT)}
+    return lambda w: {"token": links.unsubscribe_token(user=getattr(w, user_attr), kind="overdue")}
 
 
 def _task_data(w: Any) -> dict[str, Any]:
