@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .enums import AbsenceReason
 from .models import User
@@ -72,7 +73,7 @@ class AbsenceForm(forms.Form):
     person = PersonChoiceField(label=_("Person away"), queryset=User.objects.none())
     start = forms.DateField(label=_("From"), widget=DATE_INPUT)
     end = forms.DateField(label=_("Until (included)"), widget=DATE_INPUT)
-    reason = forms.ChoiceField(label=_("Reason"), choices=AbsenceReason.choices, initial=AbsenceReason.LEAVE)
+    reason = forms.ChoiceField(label=pgettext_lazy("absence", "Reason"), choices=AbsenceReason.choices, initial=AbsenceReason.LEAVE)
     deputy = PersonChoiceField(
         label=_("Deputy"),
         queryset=User.objects.none(),

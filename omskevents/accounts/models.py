@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from omskevents.core.models import TimeStampedModel
 from omskevents.core.validators import validate_time_zone
@@ -169,10 +170,12 @@ class Absence(TimeStampedModel):
 
     A person's absences never overlap and the deputy is never the person (accounts.services.absence_record)."""
 
-    person = models.ForeignKey(User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="absences")
-    start = models.DateField(_("from"))
+    person = models.ForeignKey(
+        User, verbose_name=pgettext_lazy("absence", "person"), on_delete=models.CASCADE, related_name="absences"
+    )
+    start = models.DateField(pgettext_lazy("absence", "from"))
     end = models.DateField(_("until"), help_text=_("The last day of the absence, included."))
-    reason = models.CharField(_("reason"), max_length=20, choices=AbsenceReason.choices, default=AbsenceReason.LEAVE)
+    reason = models.CharField(pgettext_lazy("absence", "reason"), max_length=20, choices=AbsenceReason.choices, default=AbsenceReason.LEAVE)
     deputy = models.ForeignKey(User, verbose_name=_("deputy"), on_delete=models.PROTECT, related_name="deputising_for")
     note = models.CharField(_("note"), max_length=255, blank=True)
     recorded_by = models.ForeignKey(

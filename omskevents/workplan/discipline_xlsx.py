@@ -144,8 +144,9 @@ def discipline_xlsx(report: DisciplineReport, *, title: str) -> bytes:
     assert first is not None  # noqa: S101 - a new workbook always has a sheet
     workbook.remove(first)
     taken: set[str] = set()
-    summary = workbook.create_sheet(_sheet_title(_("All events"), taken))
-    _fill_sheet(summary, heading=f"{title}: {_('all events')}", report=report, rows=report.by_agency, total=None)
+    every_event = _("All events")
+    summary = workbook.create_sheet(_sheet_title(every_event, taken))
+    _fill_sheet(summary, heading=f"{title}: {every_event}", report=report, rows=report.by_agency, total=None)
     for event in report.events:
         sheet = workbook.create_sheet(_sheet_title(event.short_title or event.title, taken))
         _fill_sheet(sheet, heading=f"{title}: {event.title}", report=report, rows=event.rows, total=event.total)
