@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from omskevents.calendars.services import WorkingCalendar
 
@@ -84,6 +85,11 @@ class DisciplineReport:
     by_agency: list[DisciplineRow]  # every event together, by lead agency
 
 
+def _title(title_ru: str, title_en: str) -> str:
+    """The event's title as Event.title gives it: English for English readers when there is one."""
+    return title_en if (get_language() or "ru").startswith("en") and title_en else title_ru
+
+
 def _within(name: str, date_from: dt.date | None, date_to: dt.date) -> Q:
     """Moments of the field `name` within the period's days, in the current time zone."""
     zone = timezone.get_current_timezone()
@@ -115,7 +121,8 @@ def discipline_report(
         .order_by()
         .values_list(
             "event_id",
-            "event__title",
+            "event__title_ru",
+            "event__title_en",
             "event__short_title",
             "event__start_date",
             "lead_agency_id",
@@ -134,7 +141,8 @@ def discipline_report(
         .order_by()
         .values(
             "task__event_id",
-            "task__event__title",
+            "task__event__title_ru",
+            "task__event__title_en",
             "task__event__short_title",
             "task__event__start_date",
             "task__lead_agency_id",
@@ -157,7 +165,8 @@ def discipline_report(
         .order_by()
         .values(
             "event_id",
-            "event__title",
+            "event__title_ru",
+            "event__title_en",
             "event__short_title",
             "event__start_date",
             "lead_agency_id",
@@ -181,9 +190,10 @@ def discipline_report(
         return rows[key]
 
     for (
-        event_id, title, short, start, agency_id, agency, country, status, deadline, finished, last_report, changed
+        event_id, title_ru, title_en, short, start, agency_id, agency, country, status, deadline, finished, last_report,
+        changed,
     ) in task_rows:  # fmt: skip
-        row = row_for((event_id, title, short, start), (agency_id, agency, country))
+        row = row_for((event_id, _title(title_ru, title_en), short, start), (agency_id, agency, country))
         row.tasks += 1
         if status == TaskStatus.ACCEPTED:
             row.accepted += 1
@@ -202,15 +212,20 @@ def discipline_report(
         row.overdue_days += calendars[country].count_between(deadline, today)
     for ext in extensions:
         row = row_for(
-            (ext["task__event_id"], ext["task__event__title"], ext["task__event__short_title"],
-             ext["task__event__start_date"]),
+            (ext["task__event_id"], _title(ext["task__event__title_ru"], ext["task__event__title_en"]),
+             ext["task__event__short_title"], ext["task__event__start_date"]),
             (ext["task__lead_agency_id"], ext["task__lead_agency__short_name"], ext["task__lead_agency__country"]),
         )  # fmt: skip
         row.extensions_asked += ext["asked"]
         row.extensions_granted += ext["granted"]
     for ret in returns:
         row = row_for(
-            (ret["event_id"], ret["event__title"], ret["event__short_title"], ret["event__start_date"]),
+            (
+                ret["event_id"],
+                _title(ret["event__title_ru"], ret["event__title_en"]),
+                ret["event__short_title"],
+                ret["event__start_date"],
+            ),
             (ret["lead_agency_id"], ret["lead_agency__short_name"], ret["lead_agency__country"]),
         )
         row.returned += ret["n"]
