@@ -72,7 +72,7 @@ def test_bulk_kinds_carry_one_click_unsubscribe_and_the_others_do_not(hostile): 
                 row.recipient_id,
                 row.kind,
             )
-            assert url in [p for p in parsed.walk() if p.get_content_type() == "text/plain"][0].get_content()
+            assert url in next(p for p in parsed.walk() if p.get_content_type() == "text/plain").get_content()
         else:
             assert header is None, row.kind
             assert parsed.get("List-Unsubscribe-Post") is None, row.kind
@@ -133,7 +133,8 @@ def test_a_token_of_a_person_gone_answers_404_and_changes_nothing(world):
 
 def test_an_altered_token_of_another_person_is_refused(world):
     token = links.unsubscribe_token(user=world.staff_a, kind=Kind.OVERDUE)
-    forged = token.replace(token.split(":")[0], signing.b64_encode(b'{"u":%d,"k":"overdue"}' % world.staff_b.pk).decode())
+    payload = signing.b64_encode(b'{"u":%d,"k":"overdue"}' % world.staff_b.pk).decode()
+    forged = token.replace(token.split(":")[0], payload)
     response = Client(enforce_csrf_checks=True).post(f"/notifications/unsubscribe/{forged}/")
     assert response.status_code == 400
     assert not NotificationPreference.objects.exists()
