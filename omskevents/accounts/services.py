@@ -87,7 +87,7 @@ def absence_problems(*, person: User, start: dt.date, end: dt.date, deputy: User
         errors.setdefault("end", []).append(_("The absence cannot end before it starts."))
     elif (end - start).days >= ABSENCE_MAX_DAYS:
         errors.setdefault("end", []).append(_("An absence can last a year at most."))
-    if end < today:
+    elif end < today:
         errors.setdefault("end", []).append(_("The absence has already ended: give today or a later date."))
     if (start - today).days > ABSENCE_MAX_DAYS:
         errors.setdefault("start", []).append(_("An absence can be recorded a year ahead at most."))
