@@ -33,6 +33,9 @@ def record(actor, person, deputy, start=TODAY, end=TODAY + dt.timedelta(days=4),
     return absence_record(actor=actor, person=person, start=start, end=end, reason=reason, deputy=deputy)
 
 
+STRANGER = "Заместителем может быть только действующий коллега из того же ведомства или того же секретариата."
+
+
 def messages_of(error: ValidationError) -> dict[str, list[str]]:
     return {field: [str(m) for m in errors] for field, errors in error.message_dict.items()}
 
@@ -49,7 +52,8 @@ def test_deputies_are_colleagues_of_the_same_agency_or_secretariat(staff_a, head
 @pytest.mark.parametrize(
     ("start", "end", "deputy", "expected"),
     [
-        (TODAY, TODAY - dt.timedelta(days=1), "colleague", {"end": ["Отсутствие не может закончиться раньше, чем начнётся."]}),
+        (TODAY, TODAY - dt.timedelta(days=1), "colleague",
+         {"end": ["Отсутствие не может закончиться раньше, чем начнётся."]}),
         (TODAY - dt.timedelta(days=9), TODAY - dt.timedelta(days=2), "colleague",
          {"end": ["Это отсутствие уже закончилось: укажите сегодняшнюю или более позднюю дату."]}),
         (TODAY, TODAY + dt.timedelta(days=400), "colleague", {"end": ["Отсутствие может длиться не больше года."]}),
@@ -57,7 +61,7 @@ def test_deputies_are_colleagues_of_the_same_agency_or_secretariat(staff_a, head
          {"start": ["Отсутствие можно записать не более чем на год вперёд."]}),
         (TODAY, TODAY, "self", {"deputy": ["Сотрудник не может быть заместителем самого себя."]}),
         (TODAY, TODAY, "stranger",
-         {"deputy": ["Заместителем может быть только действующий коллега из того же ведомства или того же секретариата."]}),
+         {"deputy": [STRANGER]}),
     ],
 )  # fmt: skip
 def test_bad_absences_are_refused_with_a_clear_message(staff_a, colleague_a, staff_b, start, end, deputy, expected):
