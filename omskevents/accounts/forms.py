@@ -73,7 +73,9 @@ class AbsenceForm(forms.Form):
     person = PersonChoiceField(label=_("Person away"), queryset=User.objects.none())
     start = forms.DateField(label=_("From"), widget=DATE_INPUT)
     end = forms.DateField(label=_("Until (included)"), widget=DATE_INPUT)
-    reason = forms.ChoiceField(label=pgettext_lazy("absence", "Reason"), choices=AbsenceReason.choices, initial=AbsenceReason.LEAVE)
+    reason = forms.ChoiceField(
+        label=pgettext_lazy("absence", "Reason"), choices=AbsenceReason.choices, initial=AbsenceReason.LEAVE
+    )
     deputy = PersonChoiceField(
         label=_("Deputy"),
         queryset=User.objects.none(),

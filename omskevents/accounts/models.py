@@ -175,7 +175,9 @@ class Absence(TimeStampedModel):
     )
     start = models.DateField(pgettext_lazy("absence", "from"))
     end = models.DateField(_("until"), help_text=_("The last day of the absence, included."))
-    reason = models.CharField(pgettext_lazy("absence", "reason"), max_length=20, choices=AbsenceReason.choices, default=AbsenceReason.LEAVE)
+    reason = models.CharField(
+        pgettext_lazy("absence", "reason"), max_length=20, choices=AbsenceReason.choices, default=AbsenceReason.LEAVE
+    )
     deputy = models.ForeignKey(User, verbose_name=_("deputy"), on_delete=models.PROTECT, related_name="deputising_for")
     note = models.CharField(_("note"), max_length=255, blank=True)
     recorded_by = models.ForeignKey(
