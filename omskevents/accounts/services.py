@@ -122,7 +122,7 @@ def absence_record(
     """Record that `person` is away from `start` to `end` (both included) and `deputy` acts for them.
 
     The person's row is locked first, so two absences recorded at once cannot overlap."""
-    person = User.objects.select_for_update().select_related("agency").get(pk=person.pk)
+    person = User.objects.select_for_update(of=("self",)).select_related("agency").get(pk=person.pk)
     if not can_record_absence_for(actor, person):
         raise PermissionDenied(_("You cannot record an absence for this person."))
     errors = absence_problems(person=person, start=start, end=end, deputy=deputy)
@@ -149,7 +149,9 @@ def absence_withdraw(*, actor: User, absence: Absence, request: HttpRequest | No
 
     Returns the shortened absence, or None when it was deleted. A past absence stays as it was: it tells who
     received whose mail then."""
-    absence = Absence.objects.select_for_update().select_related("person__agency", "deputy").get(pk=absence.pk)
+    absence = (
+        Absence.objects.select_for_update(of=("self",)).select_related("person__agency", "deputy").get(pk=absence.pk)
+    )
     if not can_record_absence_for(actor, absence.person):
         raise PermissionDenied(_("You cannot change this person's absences."))
     today = timezone.localdate()
