@@ -9,6 +9,7 @@ import axes.admin  # noqa: F401 - registers the login-attempt admins now, so the
 import django_otp.plugins.otp_static.admin
 import django_otp.plugins.otp_totp.admin  # noqa: F401 - registered now, re-registered below
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
@@ -22,9 +23,9 @@ from omskevents.core.admin import GatedAdminMixin, PredicateAdminMixin
 
 from .audit import log_event, log_export
 from .enums import Role
-from .models import SecurityEvent, SecurityKey, User
+from .models import Absence, SecurityEvent, SecurityKey, User
 from .permissions import can_grant_admin_flags, can_manage_user, is_secretariat, roles_grantable_by, users_manageable_by
-from .services import user_links_revoke
+from .services import absence_problems, absence_record, user_links_revoke
 from .sessions import user_sessions_end_all
 from .types import admin_user
 
@@ -249,3 +250,49 @@ class SecurityEventAdmin(GatedAdminMixin, admin.ModelAdmin):
             rows += 1
         log_export(request, kind="security_events_csv", rows=rows)
         return response
+
+
+class AbsenceAdminForm(forms.ModelForm):
+    class Meta:
+        model = Absence
+        fields = ("person", "start", "end", "reason", "deputy", "note")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        person, start, end, deputy = data.get("person"), data.get("start"), data.get("end"), data.get("deputy")
+        if person is not None and deputy is not None and start is not None and end is not None:
+            for field, messages in absence_problems(person=person, start=start, end=end, deputy=deputy).items():
+                for message in messages:
+                    self.add_error(field, message)
+        return data
+
+
+@admin.register(Absence)
+class AbsenceAdmin(GatedAdminMixin, admin.ModelAdmin):
+    """The secretariat records absences for anyone (through the same service as the site: checked, logged);
+    a record is not edited afterwards: it is withdrawn on the site, or deleted here."""
+
+    gate = staticmethod(is_secretariat)
+    form = AbsenceAdminForm
+    list_display = ("person", "start", "end", "reason", "deputy", "recorded_by")
+    list_filter = ("reason",)
+    search_fields = ("person__last_name", "person__username", "deputy__last_name", "deputy__username")
+    date_hierarchy = "start"
+    list_select_related = ("person", "deputy", "recorded_by")
+    raw_id_fields = ("person", "deputy")
+
+    def may_change(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Absence, form: Any, change: bool) -> None:
+        recorded = absence_record(
+            actor=admin_user(request),
+            person=obj.person,
+            start=obj.start,
+            end=obj.end,
+            reason=obj.reason,
+            deputy=obj.deputy,
+            note=obj.note,
+            request=request,
+        )
+        obj.pk = recorded.pk

@@ -26,3 +26,10 @@ COMMON_TIME_ZONES = [
     ("Asia/Yekaterinburg", _("Yekaterinburg (UTC+5)")),
     ("UTC", _("UTC")),
 ]
+
+
+class AbsenceReason(models.TextChoices):
+    LEAVE = "leave", _("Leave")
+    BUSINESS_TRIP = "business_trip", _("Business trip")
+    SICK_LEAVE = "sick_leave", _("Sick leave")
+    OTHER = "other", _("Other")

@@ -1,15 +1,19 @@
-"""The custom user: an agency, a position, a time zone and a language for every person."""
+"""The custom user: an agency, a position, a time zone and a language for every person; their absences."""
+
+import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_otp.models import Device, ThrottlingMixin
 
+from omskevents.core.models import TimeStampedModel
 from omskevents.core.validators import validate_time_zone
 
-from .enums import Language, Role
+from .enums import AbsenceReason, Language, Role
 
 
 class User(AbstractUser):  # type: ignore[django-manager-missing]  # SecurityKey.user comes from django-otp's Device
@@ -57,6 +61,14 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]  # SecurityKey
 
     def get_full_name(self) -> str:
         return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p).strip()
+
+    @property
+    def short_name(self) -> str:
+        """ "Иванов И.И.": the surname and initials, as official letters name people (the username if no surname)."""
+        if not self.last_name:
+            return str(self)
+        initials = "".join(f"{part[0]}." for part in (self.first_name, self.patronymic) if part)
+        return f"{self.last_name} {initials}".strip()
 
     @property
     def is_secretariat(self) -> bool:
@@ -179,3 +191,53 @@ class SecurityKey(ThrottlingMixin, Device):
 
     def get_throttle_factor(self) -> int:
         return int(settings.OTP_SECURITY_KEY_THROTTLE_FACTOR)
+
+
+class Absence(TimeStampedModel):
+    """A person away (leave, a business trip, sick leave) from `start` to `end`, both days included, and the
+    deputy who acts for them meanwhile: their reminders and escalations go to the deputy (notifications.audience).
+
+    A person's absences never overlap and the deputy is never the person (accounts.services.absence_record)."""
+
+    person = models.ForeignKey(
+        User, verbose_name=pgettext_lazy("absence", "person"), on_delete=models.CASCADE, related_name="absences"
+    )
+    start = models.DateField(pgettext_lazy("absence", "from"))
+    end = models.DateField(_("until"), help_text=_("The last day of the absence, included."))
+    reason = models.CharField(
+        pgettext_lazy("absence", "reason"), max_length=20, choices=AbsenceReason.choices, default=AbsenceReason.LEAVE
+    )
+    deputy = models.ForeignKey(User, verbose_name=_("deputy"), on_delete=models.PROTECT, related_name="deputising_for")
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        User,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["start", "pk"]
+        indexes = [models.Index(fields=["end", "start"], name="absence_period")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")),
+                name="absence_end_not_before_start",
+                violation_error_message=_("The absence cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(deputy=models.F("person")),
+                name="absence_deputy_not_self",
+                violation_error_message=_("A person cannot be their own deputy."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.start:%d.%m.%Y}–{self.end:%d.%m.%Y}"
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end

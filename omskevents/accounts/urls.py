@@ -1,9 +1,9 @@
-"""Login, logout, password change and reset, and the second factor."""
+"""Login, logout, password change and reset, the second factor, absences and deputies."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import views, views_absences
 
 app_name = "accounts"
 
@@ -28,6 +28,9 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("sessions/", views.SessionListView.as_view(), name="sessions"),
+    path("away/", views_absences.OwnAbsencesView.as_view(), name="absences"),
+    path("away/others/", views_absences.ManagedAbsencesView.as_view(), name="absences_manage"),
+    path("away/<int:pk>/withdraw/", views_absences.AbsenceWithdrawView.as_view(), name="absence_withdraw"),
     path("two-factor/", views.SecondFactorManageView.as_view(), name="second_factor_manage"),
     path("two-factor/setup/", views.SecondFactorSetupView.as_view(), name="second_factor_setup"),
     path("two-factor/verify/", views.SecondFactorVerifyView.as_view(), name="second_factor_verify"),

@@ -1,15 +1,20 @@
 """Who gets a mail: people and agency contacts resolved to recipients through their preferences."""
 
-from collections.abc import Iterable
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from omskevents.accounts.models import User
+from omskevents.accounts import selectors as accounts_selectors
+from omskevents.accounts.models import Absence, User
 from omskevents.workplan.models import Task
 
 from . import selectors
-from .enums import MEETING_KINDS, REMINDER_KINDS, STATUS_KINDS, Delivery, Kind
+from .enums import DEPUTY_KINDS, MEETING_KINDS, REMINDER_KINDS, STATUS_KINDS, Delivery, Kind
 from .models import NotificationPreference
 from .selectors import Recipient, ScanTask
+from .store import Planned
 
 
 def wants(pref: NotificationPreference | None, kind: str) -> bool:
@@ -24,6 +29,9 @@ def wants(pref: NotificationPreference | None, kind: str) -> bool:
         return pref.status_notices
     if kind in MEETING_KINDS:
         return pref.meetings
+    if kind in pref.muted_kinds:
+        # Switched off by the one-click unsubscribe link of a mail of this kind (links.unsubscribe_url).
+        return False
     if kind == Kind.DIGEST:
         # Choosing a digest instead of single reminders is the consent; unsubscribing switches back.
         return pref.delivery != Delivery.IMMEDIATE
@@ -88,3 +96,106 @@ def head_copy(audience: Audience, task: Task, kind: str) -> Recipient | None:
     if head is None or not audience.pref(head).head_copies:
         return None
     return audience.person(head, kind)
+
+
+# Deputies. A person away (accounts.Absence) hands the notices that ask them to act (DEPUTY_KINDS: reminders,
+# overdue escalations, reports and extension requests awaiting them) to their deputy for the days of the absence.
+# The rows are planned for the absent person as usual, then `route_to_deputies` readdresses each to whoever must
+# act on the row's sending day; the row names the absent person in its context ("deputy_for"), and the mail says
+# so. The unique key is the deputy's (user:<deputy>): the absent person gets no mail meanwhile, and after the
+# absence the next occasion is theirs again.
+
+
+@dataclasses.dataclass(frozen=True)
+class Acting:
+    """Who must act on a day for a person: the person, or (while they are away) their deputy."""
+
+    person: User
+    away: User | None = None  # the absent person acted for; None when `person` acts for themselves
+    absence: Absence | None = None  # the absent person's absence on that day
+    via: tuple[User, ...] = ()  # deputies passed by on the way, away themselves
+
+
+class Deputies:
+    """The absences around a date, loaded once (one query, and only when a row may need them)."""
+
+    WINDOW_BEFORE = dt.timedelta(days=2)  # a recipient's local date may be a day behind UTC's
+    WINDOW_AFTER = dt.timedelta(days=31)  # event notices wait at most for the next working morning
+
+    def __init__(self, around: dt.date) -> None:
+        self._around = around
+        self._loaded: tuple[dt.date, dt.date] | None = None
+        self._by_person: dict[int, list[Absence]] = defaultdict(list)
+
+    def _load(self, day: dt.date) -> None:
+        if self._loaded is not None and self._loaded[0] <= day <= self._loaded[1]:
+            return
+        start = min(day, self._around) - self.WINDOW_BEFORE
+        end = max(day, self._around) + self.WINDOW_AFTER
+        self._by_person.clear()
+        for absence in accounts_selectors.absences_between(start, end):
+            self._by_person[absence.person_id].append(absence)
+        self._loaded = (start, end)
+
+    def absence_of(self, user: User, day: dt.date) -> Absence | None:
+        self._load(day)
+        return next((a for a in self._by_person.get(user.pk, ()) if a.covers(day)), None)
+
+    def acting_for(self, user: User, day: dt.date) -> Acting:
+        """Who acts for `user` on `day`: their deputy while they are away, that deputy's deputy if the deputy is
+        away too, and so on. A chain that comes back on itself, or reaches someone who cannot receive mail
+        (deactivated, no address), leaves the notice with `user`: nobody present was found to act for them."""
+        first = self.absence_of(user, day)
+        if first is None:
+            return Acting(person=user)
+        seen = {user.pk}
+        via: list[User] = []
+        current = first.deputy
+        while True:
+            if current.pk in seen or not selectors.can_receive(current):
+                return Acting(person=user)
+            seen.add(current.pk)
+            onward = self.absence_of(current, day)
+            if onward is None:
+                return Acting(person=current, away=user, absence=first, via=tuple(via))
+            via.append(current)
+            current = onward.deputy
+
+
+def deputy_context(away: User, absence: Absence, via: Sequence[User]) -> dict[str, Any]:
+    """What a readdressed row keeps of the absence (a snapshot: the mail says it even if the absence changes)."""
+    return {
+        "deputy_for": away.pk,
+        "deputy_for_name": away.short_name,
+        "absence_reason": absence.reason,
+        "absence_end": absence.end.isoformat(),
+        "deputy_via": [p.short_name for p in via],
+    }
+
+
+def route_to_deputies(planned: Sequence[Planned], deputies: Deputies) -> list[Planned]:
+    """The planned rows with each notice of DEPUTY_KINDS readdressed to whoever must act on its sending day.
+
+    When the deputy already receives the same occasion in their own right, one row remains: the readdressed one
+    (it says whose work is asked of them)."""
+    routed: list[Planned] = []
+    deputy_prefs: dict[int, NotificationPreference] | None = None
+    for p in planned:
+        user = p.recipient.user
+        if p.kind in DEPUTY_KINDS and user is not None:
+            day = p.scheduled_for.astimezone(p.recipient.tz).date()
+            acting = deputies.acting_for(user, day)
+            if acting.away is not None and acting.absence is not None:
+                if deputy_prefs is None:
+                    deputy_prefs = {}
+                if acting.person.pk not in deputy_prefs:
+                    deputy_prefs.update(selectors.preferences_by_user([acting.person.pk]))
+                recipient = selectors.recipient_for_user(acting.person, deputy_prefs.get(acting.person.pk))
+                marked = {**p.context, **deputy_context(acting.away, acting.absence, acting.via)}
+                p = dataclasses.replace(p, recipient=recipient, context=marked)
+        routed.append(p)
+    chosen: dict[tuple[str, str, str, str], Planned] = {}
+    for p in routed:
+        if p.key not in chosen or "deputy_for" in p.context:
+            chosen[p.key] = p
+    return list(chosen.values())

@@ -17,12 +17,18 @@ from django.utils import timezone
 from omskevents.celery import app as celery_app
 
 from . import selectors
-from .audience import Audience
+from .audience import Audience, Deputies, route_to_deputies
 from .delivery import outbox_deliver_batch
 from .enums import State
 from .models import Notification
 from .pairs import plan_pair_mismatches
-from .planning import last_remindable_deadline, plan_digests, plan_meeting_reminders, plan_task_reminders
+from .planning import (
+    last_remindable_deadline,
+    plan_digests,
+    plan_discipline_reports,
+    plan_meeting_reminders,
+    plan_task_reminders,
+)
 from .planning_agreements import plan_agreement_reminders
 from .recovery import outbox_sweep
 from .store import Planned, outbox_store
@@ -65,6 +71,8 @@ def outbox_scan(*, now: dt.datetime | None = None, sync: bool = False) -> ScanRe
     planned.extend(plan_meeting_reminders(now=now, rules=rules, calendars=calendars))
     planned.extend(plan_pair_mismatches(now=now, rules=rules, calendars=calendars))
     planned.extend(plan_agreement_reminders(now=now, rules=rules, calendars=calendars))
+    planned.extend(plan_discipline_reports(now=now, rules=rules, calendars=calendars))
+    planned = route_to_deputies(planned, Deputies(now.date()))
     with transaction.atomic():
         created = outbox_store(planned, validate=False)
     dispatched = outbox_dispatch(now=now, sync=sync)

@@ -11,19 +11,23 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from omskevents.accounts.enums import AbsenceReason
 from omskevents.accounts.models import User
 from omskevents.calendars.services import add_working_days, calendar_country
 from omskevents.committee.ical import meeting_invitation_ics
 from omskevents.workplan import permissions
+from omskevents.workplan.discipline import discipline_report
+from omskevents.workplan.discipline_xlsx import discipline_xlsx
+from omskevents.workplan.exports import XLSX_CONTENT_TYPE
 from omskevents.workplan.models import ExtensionRequest, ProgressReport, Task
+from omskevents.workplan.selectors import tasks_visible_to
 
 from . import links, selectors
-from .enums import MEETING_KINDS, Kind
+from .enums import BULK_KINDS, MEETING_KINDS, Kind
 from .models import Notification, NotificationPreference
 from .planning_agreements import agreement_mail_context
-
-DIGEST_HEADER_KINDS = (Kind.DIGEST, Kind.AGENCY_DIGEST, Kind.READINESS)
 
 
 def _mail_domain() -> str:
@@ -122,9 +126,31 @@ def context_for(row: Notification, *, now: dt.datetime) -> dict[str, Any]:
         ctx.update(agreement_mail_context(row))
     if row.kind == Kind.READINESS:
         ctx["summary"] = selectors.readiness_summary(committee_id=row.context["committee"], today=today)
-    if row.kind in DIGEST_HEADER_KINDS and row.recipient is not None:
-        ctx["unsubscribe_url"] = links.unsubscribe_url(user_id=row.recipient.pk)
+    if row.kind == Kind.DISCIPLINE_REPORT and row.recipient is not None:
+        ctx["discipline"] = discipline_report(tasks_visible_to(row.recipient), date_from=None, date_to=today, now=now)
+    if row.kind in BULK_KINDS and row.recipient is not None:
+        ctx["unsubscribe_url"] = links.unsubscribe_url(user=row.recipient, kind=row.kind)
+        ctx["kind_label"] = Kind(row.kind).label
+    if "deputy_for_name" in row.context:
+        ctx["deputy_note"] = deputy_note(row.context)
     return ctx
+
+
+def deputy_note(context: dict[str, Any]) -> str:
+    """ "You receive this as a deputy: Иванов И.И. is on leave until 12.12." (a name in the nominative: no cases)."""
+    name = context["deputy_for_name"]
+    end = dt.date.fromisoformat(context["absence_end"]).strftime("%d.%m.%Y")
+    reason = context.get("absence_reason")
+    if reason == AbsenceReason.LEAVE:
+        return _("You receive this as a deputy: %(name)s is on leave until %(end)s.") % {"name": name, "end": end}
+    if reason == AbsenceReason.BUSINESS_TRIP:
+        return _("You receive this as a deputy: %(name)s is on a business trip until %(end)s.") % {
+            "name": name,
+            "end": end,
+        }
+    if reason == AbsenceReason.SICK_LEAVE:
+        return _("You receive this as a deputy: %(name)s is on sick leave until %(end)s.") % {"name": name, "end": end}
+    return _("You receive this as a deputy: %(name)s is away until %(end)s.") % {"name": name, "end": end}
 
 
 def _prefix(ctx: dict[str, Any]) -> str:
@@ -148,12 +174,19 @@ def build_message(
         subject = _prefix(ctx) + one_line(render_to_string(f"emails/{row.kind}_subject.txt", ctx))
         text = render_to_string(f"emails/{row.kind}.txt", ctx)
         html = render_to_string(f"emails/{row.kind}.html", ctx)
+        if "discipline" in ctx:
+            title = _("Discipline report")
+            workbook = discipline_xlsx(ctx["discipline"], title=str(title))
+            workbook_name = f"discipline-{timezone.localdate(now):%Y-%m-%d}.xlsx"
     headers = {"Message-ID": message_id, "X-Omskevents-Outbox": str(row.pk)}
     if "unsubscribe_url" in ctx:
+        # RFC 8058: the mail provider POSTs "List-Unsubscribe=One-Click" to the address; no cookie, no form.
         headers["List-Unsubscribe"] = f"<{ctx['unsubscribe_url']}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = EmailMultiAlternatives(subject=subject[:900], body=text, to=[row.to_email], headers=headers)
     message.attach_alternative(html, "text/html")
+    if "discipline" in ctx:
+        message.attach(workbook_name, workbook, XLSX_CONTENT_TYPE)
     if row.kind in MEETING_KINDS and row.kind != Kind.MEETING_REMINDER and row.meeting is not None:
         ics = meeting_invitation_ics(
             row.meeting, attendee_email=row.to_email, attendee_name=ctx["recipient_name"], now=now

@@ -22,6 +22,7 @@ class Kind(models.TextChoices):
     MEETING_CANCELLED = "meeting_cancelled", _("Meeting cancelled")
     PAIR_MISMATCH = "pair_mismatch", _("Paired tasks out of step")
     AGREEMENT_DEADLINE = "agreement_deadline", _("Agreement stage reminder")
+    DISCIPLINE_REPORT = "discipline_report", _("Weekly discipline report")
 
 
 REMINDER_KINDS = (Kind.DEADLINE, Kind.OVERDUE, Kind.AGREEMENT_DEADLINE)
@@ -33,7 +34,12 @@ STATUS_KINDS = (
     Kind.EXTENSION_DECIDED,
     Kind.PAIR_MISMATCH,
 )
-DIGEST_KINDS = (Kind.DIGEST, Kind.AGENCY_DIGEST, Kind.READINESS)
+DIGEST_KINDS = (Kind.DIGEST, Kind.AGENCY_DIGEST, Kind.READINESS, Kind.DISCIPLINE_REPORT)
+# Mails sent in bulk by the scan (digests, summaries, the discipline report, reminders): each carries a one-click
+# unsubscribe (RFC 8058) that switches off its own kind for its recipient (links.unsubscribe_url).
+BULK_KINDS = (*DIGEST_KINDS, *REMINDER_KINDS, Kind.MEETING_REMINDER)
+# Notices that ask the reader to act: while they are away these go to their deputy (audience.route_to_deputies).
+DEPUTY_KINDS = (*REMINDER_KINDS, Kind.REPORT_SUBMITTED, Kind.EXTENSION_REQUESTED)
 MEETING_KINDS = (Kind.MEETING_INVITATION, Kind.MEETING_REMINDER, Kind.MEETING_UPDATE, Kind.MEETING_CANCELLED)
 
 # A "possibly sent" row of these kinds is sent again (same Message-ID: mail clients show one message) once
@@ -65,3 +71,13 @@ class Delivery(models.TextChoices):
     IMMEDIATE = "immediate", _("Each reminder as it comes")
     DAILY = "daily", _("One digest per working day")
     WEEKLY = "weekly", _("One digest per week")
+
+
+class Weekday(models.IntegerChoices):
+    """ISO day numbers of the working week (the discipline report goes on one of them)."""
+
+    MONDAY = 1, _("Monday")
+    TUESDAY = 2, _("Tuesday")
+    WEDNESDAY = 3, _("Wednesday")
+    THURSDAY = 4, _("Thursday")
+    FRIDAY = 5, _("Friday")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from omskevents.core.models import TimeStampedModel
 
-from .enums import Delivery, Kind, State
+from .enums import Delivery, Kind, State, Weekday
 
 
 def parse_offsets(value: str) -> list[int]:
@@ -53,6 +53,17 @@ class ReminderSettings(TimeStampedModel):
     link_max_age_days = models.PositiveSmallIntegerField(
         _("one-click links are valid for, days"), default=14, validators=[MinValueValidator(1), MaxValueValidator(90)]
     )
+    discipline_weekday = models.PositiveSmallIntegerField(
+        _("discipline report: day of the week"),
+        choices=Weekday.choices,
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_(
+            "The weekly discipline report (Excel) goes to the chair and the secretariats on this day, or on the "
+            "next working day of the week when it is a holiday. Empty: not sent."
+        ),
+    )
 
     class Meta:
         verbose_name = _("reminder rules")
@@ -92,6 +103,12 @@ class NotificationPreference(TimeStampedModel):
         _("copies of my agency's notices (agency heads)"),
         default=False,
         help_text=_("Agency heads receive a copy of assignment and status notices of their agency's tasks."),
+    )
+    muted_kinds = models.JSONField(
+        _("mails switched off one by one"),
+        default=list,
+        blank=True,
+        help_text=_("Kinds of mail switched off with the unsubscribe link of a mail."),
     )
 
     class Meta:

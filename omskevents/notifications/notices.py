@@ -14,7 +14,7 @@ from omskevents.workplan.enums import CLOSED_STATUSES, TaskStatus
 from omskevents.workplan.models import ExtensionRequest, ProgressReport, Task
 
 from . import selectors
-from .audience import Audience, head_copy, unique_recipients
+from .audience import Audience, Deputies, head_copy, route_to_deputies, unique_recipients
 from .dispatch import outbox_dispatch
 from .enums import REMINDER_KINDS, Kind, State
 from .models import Notification
@@ -61,7 +61,7 @@ def _notify(
                 context=context or {},
             )
         )
-    created = outbox_store(planned)
+    created = outbox_store(route_to_deputies(planned, Deputies(now.date())))
     if created:
         transaction.on_commit(lambda: outbox_dispatch())
     return created

@@ -222,3 +222,36 @@ def last_remindable_deadline(*, now: dt.datetime, rules: ReminderSettings, calen
     latest_today = now.date() + dt.timedelta(days=1)
     offset = max(rules.offsets, default=0)
     return max(calendars(country).add(latest_today, offset) for country in (Country.RU, Country.KZ))
+
+
+def plan_discipline_reports(*, now: dt.datetime, rules: ReminderSettings, calendars: Calendars) -> list[Planned]:
+    """The weekly discipline report (an Excel attachment) to the chairs and both secretariats, once a week: on the
+    weekday the secretariat chose, or on the first working day after it in the same week."""
+    planned: list[Planned] = []
+    if rules.discipline_weekday is None:
+        return planned
+    audience = Audience()
+    people = {m.user.pk: m.user for m in selectors.committee_chairs()}
+    people.update((u.pk, u) for u in selectors.secretariat_people())
+    for person in people.values():
+        recipient = audience.person(person, Kind.DISCIPLINE_REPORT)
+        if recipient is None:
+            continue
+        today = now.astimezone(recipient.tz).date()
+        if today.isoweekday() < rules.discipline_weekday or not sending_window_open(
+            recipient, now, rules, calendars(recipient.country)
+        ):
+            continue
+        period = _week_key(today)
+        planned.append(
+            Planned(
+                kind=Kind.DISCIPLINE_REPORT,
+                item_key="discipline",
+                recipient=recipient,
+                occasion=period,
+                scheduled_for=local_moment(recipient, today, rules.send_hour),
+                next_attempt_at=now,
+                context={"period": period},
+            )
+        )
+    return planned

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
+from omskevents.accounts.enums import Role
 from omskevents.accounts.models import User
 from omskevents.agencies.models import Agency
 from omskevents.calendars.services import calendar_country
@@ -102,6 +103,13 @@ def committee_secretaries(task: "Task | ScanTask") -> list[User]:
 def committee_chairs() -> QuerySet[CommitteeMember]:
     return CommitteeMember.objects.filter(role=MemberRole.CHAIR, user__is_active=True).select_related(
         "user__agency", "committee"
+    )
+
+
+def secretariat_people() -> QuerySet[User]:
+    """The people of both secretariats (the discipline report goes to them and to the chairs)."""
+    return User.objects.filter(is_active=True, role__in=[Role.SECRETARIAT, Role.KZ_SECRETARIAT]).select_related(
+        "agency"
     )
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from omskevents.accounts.models import User
 
 from .dispatch import outbox_dispatch
-from .enums import CANCELLED_BY_HAND, State
+from .enums import BULK_KINDS, CANCELLED_BY_HAND, Delivery, Kind, State
 from .models import Notification, NotificationPreference, ReminderSettings
 
 RETRYABLE = (State.FAILED, State.CANCELLED, State.UNCERTAIN)
@@ -52,6 +52,7 @@ PREFERENCE_FIELDS = (
     "delivery",
     "language",
     "head_copies",
+    "muted_kinds",
 )
 
 
@@ -63,6 +64,25 @@ def preference_update(*, user: User, **fields: Any) -> NotificationPreference:
     pref, _created = NotificationPreference.objects.select_for_update().get_or_create(user_id=user.pk)
     for name, value in fields.items():
         setattr(pref, name, value)
+    pref.full_clean()
+    pref.save()
+    return pref
+
+
+@transaction.atomic
+def preference_mute_kind(*, user: User, kind: str) -> NotificationPreference:
+    """The one-click unsubscribe: switch off exactly this kind of bulk mail for this person.
+
+    A personal digest replaced single reminders at the person's choice: unsubscribing from it switches back to
+    single reminders (nothing is lost). Queued rows of the kind are cancelled when their turn comes (delivery
+    asks the preferences again)."""
+    if kind not in BULK_KINDS:
+        raise ValueError(kind)
+    pref, _created = NotificationPreference.objects.select_for_update().get_or_create(user_id=user.pk)
+    if kind == Kind.DIGEST:
+        pref.delivery = Delivery.IMMEDIATE
+    elif kind not in pref.muted_kinds:
+        pref.muted_kinds = [*pref.muted_kinds, str(kind)]
     pref.full_clean()
     pref.save()
     return pref

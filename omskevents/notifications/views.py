@@ -26,7 +26,7 @@ from omskevents.workplan.models import Task
 from omskevents.workplan.selectors import tasks_visible_to
 
 from . import links, selectors, services
-from .enums import Delivery
+from .enums import BULK_KINDS, Kind
 from .forms import PreferenceForm
 
 
@@ -145,31 +145,51 @@ class TaskActionView(View):
         return render(request, "notifications/action_done.html", {"task": task, "message": done})
 
 
-@method_decorator(csrf_exempt, name="dispatch")  # RFC 8058 one-click unsubscribe: the signed token is the proof
+# RFC 8058 one-click unsubscribe: the mail provider POSTs without a cookie or a CSRF token; the signed token, naming
+# one person and one kind of mail, is the proof. Nothing else in the site is exempt. A GET only asks (link scanners
+# open every address in a mail): the page's button POSTs to the same address.
+@method_decorator(csrf_exempt, name="dispatch")
 @method_decorator(never_cache, name="dispatch")
 class UnsubscribeView(View):
     template_name = "notifications/unsubscribe.html"
 
-    def _user(self, token: str) -> User | None:
+    def _resolve(self, token: str) -> tuple[User, str] | HttpResponse:
         try:
-            user_id = links.unsubscribe_read(token)
+            user_id, kind = links.unsubscribe_read(token)
+        except signing.SignatureExpired:
+            return _invalid(self.request, _("This link has expired. Change your notification preferences instead."))
         except signing.BadSignature:
-            return None
-        return User.objects.filter(pk=user_id).first()
+            return _invalid(self.request, _("This link is not valid."))
+        if kind not in BULK_KINDS:
+            return _invalid(self.request, _("This link is not valid."))
+        user = User.objects.filter(pk=user_id, is_active=True).first()
+        if user is None:
+            return _invalid(self.request, _("There is no such subscriber any more."), status=404)
+        return user, kind
+
+    def _render(self, request: HttpRequest, user: User, kind: str, *, done: bool) -> HttpResponse:
+        context = {
+            "person": user,
+            "kind": kind,
+            "kind_label": Kind(kind).label,
+            "is_digest": kind == Kind.DIGEST,
+            "done": done,
+            "preferences_url": reverse("notifications:preferences"),
+        }
+        response = render(request, self.template_name, context)
+        response["X-Robots-Tag"] = "noindex"
+        return response
 
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
-        user = self._user(token)
-        if user is None:
-            return _invalid(request, _("This link is not valid."))
-        return render(request, self.template_name, {"person": user, "done": False})
+        resolved = self._resolve(token)
+        if isinstance(resolved, HttpResponse):
+            return resolved
+        return self._render(request, *resolved, done=False)
 
     def post(self, request: HttpRequest, token: str) -> HttpResponse:
-        user = self._user(token)
-        if user is None:
-            return _invalid(request, _("This link is not valid."))
-        services.preference_update(user=user, digests=False, delivery=Delivery.IMMEDIATE)
-        return render(
-            request,
-            self.template_name,
-            {"person": user, "done": True, "preferences_url": reverse("notifications:preferences")},
-        )
+        resolved = self._resolve(token)
+        if isinstance(resolved, HttpResponse):
+            return resolved
+        user, kind = resolved
+        services.preference_mute_kind(user=user, kind=kind)
+        return self._render(request, user, kind, done=True)

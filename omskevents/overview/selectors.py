@@ -1,8 +1,12 @@
 """Reads that combine apps: agencies with their tasks and readiness, a person's calendar feed."""
 
+import datetime as dt
+
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from omskevents.accounts.models import User
+from omskevents.accounts.models import Absence, User
+from omskevents.accounts.permissions import absence_people_for, can_manage_absences
+from omskevents.accounts.selectors import absences_now
 from omskevents.accounts.types import AnyUser
 from omskevents.agencies.models import Agency
 from omskevents.agencies.permissions import agencies_visible_to
@@ -81,3 +85,10 @@ def working_group_readiness(user: AnyUser, committee: Committee) -> dict[int, Re
         )
         for row in readiness_rows(tasks, "working_group_id")
     }
+
+
+def away_now(user: AnyUser, *, today: dt.date) -> list[Absence] | None:
+    """Who is away today and who replaces them, for the secretariats (each its own side); None for anyone else."""
+    if not can_manage_absences(user):
+        return None
+    return list(absences_now(today=today).filter(person__in=absence_people_for(user)))

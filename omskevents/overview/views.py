@@ -84,6 +84,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             lists=tasks.dashboard_lists(visible, user=user, today=today),
             next_meeting=meeting_next(user, now=timezone.now()),
             scoped_agency=None if is_secretariat(user) else getattr(user, "agency", None),
+            away=selectors.away_now(user, today=today),
             due_soon_days=tasks.DUE_SOON_DAYS,
             today=today,
         )

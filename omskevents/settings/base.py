@@ -240,6 +240,7 @@ CACHE_WATCHED_MODELS = [
     "committee.Meeting",
     "committee.Decision",
     "calendars.CalendarDay",
+    "accounts.Absence",
 ]
 
 # What a cached row of the action plan names besides its task (whose own `updated` stamp is in the row's key):

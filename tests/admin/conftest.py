@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import pytest
 from django.db import models
 
+from omskevents.accounts.models import Absence
 from omskevents.calendars.models import CalendarDay
 from omskevents.committee.models import (
     AgendaItem,
@@ -51,7 +52,11 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretar
     agency_c = AgencyFactory(short_name="Минтранс Омской обл.", country="RU", level="regional")
     agreement_a = make_agreement(actor=secretariat, event=event, ru=agency_a, kz=None, title="Соглашение А")
     agreement_b = make_agreement(actor=secretariat, event=event, ru=agency_c, kz=agency_b, title="Соглашение Б")
+    absence = Absence.objects.create(
+        person=staff_a, deputy=head_a, start=dt.date(2026, 12, 1), end=dt.date(2026, 12, 5), reason="leave"
+    )
     return SimpleNamespace(
+        absence=absence,
         agency_a=agency_a,
         agency_c=agency_c,
         agreement_a=agreement_a,

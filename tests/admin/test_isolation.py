@@ -104,6 +104,8 @@ DECISIONS: dict[str, dict[str, Access]] = {
         "staff_b": NOTHING,
         "kz_secretariat": NOTHING,
     },
+    # Absences: recorded by the secretariat (through the service, as on the site), never edited, deleted if wrong.
+    "accounts.absence": _secretariat_only("absence"),
     # The outbox and reminder rules: the secretariat's; mail rows change only through the actions.
     "notifications.notification": _secretariat_only(add=False),
     "notifications.remindersettings": _secretariat_only(),

@@ -95,12 +95,12 @@ def test_link_of_a_person_outside_the_task_is_refused(calendars, executor, clien
     assert ProgressReport.objects.count() == 0
 
 
-def test_one_click_unsubscribe_turns_digests_off(executor, client):
+def test_one_click_unsubscribe_from_the_digest_switches_back_to_single_reminders(executor, client):
     NotificationPreference.objects.create(user=executor, delivery=Delivery.DAILY)
-    response = client.post(_path(links.unsubscribe_url(user_id=executor.pk)))
+    response = client.post(_path(links.unsubscribe_url(user=executor, kind="digest")))
     assert response.status_code == 200
     pref = NotificationPreference.objects.get(user=executor)
-    assert (pref.digests, pref.delivery) == (False, Delivery.IMMEDIATE)
+    assert (pref.digests, pref.delivery, pref.muted_kinds) == (True, Delivery.IMMEDIATE, [])
 
 
 def test_preferences_page_saves_the_choice(executor, client):

@@ -6,10 +6,12 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from omskevents.accounts.models import Absence
 from omskevents.committee.models import Committee, Meeting
 from omskevents.workplan import services
 from omskevents.workplan.models import Task
 from omskevents.workplan.selectors import Readiness, status_series, tasks_visible_to
+from tests.factories.accounts import UserFactory
 from tests.factories.agencies import AgencyFactory
 from tests.factories.events import EventFactory
 from tests.factories.workplan import TaskFactory
@@ -177,11 +179,18 @@ def test_dashboard_query_count_is_constant(client, clock, secretariat, count, dj
         # Every task has its Kazakh counterpart: the pairs come in the same one query however many there are.
         other = TaskFactory(event=task.event, lead_agency=kazakh, deadline=task.deadline, counterpart=task)
         Task.objects.filter(pk=task.pk).update(counterpart=other)
+        away = UserFactory(agency=agencies[index % 3])
+        Absence.objects.create(
+            person=away,
+            deputy=UserFactory(agency=away.agency),
+            start=dt.date(2026, 8, 1),
+            end=dt.date(2026, 9, 30),
+        )
     client.force_login(secretariat)
 
     # a cold cache: session read, user, events, readiness, agreements signed of planned, chart history, counts,
-    # 3 lists, next meeting, pairs, session refresh (3)
-    with django_assert_num_queries(15):
+    # 3 lists, next meeting, pairs, who is away today, session refresh (3)
+    with django_assert_num_queries(16):
         response = client.get(reverse("dashboard:home"))
 
     assert len(response.context["cards"]) == 2

@@ -10,12 +10,14 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import request_finished
 from django.db import close_old_connections, models
+from django.utils import timezone
 
-from omskevents.accounts.models import CalendarFeedToken
+from omskevents.accounts.models import Absence, CalendarFeedToken
 from omskevents.agreements.services import agreement_version_add
 from omskevents.committee.models import AgendaItem, Committee, Decision, Meeting, MeetingAttendance, WorkingGroup
 from omskevents.events.models import Delegate, Delegation, Journey
 from omskevents.workplan.models import Attachment, TaskComment
+from tests.factories.accounts import UserFactory
 from tests.factories.agencies import AgencyFactory
 from tests.factories.agreements import make_agreement
 from tests.factories.events import EventFactory, ProgrammeItemFactory, VenueFactory
@@ -126,6 +128,13 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretar
     )
     feed_a = CalendarFeedToken.objects.create(user=staff_a, key="a" * 40)
     feed_b = CalendarFeedToken.objects.create(user=staff_b, key="b" * 40)
+    # Absences coming in ten days: staff A replaced by the head of A, staff B by a colleague of B.
+    colleague_b = UserFactory(username="colleague_b", agency=agency_b)
+    soon = timezone.localdate() + dt.timedelta(days=10)
+    absence_a = Absence.objects.create(person=staff_a, deputy=head_a, start=soon, end=soon + dt.timedelta(days=5))
+    absence_b = Absence.objects.create(
+        person=staff_b, deputy=colleague_b, start=soon, end=soon + dt.timedelta(days=5), reason="business_trip"
+    )
     return SimpleNamespace(
         agency_a=agency_a,
         agency_b=agency_b,
@@ -167,6 +176,9 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretar
         agreement_b=agreement_b,
         version_a=version_a,
         version_b=version_b,
+        colleague_b=colleague_b,
+        absence_a=absence_a,
+        absence_b=absence_b,
     )
 
 

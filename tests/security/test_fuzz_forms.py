@@ -653,3 +653,25 @@ def test_import_of_a_formula_cell_names_the_column(client, world):
     assert response.status_code == 400
     errors = [e for row in response.context["rows"] for e in row.errors]
     assert any("formula" in str(e) or "формул" in str(e) for e in errors), errors
+
+
+# --- absences and deputies ------------------------------------------------------------------------------
+
+
+@FUZZ
+@given(data=st.data())
+def test_absence_forms_survive_hostile_input(client, world, data):
+    w = world
+    fields = {
+        "start": DATES,
+        "end": DATES,
+        "reason": st.one_of(st.sampled_from(["leave", "business_trip", "sick_leave", "other"]), TEXT),
+        "deputy": ids(w.head_a.pk, w.staff_b.pk, w.staff_a.pk, w.colleague_b.pk),
+        "note": TEXT,
+    }
+    if data.draw(st.booleans()):
+        submit(client, w.staff_a, reverse("accounts:absences"), post_data(data.draw, fields))
+    else:
+        fields["person"] = ids(w.staff_a.pk, w.staff_b.pk, w.secretariat.pk)
+        who = data.draw(st.sampled_from([w.secretariat, w.kz_secretariat]))
+        submit(client, who, reverse("accounts:absences_manage"), post_data(data.draw, fields))

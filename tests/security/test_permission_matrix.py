@@ -99,7 +99,7 @@ def _token(user_attr: str, task_attr: str, action: str = "report") -> Builder:
 
 
 def _unsubscribe(user_attr: str) -> Builder:
-    return lambda w: {"token": signing.dumps({"u": getattr(w, user_attr).pk}, salt=links.UNSUBSCRIBE_SALT)}
+    return lambda w: {"token": links.unsubscribe_token(user=getattr(w, user_attr), kind="overdue")}
 
 
 def _security_key(user_attr: str) -> Builder:
@@ -180,6 +180,16 @@ def _next_event_data(w: Any) -> dict[str, Any]:
     }
 
 
+def _absence_data(w: Any) -> dict[str, Any]:
+    soon = dt.date.today() + dt.timedelta(days=40)
+    return {"start": soon.isoformat(), "end": (soon + dt.timedelta(days=3)).isoformat(), "reason": "leave",
+            "deputy": w.head_a.pk}  # fmt: skip
+
+
+def _absence_for_b(w: Any) -> dict[str, Any]:
+    return {**_absence_data(w), "person": w.staff_b.pk, "deputy": w.colleague_b.pk}
+
+
 EVERYONE = R(200, 200, 200, 200, 200, 200)
 LOGGED_IN = R(LOGIN, 200, 200, 200, 200, 200)
 SECRETARIAT_PAGE = R(LOGIN, 403, 403, 403, 200, 403)
@@ -231,6 +241,28 @@ DECISIONS: dict[str, Decision] = {
             Check("get", LOGGED_IN),
             Check("post", R(LOGIN, 302, 302, 302, 302, 302), data=lambda w: {"action": "end", "session": "999999"}),
         )
+    ),
+    # Absences: one's own on one's settings page (the deputy a colleague: head A stands in for staff A only); the
+    # secretariats record them for the people of their side; withdrawing another's absence answers 404.
+    "accounts:absences": Decision(
+        checks=(
+            Check("get", LOGGED_IN),
+            Check("post", R(LOGIN, W(302), 400, 400, 400, 400), data=_absence_data),
+        )
+    ),
+    "accounts:absences_manage": Decision(
+        checks=(
+            Check("get", BOTH_SECRETARIATS_PAGE),
+            Check("post", R(LOGIN, 403, 403, 403, W(302), W(302)), data=_absence_for_b),
+        )
+    ),
+    "accounts:absence_withdraw": Decision(
+        a=pk("absence_a"),
+        b=pk("absence_b"),
+        checks=(
+            Check("get", R(LOGIN, 405, 405, 405, 405, 405)),
+            Check("post", R(LOGIN, W(302), 404, 404, W(302), 404), b=R(LOGIN, 404, 404, W(302), W(302), W(302))),
+        ),
     ),
     # The second factor (enforcement is off in the suite's settings; tests/accounts/test_second_factor.py turns it
     # on and proves that an unverified session reaches nothing else). Nobody in this world has a device.
@@ -336,6 +368,14 @@ DECISIONS: dict[str, Decision] = {
     ),
     "events:programme": Decision(a=pk("event"), checks=(Check("get", LOGGED_IN),)),
     "dashboard:home": Decision(checks=(Check("get", LOGGED_IN),)),
+    # The discipline report over the tasks each may see: the form, or with a period the workbook.
+    "dashboard:discipline": Decision(
+        checks=(
+            Check("get", LOGGED_IN),
+            Check("get", LOGGED_IN, query=lambda w: {"date_from": "2026-01-01", "date_to": "2026-12-31"}),
+            Check("get", R(LOGIN, 400, 400, 400, 400, 400), query=lambda w: {"date_to": "2026-13-45"}),
+        )
+    ),
     # --- meetings: every agency reads every meeting (the minutes go to all members); the secretariat runs them ---
     "committee:meeting_list": Decision(checks=(Check("get", LOGGED_IN),)),
     "committee:meeting_calendar": Decision(checks=(Check("get", LOGGED_IN),)),

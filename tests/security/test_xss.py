@@ -296,6 +296,7 @@ def _mail_rows(w) -> list[Notification]:
     rows.append(
         _row(w, Kind.READINESS, recipient=w.secretariat, context={"period": "2026-11-20", "committee": w.committee.pk})
     )
+    rows.append(_row(w, Kind.DISCIPLINE_REPORT, recipient=w.secretariat, context={"period": "week:2026-W47"}))
     return rows
 
 
