@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0008_security_event_append_only'),
+        ('accounts', '0010_user_ui_state'),
     ]
 
     operations = [
