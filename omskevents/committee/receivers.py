@@ -34,7 +34,7 @@ def meetings_to_check(sender: object, *, event: Event, moved: Event, **kwargs: A
         changes.append(
             PlannedChange(
                 key=f"committee.meeting:{meeting.pk}",
-                what=f"{meeting} {meeting.title}".strip(),
+                what=f"{meeting} — {meeting.title}" if meeting.title else str(meeting),
                 old=meeting.starts_at,
                 new=meeting.starts_at,
                 old_text=text,

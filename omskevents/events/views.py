@@ -145,8 +145,11 @@ class EventDatesView(EventsAccessMixin, View):
     template_name = "events/event_dates.html"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if request.user.is_authenticated and not permissions.can_change_event_dates(request.user):
-            raise PermissionDenied
+        if request.user.is_authenticated:
+            # Existence before permission here is no probe: every signed-in person sees every event's page.
+            self.get_event()
+            if not permissions.can_change_event_dates(request.user):
+                raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def render(self, event: Event, form: EventDatesForm, preview: DatesPreview | None = None) -> HttpResponse:
