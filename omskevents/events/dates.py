@@ -145,7 +145,7 @@ def event_dates_preview_make(*, event: Event, start_date: dt.date, end_date: dt.
         if isinstance(answer, PreviewSection):
             sections.append(answer)
         elif answer:
-            sections.extend(answer)
+            sections.extend(a for a in answer if isinstance(a, PreviewSection))
     ordered = tuple(sorted(sections, key=lambda s: (s.order, s.name)))
     return DatesPreview(
         event=event,

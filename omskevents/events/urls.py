@@ -1,4 +1,4 @@
-"""URLs of the events app: /events/<pk>/programme/, new dates, delegations, arrivals, manifest, badges, a person's data."""
+"""URLs of the events app: the programme, new dates, delegations, arrivals, manifest, badges, a person's data."""
 
 from django.urls import path
 

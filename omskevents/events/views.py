@@ -178,8 +178,10 @@ class EventDatesView(EventsAccessMixin, View):
         except StaleDatesPreview as stale:
             messages.warning(
                 request,
-                _("The event or what hangs on its dates changed since the preview. Nothing was saved: check the new "
-                  "preview and apply again."),
+                _(
+                    "The event or what hangs on its dates changed since the preview. Nothing was saved: check the new "
+                    "preview and apply again."
+                ),
             )
             return self.preview(event, form, stale.preview)
         messages.success(request, _("The event's dates were changed."))
