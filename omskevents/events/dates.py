@@ -142,10 +142,11 @@ def event_dates_preview_make(*, event: Event, start_date: dt.date, end_date: dt.
     for _receiver, answer in event_dates_preview.send(
         sender=Event, event=event, moved=moved, start_date=start_date, end_date=end_date
     ):
-        if isinstance(answer, PreviewSection):
-            sections.append(answer)
-        elif answer:
-            sections.extend(a for a in answer if isinstance(a, PreviewSection))
+        found: Any = answer  # a section, a list of them, or None (the signal's stubs say str)
+        if isinstance(found, PreviewSection):
+            sections.append(found)
+        elif found:
+            sections.extend(a for a in found if isinstance(a, PreviewSection))
     ordered = tuple(sorted(sections, key=lambda s: (s.order, s.name)))
     return DatesPreview(
         event=event,
