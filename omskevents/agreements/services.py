@@ -28,6 +28,8 @@ EDITABLE_FIELDS = (
     "event",
     "number",
     "title",
+    "title_kk",
+    "title_en",
     "kind",
     "ru_organisations",
     "kz_organisations",

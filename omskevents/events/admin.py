@@ -20,7 +20,7 @@ class ProgrammeItemInline(GatedAdminMixin, admin.TabularInline):
     gate = staticmethod(is_secretariat)
     model = ProgrammeItem
     extra = 0
-    fields = ("kind", "area", "title", "starts_at", "ends_at", "venue", "moderator")
+    fields = ("kind", "area", "title", "title_kk", "title_en", "starts_at", "ends_at", "venue", "moderator")
     autocomplete_fields = ("venue",)
 
 
@@ -29,7 +29,7 @@ class EventAdmin(GatedAdminMixin, admin.ModelAdmin):
     gate = staticmethod(is_secretariat)
     list_display = ("short_title", "kind", "number", "city", "host_country", "start_date", "end_date", "status")
     list_filter = ("kind", "status")
-    search_fields = ("short_title", "title_ru", "title_en", "number", "city")
+    search_fields = ("short_title", "title_ru", "title_kk", "title_en", "number", "city")
     date_hierarchy = "start_date"
     filter_horizontal = ("venues",)
     inlines = (ProgrammeItemInline,)
@@ -57,8 +57,8 @@ class EventAdmin(GatedAdminMixin, admin.ModelAdmin):
 @admin.register(Venue)
 class VenueAdmin(GatedAdminMixin, admin.ModelAdmin):
     gate = staticmethod(is_secretariat)
-    list_display = ("name", "city", "address", "capacity")
-    search_fields = ("name", "address", "city")
+    list_display = ("name", "name_kk", "name_en", "city", "address", "capacity")
+    search_fields = ("name", "name_kk", "name_en", "address", "city")
 
 
 class DelegateInline(GatedAdminMixin, admin.TabularInline):
