@@ -31,7 +31,11 @@ FORUM = {
     "en": "XXII Forum of Interregional Cooperation of Russia and Kazakhstan",
 }
 HALL = {"ru": "Речной вокзал", "kk": "Өзен вокзалы", "en": "River Station"}
-ITEM = {"ru": "Круглый стол «Речной туризм»", "kk": "«Өзен туризмі» дөңгелек үстелі", "en": "Round table on river tourism"}
+ITEM = {
+    "ru": "Круглый стол «Речной туризм»",
+    "kk": "«Өзен туризмі» дөңгелек үстелі",
+    "en": "Round table on river tourism",
+}
 AGENCY = {
     "ru": ("Акимат Павлодарской области", "Акимат Павлодарской обл."),
     "kk": ("Павлодар облысының әкімдігі", "Павлодар облысы әкімдігі"),
