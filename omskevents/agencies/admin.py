@@ -19,8 +19,11 @@ from .permissions import (
 
 FIELDS = (
     "name",
+    "name_kk",
     "name_en",
     "short_name",
+    "short_name_kk",
+    "short_name_en",
     "country",
     "level",
     "time_zone",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from omskevents.core.models import TimeStampedModel
+from omskevents.core.names import NamesInThreeLanguages
 from omskevents.core.validators import validate_time_zone
 
 from .enums import Country, Level
@@ -28,10 +29,15 @@ def default_time_zone(country: str, level: str) -> str:
     return OMSK
 
 
-class Agency(TimeStampedModel):
+class Agency(NamesInThreeLanguages, TimeStampedModel):
+    SHORT_NAME_FIELD = "short_name"
+
     name = models.CharField(_("name"), max_length=500)
+    name_kk = models.CharField(_("name in Kazakh"), max_length=500, blank=True)
     name_en = models.CharField(_("name in English"), max_length=500, blank=True)
     short_name = models.CharField(_("short name"), max_length=100, unique=True)
+    short_name_kk = models.CharField(_("short name in Kazakh"), max_length=100, blank=True)
+    short_name_en = models.CharField(_("short name in English"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, default=Country.RU)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     parent = models.ForeignKey(

@@ -13,4 +13,5 @@ class AgreementsConfig(AppConfig):
         from . import receivers
 
         events.event_dates_changed.connect(receivers.deadlines_follow_event, dispatch_uid="agreements.event_dates")
+        events.event_dates_preview.connect(receivers.deadlines_preview, dispatch_uid="agreements.event_dates_preview")
         events.event_page.connect(receivers.event_page_section, dispatch_uid="agreements.event_page")

@@ -54,6 +54,8 @@ class AgreementForm(forms.ModelForm):
             "event",
             "number",
             "title",
+            "title_kk",
+            "title_en",
             "kind",
             "ru_parties",
             "ru_organisations",
@@ -71,6 +73,8 @@ class AgreementForm(forms.ModelForm):
         )
         widgets = {
             "title": forms.Textarea(attrs={"rows": 2}),
+            "title_kk": forms.Textarea(attrs={"rows": 2}),
+            "title_en": forms.Textarea(attrs={"rows": 2}),
             "ru_organisations": forms.Textarea(attrs={"rows": 2}),
             "kz_organisations": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 3}),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from omskevents.core.models import TimeStampedModel
+from omskevents.core.names import NamesInThreeLanguages
 
 from .enums import CLOSED_STAGES, AgreementKind, Language, Side, Stage
 
@@ -26,12 +27,16 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
         return self.open().filter(next_deadline__lt=today)
 
 
-class Agreement(TimeStampedModel):
+class Agreement(NamesInThreeLanguages, TimeStampedModel):
+    NAME_FIELD = "title"
+
     event = models.ForeignKey(
         "events.Event", verbose_name=_("event"), on_delete=models.PROTECT, related_name="agreements"
     )
     number = models.CharField(_("No."), max_length=20, blank=True)
     title = models.CharField(_("title"), max_length=1000)
+    title_kk = models.CharField(_("title in Kazakh"), max_length=1000, blank=True)
+    title_en = models.CharField(_("title in English"), max_length=1000, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=AgreementKind.choices)
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.PROPOSED)
     ru_parties = models.ManyToManyField(

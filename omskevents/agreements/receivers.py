@@ -2,14 +2,17 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from omskevents.accounts.models import User
 from omskevents.accounts.types import AnyUser
 from omskevents.core.sections import PageSection
+from omskevents.events.dates import PlannedChange, PreviewSection, date_text
 from omskevents.events.models import Event
 
 from . import permissions, selectors, services
+from .enums import Stage
 
 
 def deadlines_follow_event(sender: object, *, event: Event, actor: User, **kwargs: Any) -> str | None:
@@ -22,6 +25,22 @@ def deadlines_follow_event(sender: object, *, event: Event, actor: User, **kwarg
         "The stage deadlines of %(count)d agreements followed the new dates.",
         moved,
     ) % {"count": moved}
+
+
+def deadlines_preview(sender: object, *, moved: Event, **kwargs: Any) -> PreviewSection:
+    """events.signals.event_dates_preview: the stage deadlines `deadlines_follow_event` would move (no writes)."""
+    changes = tuple(
+        PlannedChange(
+            key=f"agreements.agreement:{agreement.pk}:{stage}",
+            what=f"{agreement} — {Stage(stage).label}",
+            old=row.deadline if row else None,
+            new=deadline,
+            old_text=date_text(row.deadline if row else None),
+            new_text=date_text(deadline),
+        )
+        for agreement, row, stage, deadline in services.event_agreements_plan(event=moved)
+    )
+    return PreviewSection(name="agreements", title=_("Stage deadlines of the agreements"), changes=changes, order=30)
 
 
 def event_page_section(sender: object, *, event: Event, user: AnyUser, **kwargs: Any) -> PageSection | None:

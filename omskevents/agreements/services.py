@@ -28,6 +28,8 @@ EDITABLE_FIELDS = (
     "event",
     "number",
     "title",
+    "title_kk",
+    "title_en",
     "kind",
     "ru_organisations",
     "kz_organisations",
@@ -260,6 +262,21 @@ def agreement_version_add(
 
 
 @transaction.atomic
+def event_agreements_plan(*, event: Event) -> list[tuple[Agreement, AgreementStage | None, str, dt.date]]:
+    """The stage deadlines of `event`'s open agreements that would move if the event had its dates (`event` may be
+    an unsaved copy with new dates): (agreement, its stage row or None when the row is still to make, stage, new
+    deadline). What `event_agreements_follow` does, and the dates' preview shows; writes nothing."""
+    plan: list[tuple[Agreement, AgreementStage | None, str, dt.date]] = []
+    for agreement in Agreement.objects.filter(event_id=event.pk).open().prefetch_related("stages").order_by("pk"):
+        agreement.event = event
+        existing = {row.stage: row for row in agreement.stages.all()}
+        for stage, (deadline, _side, _note) in stage_deadlines(agreement).items():
+            row = existing.get(stage)
+            if row is None or row.deadline != deadline:
+                plan.append((agreement, row, stage, deadline))
+    return plan
+
+
 def event_agreements_follow(*, actor: User, event: Event) -> int:
     """Recompute the stage deadlines of an event's open agreements after its dates change. Returns how many moved."""
     moved = 0

@@ -27,7 +27,7 @@ class WorkingGroupInline(GatedAdminMixin, admin.TabularInline):
     gate = staticmethod(can_manage_meetings)
     model = WorkingGroup
     extra = 0
-    fields = ("kind", "name", "lead", "members")
+    fields = ("kind", "name", "name_kk", "name_en", "lead", "members")
     autocomplete_fields = ("lead", "members")
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from omskevents.core.models import TimeStampedModel
+from omskevents.core.names import NamesInThreeLanguages
 
 from .enums import Attendance, MeetingStatus, MemberRole, WorkingGroupKind
 
@@ -50,12 +51,14 @@ class CommitteeMember(TimeStampedModel):
         return f"{self.user} ({self.get_role_display()})"
 
 
-class WorkingGroup(TimeStampedModel):
+class WorkingGroup(NamesInThreeLanguages, TimeStampedModel):
     committee = models.ForeignKey(
         Committee, verbose_name=_("committee"), on_delete=models.CASCADE, related_name="working_groups"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=WorkingGroupKind.choices)
     name = models.CharField(_("name"), max_length=255)
+    name_kk = models.CharField(_("name in Kazakh"), max_length=255, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=255, blank=True)
     lead = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("lead"),

@@ -49,6 +49,7 @@ from .data_events import (
 from .second_factor import seed_second_factor
 from .seed_agreements import seed_agreements
 from .seed_delegates import seed_delegates
+from .seed_names import seed_names
 from .seed_plan import seed_meetings, seed_tasks
 from .seed_two_sides import seed_two_sides
 
@@ -76,6 +77,7 @@ def demo_seed(*, forum_date: dt.date | None = None, today: dt.date | None = None
     seed_tasks(forum, session, agencies, users, groups, decisions, today, report)
     seed_two_sides(forum=forum, session=session, agencies=agencies, users=users, today=today, report=report)
     seed_agreements(forum, agencies, users, today, report)
+    seed_names(report)
     return report
 
 

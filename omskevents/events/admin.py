@@ -4,6 +4,9 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from omskevents.accounts.permissions import is_secretariat
 from omskevents.accounts.types import admin_user
@@ -17,7 +20,7 @@ class ProgrammeItemInline(GatedAdminMixin, admin.TabularInline):
     gate = staticmethod(is_secretariat)
     model = ProgrammeItem
     extra = 0
-    fields = ("kind", "area", "title", "starts_at", "ends_at", "venue", "moderator")
+    fields = ("kind", "area", "title", "title_kk", "title_en", "starts_at", "ends_at", "venue", "moderator")
     autocomplete_fields = ("venue",)
 
 
@@ -26,13 +29,27 @@ class EventAdmin(GatedAdminMixin, admin.ModelAdmin):
     gate = staticmethod(is_secretariat)
     list_display = ("short_title", "kind", "number", "city", "host_country", "start_date", "end_date", "status")
     list_filter = ("kind", "status")
-    search_fields = ("short_title", "title_ru", "title_en", "number", "city")
+    search_fields = ("short_title", "title_ru", "title_kk", "title_en", "number", "city")
     date_hierarchy = "start_date"
     filter_horizontal = ("venues",)
     inlines = (ProgrammeItemInline,)
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Event | None = None) -> Any:
+        # An existing event gets new dates on its own page, with the preview of what moves with them
+        # (events.dates); a new event has nothing hanging on its dates yet.
+        if obj is not None and obj.pk:
+            return ("start_date", "end_date", "change_dates")
+        return ()
+
+    @admin.display(description=_("New dates"))
+    def change_dates(self, obj: Event) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("events:dates", args=[obj.pk]), _("Change the dates (with a preview)")
+        )
+
     def save_model(self, request: HttpRequest, obj: Event, form: Any, change: bool) -> None:
-        # New dates move the deadlines set relative to the event (events.signals.event_dates_changed).
+        # Dates are read-only here for an existing event; event_save still sends event_dates_changed should a
+        # caller change them.
         for message in event_save(actor=admin_user(request), event=obj, changed=form.changed_data if change else ()):
             self.message_user(request, message, messages.INFO)
 
@@ -40,8 +57,8 @@ class EventAdmin(GatedAdminMixin, admin.ModelAdmin):
 @admin.register(Venue)
 class VenueAdmin(GatedAdminMixin, admin.ModelAdmin):
     gate = staticmethod(is_secretariat)
-    list_display = ("name", "city", "address", "capacity")
-    search_fields = ("name", "address", "city")
+    list_display = ("name", "name_kk", "name_en", "city", "address", "capacity")
+    search_fields = ("name", "name_kk", "name_en", "address", "city")
 
 
 class DelegateInline(GatedAdminMixin, admin.TabularInline):

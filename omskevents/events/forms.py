@@ -1,4 +1,4 @@
-"""Forms of the event pages: the arrivals board's filter and the badges' print options."""
+"""Forms of the event pages: the arrivals board's filter, the badges' print options and an event's new dates."""
 
 from typing import Any
 
@@ -29,3 +29,28 @@ class BadgesForm(forms.Form):
         value = self.cleaned_data.get("layout") or "a6"
         assert value in LAYOUTS  # noqa: S101 - ChoiceField has checked it
         return value
+
+
+class EventDatesForm(forms.Form):
+    """New dates for an event. The fingerprint is the preview's (events.dates): present only on the step itself."""
+
+    start_date = forms.DateField(
+        label=_("Start date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    end_date = forms.DateField(
+        label=_("End date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    # Anything else than the fingerprint of the preview made now is a stale preview: the new one is shown.
+    fingerprint = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_fingerprint(self) -> str:
+        return str(self.cleaned_data.get("fingerprint") or "")[:64]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date cannot be before the start date."))
+        return data

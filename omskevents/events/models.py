@@ -2,10 +2,10 @@
 
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from omskevents.core.models import TimeStampedModel
+from omskevents.core.names import NamesInThreeLanguages, localized
 from omskevents.core.validators import validate_time_zone
 
 from .enums import (
@@ -22,8 +22,10 @@ from .enums import (
 )
 
 
-class Venue(TimeStampedModel):
+class Venue(NamesInThreeLanguages, TimeStampedModel):
     name = models.CharField(_("name"), max_length=255, unique=True)
+    name_kk = models.CharField(_("name in Kazakh"), max_length=255, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=255, blank=True)
     address = models.CharField(_("address"), max_length=500, blank=True)
     city = models.CharField(_("city"), max_length=100, default="Омск")
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
@@ -37,12 +39,18 @@ class Venue(TimeStampedModel):
         return self.name
 
 
-class Event(TimeStampedModel):
+class Event(NamesInThreeLanguages, TimeStampedModel):
+    NAME_FIELD = "title_ru"
+    SHORT_NAME_FIELD = "short_title"
+
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
     number = models.CharField(_("number"), max_length=20, help_text=_("XXII for the Forum, 27 for the session."))
     title_ru = models.CharField(_("title (Russian)"), max_length=500)
+    title_kk = models.CharField(_("title (Kazakh)"), max_length=500, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=500, blank=True)
     short_title = models.CharField(_("short title"), max_length=100)
+    short_title_kk = models.CharField(_("short title (Kazakh)"), max_length=100, blank=True)
+    short_title_en = models.CharField(_("short title (English)"), max_length=100, blank=True)
     city = models.CharField(_("city"), max_length=100, default="Омск")
     host_country = models.CharField(_("host country"), max_length=2, choices=Side.choices, default=Side.RU)
     start_date = models.DateField(_("start date"))
@@ -74,22 +82,23 @@ class Event(TimeStampedModel):
 
     @property
     def title(self) -> str:
-        # Only English readers get the English title: Russian is the working language of both sides,
-        # so a Kazakh interface shows the Russian one.
-        if (get_language() or "ru").startswith("en") and self.title_en:
-            return self.title_en
-        return self.title_ru
+        """The title in the viewer's language, the Russian one where the translation is missing."""
+        return localized(self, "title_ru")
 
     def get_absolute_url(self) -> str:
         # The event page combines apps, so the overview app serves it (docs/architecture.md).
         return reverse("event_pages:detail", args=[self.pk])
 
 
-class ProgrammeItem(TimeStampedModel):
+class ProgrammeItem(NamesInThreeLanguages, TimeStampedModel):
+    NAME_FIELD = "title"
+
     event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="programme")
     kind = models.CharField(_("kind"), max_length=20, choices=ProgrammeKind.choices)
     area = models.CharField(_("area"), max_length=30, choices=Area.choices, blank=True)
     title = models.CharField(_("title"), max_length=500)
+    title_kk = models.CharField(_("title in Kazakh"), max_length=500, blank=True)
+    title_en = models.CharField(_("title in English"), max_length=500, blank=True)
     description = models.TextField(_("description"), blank=True)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))

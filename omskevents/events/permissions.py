@@ -47,3 +47,8 @@ def can_export_delegate_data(user: AnyUser, delegate: Delegate) -> bool:
 
 def can_purge_delegates(user: AnyUser) -> bool:
     return is_secretariat(user)
+
+
+def can_change_event_dates(user: AnyUser) -> bool:
+    """New dates for an event (with the preview of what moves with them): the committee secretariat."""
+    return is_secretariat(user)

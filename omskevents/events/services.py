@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from omskevents.accounts.models import User
 from omskevents.accounts.permissions import is_secretariat
 
+from .dates import DatesPreview, event_dates_preview_make, programme_moves
 from .enums import EventStatus
 from .models import Event, Journey, ProgrammeItem
 from .selectors import delegates_due_for_removal
@@ -34,6 +35,44 @@ def event_save(*, actor: User, event: Event, changed: Iterable[str] = ()) -> lis
     event.save()
     if event.pk is None or not DATE_FIELDS & set(changed):
         return []
+    responses = event_dates_changed.send(sender=Event, event=event, actor=actor)
+    return [str(message) for _receiver, message in responses if message]
+
+
+class StaleDatesPreview(Exception):
+    """The preview the person saw is no longer what the step would do; `preview` is the new one."""
+
+    def __init__(self, preview: DatesPreview) -> None:
+        super().__init__("the event or what hangs on its dates changed since the preview")
+        self.preview = preview
+
+
+@transaction.atomic
+def event_dates_apply(
+    *, actor: User, event: Event, start_date: dt.date, end_date: dt.date, fingerprint: str
+) -> list[str]:
+    """Give the event new dates as previewed (events.dates): the programme keeps each item's day of the event and
+    local time, and `event_dates_changed` moves what the apps above hang on the dates — all in one transaction.
+
+    Raises StaleDatesPreview (nothing saved) when the preview made now differs from the one the person saw, and
+    ValidationError for dates the event cannot take. Returns the receivers' messages for the person."""
+    if not is_secretariat(actor):
+        raise PermissionDenied(_("Only the committee secretariat manages events."))
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    preview = event_dates_preview_make(event=event, start_date=start_date, end_date=end_date)
+    if preview.fingerprint != fingerprint:
+        raise StaleDatesPreview(preview)
+    moves = programme_moves(event, start_date, end_date)
+    event.start_date, event.end_date = start_date, end_date
+    event.full_clean()
+    event.save(update_fields=["start_date", "end_date", "updated"])
+    items, now = [], timezone.now()
+    for item, new_start in moves:
+        item.updated = now
+        item.ends_at = new_start + (item.ends_at - item.starts_at)
+        item.starts_at = new_start
+        items.append(item)
+    ProgrammeItem.objects.bulk_update(items, ["starts_at", "ends_at", "updated"])
     responses = event_dates_changed.send(sender=Event, event=event, actor=actor)
     return [str(message) for _receiver, message in responses if message]
 

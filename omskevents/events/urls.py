@@ -1,4 +1,4 @@
-"""URLs of the events app: /events/<pk>/programme/, delegations, arrivals, manifest, badges, a person's data."""
+"""URLs of the events app: the programme, new dates, delegations, arrivals, manifest, badges, a person's data."""
 
 from django.urls import path
 
@@ -7,6 +7,7 @@ from . import views
 app_name = "events"
 
 urlpatterns = [
+    path("<int:pk>/dates/", views.EventDatesView.as_view(), name="dates"),
     path("<int:pk>/programme/", views.ProgrammeView.as_view(), name="programme"),
     path("<int:pk>/delegations/<int:delegation_pk>/", views.DelegationView.as_view(), name="delegation"),
     path("<int:pk>/arrivals/", views.ArrivalsBoardView.as_view(), name="arrivals"),

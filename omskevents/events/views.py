@@ -5,17 +5,25 @@ apps, is in the overview app."""
 import json
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from omskevents.accounts.types import AuthenticatedHttpRequest
+from omskevents.core.forms import apply_service_errors
+
 from . import permissions, selectors
+from .dates import DatesPreview, event_dates_preview_make
 from .exports import XLSX_CONTENT_TYPE, badges_pdf, manifest_filename, manifest_xlsx
-from .forms import ArrivalsFilterForm, BadgesForm
+from .forms import ArrivalsFilterForm, BadgesForm, EventDatesForm
 from .models import Delegate, Delegation, Event
+from .services import StaleDatesPreview, event_dates_apply
 
 
 class EventsAccessMixin(LoginRequiredMixin):
@@ -127,3 +135,60 @@ class DelegateDataView(EventsAccessMixin, View):
         response["Content-Disposition"] = f'attachment; filename="delegate-{delegate.pk}.json"'
         response["Cache-Control"] = "no-store"
         return response
+
+
+class EventDatesView(EventsAccessMixin, View):
+    """New dates for an event: GET the form; POST the preview of what moves (the programme, the deadlines) and what
+    to check (the meetings); POST with the preview's fingerprint: the one atomic step, then the event's page."""
+
+    request: AuthenticatedHttpRequest
+    template_name = "events/event_dates.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated:
+            # Existence before permission here is no probe: every signed-in person sees every event's page.
+            self.get_event()
+            if not permissions.can_change_event_dates(request.user):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def render(self, event: Event, form: EventDatesForm, preview: DatesPreview | None = None) -> HttpResponse:
+        return render(self.request, self.template_name, {"event": event, "form": form, "preview": preview})
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        event = self.get_event()
+        form = EventDatesForm(initial={"start_date": event.start_date, "end_date": event.end_date})
+        return self.render(event, form)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        event = self.get_event()
+        form = EventDatesForm(request.POST)
+        if not form.is_valid():
+            return self.render(event, form)
+        start, end, fingerprint = (form.cleaned_data[k] for k in ("start_date", "end_date", "fingerprint"))
+        try:
+            if not fingerprint:
+                return self.preview(event, form, event_dates_preview_make(event=event, start_date=start, end_date=end))
+            notes = event_dates_apply(
+                actor=self.request.user, event=event, start_date=start, end_date=end, fingerprint=fingerprint
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            return self.render(event, form)
+        except StaleDatesPreview as stale:
+            messages.warning(
+                request,
+                _(
+                    "The event or what hangs on its dates changed since the preview. Nothing was saved: check the new "
+                    "preview and apply again."
+                ),
+            )
+            return self.preview(event, form, stale.preview)
+        messages.success(request, _("The event's dates were changed."))
+        for note in notes:
+            messages.info(request, note)
+        return HttpResponseRedirect(event.get_absolute_url())
+
+    def preview(self, event: Event, form: EventDatesForm, preview: DatesPreview) -> HttpResponse:
+        data = {"start_date": preview.start_date, "end_date": preview.end_date, "fingerprint": preview.fingerprint}
+        return self.render(preview.event, EventDatesForm(initial=data), preview)

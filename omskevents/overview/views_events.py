@@ -53,6 +53,7 @@ class EventDetailView(EventsAccessMixin, TemplateView):
             delegations=[(d, event_permissions.can_view_delegation(user, d)) for d in delegations],
             meetings=list(meetings_for_event(user, event.pk)),
             can_prepare_next=can_prepare_next_event(user),
+            can_change_dates=event_permissions.can_change_event_dates(user),
             readiness=dashboard_readiness(tasks_visible_to(user).filter(event=event), [event])[0],
             # What the apps above events add (the agreements signed and planned): events.signals.event_page.
             sections=collect_sections(event_page, sender=Event, event=event, user=user),

@@ -14,4 +14,5 @@ class WorkplanConfig(AppConfig):
         from . import receivers
 
         events.event_dates_changed.connect(receivers.deadlines_follow_event, dispatch_uid="workplan.event_dates")
+        events.event_dates_preview.connect(receivers.deadlines_preview, dispatch_uid="workplan.event_dates_preview")
         committee.meeting_page.connect(receivers.meeting_page_sections, dispatch_uid="workplan.meeting_page")

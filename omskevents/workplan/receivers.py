@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from omskevents.accounts.models import User
@@ -10,6 +11,7 @@ from omskevents.accounts.types import AnyUser
 from omskevents.committee.models import Meeting
 from omskevents.committee.selectors import meeting_previous
 from omskevents.core.sections import PageSection
+from omskevents.events.dates import PlannedChange, PreviewSection, date_text
 from omskevents.events.models import Event
 
 from . import permissions, selectors, services
@@ -26,6 +28,23 @@ def deadlines_follow_event(sender: object, *, event: Event, actor: User, **kwarg
         "%(count)d task deadlines followed the new dates.",
         moved,
     ) % {"count": moved}
+
+
+def deadlines_preview(sender: object, *, moved: Event, **kwargs: Any) -> PreviewSection:
+    """events.signals.event_dates_preview: the relative deadlines `deadlines_follow_event` would move (no writes)."""
+    changes = tuple(
+        PlannedChange(
+            key=f"workplan.task:{task.pk}",
+            what=f"{task.number} {task.title}".strip(),
+            old=task.deadline,
+            new=deadline,
+            old_text=date_text(task.deadline),
+            new_text=date_text(deadline),
+            note=note,
+        )
+        for task, deadline, note in services.event_deadlines_plan(event=moved)
+    )
+    return PreviewSection(name="tasks", title=_("Deadlines of the action plan"), changes=changes, order=20)
 
 
 def meeting_page_sections(sender: object, *, meeting: Meeting, user: AnyUser, **kwargs: Any) -> list[PageSection]:

@@ -359,11 +359,15 @@ def task_bulk_shift_deadline(*, actor: User, tasks: Iterable[Task], days: int, r
     return moved
 
 
-@transaction.atomic
-def event_deadlines_follow(*, actor: User, event: Event) -> int:
-    """Recompute the deadlines set relative to an event after its dates change. Returns how many moved."""
-    moved = 0
-    for task in Task.objects.select_for_update().filter(event=event).exclude(deadline_anchor="").open():
+def event_deadlines_plan(*, event: Event, lock: bool = False) -> list[tuple[Task, dt.date, str]]:
+    """The open tasks whose deadline is set relative to `event` (which may be an unsaved copy with new dates) and
+    would change, with the new deadline and note: what `event_deadlines_follow` does, and the dates' preview
+    shows. Counted on the lead agency's calendar, as when the task was set; writes nothing."""
+    tasks = Task.objects.filter(event_id=event.pk).exclude(deadline_anchor="").open().order_by("deadline", "pk")
+    if lock:
+        tasks = tasks.select_for_update(of=("self",))
+    plan = []
+    for task in tasks.select_related("lead_agency"):
         deadline, note = deadline_resolve(
             event=event,
             deadline=None,
@@ -372,14 +376,23 @@ def event_deadlines_follow(*, actor: User, event: Event) -> int:
             lead_agency=task.lead_agency,
         )
         if (deadline, note) != (task.deadline, task.deadline_note):
-            old_deadline = task.deadline
-            task.deadline, task.deadline_note = deadline, note
-            history_user_set(task, actor)
-            task.save(update_fields=["deadline", "deadline_note", "updated"])
-            signals.task_changed.send(
-                sender=Task, task=task, old_responsible_id=task.responsible_id, old_deadline=old_deadline
-            )
-            moved += 1
+            plan.append((task, deadline, note))
+    return plan
+
+
+@transaction.atomic
+def event_deadlines_follow(*, actor: User, event: Event) -> int:
+    """Recompute the deadlines set relative to an event after its dates change. Returns how many moved."""
+    moved = 0
+    for task, deadline, note in event_deadlines_plan(event=event, lock=True):
+        old_deadline = task.deadline
+        task.deadline, task.deadline_note = deadline, note
+        history_user_set(task, actor)
+        task.save(update_fields=["deadline", "deadline_note", "updated"])
+        signals.task_changed.send(
+            sender=Task, task=task, old_responsible_id=task.responsible_id, old_deadline=old_deadline
+        )
+        moved += 1
     return moved
 
 

@@ -94,7 +94,7 @@ def _filter_form(request: HttpRequest) -> TaskFilterForm:
 # Where the person's own state of the filter panel (open or closed) goes in the cached page.
 FILTERS_OPEN_SLOT = "<!--filters-open-->"
 # Bumped when the row markup changes: rows cached under the old markup are never served with the new page.
-ROW_LAYOUT = 2
+ROW_LAYOUT = 3
 # The columns a reader may sort by from the table's header, and the sort each one starts with.
 HEADER_SORTS = {"number": "number", "title": "title", "lead": "lead", "deadline": "deadline", "status": "status"}
 

@@ -190,6 +190,18 @@ def _absence_for_b(w: Any) -> dict[str, Any]:
     return {**_absence_data(w), "person": w.staff_b.pk, "deputy": w.colleague_b.pk}
 
 
+def _dates_data(w: Any) -> dict[str, Any]:
+    return {"start_date": "2026-12-17", "end_date": "2026-12-18"}
+
+
+def _dates_apply_data(w: Any) -> dict[str, Any]:
+    """The step itself, with the fingerprint of the preview made now (as the preview page would carry it)."""
+    from omskevents.events.dates import event_dates_preview_make
+
+    preview = event_dates_preview_make(event=w.event, start_date=dt.date(2026, 12, 17), end_date=dt.date(2026, 12, 18))
+    return {**_dates_data(w), "fingerprint": preview.fingerprint}
+
+
 EVERYONE = R(200, 200, 200, 200, 200, 200)
 LOGGED_IN = R(LOGIN, 200, 200, 200, 200, 200)
 SECRETARIAT_PAGE = R(LOGIN, 403, 403, 403, 200, 403)
@@ -367,6 +379,15 @@ DECISIONS: dict[str, Decision] = {
         checks=(Check("get", A_ONLY, RECEIVING_AGENCY_B),),
     ),
     "events:programme": Decision(a=pk("event"), checks=(Check("get", LOGGED_IN),)),
+    # New dates: the secretariat's; the preview (a POST without the fingerprint) writes nothing, the step writes.
+    "events:dates": Decision(
+        a=pk("event"),
+        checks=(
+            Check("get", SECRETARIAT_PAGE),
+            Check("post", R(LOGIN, 403, 403, 403, 200, 403), data=_dates_data),
+            Check("post", SECRETARIAT_WRITE, data=_dates_apply_data),
+        ),
+    ),
     "dashboard:home": Decision(checks=(Check("get", LOGGED_IN),)),
     # The discipline report over the tasks each may see: the form, or with a period the workbook.
     "dashboard:discipline": Decision(
