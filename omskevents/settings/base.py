@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "omskevents.core",
     "omskevents.accounts",
     "omskevents.agencies",
@@ -58,6 +61,7 @@ INSTALLED_APPS = [
     "omskevents.protocol",
     "omskevents.notifications",
     "omskevents.overview",
+    "omskevents.api",
 ]
 
 MIDDLEWARE = [
@@ -415,5 +419,56 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [NONE],
         "frame-ancestors": [NONE],
         "form-action": [SELF],
+    },
+}
+
+# The REST API (omskevents/api, docs/api.md): personal tokens (Authorization: Bearer) or the session (with its CSRF
+# token); JSON in and out (multipart for reports with files); lists by cursor; a budget of requests per token.
+API_RATE_PER_MINUTE = env.int("API_RATE_PER_MINUTE", default=600)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
+API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=20)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "omskevents.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["omskevents.api.access.ScopedAccess"],
+    "DEFAULT_THROTTLE_CLASSES": ["omskevents.api.access.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": f"{API_RATE_PER_MINUTE}/min"},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "omskevents.api.errors.api_exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "omskevents API",
+    "DESCRIPTION": "The action plan, meetings and agreements of the Russia–Kazakhstan Forum's organising committee, "
+    "scoped to the caller's agency. Personal tokens: Authorization: Bearer oe_… (see docs/api.md).",
+    "VERSION": "1.0.0",
+    # 3.1: a nullable nested object is "oneOf: [object, null]", which validators read the same way.
+    "OAS_VERSION": "3.1.0",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the drf-spectacular-sidecar package's static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "omskevents.api.schema.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "TaskStatusEnum": "omskevents.workplan.enums.TaskStatus",
+        "ExtensionStatusEnum": "omskevents.workplan.enums.ExtensionStatus",
+        "MeetingStatusEnum": "omskevents.committee.enums.MeetingStatus",
+        "EventStatusEnum": "omskevents.events.enums.EventStatus",
+        "AgreementStageEnum": "omskevents.agreements.enums.Stage",
+        "EventKindEnum": "omskevents.events.enums.EventKind",
+        "AgreementKindEnum": "omskevents.agreements.enums.AgreementKind",
+        "CountryEnum": "omskevents.agencies.enums.Country",
+        "RoleEnum": "omskevents.accounts.enums.Role",
+        "AgreementLanguageEnum": "omskevents.agreements.enums.Language",
     },
 }
