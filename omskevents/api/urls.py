@@ -1,6 +1,6 @@
 """URLs of the API: /api/v1/…"""
 
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from . import views
@@ -24,4 +24,5 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("attachments/<int:pk>/download/", views.AttachmentDownloadView.as_view(), name="attachment-download"),
     *router.urls,
+    re_path(r"^.*$", views.NotFoundView.as_view(), name="not-found"),
 ]

@@ -120,11 +120,6 @@ class TaskViewSet(ReadOnlyScopedViewSet):
     def get_queryset(self) -> QuerySet[Task]:
         return workplan_selectors.task_list(self.request.user).select_related("counterpart__lead_agency")
 
-    def get_parsers(self) -> list[Any]:
-        if getattr(self, "action", None) == "reports":
-            return [MultiPartParser(), FormParser(), JSONParser()]
-        return super().get_parsers()
-
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         params = {key: request.query_params.get(key) for key in request.query_params if key != "status"}
         params.pop("cursor", None)
@@ -209,7 +204,12 @@ class TaskViewSet(ReadOnlyScopedViewSet):
         request={"multipart/form-data": inputs.ReportInput},
         responses={201: serializers.ReportSerializer},
     )
-    @action(detail=True, methods=["get", "post"], pagination_class=ApiCursorPagination)
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        pagination_class=ApiCursorPagination,
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+    )
     def reports(self, request: Request, pk: str) -> Response:
         """The task's progress reports; an executor reports progress, with files (multipart)."""
         task = self.get_object()
@@ -401,3 +401,16 @@ class MeView(APIView):
     @extend_schema(responses=serializers.MeSerializer)
     def get(self, request: Request) -> Response:
         return Response(serializers.MeSerializer(request.user, context={"token": request.auth}).data)
+
+
+class NotFoundView(APIView):
+    """Any other address under /api/v1/ (a malformed id included): a JSON 404, as the API's other answers are."""
+
+    permission_classes: list[Any] = []
+    throttle_classes: list[Any] = []
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        raise Http404
+
+    post = put = patch = delete = get
