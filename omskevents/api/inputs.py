@@ -30,11 +30,6 @@ class IdField(serializers.PrimaryKeyRelatedField):
     """A row by its id among those the caller may name; a malformed, too large, missing or foreign id is one and
     the same error (nothing tells what exists from what the caller may not see)."""
 
-    default_error_messages = {
-        "does_not_exist": _("Invalid pk “{pk_value}” - object does not exist."),
-        "incorrect_type": _("Incorrect type. Expected pk value, received {data_type}."),
-    }
-
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, bool) or parse_id(data) is None:
             self.fail("does_not_exist", pk_value=str(data)[:30])

@@ -13,6 +13,7 @@ from django.db import close_old_connections, models
 
 from omskevents.accounts.models import CalendarFeedToken
 from omskevents.agreements.services import agreement_version_add
+from omskevents.api.services import token_create
 from omskevents.committee.models import AgendaItem, Committee, Decision, Meeting, MeetingAttendance, WorkingGroup
 from omskevents.events.models import Delegate, Delegation, Journey
 from omskevents.workplan.models import Attachment, TaskComment
@@ -28,6 +29,10 @@ PASSWORD = "correct horse battery staple"
 MARK_A = "Секрет-А"
 MARK_B = "Секрет-Б"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _in_a_month() -> dt.date:
+    return dt.date.today() + dt.timedelta(days=30)
 
 
 def _attachment(report, name: str) -> Attachment:
@@ -124,6 +129,8 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretar
         language="kk",
         upload=SimpleUploadedFile(f"{MARK_B}-жоба.pdf", PDF, content_type="application/pdf"),
     )
+    api_token_a, _secret = token_create(actor=staff_a, name="Система А", scope="read", expires_on=_in_a_month())
+    api_token_b, _secret = token_create(actor=staff_b, name="Система Б", scope="read", expires_on=_in_a_month())
     feed_a = CalendarFeedToken.objects.create(user=staff_a, key="a" * 40)
     feed_b = CalendarFeedToken.objects.create(user=staff_b, key="b" * 40)
     return SimpleNamespace(
@@ -155,6 +162,8 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretar
         item_a=item_a,
         item_b=item_b,
         feed_a=feed_a,
+        api_token_a=api_token_a,
+        api_token_b=api_token_b,
         feed_b=feed_b,
         group=group,
         delegation_a=delegation_a,
