@@ -3,6 +3,7 @@ API and the pages keep one set of rules. An object the caller may not see is not
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404
@@ -12,7 +13,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework import status as http_status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -220,10 +221,16 @@ class TaskViewSet(ReadOnlyScopedViewSet):
         if not workplan_permissions.can_report_progress(request.user, task):
             raise PermissionDenied
         data = _validated(inputs.ReportInput(data=request.data))
-        with transaction.atomic():
-            report = workplan_services.task_report_progress(
-                actor=request.user, task=task, text=data["text"], files=data["files"], is_final=data["is_final"]
-            )
+        try:
+            with transaction.atomic():
+                report = workplan_services.task_report_progress(
+                    actor=request.user, task=task, text=data["text"], files=data["files"], is_final=data["is_final"]
+                )
+        except DjangoValidationError as error:
+            if hasattr(error, "error_dict"):
+                raise
+            # The one check that names no field is a file's (its type and content): under "files".
+            raise ValidationError({"files": error.messages}) from error
         return Response(serializers.ReportSerializer(_reports(request).get(pk=report.pk)).data, status=201)
 
     @extend_schema(request=inputs.ExtensionInput, responses={201: serializers.ExtensionRequestSerializer})
