@@ -241,7 +241,8 @@ def test_the_budget_is_counted_in_redis_shared_by_every_process(api, staff_a, se
             token = ApiToken.objects.get(user=staff_a)
             assert api.use(secret).get("/api/v1/me/").status_code == 200
             history = caches["default"].get(f"throttle_api_token-{token.pk}")
-            assert history is not None and len(history) == 1
+            assert history is not None
+            assert len(history) == 1
         finally:
             from django.core.cache import cache as default_cache
 
