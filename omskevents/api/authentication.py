@@ -53,7 +53,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         return f'{self.keyword} realm="api"'
 
 
-class BearerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+class BearerTokenScheme(OpenApiAuthenticationExtension):
     """How the OpenAPI schema describes the token: an HTTP bearer scheme."""
 
     target_class = "omskevents.api.authentication.BearerTokenAuthentication"

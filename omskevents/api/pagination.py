@@ -9,7 +9,7 @@ class ApiCursorPagination(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
-    ordering = ("-id",)
+    ordering: tuple[str, ...] = ("-id",)
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         # OpenAPI 3.1: a link that may be absent is a string or null.

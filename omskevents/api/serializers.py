@@ -65,7 +65,7 @@ class TaskSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Task
-        fields = (
+        fields: tuple[str, ...] = (
             "id", "event", "number", "area", "title", "lead_agency", "co_executors", "responsible", "controller",
             "deadline", "deadline_note", "priority", "status", "status_changed_at", "source", "counterpart",
             "created", "updated",
@@ -180,7 +180,7 @@ class AgreementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Agreement
-        fields = (
+        fields: tuple[str, ...] = (
             "id", "event", "number", "title", "kind", "stage", "ru_parties", "kz_parties", "ru_responsible",
             "kz_responsible", "ru_signatory", "kz_signatory", "ceremony_day", "signing_order", "next_stage",
             "next_deadline", "signed_on", "signed_place", "stages", "created", "updated",

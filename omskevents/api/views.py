@@ -53,7 +53,7 @@ def _validated(serializer: Any) -> dict[str, Any]:
     return data
 
 
-class ScopedViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
+class ScopedViewSet(viewsets.GenericViewSet):
     lookup_value_regex = ID
     pagination_class = ApiCursorPagination
 

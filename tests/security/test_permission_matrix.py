@@ -703,7 +703,7 @@ DECISIONS: dict[str, Decision] = {
 # What the walk leaves out, and why.
 SKIPPED_NAMESPACES = {
     "admin": "walked model by model from admin.site._registry in tests/admin/test_isolation.py",
-    "api": "the REST API, walked route by route with tokens of the same six accounts in tests/api/test_permission_matrix.py",
+    "api": "the REST API: route by route, with tokens of the same six accounts, in tests/api/test_permission_matrix.py",
 }
 SKIPPED_NAMES = {
     "set_language": "Django's language switch: a POST that only sets a cookie, open to everyone by design",
