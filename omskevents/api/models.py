@@ -22,7 +22,7 @@ class ApiToken(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
-    digest = models.CharField(_("digest"), max_length=64, editable=False)
+    digest = models.CharField(_("hash of the token"), max_length=64, editable=False)
     scope = models.CharField(_("access"), max_length=20, choices=TokenScope.choices, default=TokenScope.READ)
     created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     expires_at = models.DateTimeField(_("expires"))
