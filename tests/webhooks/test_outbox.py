@@ -149,10 +149,14 @@ def test_only_subscribed_kinds_and_active_endpoints(head_a, secretariat, event, 
 
 
 def test_a_rolled_back_change_leaves_no_delivery(endpoints, secretariat, event, agency_a):
-    with pytest.raises(RuntimeError), transaction.atomic():
-        make_task(secretariat, event, agency_a)
-        assert Delivery.objects.count() == 2  # written in the change's transaction …
-        raise RuntimeError
+    def change_then_fail() -> None:
+        with transaction.atomic():
+            make_task(secretariat, event, agency_a)
+            assert Delivery.objects.count() == 2  # written in the change's transaction …
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        change_then_fail()
     assert Delivery.objects.count() == 0  # … and gone with it
 
 
