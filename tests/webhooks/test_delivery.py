@@ -64,7 +64,7 @@ def _settle(timeout: float = 5.0) -> None:
 
 
 def test_delivered_signed_with_the_documented_headers(receiver, hooked):
-    endpoint, secret, row = hooked
+    _endpoint, secret, row = hooked
 
     assert delivery.delivery_attempt(delivery_id=row.pk) == "delivered"
 
