@@ -15,7 +15,7 @@ class EndpointForm(forms.Form):
         widget=forms.URLInput(attrs={"placeholder": "https://example.org/hooks/omskevents", "autocomplete": "off"}),
     )
     kinds = forms.MultipleChoiceField(
-        label=_("Events"),
+        label=_("Events to send"),
         choices=EventKind.choices,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one kind of event.")},

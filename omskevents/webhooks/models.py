@@ -27,7 +27,7 @@ class Endpoint(TimeStampedModel):
         related_name="webhook_endpoints",
     )
     url = models.URLField(_("URL"), max_length=500)
-    kinds = models.JSONField(_("events"), default=list, blank=True)
+    kinds = models.JSONField(_("kinds of event"), default=list, blank=True)
     description = models.CharField(_("description"), max_length=200, blank=True)
     secret = models.CharField(_("secret"), max_length=100, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
@@ -73,7 +73,7 @@ class Delivery(TimeStampedModel):
         Endpoint, verbose_name=_("endpoint"), on_delete=models.CASCADE, related_name="deliveries"
     )
     event_id = models.UUIDField(_("event id"))
-    kind = models.CharField(_("event"), max_length=40, choices=EventKind.choices)
+    kind = models.CharField(_("kind of event"), max_length=40, choices=EventKind.choices)
     object_key = models.CharField(_("object"), max_length=50, help_text=_("task:12, meeting:3, agreement:5 …"))
     occurred_at = models.DateTimeField(_("occurred at"))
     body = models.TextField(_("body"))
