@@ -1,7 +1,8 @@
 """Workspace pages of webhooks: the list, register, edit, delete, the delivery log with "retry", a new secret.
 
-Who may open them: permissions.py (an agency's head, a secretariat's members). Someone with no endpoints to manage
-is refused (403); an endpoint or delivery that is not the viewer's is not found (404).
+Who may open them: permissions.py (an agency's head, a secretariat's members). The list and the registration refuse
+someone with no endpoints to manage (403); an endpoint or delivery that is not the viewer's is not found (404),
+exactly as one that does not exist, whoever asks.
 """
 
 from typing import Any
@@ -25,7 +26,7 @@ from .models import Endpoint
 
 
 class ManagerMixin(LoginRequiredMixin):
-    """Logged in, with endpoints to manage (else 403)."""
+    """Logged in, with endpoints to manage (else 403): the pages that name no endpoint."""
 
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         if request.user.is_authenticated and not permissions.can_manage_webhooks(request.user):
@@ -72,7 +73,7 @@ class EndpointCreateView(ManagerMixin, View):
 
 
 @method_decorator(never_cache, name="dispatch")
-class EndpointDetailView(ManagerMixin, View):
+class EndpointDetailView(LoginRequiredMixin, View):
     def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         endpoint = _own_endpoint(request, pk)
         return render(
@@ -86,7 +87,7 @@ class EndpointDetailView(ManagerMixin, View):
         )
 
 
-class EndpointUpdateView(ManagerMixin, View):
+class EndpointUpdateView(LoginRequiredMixin, View):
     template_name = "webhooks/form.html"
 
     def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -115,7 +116,7 @@ class EndpointUpdateView(ManagerMixin, View):
         return render(request, self.template_name, {"form": form, "endpoint": endpoint}, status=400)
 
 
-class EndpointDeleteView(ManagerMixin, View):
+class EndpointDeleteView(LoginRequiredMixin, View):
     def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return render(request, "webhooks/delete.html", {"endpoint": _own_endpoint(request, pk)})
 
@@ -125,7 +126,7 @@ class EndpointDeleteView(ManagerMixin, View):
         return redirect("webhooks:list")
 
 
-class EndpointSecretView(ManagerMixin, View):
+class EndpointSecretView(LoginRequiredMixin, View):
     """POST only: replace the secret and show the new one once."""
 
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -134,7 +135,7 @@ class EndpointSecretView(ManagerMixin, View):
         return _secret_page(request, endpoint, secret, created=False)
 
 
-class DeliveryRetryView(ManagerMixin, View):
+class DeliveryRetryView(LoginRequiredMixin, View):
     """POST only: send a delivery again now."""
 
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
