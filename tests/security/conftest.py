@@ -19,8 +19,8 @@ from omskevents.workplan.models import Attachment, TaskComment
 from tests.factories.agencies import AgencyFactory
 from tests.factories.agreements import make_agreement
 from tests.factories.events import EventFactory, ProgrammeItemFactory, VenueFactory
-from tests.factories.webhooks import make_delivery, make_endpoint
 from tests.factories.protocol import ProtocolFactory, ProtocolItemFactory, ProtocolSectionFactory
+from tests.factories.webhooks import make_delivery, make_endpoint
 from tests.factories.workplan import ExtensionRequestFactory, ProgressReportFactory, TaskFactory
 
 PASSWORD = "correct horse battery staple"
