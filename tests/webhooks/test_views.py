@@ -1,4 +1,4 @@
-"""The workspace pages: register (the secret shown once), the list, the log with "retry", edit, delete; hostile input."""
+"""The workspace pages: register (the secret shown once), the list, the log with "retry", edit, delete."""
 
 import pytest
 from django.urls import reverse
