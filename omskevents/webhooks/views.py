@@ -69,7 +69,7 @@ class EndpointCreateView(ManagerMixin, View):
                 apply_service_errors(form, error)
             else:
                 return _secret_page(request, endpoint, secret, created=True)
-        return render(request, self.template_name, {"form": form}, status=400)
+        return render(request, self.template_name, {"form": form})
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -113,7 +113,7 @@ class EndpointUpdateView(LoginRequiredMixin, View):
             else:
                 messages.success(request, _("The webhook is saved."))
                 return redirect(endpoint)
-        return render(request, self.template_name, {"form": form, "endpoint": endpoint}, status=400)
+        return render(request, self.template_name, {"form": form, "endpoint": endpoint})
 
 
 class EndpointDeleteView(LoginRequiredMixin, View):
