@@ -25,6 +25,11 @@ from .outbox import announce
 MEETING_CREATED = "created"
 
 
+def _fresh(task_id: int) -> Task:
+    """The task as saved now: a report or a decision may have moved its status or deadline through another copy."""
+    return Task.objects.select_related("event", "lead_agency", "responsible").get(pk=task_id)
+
+
 def _sees_task(task: Task) -> Any:
     return lambda viewer: tasks_visible_to(viewer).filter(pk=task.pk).exists()
 
@@ -73,7 +78,10 @@ def report_submitted(sender: object, *, report: ProgressReport, **kwargs: Any) -
         kind=EventKind.REPORT_SUBMITTED,
         object_key=f"task:{report.task_id}",
         visible=visible,
-        data=lambda viewer: {"task": payloads.task_data(report.task), "report": payloads.report_data(report)},
+        data=lambda viewer: {
+            "task": payloads.task_data(_fresh(report.task_id)),
+            "report": payloads.report_data(report),
+        },
     )
 
 
@@ -85,7 +93,10 @@ def extension_decided(sender: object, *, request: ExtensionRequest, **kwargs: An
         kind=EventKind.EXTENSION_DECIDED,
         object_key=f"task:{request.task_id}",
         visible=visible,
-        data=lambda viewer: {"task": payloads.task_data(request.task), "extension": payloads.extension_data(request)},
+        data=lambda viewer: {
+            "task": payloads.task_data(_fresh(request.task_id)),
+            "extension": payloads.extension_data(request),
+        },
     )
 
 

@@ -6,6 +6,11 @@ Celery worker are in test_worker.py.
 
 import datetime as dt
 import re
+import shutil
+import socket
+import ssl
+import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -211,3 +216,43 @@ def test_the_guard_runs_again_at_delivery(receiver, hooked, settings):
     row.refresh_from_db()
     assert "127.0.0.1" in row.last_error
     assert receiver.received == []
+
+
+def test_tls_goes_to_the_checked_address_with_the_url_host_as_sni_and_verifies_the_certificate(tmp_path):
+    """A TLS server on loopback with a self-signed certificate for the URL's host: the client names that host in
+    SNI (though it connects to the pinned address) and refuses the certificate no authority vouches for."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is not installed")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    command = [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert)]
+    subprocess.run(  # noqa: S603 - fixed arguments
+        [*command, "-subj", "/CN=hooks.example.org", "-days", "1"],
+        check=True,
+        capture_output=True,
+    )
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(cert, key)
+    names: list[str | None] = []
+    server_context.sni_callback = lambda _sock, name, _ctx: names.append(name)
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        try:
+            server_context.wrap_socket(conn, server_side=True)
+        except (ssl.SSLError, OSError):
+            pass  # the client hangs up on the certificate
+        finally:
+            conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    target = Target(
+        scheme="https", host="hooks.example.org", port=listener.getsockname()[1], path="/", address="127.0.0.1"
+    )
+    try:
+        with pytest.raises(ssl.SSLCertVerificationError):
+            transport.post(target, body=b"{}", headers={}, connect_timeout=2, read_timeout=2)
+    finally:
+        listener.close()
+    assert names == ["hooks.example.org"]

@@ -77,6 +77,7 @@ def test_a_co_executor_hears_of_the_task_without_its_comments(
     assert sent[0]["data"]["task"]["co_executors"] == [{"id": agency_a.pk, "name": agency_a.short_name}]
     assert all("Внутреннее замечание" not in str(b) for b in sent)
     assert sent[2]["data"]["report"]["text"] == "Отчёт ведомства Б"
+    assert sent[2]["data"]["task"]["status"] == "in_progress"  # as saved by the report, not a stale copy
 
 
 def test_deadline_changed_only_when_the_deadline_changes(endpoints, secretariat, event, agency_a):
@@ -100,6 +101,7 @@ def test_extension_decided(endpoints, secretariat, event, agency_a, staff_a):
     assert [b["kind"] for b in sent] == ["task.assigned", "task.deadline_changed", "extension.decided"]
     assert sent[2]["data"]["extension"]["status"] == "approved"
     assert sent[2]["data"]["extension"]["new_deadline"] == "2026-11-30"
+    assert sent[2]["data"]["task"]["deadline"] == "2026-11-30"
 
 
 def test_meeting_scheduled_reaches_every_owner_once(endpoints, secretariat, event):
