@@ -1,5 +1,7 @@
 """The workspace pages: register (the secret shown once), the list, the log with "retry", edit, delete."""
 
+from urllib.parse import quote
+
 import pytest
 from django.urls import reverse
 
@@ -171,3 +173,22 @@ def test_staff_see_no_menu_item_and_no_page(client, staff_a, head_a):
     assert client.get(reverse("webhooks:list")).status_code == 403
     client.force_login(head_a)
     assert reverse("webhooks:list") in client.get(reverse("dashboard:home")).content.decode()
+
+
+@pytest.mark.parametrize("hostile", ["abc", "-1", "0x10", "١٢", "²", "１２", "9" * 25, str(2**63), " 1", "1\n"])
+def test_malformed_ids_are_not_found(head, head_a, hostile):
+    endpoint, _ = register(head_a, URL)
+    make_delivery(endpoint)
+    bad = quote(hostile, safe="")
+    before = db_state()
+    for method, path in [
+        ("get", f"/webhooks/{bad}/"),
+        ("get", f"/webhooks/{bad}/edit/"),
+        ("post", f"/webhooks/{bad}/edit/"),
+        ("get", f"/webhooks/{bad}/delete/"),
+        ("post", f"/webhooks/{bad}/delete/"),
+        ("post", f"/webhooks/{bad}/secret/"),
+        ("post", f"/webhooks/deliveries/{bad}/retry/"),
+    ]:
+        assert getattr(head, method)(path).status_code == 404, (method, path)
+    assert changed_tables(before, db_state()) == []
