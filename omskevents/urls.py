@@ -31,6 +31,7 @@ urlpatterns = [
     path("protocols/", include("omskevents.protocol.urls")),
     path("agreements/", include("omskevents.agreements.urls")),
     path("notifications/", include("omskevents.notifications.urls")),
+    path("webhooks/", include("omskevents.webhooks.urls")),
     path("", include("omskevents.overview.urls")),
 ]
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "omskevents.protocol",
     "omskevents.notifications",
     "omskevents.overview",
+    "omskevents.webhooks",
     "omskevents.api",
 ]
 
@@ -287,6 +288,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notifications-scan": {"task": "notifications.scan", "schedule": 60.0, "options": {"expires": 55}},
     # Every 10 s: reconcile the journal, take back lapsed leases, hand over what is due (recovery within a minute).
     "notifications-sweep": {"task": "notifications.sweep", "schedule": 10.0, "options": {"expires": 9}},
+    # Every 10 s: webhook deliveries whose worker died are taken back, due ones handed over (docs/webhooks.md).
+    "webhooks-sweep": {"task": "webhooks.sweep", "schedule": 10.0, "options": {"expires": 9}},
     # Daily: security events past AUDIT_RETENTION_DAYS are deleted (the security log's only delete).
     "accounts-purge-security-events": {
         "task": "accounts.purge_security_events",
@@ -311,12 +314,15 @@ CELERY_BEAT_SCHEDULE: dict = {
 # default, for everything else (the calendar, exports and what comes). A worker started without -Q consumes
 # all three (`make run`, the benchmarks, the fault run); production runs one worker per queue
 # (omskevents/Procfile.production).
-CELERY_TASK_QUEUES = (Queue("mail"), Queue("scans"), Queue("celery"))
+# "webhooks" holds the webhook deliveries: a receiver that hangs holds back webhooks only, never mail.
+CELERY_TASK_QUEUES = (Queue("mail"), Queue("scans"), Queue("webhooks"), Queue("celery"))
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
     "notifications.send_batch": {"queue": "mail"},
     "notifications.scan": {"queue": "scans"},
     "notifications.sweep": {"queue": "scans"},
+    "webhooks.deliver": {"queue": "webhooks"},
+    "webhooks.sweep": {"queue": "scans"},
 }
 # The outbox (docs/reliability.md): a worker holds its batch's rows for a short lease, renewed while the batch
 # runs; a row whose lease lapsed is queued again (or flagged "possibly sent" when its mail had gone to the
@@ -334,6 +340,20 @@ NOTIFY_UNCERTAIN_GRACE_SECONDS = env.int("NOTIFY_UNCERTAIN_GRACE_SECONDS", defau
 NOTIFY_JOURNAL_PATH = env.str("NOTIFY_JOURNAL_PATH", default=str(VAR_DIR / "outbox-journal.sqlite3"))
 # Days after an event's end when its delegates' personal data is removed (Federal Law No. 152-FZ).
 DELEGATE_DATA_RETENTION_DAYS = env.int("DELEGATE_DATA_RETENTION_DAYS", default=30)
+# Webhooks (docs/webhooks.md). Production allows https only and public addresses only (settings/production.py
+# fixes both off); development and the tests may post to http:// and to receivers on loopback or a private network.
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=False)
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)
+# One attempt: connecting, then waiting for (and reading the start of) the answer. The lease outlasts both.
+WEBHOOKS_CONNECT_TIMEOUT = env.float("WEBHOOKS_CONNECT_TIMEOUT", default=3.0)
+WEBHOOKS_READ_TIMEOUT = env.float("WEBHOOKS_READ_TIMEOUT", default=10.0)
+WEBHOOKS_LEASE_SECONDS = env.int("WEBHOOKS_LEASE_SECONDS", default=60)
+WEBHOOKS_REDISPATCH_SECONDS = env.int("WEBHOOKS_REDISPATCH_SECONDS", default=45)
+# Failed attempts are retried with backoff (base, 2×base … capped) for this long, then the delivery is failed.
+WEBHOOKS_RETRY_BASE_SECONDS = env.float("WEBHOOKS_RETRY_BASE_SECONDS", default=30.0)
+WEBHOOKS_RETRY_MAX_DELAY_SECONDS = env.float("WEBHOOKS_RETRY_MAX_DELAY_SECONDS", default=3600.0)
+WEBHOOKS_RETRY_FOR_SECONDS = env.int("WEBHOOKS_RETRY_FOR_SECONDS", default=24 * 3600)
+WEBHOOKS_MAX_ENDPOINTS = env.int("WEBHOOKS_MAX_ENDPOINTS", default=10)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 LOGGING = {

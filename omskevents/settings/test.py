@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
+from .base import env
 
 DEBUG = False
 # On SQLite the test database is a file, not memory: tests that start processes of their own (a Celery worker,
@@ -40,3 +41,8 @@ CACHES = {
 
 # Two-factor login is off for the suite's force_login() accounts; the tests of the second factor turn it on.
 SECOND_FACTOR_ENFORCED = False
+
+# Webhooks may go to a receiver on this machine or the local network, over plain http (the guard's tests turn
+# both off to act as production).
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=True)
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=True)

@@ -20,6 +20,7 @@ from omskevents.events.models import Delegate, Delegation
 from tests.factories.agencies import AgencyFactory
 from tests.factories.agreements import make_agreement
 from tests.factories.events import EventFactory, ProgrammeItemFactory, VenueFactory
+from tests.factories.webhooks import make_delivery, make_endpoint
 from tests.factories.workplan import ExtensionRequestFactory, ProgressReportFactory, TaskFactory
 
 
@@ -51,6 +52,12 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretar
     agency_c = AgencyFactory(short_name="Минтранс Омской обл.", country="RU", level="regional")
     agreement_a = make_agreement(actor=secretariat, event=event, ru=agency_a, kz=None, title="Соглашение А")
     agreement_b = make_agreement(actor=secretariat, event=event, ru=agency_c, kz=agency_b, title="Соглашение Б")
+    endpoint_a = make_endpoint(agency=agency_a)
+    endpoint_b = make_endpoint(agency=agency_b)
+    endpoint_sec = make_endpoint(owner="secretariat")
+    endpoint_kz = make_endpoint(owner="kz_secretariat")
+    delivery_a = make_delivery(endpoint_a)
+    delivery_b = make_delivery(endpoint_b)
     return SimpleNamespace(
         agency_a=agency_a,
         agency_c=agency_c,
@@ -79,6 +86,12 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretar
         report_b=report_b,
         extension_a=extension_a,
         extension_b=extension_b,
+        endpoint_a=endpoint_a,
+        endpoint_b=endpoint_b,
+        endpoint_sec=endpoint_sec,
+        endpoint_kz=endpoint_kz,
+        delivery_a=delivery_a,
+        delivery_b=delivery_b,
     )
 
 

@@ -21,6 +21,7 @@ from tests.factories.agencies import AgencyFactory
 from tests.factories.agreements import make_agreement
 from tests.factories.events import EventFactory, ProgrammeItemFactory, VenueFactory
 from tests.factories.protocol import ProtocolFactory, ProtocolItemFactory, ProtocolSectionFactory
+from tests.factories.webhooks import make_delivery, make_endpoint
 from tests.factories.workplan import ExtensionRequestFactory, ProgressReportFactory, TaskFactory
 
 PASSWORD = "correct horse battery staple"
@@ -133,6 +134,15 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretar
     api_token_b, _secret = token_create(actor=staff_b, name="Система Б", scope="read", expires_on=_in_a_month())
     feed_a = CalendarFeedToken.objects.create(user=staff_a, key="a" * 40)
     feed_b = CalendarFeedToken.objects.create(user=staff_b, key="b" * 40)
+    # Webhooks: agency A's endpoint (its head manages it) and agency B's, each with a failed delivery.
+    endpoint_a = make_endpoint(agency=agency_a)
+    endpoint_a.description = f"{MARK_A}: система документооборота"
+    endpoint_a.save()
+    endpoint_b = make_endpoint(agency=agency_b)
+    endpoint_b.description = f"{MARK_B}: система документооборота"
+    endpoint_b.save()
+    delivery_a = make_delivery(endpoint_a, object_key=f"task:{task_a.pk}")
+    delivery_b = make_delivery(endpoint_b, object_key=f"task:{task_b.pk}")
     return SimpleNamespace(
         agency_a=agency_a,
         agency_b=agency_b,
@@ -176,6 +186,10 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretar
         agreement_b=agreement_b,
         version_a=version_a,
         version_b=version_b,
+        endpoint_a=endpoint_a,
+        endpoint_b=endpoint_b,
+        delivery_a=delivery_a,
+        delivery_b=delivery_b,
     )
 
 

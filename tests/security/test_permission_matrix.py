@@ -180,6 +180,16 @@ A_AND_BOTH_SIDES = R(LOGIN, 200, 200, 404, 200, 200)
 # Delegates' personal data: the host's secretariat and the receiving agency, not the Kazakh secretariat.
 RECEIVING_AGENCY_B = R(LOGIN, 404, 404, 200, 200, 404)
 
+# Webhooks: managed by an agency's head and the secretariats; agency B has no head in the world.
+WEBHOOK_MANAGERS = R(LOGIN, 403, 200, 403, 200, 200)
+HEAD_A_ONLY = R(LOGIN, 404, 200, 404, 404, 404)
+NOBODY_OF_THE_WORLD = R(LOGIN, 404, 404, 404, 404, 404)
+
+
+def _webhook_data(w: Any) -> dict[str, Any]:
+    return {"url": "http://127.0.0.1:9/hook", "kinds": ["task.assigned", "report.submitted"], "is_active": "on"}
+
+
 DECISIONS: dict[str, Decision] = {
     "healthz": Decision(checks=(Check("get", EVERYONE),)),
     "readyz": Decision(checks=(Check("get", EVERYONE),)),  # for orchestrators: names checks, never secrets
@@ -491,6 +501,45 @@ DECISIONS: dict[str, Decision] = {
         checks=(Check("get", EVERYONE), Check("post", R(W(200), W(200), W(200), W(200), W(200), W(200)))),
         bearer=True,
     ),
+    # --- webhooks: an agency's head manages the agency's endpoints, each secretariat its own; someone with none
+    # to manage is refused the list and the form, and every endpoint not their own is not found (as a missing one).
+    "webhooks:list": Decision(checks=(Check("get", WEBHOOK_MANAGERS),)),
+    "webhooks:create": Decision(
+        checks=(
+            Check("get", WEBHOOK_MANAGERS),
+            # The answer to a registration is the page with the secret (200), never a redirect that could carry it.
+            Check("post", R(LOGIN, 403, W(200), 403, W(200), W(200)), data=_webhook_data),
+        )
+    ),
+    "webhooks:detail": Decision(
+        a=pk("endpoint_a"), b=pk("endpoint_b"), checks=(Check("get", HEAD_A_ONLY, NOBODY_OF_THE_WORLD),)
+    ),
+    "webhooks:update": Decision(
+        a=pk("endpoint_a"),
+        b=pk("endpoint_b"),
+        checks=(
+            Check("get", HEAD_A_ONLY, NOBODY_OF_THE_WORLD),
+            Check("post", R(LOGIN, 404, W(302), 404, 404, 404), NOBODY_OF_THE_WORLD, data=_webhook_data),
+        ),
+    ),
+    "webhooks:delete": Decision(
+        a=pk("endpoint_a"),
+        b=pk("endpoint_b"),
+        checks=(
+            Check("get", HEAD_A_ONLY, NOBODY_OF_THE_WORLD),
+            Check("post", R(LOGIN, 404, W(302), 404, 404, 404), NOBODY_OF_THE_WORLD),
+        ),
+    ),
+    "webhooks:secret": Decision(
+        a=pk("endpoint_a"),
+        b=pk("endpoint_b"),
+        checks=(Check("post", R(LOGIN, 404, W(200), 404, 404, 404), NOBODY_OF_THE_WORLD),),
+    ),
+    "webhooks:retry": Decision(
+        a=pk("delivery_a"),
+        b=pk("delivery_b"),
+        checks=(Check("post", R(LOGIN, 404, W(302), 404, 404, 404), NOBODY_OF_THE_WORLD),),
+    ),
     # --- agreements to sign: the secretariat manages all; agency staff act on those their agency takes part in ---
     "agreements:register": Decision(checks=(Check("get", LOGGED_IN),)),
     "agreements:create": Decision(
@@ -754,6 +803,7 @@ def test_the_walk_sees_the_whole_site():
         "events",
         "notifications",
         "protocol",
+        "webhooks",
         "workplan",
     }
 

@@ -19,6 +19,7 @@ APP_ORDER = (
     "protocol",
     "notifications",
     "overview",
+    "webhooks",
     "api",
 )
 # Tools beside the apps (demo data, benchmarks and fault runs): no production module imports them.
