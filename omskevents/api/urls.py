@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import views, views_webhooks
 from .docs import ApiDocsView, ApiSchemaView
 
 app_name = "api"
@@ -17,6 +17,8 @@ router.register("extension-requests", views.ExtensionRequestViewSet, basename="e
 router.register("meetings", views.MeetingViewSet, basename="meeting")
 router.register("decisions", views.DecisionViewSet, basename="decision")
 router.register("agreements", views.AgreementViewSet, basename="agreement")
+router.register("webhooks", views_webhooks.WebhookViewSet, basename="webhook")
+router.register("webhook-deliveries", views_webhooks.WebhookDeliveryViewSet, basename="webhook-delivery")
 
 urlpatterns = [
     path("schema/", ApiSchemaView.as_view(), name="schema"),

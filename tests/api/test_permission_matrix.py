@@ -189,6 +189,52 @@ DECISIONS: dict[str, Decision] = {
     "api:agreement-detail": Decision(
         a=pk("agreement_a"), b=pk("agreement_b"), checks=(Check("get", A_AND_BOTH_SIDES, B_ONLY),)
     ),
+    # Webhooks: an agency's head manages the agency's endpoints, each secretariat its own; agency staff have none
+    # (403 on the list, 404 on an endpoint). The world's endpoints are agency A's and agency B's (B has no head).
+    "api:webhook-list": Decision(
+        checks=(
+            Check("get", R(401, 403, 200, 403, 200, 200)),
+            Check(
+                "post",
+                R(401, 403, W(201), 403, W(201), W(201)),
+                data=lambda w: {"url": "http://127.0.0.1:8999/hooks/dms", "kinds": ["task.assigned"]},
+            ),
+        )
+    ),
+    "api:webhook-detail": Decision(
+        a=pk("endpoint_a"),
+        b=pk("endpoint_b"),
+        checks=(
+            Check("get", R(401, 404, 200, 404, 404, 404), R(401, 404, 404, 404, 404, 404)),
+            Check(
+                "patch",
+                R(401, 404, W(200), 404, 404, 404),
+                R(401, 404, 404, 404, 404, 404),
+                data=lambda w: {"kinds": ["task.status_changed"]},
+            ),
+            Check("delete", R(401, 404, W(204), 404, 404, 404), R(401, 404, 404, 404, 404, 404)),
+        ),
+    ),
+    "api:webhook-secret": Decision(
+        a=pk("endpoint_a"),
+        b=pk("endpoint_b"),
+        checks=(Check("post", R(401, 404, W(200), 404, 404, 404), R(401, 404, 404, 404, 404, 404)),),
+    ),
+    "api:webhook-deliveries": Decision(
+        a=pk("endpoint_a"),
+        b=pk("endpoint_b"),
+        checks=(Check("get", R(401, 404, 200, 404, 404, 404), R(401, 404, 404, 404, 404, 404)),),
+    ),
+    "api:webhook-delivery-detail": Decision(
+        a=pk("delivery_a"),
+        b=pk("delivery_b"),
+        checks=(Check("get", R(401, 404, 200, 404, 404, 404), R(401, 404, 404, 404, 404, 404)),),
+    ),
+    "api:webhook-delivery-retry": Decision(
+        a=pk("delivery_a"),
+        b=pk("delivery_b"),
+        checks=(Check("post", R(401, 404, W(200), 404, 404, 404), R(401, 404, 404, 404, 404, 404)),),
+    ),
 }
 
 # Reads only of everyone's own rights: the mark of the other agency may appear to the Kazakh secretariat in
@@ -222,8 +268,8 @@ def _state() -> dict[str, Any]:
 
 
 def call(api, method: str, path: str, data: dict[str, Any], *, multipart: bool = False):
-    if method == "get":
-        return api.get(path)
+    if method in ("get", "delete"):
+        return getattr(api, method)(path)
     return getattr(api, method)(path, data, format="multipart" if multipart else "json")
 
 
