@@ -14,7 +14,17 @@ class EndpointSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Endpoint
-        fields = ("id", "owner", "agency", "url", "kinds", "description", "is_active", "created", "updated")
+        fields: tuple[str, ...] = (
+            "id",
+            "owner",
+            "agency",
+            "url",
+            "kinds",
+            "description",
+            "is_active",
+            "created",
+            "updated",
+        )
 
 
 class EndpointWithSecretSerializer(EndpointSerializer):
