@@ -17,7 +17,7 @@ def _default_expiry() -> dt.date:
 
 class TokenCreateForm(forms.Form):
     name = forms.CharField(
-        label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. “1C:Document Management”.")
+        label=_("Token name"), max_length=100, help_text=_("What the token is for, e.g. “1C:Document Management”.")
     )
     scope = forms.ChoiceField(label=_("Access"), choices=TokenScope.choices, initial=TokenScope.READ)
     expires_on = forms.DateField(

@@ -65,7 +65,7 @@ def token_create(
         )
     if errors:
         raise ValidationError(errors)
-    end = dt.datetime.combine(expires_on + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone())
+    end = dt.datetime.combine(expires_on, dt.time(23, 59, 59), tzinfo=timezone.get_current_timezone())
     prefix, raw = _new_secret()
     token = ApiToken(user=actor, name=name, prefix=prefix, digest=token_digest(raw), scope=scope, expires_at=end)
     token.full_clean()
