@@ -23,8 +23,25 @@ ANSWERS = {
 }
 
 
+# The largest values of the databases' integer columns: ModelSerializer copies the connected database's range into
+# each integer field, so SQLite and PostgreSQL would describe the same field differently. The schema leaves the
+# engine's range out (the values themselves come from the application, never from the caller).
+DATABASE_LIMITS = {32767, 2147483647, 9223372036854775807}
+
+
+def _without_database_limits(schemas: dict[str, Any]) -> None:
+    for component in schemas.values():
+        for prop in component.get("properties", {}).values():
+            kind = prop.get("type")
+            integer = kind == "integer" or (isinstance(kind, list) and "integer" in kind)
+            if integer and prop.get("maximum") in DATABASE_LIMITS:
+                del prop["maximum"]
+                prop.pop("format", None)
+
+
 def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    _without_database_limits(schemas)
     schemas["Error"] = ERROR
     schemas["FieldErrors"] = FIELD_ERRORS
     for operations in result.get("paths", {}).values():
