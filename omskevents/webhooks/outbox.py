@@ -94,7 +94,8 @@ def announce(
     if not rows:
         return []
     for row in rows:
-        row.full_clean(validate_unique=False, validate_constraints=False)
+        # The endpoint was just read: checking that it exists would cost a query per row.
+        row.full_clean(exclude=["endpoint"], validate_unique=False, validate_constraints=False)
     created = Delivery.objects.bulk_create(rows)
     ids = [row.pk for row in created]
     transaction.on_commit(lambda: enqueue(ids))
