@@ -1254,6 +1254,7 @@ def test_admin_actions_are_known():
         ("committee.meeting", "cancel"),
         ("notifications.notification", "cancel"),
         ("notifications.notification", "retry"),
+        ("webhooks.delivery", "retry"),
         ("workplan.extensionrequest", "approve"),
         ("workplan.extensionrequest", "reject"),
     ]
