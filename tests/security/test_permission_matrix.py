@@ -1255,6 +1255,7 @@ def test_admin_actions_are_known():
         ("notifications.notification", "cancel"),
         ("notifications.notification", "retry"),
         ("webhooks.delivery", "retry"),
+        ("webhooks.endpoint", "deactivate"),
         ("workplan.extensionrequest", "approve"),
         ("workplan.extensionrequest", "reject"),
     ]
