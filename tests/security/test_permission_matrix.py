@@ -1261,6 +1261,20 @@ def test_admin_actions_are_known():
     ]
 
 
+@pytest.mark.parametrize("account", ["staff_a", "head_a", "staff_b", "sec", "kz"])
+def test_admin_webhook_actions_with_foreign_ids_change_nothing(client, world, account):
+    """Agency B's endpoint and delivery, ticked by hand: nobody of the world owns them, nothing changes."""
+    client.force_login(getattr(world, ACCOUNT[account]))
+    for label, action, pk_ in (
+        ("webhooks.endpoint", "deactivate", world.endpoint_b.pk),
+        ("webhooks.delivery", "retry", world.delivery_b.pk),
+    ):
+        before = db_state()
+        response = _changelist_action(client, label, action, [pk_])
+        assert response.status_code in (200, 302, 403), (label, account)
+        assert changed_tables(before, db_state()) == [], (label, account)
+
+
 @pytest.mark.parametrize("account", ["staff_a", "head_a", "staff_b"])
 @pytest.mark.parametrize("action", ["approve", "reject"])
 def test_admin_extension_action_by_agency_people_with_foreign_ids_changes_nothing(client, world, account, action):
