@@ -18,6 +18,8 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("omskevents.api.urls")),
+    path("accounts/api-tokens/", include("omskevents.api.urls_tokens")),
     path("accounts/calendar/", include("omskevents.overview.urls_calendar")),
     path("accounts/", include("omskevents.accounts.urls")),
     path("agencies/", include("omskevents.overview.urls_agencies")),
@@ -29,6 +31,7 @@ urlpatterns = [
     path("protocols/", include("omskevents.protocol.urls")),
     path("agreements/", include("omskevents.agreements.urls")),
     path("notifications/", include("omskevents.notifications.urls")),
+    path("webhooks/", include("omskevents.webhooks.urls")),
     path("", include("omskevents.overview.urls")),
 ]
 

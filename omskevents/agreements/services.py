@@ -19,7 +19,7 @@ from omskevents.core.history import history_reason_set, history_user_set
 from omskevents.events.models import Event
 from omskevents.workplan.uploads import inspect_upload
 
-from . import permissions
+from . import permissions, signals
 from .enums import Language, Side, Stage
 from .models import Agreement, AgreementMove, AgreementStage, AgreementVersion
 from .workflow import STAGE_PLAN, is_transition, next_stage
@@ -229,7 +229,10 @@ def agreement_move(
     _stages_sync(agreement)
     _save(agreement, actor, comment or str(Stage(stage).label))
     AgreementStage.objects.filter(agreement=agreement, stage=stage).update(reached_at=timezone.now())
-    AgreementMove.objects.create(agreement=agreement, from_stage=old, to_stage=stage, actor=actor, comment=comment)
+    move = AgreementMove.objects.create(
+        agreement=agreement, from_stage=old, to_stage=stage, actor=actor, comment=comment
+    )
+    signals.agreement_stage_changed.send(sender=Agreement, agreement=agreement, old_stage=old, move=move)
     return agreement
 
 

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "omskevents.core",
     "omskevents.accounts",
     "omskevents.agencies",
@@ -58,6 +61,8 @@ INSTALLED_APPS = [
     "omskevents.protocol",
     "omskevents.notifications",
     "omskevents.overview",
+    "omskevents.webhooks",
+    "omskevents.api",
 ]
 
 MIDDLEWARE = [
@@ -284,6 +289,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notifications-scan": {"task": "notifications.scan", "schedule": 60.0, "options": {"expires": 55}},
     # Every 10 s: reconcile the journal, take back lapsed leases, hand over what is due (recovery within a minute).
     "notifications-sweep": {"task": "notifications.sweep", "schedule": 10.0, "options": {"expires": 9}},
+    # Every 10 s: webhook deliveries whose worker died are taken back, due ones handed over (docs/webhooks.md).
+    "webhooks-sweep": {"task": "webhooks.sweep", "schedule": 10.0, "options": {"expires": 9}},
     # Daily: security events past AUDIT_RETENTION_DAYS are deleted (the security log's only delete).
     "accounts-purge-security-events": {
         "task": "accounts.purge_security_events",
@@ -308,12 +315,15 @@ CELERY_BEAT_SCHEDULE: dict = {
 # default, for everything else (the calendar, exports and what comes). A worker started without -Q consumes
 # all three (`make run`, the benchmarks, the fault run); production runs one worker per queue
 # (omskevents/Procfile.production).
-CELERY_TASK_QUEUES = (Queue("mail"), Queue("scans"), Queue("celery"))
+# "webhooks" holds the webhook deliveries: a receiver that hangs holds back webhooks only, never mail.
+CELERY_TASK_QUEUES = (Queue("mail"), Queue("scans"), Queue("webhooks"), Queue("celery"))
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
     "notifications.send_batch": {"queue": "mail"},
     "notifications.scan": {"queue": "scans"},
     "notifications.sweep": {"queue": "scans"},
+    "webhooks.deliver": {"queue": "webhooks"},
+    "webhooks.sweep": {"queue": "scans"},
 }
 # The outbox (docs/reliability.md): a worker holds its batch's rows for a short lease, renewed while the batch
 # runs; a row whose lease lapsed is queued again (or flagged "possibly sent" when its mail had gone to the
@@ -331,6 +341,20 @@ NOTIFY_UNCERTAIN_GRACE_SECONDS = env.int("NOTIFY_UNCERTAIN_GRACE_SECONDS", defau
 NOTIFY_JOURNAL_PATH = env.str("NOTIFY_JOURNAL_PATH", default=str(VAR_DIR / "outbox-journal.sqlite3"))
 # Days after an event's end when its delegates' personal data is removed (Federal Law No. 152-FZ).
 DELEGATE_DATA_RETENTION_DAYS = env.int("DELEGATE_DATA_RETENTION_DAYS", default=30)
+# Webhooks (docs/webhooks.md). Production allows https only and public addresses only (settings/production.py
+# fixes both off); development and the tests may post to http:// and to receivers on loopback or a private network.
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=False)
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)
+# One attempt: connecting, then waiting for (and reading the start of) the answer. The lease outlasts both.
+WEBHOOKS_CONNECT_TIMEOUT = env.float("WEBHOOKS_CONNECT_TIMEOUT", default=3.0)
+WEBHOOKS_READ_TIMEOUT = env.float("WEBHOOKS_READ_TIMEOUT", default=10.0)
+WEBHOOKS_LEASE_SECONDS = env.int("WEBHOOKS_LEASE_SECONDS", default=60)
+WEBHOOKS_REDISPATCH_SECONDS = env.int("WEBHOOKS_REDISPATCH_SECONDS", default=45)
+# Failed attempts are retried with backoff (base, 2×base … capped) for this long, then the delivery is failed.
+WEBHOOKS_RETRY_BASE_SECONDS = env.float("WEBHOOKS_RETRY_BASE_SECONDS", default=30.0)
+WEBHOOKS_RETRY_MAX_DELAY_SECONDS = env.float("WEBHOOKS_RETRY_MAX_DELAY_SECONDS", default=3600.0)
+WEBHOOKS_RETRY_FOR_SECONDS = env.int("WEBHOOKS_RETRY_FOR_SECONDS", default=24 * 3600)
+WEBHOOKS_MAX_ENDPOINTS = env.int("WEBHOOKS_MAX_ENDPOINTS", default=10)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 LOGGING = {
@@ -422,5 +446,59 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [NONE],
         "frame-ancestors": [NONE],
         "form-action": [SELF],
+    },
+}
+
+# The REST API (omskevents/api, docs/api.md): personal tokens (Authorization: Bearer) or the session (with its CSRF
+# token); JSON in and out (multipart for reports with files); lists by cursor; a budget of requests per token.
+API_RATE_PER_MINUTE = env.int("API_RATE_PER_MINUTE", default=600)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
+API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=20)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "omskevents.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["omskevents.api.access.ScopedAccess"],
+    "DEFAULT_THROTTLE_CLASSES": ["omskevents.api.access.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": f"{API_RATE_PER_MINUTE}/min"},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "omskevents.api.errors.api_exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "omskevents API",
+    "DESCRIPTION": "The action plan, meetings and agreements of the Russia–Kazakhstan Forum's organising committee, "
+    "scoped to the caller's agency. Personal tokens: Authorization: Bearer oe_… (see docs/api.md).",
+    "VERSION": "1.0.0",
+    # 3.1: a nullable nested object is "oneOf: [object, null]", which validators read the same way.
+    "OAS_VERSION": "3.1.0",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the drf-spectacular-sidecar package's static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "omskevents.api.schema.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "TaskStatusEnum": "omskevents.workplan.enums.TaskStatus",
+        "ExtensionStatusEnum": "omskevents.workplan.enums.ExtensionStatus",
+        "MeetingStatusEnum": "omskevents.committee.enums.MeetingStatus",
+        "EventStatusEnum": "omskevents.events.enums.EventStatus",
+        "AgreementStageEnum": "omskevents.agreements.enums.Stage",
+        "EventKindEnum": "omskevents.events.enums.EventKind",
+        "AgreementKindEnum": "omskevents.agreements.enums.AgreementKind",
+        "WebhookEventKindEnum": "omskevents.webhooks.enums.EventKind",
+        "WebhookOwnerEnum": "omskevents.webhooks.enums.Owner",
+        "DeliveryStateEnum": "omskevents.webhooks.enums.DeliveryState",
+        "CountryEnum": "omskevents.agencies.enums.Country",
+        "RoleEnum": "omskevents.accounts.enums.Role",
+        "AgreementLanguageEnum": "omskevents.agreements.enums.Language",
     },
 }

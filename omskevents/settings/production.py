@@ -30,3 +30,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", defa
 
 # Probes from an orchestrator or a load balancer speak plain HTTP to the node itself.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Webhooks go to public https addresses only, whatever the environment says (docs/webhooks.md, the SSRF guard).
+WEBHOOKS_ALLOW_HTTP = False
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = False

@@ -17,6 +17,7 @@ if _xdist_worker.startswith("gw") and os.environ.get("REDIS_URL"):
     os.environ["REDIS_URL"] = urlunsplit(_parts._replace(path=f"/{_db}"))
 
 from .base import *  # noqa: E402, F403
+from .base import env  # noqa: E402
 
 DEBUG = False
 # On SQLite the test database is a file, not memory: tests that start processes of their own (a Celery worker,
@@ -52,3 +53,8 @@ CACHES = {
 
 # Two-factor login is off for the suite's force_login() accounts; the tests of the second factor turn it on.
 SECOND_FACTOR_ENFORCED = False
+
+# Webhooks may go to a receiver on this machine or the local network, over plain http (the guard's tests turn
+# both off to act as production).
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=True)
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=True)

@@ -21,6 +21,7 @@ from omskevents.events.models import Delegate, Delegation
 from tests.factories.agencies import AgencyFactory
 from tests.factories.agreements import make_agreement
 from tests.factories.events import EventFactory, ProgrammeItemFactory, VenueFactory
+from tests.factories.webhooks import make_delivery, make_endpoint
 from tests.factories.workplan import ExtensionRequestFactory, ProgressReportFactory, TaskFactory
 
 
@@ -55,6 +56,12 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretar
     absence = Absence.objects.create(
         person=staff_a, deputy=head_a, start=dt.date(2026, 12, 1), end=dt.date(2026, 12, 5), reason="leave"
     )
+    endpoint_a = make_endpoint(agency=agency_a)
+    endpoint_b = make_endpoint(agency=agency_b)
+    endpoint_sec = make_endpoint(owner="secretariat")
+    endpoint_kz = make_endpoint(owner="kz_secretariat")
+    delivery_a = make_delivery(endpoint_a)
+    delivery_b = make_delivery(endpoint_b)
     return SimpleNamespace(
         absence=absence,
         agency_a=agency_a,
@@ -84,6 +91,12 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretar
         report_b=report_b,
         extension_a=extension_a,
         extension_b=extension_b,
+        endpoint_a=endpoint_a,
+        endpoint_b=endpoint_b,
+        endpoint_sec=endpoint_sec,
+        endpoint_kz=endpoint_kz,
+        delivery_a=delivery_a,
+        delivery_b=delivery_b,
     )
 
 

@@ -110,6 +110,22 @@ DECISIONS: dict[str, dict[str, Access]] = {
     "notifications.notification": _secretariat_only(add=False),
     "notifications.remindersettings": _secretariat_only(),
     "notifications.notificationpreference": _secretariat_only(),
+    # Webhooks: each endpoint is its owner's alone (an agency's head, a secretariat's members), read-only here
+    # (registered and edited in the workspace, where the address is checked and the secret shown once).
+    "webhooks.endpoint": {
+        "secretariat": Access(visible=frozenset({"endpoint_sec"}), module=True, delete=True),
+        "staff_a": NOTHING,
+        "head_a": Access(visible=frozenset({"endpoint_a"}), module=True, delete=True),
+        "staff_b": NOTHING,
+        "kz_secretariat": Access(visible=frozenset({"endpoint_kz"}), module=True, delete=True),
+    },
+    "webhooks.delivery": {
+        "secretariat": Access(module=True),
+        "staff_a": NOTHING,
+        "head_a": _view("delivery_a"),
+        "staff_b": NOTHING,
+        "kz_secretariat": Access(module=True),
+    },
     "workplan.task": {
         # Deleting a task is for a superuser only; the secretariat cancels.
         "secretariat": Access(visible=frozenset({"task_a", "task_b"}), module=True, add=True),

@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent.parent
         ("notifications.send_batch", "mail"),
         ("notifications.scan", "scans"),
         ("notifications.sweep", "scans"),
+        ("webhooks.deliver", "webhooks"),
+        ("webhooks.sweep", "scans"),
         ("calendars.seed_next_year", "celery"),
     ],
 )
@@ -50,8 +52,13 @@ def _workers(procfile: str) -> dict[str, list[str]]:
 
 def test_production_runs_one_worker_per_queue_and_development_one_for_all():
     production = _workers("Procfile.production")
-    assert production == {"worker-mail": ["mail"], "worker-scans": ["scans"], "worker": ["celery"]}
-    assert _workers("Procfile") == {"worker": ["mail", "scans", "celery"]}
+    assert production == {
+        "worker-mail": ["mail"],
+        "worker-scans": ["scans"],
+        "worker-webhooks": ["webhooks"],
+        "worker": ["celery"],
+    }
+    assert _workers("Procfile") == {"worker": ["mail", "scans", "webhooks", "celery"]}
 
 
 def _wait(until: Callable[[], bool], timeout: float) -> bool:

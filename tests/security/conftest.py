@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from omskevents.accounts.models import Absence, CalendarFeedToken
 from omskevents.agreements.services import agreement_version_add
+from omskevents.api.services import token_create
 from omskevents.committee.models import AgendaItem, Committee, Decision, Meeting, MeetingAttendance, WorkingGroup
 from omskevents.events.models import Delegate, Delegation, Journey
 from omskevents.workplan.models import Attachment, TaskComment
@@ -22,6 +23,7 @@ from tests.factories.agencies import AgencyFactory
 from tests.factories.agreements import make_agreement
 from tests.factories.events import EventFactory, ProgrammeItemFactory, VenueFactory
 from tests.factories.protocol import ProtocolFactory, ProtocolItemFactory, ProtocolSectionFactory
+from tests.factories.webhooks import make_delivery, make_endpoint
 from tests.factories.workplan import ExtensionRequestFactory, ProgressReportFactory, TaskFactory
 
 PASSWORD = "correct horse battery staple"
@@ -30,6 +32,10 @@ PASSWORD = "correct horse battery staple"
 MARK_A = "Секрет-А"
 MARK_B = "Секрет-Б"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _in_a_month() -> dt.date:
+    return dt.date.today() + dt.timedelta(days=30)
 
 
 def _attachment(report, name: str) -> Attachment:
@@ -126,6 +132,8 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretar
         language="kk",
         upload=SimpleUploadedFile(f"{MARK_B}-жоба.pdf", PDF, content_type="application/pdf"),
     )
+    api_token_a, _secret = token_create(actor=staff_a, name="Система А", scope="read", expires_on=_in_a_month())
+    api_token_b, _secret = token_create(actor=staff_b, name="Система Б", scope="read", expires_on=_in_a_month())
     feed_a = CalendarFeedToken.objects.create(user=staff_a, key="a" * 40)
     feed_b = CalendarFeedToken.objects.create(user=staff_b, key="b" * 40)
     # Absences coming in ten days: staff A replaced by the head of A, staff B by a colleague of B.
@@ -135,6 +143,15 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretar
     absence_b = Absence.objects.create(
         person=staff_b, deputy=colleague_b, start=soon, end=soon + dt.timedelta(days=5), reason="business_trip"
     )
+    # Webhooks: agency A's endpoint (its head manages it) and agency B's, each with a failed delivery.
+    endpoint_a = make_endpoint(agency=agency_a)
+    endpoint_a.description = f"{MARK_A}: система документооборота"
+    endpoint_a.save()
+    endpoint_b = make_endpoint(agency=agency_b)
+    endpoint_b.description = f"{MARK_B}: система документооборота"
+    endpoint_b.save()
+    delivery_a = make_delivery(endpoint_a, object_key=f"task:{task_a.pk}")
+    delivery_b = make_delivery(endpoint_b, object_key=f"task:{task_b.pk}")
     return SimpleNamespace(
         agency_a=agency_a,
         agency_b=agency_b,
@@ -164,6 +181,8 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretar
         item_a=item_a,
         item_b=item_b,
         feed_a=feed_a,
+        api_token_a=api_token_a,
+        api_token_b=api_token_b,
         feed_b=feed_b,
         group=group,
         delegation_a=delegation_a,
@@ -179,6 +198,10 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretar
         colleague_b=colleague_b,
         absence_a=absence_a,
         absence_b=absence_b,
+        endpoint_a=endpoint_a,
+        endpoint_b=endpoint_b,
+        delivery_a=delivery_a,
+        delivery_b=delivery_b,
     )
 
 

@@ -202,6 +202,10 @@ def _dates_apply_data(w: Any) -> dict[str, Any]:
     return {**_dates_data(w), "fingerprint": preview.fingerprint}
 
 
+def _in_a_month() -> str:
+    return (dt.date.today() + dt.timedelta(days=30)).isoformat()
+
+
 EVERYONE = R(200, 200, 200, 200, 200, 200)
 LOGGED_IN = R(LOGIN, 200, 200, 200, 200, 200)
 SECRETARIAT_PAGE = R(LOGIN, 403, 403, 403, 200, 403)
@@ -213,6 +217,16 @@ BOTH_SECRETARIATS_PAGE = R(LOGIN, 403, 403, 403, 200, 200)
 A_AND_BOTH_SIDES = R(LOGIN, 200, 200, 404, 200, 200)
 # Delegates' personal data: the host's secretariat and the receiving agency, not the Kazakh secretariat.
 RECEIVING_AGENCY_B = R(LOGIN, 404, 404, 200, 200, 404)
+
+# Webhooks: managed by an agency's head and the secretariats; agency B has no head in the world.
+WEBHOOK_MANAGERS = R(LOGIN, 403, 200, 403, 200, 200)
+HEAD_A_ONLY = R(LOGIN, 404, 200, 404, 404, 404)
+NOBODY_OF_THE_WORLD = R(LOGIN, 404, 404, 404, 404, 404)
+
+
+def _webhook_data(w: Any) -> dict[str, Any]:
+    return {"url": "http://127.0.0.1:9/hook", "kinds": ["task.assigned", "report.submitted"], "is_active": "on"}
+
 
 DECISIONS: dict[str, Decision] = {
     "healthz": Decision(checks=(Check("get", EVERYONE),)),
@@ -351,6 +365,29 @@ DECISIONS: dict[str, Decision] = {
         b=lambda w: {"key": w.feed_b.key},
         checks=(Check("get", EVERYONE),),
         bearer=True,
+    ),
+    # Personal API tokens: one's own only; revoking a token that is not one's own (or none) is a 404.
+    "api_tokens:list": Decision(
+        checks=(
+            Check("get", LOGGED_IN),
+            Check(
+                "post",
+                R(LOGIN, W(200), W(200), W(200), W(200), W(200)),
+                data=lambda w: {"name": "Документооборот", "scope": "read", "expires_on": _in_a_month()},
+            ),
+            # No name: the form again with the error, nothing written.
+            Check(
+                "post", R(LOGIN, 400, 400, 400, 400, 400), data=lambda w: {"scope": "read", "expires_on": _in_a_month()}
+            ),
+        )
+    ),
+    "api_tokens:revoke": Decision(
+        a=pk("api_token_a"),
+        b=pk("api_token_b"),
+        checks=(
+            Check("get", R(LOGIN, 405, 405, 405, 405, 405)),
+            Check("post", R(LOGIN, W(302), 404, 404, 404, 404), R(LOGIN, 404, 404, W(302), 404, 404)),
+        ),
     ),
     # --- agencies, events, dashboard ---
     "agencies:list": Decision(checks=(Check("get", LOGGED_IN),)),
@@ -571,6 +608,45 @@ DECISIONS: dict[str, Decision] = {
         checks=(Check("get", EVERYONE), Check("post", R(W(200), W(200), W(200), W(200), W(200), W(200)))),
         bearer=True,
     ),
+    # --- webhooks: an agency's head manages the agency's endpoints, each secretariat its own; someone with none
+    # to manage is refused the list and the form, and every endpoint not their own is not found (as a missing one).
+    "webhooks:list": Decision(checks=(Check("get", WEBHOOK_MANAGERS),)),
+    "webhooks:create": Decision(
+        checks=(
+            Check("get", WEBHOOK_MANAGERS),
+            # The answer to a registration is the page with the secret (200), never a redirect that could carry it.
+            Check("post", R(LOGIN, 403, W(200), 403, W(200), W(200)), data=_webhook_data),
+        )
+    ),
+    "webhooks:detail": Decision(
+        a=pk("endpoint_a"), b=pk("endpoint_b"), checks=(Check("get", HEAD_A_ONLY, NOBODY_OF_THE_WORLD),)
+    ),
+    "webhooks:update": Decision(
+        a=pk("endpoint_a"),
+        b=pk("endpoint_b"),
+        checks=(
+            Check("get", HEAD_A_ONLY, NOBODY_OF_THE_WORLD),
+            Check("post", R(LOGIN, 404, W(302), 404, 404, 404), NOBODY_OF_THE_WORLD, data=_webhook_data),
+        ),
+    ),
+    "webhooks:delete": Decision(
+        a=pk("endpoint_a"),
+        b=pk("endpoint_b"),
+        checks=(
+            Check("get", HEAD_A_ONLY, NOBODY_OF_THE_WORLD),
+            Check("post", R(LOGIN, 404, W(302), 404, 404, 404), NOBODY_OF_THE_WORLD),
+        ),
+    ),
+    "webhooks:secret": Decision(
+        a=pk("endpoint_a"),
+        b=pk("endpoint_b"),
+        checks=(Check("post", R(LOGIN, 404, W(200), 404, 404, 404), NOBODY_OF_THE_WORLD),),
+    ),
+    "webhooks:retry": Decision(
+        a=pk("delivery_a"),
+        b=pk("delivery_b"),
+        checks=(Check("post", R(LOGIN, 404, W(302), 404, 404, 404), NOBODY_OF_THE_WORLD),),
+    ),
     # --- agreements to sign: the secretariat manages all; agency staff act on those their agency takes part in ---
     "agreements:register": Decision(checks=(Check("get", LOGGED_IN),)),
     "agreements:create": Decision(
@@ -790,6 +866,7 @@ DECISIONS: dict[str, Decision] = {
 # What the walk leaves out, and why.
 SKIPPED_NAMESPACES = {
     "admin": "walked model by model from admin.site._registry in tests/admin/test_isolation.py",
+    "api": "the REST API: route by route, with tokens of the same six accounts, in tests/api/test_permission_matrix.py",
 }
 SKIPPED_NAMES = {
     "set_language": "Django's language switch: a POST that only sets a cookie, open to everyone by design",
@@ -829,6 +906,7 @@ def test_the_walk_sees_the_whole_site():
     namespaces = {name.split(":")[0] for name in URL_NAMES if ":" in name}
     assert namespaces == {
         "accounts",
+        "api_tokens",
         "agreements",
         "agencies",
         "calendar",
@@ -839,6 +917,7 @@ def test_the_walk_sees_the_whole_site():
         "events",
         "notifications",
         "protocol",
+        "webhooks",
         "workplan",
     }
 
@@ -1289,9 +1368,25 @@ def test_admin_actions_are_known():
         ("committee.meeting", "cancel"),
         ("notifications.notification", "cancel"),
         ("notifications.notification", "retry"),
+        ("webhooks.delivery", "retry"),
+        ("webhooks.endpoint", "deactivate"),
         ("workplan.extensionrequest", "approve"),
         ("workplan.extensionrequest", "reject"),
     ]
+
+
+@pytest.mark.parametrize("account", ["staff_a", "head_a", "staff_b", "sec", "kz"])
+def test_admin_webhook_actions_with_foreign_ids_change_nothing(client, world, account):
+    """Agency B's endpoint and delivery, ticked by hand: nobody of the world owns them, nothing changes."""
+    client.force_login(getattr(world, ACCOUNT[account]))
+    for label, action, pk_ in (
+        ("webhooks.endpoint", "deactivate", world.endpoint_b.pk),
+        ("webhooks.delivery", "retry", world.delivery_b.pk),
+    ):
+        before = db_state()
+        response = _changelist_action(client, label, action, [pk_])
+        assert response.status_code in (200, 302, 403), (label, account)
+        assert changed_tables(before, db_state()) == [], (label, account)
 
 
 @pytest.mark.parametrize("account", ["staff_a", "head_a", "staff_b"])

@@ -19,6 +19,8 @@ APP_ORDER = (
     "protocol",
     "notifications",
     "overview",
+    "webhooks",
+    "api",
 )
 # Tools beside the apps (demo data, benchmarks and fault runs): no production module imports them.
 TOOL_PACKAGES = ("demo", "bench")
