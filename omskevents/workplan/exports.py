@@ -30,7 +30,8 @@ TITLE_ROW, AS_OF_ROW, HEADER_ROW = 1, 2, 3
 def headers() -> list[str]:
     return [
         _("No."),
-        _("Event"),
+        # Not "Event": in the region's plans "Мероприятие" is the heading of the task column itself.
+        _("Forum or session"),
         _("Task"),
         _("Area"),
         _("Lead executor"),

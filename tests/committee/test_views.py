@@ -209,7 +209,7 @@ def test_meeting_close_by_agency_staff_is_forbidden(client, staff_a):
 
 def test_meeting_cancel_by_secretariat(client, secretariat):
     meeting = MeetingFactory()
-    _login(client, secretariat).post(reverse("committee:meeting_cancel", args=[meeting.pk]))
+    _login(client, secretariat).post(reverse("committee:meeting_cancel", args=[meeting.pk]), {"confirm": "yes"})
     meeting.refresh_from_db()
     assert meeting.status == "cancelled"
 
@@ -223,7 +223,7 @@ def test_agenda_add_and_delete(client, secretariat):
     assert response["Location"] == meeting.get_absolute_url() + "#agenda"
     item = AgendaItem.objects.get()
     assert (item.order, item.title) == (1, "Открытие")
-    client.post(reverse("committee:agenda_delete", args=[meeting.pk, item.pk]))
+    client.post(reverse("committee:agenda_delete", args=[meeting.pk, item.pk]), {"confirm": "yes"})
     assert AgendaItem.objects.count() == 0
 
 
