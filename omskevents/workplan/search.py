@@ -10,7 +10,7 @@ matched by its stem as a substring, in any of its letter cases (SQLite folds onl
 import re
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connection
 from django.db.models import Case, Expression, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import Func
@@ -95,6 +95,11 @@ class TaskDocument(Func):
         )
 
 
+def text_matches(ts_query: SearchQuery) -> QuerySet[Task, dict[str, Any]]:
+    """The ids of the tasks whose title or description matches: a query of its own, answered from the GIN index."""
+    return Task.objects.alias(search_document=TaskDocument()).filter(search_document=ts_query).values("pk")
+
+
 def uses_full_text() -> bool:
     return connection.vendor == "postgresql"
 
@@ -107,13 +112,17 @@ def task_search(tasks: QuerySet[Task], query: str, *, rank: bool) -> QuerySet[Ta
         return tasks.filter(number__iexact=query) if query else tasks
     if uses_full_text():
         ts_query = SearchQuery(" ".join(parts), config=CONFIG, search_type="plain")
-        tasks = tasks.alias(search_document=TaskDocument())
+        by_text = text_matches(ts_query)
         by_people = Q()
         for word in parts:
             by_people &= _word_by_agency_or_person(word)
-        tasks = tasks.filter(Q(search_document=ts_query) | Q(number__iexact=query) | by_people)
+        tasks = tasks.filter(Q(pk__in=by_text) | Q(number__iexact=query) | by_people)
         if rank:
-            tasks = tasks.alias(search_rank=SearchRank(TaskDocument(), ts_query)).order_by(
+            # A word in the title weighs more than one in the description.
+            weighted = SearchVector("title", weight="A", config=CONFIG) + SearchVector(
+                "description", weight="B", config=CONFIG
+            )
+            tasks = tasks.alias(search_rank=SearchRank(weighted, ts_query)).order_by(
                 F("search_rank").desc(), "deadline", "pk"
             )
         return tasks
