@@ -42,7 +42,7 @@ def zone_name(zone: str = "") -> str:
     return zone_label()
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def with_zone(value: dt.datetime | None, fmt: str = "d.m.Y H:i") -> str:
     """{{ moment|with_zone }} → "28.11.2026 09:00 (Омск)" in the current time zone."""
     if value is None:
