@@ -336,7 +336,10 @@ class MeetingCancelView(SecretariatMixin, View):
             Confirmation(
                 title=_("Cancel %(meeting)s?") % {"meeting": meeting},
                 consequences=[
-                    _("The meeting is marked cancelled; its agenda, attendance and decisions can no longer be changed."),
+                    _(
+                        "The meeting is marked cancelled; its agenda, attendance and decisions "
+                        "can no longer be changed."
+                    ),
                     _("Reminders of the meeting that have not gone yet are withdrawn."),
                 ],
                 recipients=_audience_lines(_mail_audience(meeting, "cancelled")),

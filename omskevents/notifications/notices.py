@@ -203,12 +203,12 @@ def meeting_restored_notify(*, meeting: Meeting) -> int:
     """A cancellation undone within its window: its notices, still waiting, are withdrawn unsent, and what it
     withdrew (invitations, updates, reminders not yet sent) goes back in the queue. Returns the rows withdrawn."""
     now = timezone.now()
-    withdrawn = Notification.objects.filter(
-        meeting=meeting, kind=Kind.MEETING_CANCELLED, state=State.QUEUED
-    ).update(state=State.CANCELLED, last_error="The cancellation was undone.", updated=now)
-    Notification.objects.filter(
-        meeting=meeting, state=State.CANCELLED, last_error=SUPERSEDED_BY_CANCELLATION
-    ).update(state=State.QUEUED, last_error="", updated=now)
+    withdrawn = Notification.objects.filter(meeting=meeting, kind=Kind.MEETING_CANCELLED, state=State.QUEUED).update(
+        state=State.CANCELLED, last_error="The cancellation was undone.", updated=now
+    )
+    Notification.objects.filter(meeting=meeting, state=State.CANCELLED, last_error=SUPERSEDED_BY_CANCELLATION).update(
+        state=State.QUEUED, last_error="", updated=now
+    )
     return withdrawn
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connection
 from django.db.models import Case, Expression, F, IntegerField, Q, QuerySet, Value, When
-from django.db.models.expressions import Func
+from django.db.models.expressions import RawSQL
 
 from omskevents.accounts.models import User
 from omskevents.agencies.models import Agency
@@ -21,17 +21,12 @@ from omskevents.agencies.models import Agency
 from .models import Task
 
 # Endings of Russian nouns, adjectives and verbs, longest first: what a stem loses to match other forms of a word.
-ENDINGS = tuple(
-    sorted(
-        """
-        иями ями ами ией ий ия ие ье ья ью ьи ем ом ам ям ах ях ой ей ов ев ею ою ую юю ая яя ое ее ые ие ый ий ого
-        его ому ему ым им ых их ими ыми ость ости остью ение ения ению ением ении ать ять ить еть ут ют ат ят ет ит
-        ешь ишь а я о е ы и у ю ь й
-        """.split(),
-        key=len,
-        reverse=True,
-    )
+_ENDINGS_TEXT = (
+    "иями ями ами ией ий ия ие ье ья ью ьи ем ом ам ям ах ях ой ей ов ев ею ою ую юю ая яя ое ее ые ие ый ий ого "
+    "его ому ему ым им ых их ими ыми ость ости остью ение ения ению ением ении ать ять ить еть ут ют ат ят ет ит "
+    "ешь ишь а я о е ы и у ю ь й"
 )
+ENDINGS = tuple(sorted(set(_ENDINGS_TEXT.split()), key=len, reverse=True))
 MIN_STEM = 3
 MAX_WORDS = 8
 WORD = re.compile(r"[\w.\-]+", re.UNICODE)
@@ -81,21 +76,17 @@ def _word_by_agency_or_person(word: str) -> Q:
     return Q(lead_agency__in=agencies) | Q(pk__in=co_executed) | Q(responsible__in=_people_matching(stem).values("pk"))
 
 
-class TaskDocument(Func):
+def TaskDocument() -> RawSQL:
     """to_tsvector('russian', title || ' ' || description): the expression the GIN index holds, word for word."""
-
-    output_field = SearchVectorField()
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
-        table = connection.ops.quote_name(Task._meta.db_table)
-        return (
-            f"to_tsvector('{CONFIG}'::regconfig, COALESCE({table}.\"title\", '') || ' ' || "
-            f"COALESCE({table}.\"description\", ''))",
-            [],
-        )
+    table = connection.ops.quote_name(Task._meta.db_table)
+    sql = (
+        f"to_tsvector('{CONFIG}'::regconfig, COALESCE({table}.\"title\", '') || ' ' || "
+        f"COALESCE({table}.\"description\", ''))"
+    )
+    return RawSQL(sql, (), output_field=SearchVectorField())  # noqa: S611 - constant SQL, no user input
 
 
-def text_matches(ts_query: SearchQuery) -> QuerySet[Task, dict[str, Any]]:
+def text_matches(ts_query: SearchQuery) -> QuerySet[Any, Any]:
     """The ids of the tasks whose title or description matches: a query of its own, answered from the GIN index."""
     return Task.objects.alias(search_document=TaskDocument()).filter(search_document=ts_query).values("pk")
 

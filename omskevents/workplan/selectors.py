@@ -554,5 +554,8 @@ def instructions_of(user: Any, meeting: Meeting) -> QuerySet[Task]:
 def co_executor_contacts(tasks: list[Task]) -> list[Agency]:
     """The co-executors of these tasks that have a contact address (they get a copy of an assignment notice)."""
     return list(
-        Agency.objects.filter(co_executed_tasks__in=[t.pk for t in tasks]).exclude(email="").distinct().order_by("short_name")
+        Agency.objects.filter(co_executed_tasks__in=[t.pk for t in tasks])
+        .exclude(email="")
+        .distinct()
+        .order_by("short_name")
     )

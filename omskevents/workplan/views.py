@@ -18,9 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -316,9 +315,9 @@ def _bulk_confirmation(data: dict[str, Any], tasks: list[Task], *, back: str) ->
         listed.append(_("… and %(count)d more") % {"count": count - len(listed)})
     recipients: list[str] = []
     if data["action"] == BulkActionForm.REASSIGN:
-        what = ngettext(
-            "%(count)d task gets a new executor:", "%(count)d tasks get a new executor:", count
-        ) % {"count": count}
+        what = ngettext("%(count)d task gets a new executor:", "%(count)d tasks get a new executor:", count) % {
+            "count": count
+        }
         changes = []
         if data["new_lead_agency"]:
             changes.append(_("lead executor: %(agency)s") % {"agency": data["new_lead_agency"]})
@@ -334,7 +333,9 @@ def _bulk_confirmation(data: dict[str, Any], tasks: list[Task], *, back: str) ->
     else:
         days = data["days"]
         what = ngettext(
-            "The deadline of %(count)d task moves by %(days)s.", "The deadlines of %(count)d tasks move by %(days)s.", count
+            "The deadline of %(count)d task moves by %(days)s.",
+            "The deadlines of %(count)d tasks move by %(days)s.",
+            count,
         ) % {"count": count, "days": ngettext("%(n)d day", "%(n)d days", abs(days)) % {"n": days}}
         title, button, mail_note = _("Move the deadlines?"), _("Move the deadlines"), ""
     return Confirmation(

@@ -2,6 +2,7 @@
 
 from enum import Enum
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .enums import TaskStatus as S
@@ -42,7 +43,7 @@ def is_transition(current: str, new: str) -> bool:
 
 # The task page names each move by what it does, not by the state it leads to. A report of completion is not a
 # button here: it is sent with the report form (one way to report), which moves the task to REPORTED itself.
-ACTION_LABELS: dict[tuple[str, str], str] = {
+ACTION_LABELS: dict[tuple[str, str], str | Promise] = {
     (S.ASSIGNED, S.IN_PROGRESS): _("Take into work"),
     (S.RETURNED, S.IN_PROGRESS): _("Resume the work"),
     (S.REPORTED, S.ACCEPTED): _("Accept and remove from control"),
@@ -85,5 +86,10 @@ def next_step(current: str, actors: set[Actor]) -> str:
             return str(_("Do what the secretariat asked in its comment and send the report of completion again."))
         if current == S.ASSIGNED:
             return str(_("Take the task into work; when it is done, send the report of completion."))
-        return str(_("When the work is done, send the report of completion; if the deadline cannot be met, ask for an extension."))
+        return str(
+            _(
+                "When the work is done, send the report of completion; "
+                "if the deadline cannot be met, ask for an extension."
+            )
+        )
     return str(_("The executor is at work; the task waits for the report of completion."))

@@ -334,7 +334,11 @@ def test_minutes_docx_is_on_the_official_a4_page(client, secretariat):
     margins = (page.left_margin, page.right_margin, page.top_margin, page.bottom_margin)
     assert [round(m.mm) for m in margins] == [30, 15, 20, 20]
     normal = doc.styles["Normal"]
-    assert (normal.font.name, normal.font.size, normal.paragraph_format.line_spacing) == ("Times New Roman", Pt(14), 1.0)
+    assert (normal.font.name, normal.font.size, normal.paragraph_format.line_spacing) == (
+        "Times New Roman",
+        Pt(14),
+        1.0,
+    )
 
 
 def test_meeting_print_page_shows_the_agenda_with_the_zone_named(client, secretariat, settings):

@@ -33,7 +33,9 @@ def clock():
 def meeting(calendars, executor):
     meeting = MeetingFactory(starts_at=dt.datetime(2026, 5, 20, 5, 0, tzinfo=UTC))
     AttendanceFactory(meeting=meeting, user=executor)
-    AttendanceFactory(meeting=meeting, user=UserFactory(last_name="Ахметова", first_name="Айгуль", email="a@example.kz"))
+    AttendanceFactory(
+        meeting=meeting, user=UserFactory(last_name="Ахметова", first_name="Айгуль", email="a@example.kz")
+    )
     return meeting
 
 
@@ -225,7 +227,9 @@ def test_task_restore_of_a_task_out_of_sight_is_404(client, staff_b, agency_a, c
     assert response.status_code == 404
 
 
-def test_bulk_change_asks_first_and_names_the_tasks_and_the_mail(client, secretariat, agency_a, agency_b, staff_b, clock):
+def test_bulk_change_asks_first_and_names_the_tasks_and_the_mail(
+    client, secretariat, agency_a, agency_b, staff_b, clock
+):
     one, two = TaskFactory(lead_agency=agency_a, title="Первая"), TaskFactory(lead_agency=agency_a, title="Вторая")
     data = {"action": "reassign", "id": [one.pk, two.pk], "new_lead_agency": agency_b.pk, "new_responsible": staff_b.pk}
     login_in_english(client, secretariat)
@@ -235,8 +239,9 @@ def test_bulk_change_asks_first_and_names_the_tasks_and_the_mail(client, secreta
     assert page.status_code == 200
     html = page.content.decode()
     assert "2 tasks get a new executor:" in html
-    assert "Первая" in html and "Вторая" in html
-    assert f"1 person will get mail:" in html
+    assert "Первая" in html
+    assert "Вторая" in html
+    assert "1 person will get mail:" in html
     assert staff_b.email in html
     assert list(Task.objects.filter(pk__in=[one.pk, two.pk]).values_list("lead_agency", flat=True)) == [agency_a.pk] * 2
 

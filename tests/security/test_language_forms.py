@@ -132,7 +132,9 @@ def test_mail_is_free_of_known_wrong_forms_and_names_the_zone(world, language, s
     notices.meeting_notify(meeting=meeting, change="created")
     notices.task_assignment_notify(task=world.task_a)
     committee_services.meeting_cancel(actor=world.secretariat, meeting=meeting)
-    Notification.objects.update(next_attempt_at=meeting.starts_at.replace(year=2000), scheduled_for=meeting.starts_at.replace(year=2000))
+    Notification.objects.update(
+        next_attempt_at=meeting.starts_at.replace(year=2000), scheduled_for=meeting.starts_at.replace(year=2000)
+    )
     mail.outbox = []
 
     dispatch.outbox_dispatch(sync=True)
@@ -147,4 +149,5 @@ def test_mail_is_free_of_known_wrong_forms_and_names_the_zone(world, language, s
         assert _wrong_forms(text, language) == [], message.subject
     # The meeting starts at 05:00 UTC: 11:00 in Omsk, shown with the zone's name.
     meeting_mail = [m for m in mail.outbox if "01.09.2026" in m.body]
-    assert meeting_mail and all(f"01.09.2026 11:00 {zone}" in m.body for m in meeting_mail)
+    assert meeting_mail
+    assert all(f"01.09.2026 11:00 {zone}" in m.body for m in meeting_mail)

@@ -572,13 +572,23 @@ DECISIONS: dict[str, Decision] = {
                 "post",
                 R(LOGIN, 403, 403, 403, W(302), 302),
                 data=lambda w: {
-                    "action": "shift", "id": [w.task_a.pk, w.task_b.pk], "days": "1", "reason": "Перенос", "confirm": "yes"
+                    "action": "shift",
+                    "id": [w.task_a.pk, w.task_b.pk],
+                    "days": "1",
+                    "reason": "Перенос",
+                    "confirm": "yes",
                 },
             ),
             Check(
                 "post",
                 R(LOGIN, 403, 403, 403, W(302), W(302)),
-                data=lambda w: {"action": "shift", "id": [w.task_b.pk], "days": "1", "reason": "Перенос", "confirm": "yes"},
+                data=lambda w: {
+                    "action": "shift",
+                    "id": [w.task_b.pk],
+                    "days": "1",
+                    "reason": "Перенос",
+                    "confirm": "yes",
+                },
             ),
             # Without the confirmation: the page saying what would change, nothing written.
             Check(

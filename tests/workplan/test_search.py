@@ -31,7 +31,9 @@ def plan(agency_a, agency_b):
         "roads": TaskFactory(title="Подготовить дороги к заезду", lead_agency=transport),
         "co": TaskFactory(title="Согласовать схему парковки", lead_agency=agency_a, co_executors=[transport]),
         "person": TaskFactory(title="Встретить делегацию", lead_agency=agency_a, responsible=person),
-        "described": TaskFactory(title="Выставка", description="Расходы по смете на аренду павильона", lead_agency=agency_a),
+        "described": TaskFactory(
+            title="Выставка", description="Расходы по смете на аренду павильона", lead_agency=agency_a
+        ),
         "foreign": TaskFactory(title="Смета приёма делегации Казахстана", lead_agency=agency_b),
     }
 
@@ -69,7 +71,8 @@ def test_search_on_postgresql_uses_the_russian_full_text_index(secretariat, plan
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'workplan_task_search_ru'")
         [(definition,)] = cursor.fetchall()
-    assert "gin" in definition.lower() and "russian" in definition
+    assert "gin" in definition.lower()
+    assert "russian" in definition
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")  # a table this small would be read whole otherwise
         sql, params = search.text_matches(SearchQuery("смета", config="russian")).query.sql_with_params()

@@ -284,7 +284,13 @@ def test_bulk_shift_moves_deadlines_with_reason(client, secretariat):
 
     client.post(
         reverse("workplan:task_bulk"),
-        {"action": "shift", "id": [fixed.pk, relative.pk], "days": 7, "reason": "Перенос заседания МПК", "confirm": "yes"},
+        {
+            "action": "shift",
+            "id": [fixed.pk, relative.pk],
+            "days": 7,
+            "reason": "Перенос заседания МПК",
+            "confirm": "yes",
+        },
     )
 
     fixed.refresh_from_db()
