@@ -83,7 +83,7 @@ def TaskDocument() -> RawSQL:
         f"to_tsvector('{CONFIG}'::regconfig, COALESCE({table}.\"title\", '') || ' ' || "
         f"COALESCE({table}.\"description\", ''))"
     )
-    return RawSQL(sql, (), output_field=SearchVectorField())  # noqa: S611 - constant SQL, no user input
+    return RawSQL(sql, [], output_field=SearchVectorField())  # noqa: S611 - constant SQL, no user input
 
 
 def text_matches(ts_query: SearchQuery) -> QuerySet[Any, Any]:
