@@ -5,16 +5,14 @@ import io
 from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from omskevents.core.documents import official_document, table_font
 from omskevents.events.models import Event
 from omskevents.workplan.exports import HEADER_FILL, OVERDUE_FILL, XLSX_CONTENT_TYPE, is_formula_like
 
@@ -117,21 +115,10 @@ def _cell_text(cell: object, text: str, *, bold: bool = False) -> None:
 
 
 def signing_order_docx(event: Event, agreements: Sequence[Agreement]) -> bytes:
-    """The order of signing: which agreement, who signs it for each side, where they sit — A4 portrait,
-    margins 20/10/20/20 mm (top/right/bottom/left), Times New Roman 14, as the protocol service prints it."""
-    doc = Document()
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.right_margin = Mm(20), Mm(10)
-    section.bottom_margin, section.left_margin = Mm(20), Mm(20)
-    style = doc.styles["Normal"]
-    style.font.name = FONT
-    style.font.size = Pt(14)
-    # East Asian and complex-script fonts too, or Word falls back to its own for Cyrillic in some locales.
-    fonts = style.element.rPr.rFonts
-    fonts.set(qn("w:eastAsia"), FONT)
-    fonts.set(qn("w:cs"), FONT)
+    """The order of signing: which agreement, who signs it for each side, where they sit — on the official page
+    (core.documents: A4 portrait, margins 30/15/20/20 mm left/right/top/bottom, Times New Roman 14, 12 in the
+    table)."""
+    doc = official_document()
 
     def centred(text: str, *, bold: bool = False) -> None:
         paragraph = doc.add_paragraph()
@@ -166,7 +153,8 @@ def signing_order_docx(event: Event, agreements: Sequence[Agreement]) -> bytes:
             _cell_text(cell, value)
     if not agreements:
         doc.add_paragraph(_("No agreement is ready for signing yet."))
-    widths = (Mm(12), Mm(72), Mm(35), Mm(35), Mm(26))
+    table_font(table)
+    widths = (Mm(12), Mm(64), Mm(32), Mm(32), Mm(25))  # 165 mm: the text width between the margins
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width

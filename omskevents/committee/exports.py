@@ -7,11 +7,10 @@ import zoneinfo
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
 
 from omskevents.accounts.models import User
+from omskevents.core.documents import official_document
 
 from .enums import Attendance, MemberRole
 from .models import Meeting
@@ -44,10 +43,7 @@ def minutes_docx(meeting: Meeting) -> bytes:
 
     Takes a meeting loaded by `selectors.meeting_detail` (agenda, attendance and decisions prefetched).
     """
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(13)
+    doc = official_document()  # A4 with the margins and fonts of an official document (ГОСТ Р 7.0.97-2016)
 
     def centred(text: str, *, bold: bool = False) -> None:
         paragraph = doc.add_paragraph()

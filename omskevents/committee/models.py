@@ -115,6 +115,9 @@ class Meeting(TimeStampedModel):
     sequence = models.PositiveIntegerField(
         _("revision"), default=0, help_text=_("Raised on every change sent to invitees.")
     )
+    cancelled_at = models.DateTimeField(
+        _("cancelled at"), null=True, blank=True, help_text=_("A cancellation can be undone for a few minutes.")
+    )
 
     class Meta:
         verbose_name = _("committee meeting")

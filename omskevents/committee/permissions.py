@@ -5,8 +5,11 @@ decisions: the committee's minutes go to all member agencies. The tasks made fro
 workplan app (workplan.permissions), so an agency still sees only its own instructions.
 """
 
+import datetime as dt
+
 from omskevents.accounts.permissions import is_agency_member, is_kz_secretariat, is_secretariat
 from omskevents.accounts.types import AnyUser
+from omskevents.core.confirm import UNDO_WINDOW
 
 from .enums import MeetingStatus
 from .models import Meeting
@@ -32,6 +35,16 @@ def can_edit_meeting(user: AnyUser, meeting: Meeting) -> bool:
 
 def can_cancel_meeting(user: AnyUser, meeting: Meeting) -> bool:
     return is_secretariat(user) and meeting.status == MeetingStatus.PLANNED
+
+
+def can_restore_meeting(user: AnyUser, meeting: Meeting, *, now: dt.datetime) -> bool:
+    """A cancellation can be undone by the secretariat within the undo window (its mail has not gone yet)."""
+    return (
+        is_secretariat(user)
+        and meeting.status == MeetingStatus.CANCELLED
+        and meeting.cancelled_at is not None
+        and now < meeting.cancelled_at + UNDO_WINDOW
+    )
 
 
 def can_close_meeting(user: AnyUser, meeting: Meeting) -> bool:

@@ -169,3 +169,12 @@ def committee_default_event(committee: Committee) -> Event | None:
     today = timezone.localdate()
     events = committee.events.order_by("start_date")
     return events.filter(end_date__gte=today).first() or events.last()
+
+
+def meeting_mail_audience(meeting: Meeting) -> list[User]:
+    """Who a change of the meeting is mailed to: every person on its attendance list and the chair (the outbox
+    writes one notice to each of them, notifications.notices.meeting_notify), by name."""
+    people = {a.user.pk: a.user for a in meeting.attendance.select_related("user__agency")}
+    if meeting.chair is not None:
+        people.setdefault(meeting.chair.pk, meeting.chair)
+    return sorted(people.values(), key=lambda p: (p.last_name, p.first_name, p.pk))

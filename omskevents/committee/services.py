@@ -7,10 +7,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omskevents.accounts.models import User
 from omskevents.agencies.models import Agency
+from omskevents.core.confirm import UNDO_WINDOW
 from omskevents.events.models import Event
 
 from . import permissions, signals
@@ -40,10 +42,10 @@ def _check_event(meeting: Meeting) -> None:
         raise ValidationError({"event": _("Choose one of the committee's events.")})
 
 
-def _notify(meeting: Meeting, change: str) -> None:
+def _notify(meeting: Meeting, change: str, **extra: Any) -> None:
     """Tell the invitees: receivers write their rows in this transaction (a rolled-back change announces nothing,
     a crash after the commit loses nothing); only the hand-off to the broker waits for the commit."""
-    signals.meeting_changed.send(sender=Meeting, meeting=meeting, change=change)
+    signals.meeting_changed.send(sender=Meeting, meeting=meeting, change=change, **extra)
 
 
 @transaction.atomic
@@ -116,9 +118,27 @@ def meeting_cancel(*, actor: User, meeting: Meeting) -> Meeting:
         raise ValidationError(_("Only a planned meeting can be cancelled."))
     meeting.status = MeetingStatus.CANCELLED
     meeting.sequence += 1
+    meeting.cancelled_at = timezone.now()
     meeting.full_clean()
     meeting.save()
-    _notify(meeting, "cancelled")
+    # The cancellation's mail waits for the undo window: a restored meeting withdraws it unsent.
+    _notify(meeting, "cancelled", send_after=meeting.cancelled_at + UNDO_WINDOW)
+    return meeting
+
+
+@transaction.atomic
+def meeting_restore(*, actor: User, meeting: Meeting) -> Meeting:
+    """Undo a cancellation within the undo window: the meeting is planned again and its cancellation mail, still
+    waiting, is withdrawn (the calendars never heard of the cancellation)."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _require_manager(actor)
+    if not permissions.can_restore_meeting(actor, meeting, now=timezone.now()):
+        raise ValidationError(_("The cancellation can no longer be undone."))
+    meeting.status = MeetingStatus.PLANNED
+    meeting.cancelled_at = None
+    meeting.full_clean()
+    meeting.save()
+    _notify(meeting, "restored")
     return meeting
 
 

@@ -19,6 +19,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from omskevents.accounts.types import AuthenticatedHttpRequest
+from omskevents.core.confirm import UNDO_WINDOW, Confirmation, confirm_page, is_confirmed
 from omskevents.core.forms import apply_service_errors
 from omskevents.core.protection import protected_pks
 from omskevents.core.sections import collect_sections
@@ -133,6 +134,7 @@ class MeetingDetailView(MeetingsAccessMixin, TemplateView):
             meeting=meeting,
             can_edit=permissions.can_edit_meeting(user, meeting),
             can_cancel=permissions.can_cancel_meeting(user, meeting),
+            can_restore=permissions.can_restore_meeting(user, meeting, now=timezone.now()),
             # What apps above the committee add to the page (the tasks made from decisions, the previous
             # meeting's instructions): committee.signals.meeting_page.
             sections=collect_sections(
@@ -230,9 +232,48 @@ class DecisionAddView(_MeetingPostView):
         return _("The decision was recorded.")
 
 
+def _audience_lines(people: list[Any]) -> list[str]:
+    return [f"{person} <{person.email}>" if person.email else str(person) for person in people]
+
+
+def _mail_audience(meeting: Meeting, change: str) -> list[Any]:
+    """Who would get mail about the change: the outbox answers (after preferences), else the meeting's own list."""
+    for _receiver, people in signals.meeting_mail_audience.send(sender=Meeting, meeting=meeting, change=change):
+        if people is not None:
+            return list(people)
+    return selectors.meeting_mail_audience(meeting)
+
+
 class AgendaItemDeleteView(SecretariatMixin, View):
+    """GET or an unconfirmed POST: the confirmation page; a confirmed POST removes the item."""
+
+    def _item(self, pk: int, item_pk: int) -> AgendaItem:
+        return get_object_or_404(AgendaItem, pk=item_pk, meeting_id=pk)
+
+    def _confirmation(self, request: HttpRequest, item: AgendaItem) -> HttpResponse:
+        meeting = self.meeting
+        return confirm_page(
+            request,
+            Confirmation(
+                title=_("Remove an item from the agenda?"),
+                consequences=[
+                    _("Item %(number)s «%(title)s» is removed from the agenda of %(meeting)s.")
+                    % {"number": item.order, "title": item.title, "meeting": meeting},
+                    _("The items after it move up one place."),
+                ],
+                button=_("Remove the item"),
+                action_url=reverse("committee:agenda_delete", args=[meeting.pk, item.pk]),
+                back_url=meeting.get_absolute_url() + "#agenda",
+            ),
+        )
+
+    def get(self, request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+        return self._confirmation(request, self._item(pk, item_pk))
+
     def post(self, request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
-        item = get_object_or_404(AgendaItem, pk=item_pk, meeting_id=pk)
+        item = self._item(pk, item_pk)
+        if not is_confirmed(request):
+            return self._confirmation(request, item)
         try:
             services.agenda_item_delete(actor=request.user, item=item)
         except ValidationError as exc:
@@ -243,8 +284,35 @@ class AgendaItemDeleteView(SecretariatMixin, View):
 
 
 class DecisionDeleteView(SecretariatMixin, View):
+    """GET or an unconfirmed POST: the confirmation page; a confirmed POST deletes the decision."""
+
+    def _decision(self, pk: int, decision_pk: int) -> Decision:
+        return get_object_or_404(Decision.objects.select_related("meeting"), pk=decision_pk, meeting_id=pk)
+
+    def _confirmation(self, request: HttpRequest, decision: Decision) -> HttpResponse:
+        meeting = self.meeting
+        return confirm_page(
+            request,
+            Confirmation(
+                title=_("Delete a decision?"),
+                consequences=[
+                    _("Decision %(number)s of %(meeting)s is deleted: «%(text)s».")
+                    % {"number": decision.number, "meeting": meeting, "text": decision.text[:300]},
+                    _("This cannot be undone: the decision would have to be written again."),
+                ],
+                button=_("Delete the decision"),
+                action_url=reverse("committee:decision_delete", args=[meeting.pk, decision.pk]),
+                back_url=meeting.get_absolute_url() + "#decisions",
+            ),
+        )
+
+    def get(self, request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
+        return self._confirmation(request, self._decision(pk, decision_pk))
+
     def post(self, request: AuthenticatedHttpRequest, pk: int, decision_pk: int) -> HttpResponse:
-        decision = get_object_or_404(Decision.objects.select_related("meeting"), pk=decision_pk, meeting_id=pk)
+        decision = self._decision(pk, decision_pk)
+        if not is_confirmed(request):
+            return self._confirmation(request, decision)
         try:
             services.decision_delete(actor=request.user, decision=decision)
         except ValidationError as exc:
@@ -255,14 +323,66 @@ class DecisionDeleteView(SecretariatMixin, View):
 
 
 class MeetingCancelView(SecretariatMixin, View):
+    """GET or an unconfirmed POST: what the cancellation does and who is mailed; a confirmed POST cancels."""
+
+    def _confirmation(self, request: HttpRequest) -> HttpResponse:
+        meeting = self.meeting
+        if not permissions.can_cancel_meeting(request.user, meeting):
+            messages.error(request, _("Only a planned meeting can be cancelled."))
+            return HttpResponseRedirect(meeting.get_absolute_url())
+        minutes = int(UNDO_WINDOW.total_seconds() // 60)
+        return confirm_page(
+            request,
+            Confirmation(
+                title=_("Cancel %(meeting)s?") % {"meeting": meeting},
+                consequences=[
+                    _(
+                        "The meeting is marked cancelled; its agenda, attendance and decisions "
+                        "can no longer be changed."
+                    ),
+                    _("Reminders of the meeting that have not gone yet are withdrawn."),
+                ],
+                recipients=_audience_lines(_mail_audience(meeting, "cancelled")),
+                mail_note=_("a cancellation with a calendar update removing the meeting."),
+                undo_note=ngettext(
+                    "For %(minutes)d minute after this you can undo the cancellation; the mail goes only after that.",
+                    "For %(minutes)d minutes after this you can undo the cancellation; the mail goes only after that.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+                button=_("Cancel the meeting"),
+                action_url=reverse("committee:meeting_cancel", args=[meeting.pk]),
+                back_url=meeting.get_absolute_url(),
+            ),
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._confirmation(request)
+
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         meeting = self.meeting
+        if not is_confirmed(request):
+            return self._confirmation(request)
         try:
             services.meeting_cancel(actor=request.user, meeting=meeting)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("The meeting was cancelled."))
+            messages.success(request, _("The meeting was cancelled. You can undo this for a few minutes."))
+        return HttpResponseRedirect(meeting.get_absolute_url())
+
+
+class MeetingRestoreView(SecretariatMixin, View):
+    """Undo a cancellation within the undo window (a single POST: it only puts things back)."""
+
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        meeting = self.meeting
+        try:
+            services.meeting_restore(actor=request.user, meeting=meeting)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The cancellation was undone: the meeting is planned again."))
         return HttpResponseRedirect(meeting.get_absolute_url())
 
 
@@ -367,6 +487,15 @@ class MinutesDocxView(MeetingsAccessMixin, View):
         )
         response["Content-Disposition"] = f'attachment; filename="{minutes_filename(meeting)}"'
         return response
+
+
+class MeetingPrintView(MeetingDetailView):
+    """The meeting's agenda, invitees and decisions on an A4 sheet: the same visibility as the meeting page."""
+
+    template_name = "committee/meeting_print.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {"meeting": self.get_meeting()}
 
 
 class MeetingIcsView(MeetingsAccessMixin, View):

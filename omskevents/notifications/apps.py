@@ -25,3 +25,6 @@ class NotificationsConfig(AppConfig):
         workplan.extension_decided.connect(receivers.extension_decided, dispatch_uid="notifications.extension_decided")
         workplan.task_page.connect(receivers.task_page_section, dispatch_uid="notifications.task_page")
         committee.meeting_changed.connect(receivers.meeting_changed, dispatch_uid="notifications.meeting_changed")
+        committee.meeting_mail_audience.connect(
+            receivers.meeting_mail_audience, dispatch_uid="notifications.meeting_mail_audience"
+        )

@@ -32,21 +32,24 @@ def _notify(
     meeting: Meeting | None = None,
     context: dict[str, Any] | None = None,
     polite: bool = True,
+    send_after: dt.datetime | None = None,
 ) -> int:
     """Store notices about something that just happened and dispatch them once the transaction commits.
 
     The rows are written in the caller's transaction, with the change they announce: a rolled-back change
     announces nothing, a committed one cannot lose its notices. Only the hand-off to the worker waits for the
     commit; if it never comes (the process dies), the next scan hands the rows over.
-    `polite` notices wait for the recipient's working hours; meeting changes go at once.
+    `polite` notices wait for the recipient's working hours; meeting changes go at once. `send_after` holds every
+    row back until then (the undo window of a cancellation).
     """
     now = timezone.now()
+    earliest = max(now, send_after) if send_after is not None else now
     rules = selectors.reminder_settings_get()
     calendars = Calendars(now.date())
     item = f"task:{task.pk}" if task is not None else f"meeting:{meeting.pk}" if meeting is not None else ""
     planned = []
     for recipient in unique_recipients(recipients):
-        moment = next_polite_moment(recipient, now, rules, calendars(recipient.country)) if polite else now
+        moment = next_polite_moment(recipient, earliest, rules, calendars(recipient.country)) if polite else earliest
         planned.append(
             Planned(
                 kind=kind,
@@ -96,13 +99,22 @@ def task_changed_notify(*, task: Task, old_responsible_id: int | None, old_deadl
     return cancelled
 
 
+TASK_CLOSED = "The task is closed."
+
+
 def task_status_notify(*, task: Task) -> int:
     """Accepted or returned: the executor (and an opted-in head) hear of it."""
     kinds = {TaskStatus.ACCEPTED: Kind.REPORT_ACCEPTED, TaskStatus.RETURNED: Kind.REPORT_RETURNED}
     if task.status in CLOSED_STATUSES:
         Notification.objects.filter(task=task, kind__in=REMINDER_KINDS, state=State.QUEUED).update(
-            state=State.CANCELLED, last_error="The task is closed.", updated=timezone.now()
+            state=State.CANCELLED, last_error=TASK_CLOSED, updated=timezone.now()
         )
+    else:
+        # Reopened (a cancellation undone): the reminders it withdrew that are still ahead go back in the queue.
+        Notification.objects.filter(
+            task=task, kind__in=REMINDER_KINDS, state=State.CANCELLED, last_error=TASK_CLOSED,
+            deadline=task.deadline, scheduled_for__gt=timezone.now(),
+        ).update(state=State.QUEUED, last_error="", updated=timezone.now())  # fmt: skip
     kind = kinds.get(TaskStatus(task.status))
     if kind is None:
         return 0
@@ -166,7 +178,41 @@ MEETING_CHANGES = {
 }
 
 
-def meeting_notify(*, meeting: Meeting, change: str) -> int:
+# The mark on the rows a cancellation withdrew: a restore within the undo window puts them back in the queue.
+SUPERSEDED_BY_CANCELLATION = "Superseded by the meeting's cancellation."
+
+
+def _meeting_people(meeting: Meeting) -> list[Any]:
+    people = [a.user for a in meeting.attendance.select_related("user__agency")]
+    if meeting.chair is not None and all(p.pk != meeting.chair_id for p in people):
+        people.append(meeting.chair)
+    return people
+
+
+def meeting_audience(*, meeting: Meeting, change: str) -> list[Any]:
+    """The people meeting_notify would write a notice to for this change (the confirmation page lists them)."""
+    kind = MEETING_CHANGES[change]
+    meeting = Meeting.objects.select_related("committee", "chair__agency").get(pk=meeting.pk)
+    people = _meeting_people(meeting)
+    audience = Audience(people)
+    chosen = [p for p in people if audience.person(p, kind) is not None]
+    return sorted(chosen, key=lambda p: (p.last_name, p.first_name, p.pk))
+
+
+def meeting_restored_notify(*, meeting: Meeting) -> int:
+    """A cancellation undone within its window: its notices, still waiting, are withdrawn unsent, and what it
+    withdrew (invitations, updates, reminders not yet sent) goes back in the queue. Returns the rows withdrawn."""
+    now = timezone.now()
+    withdrawn = Notification.objects.filter(meeting=meeting, kind=Kind.MEETING_CANCELLED, state=State.QUEUED).update(
+        state=State.CANCELLED, last_error="The cancellation was undone.", updated=now
+    )
+    Notification.objects.filter(meeting=meeting, state=State.CANCELLED, last_error=SUPERSEDED_BY_CANCELLATION).update(
+        state=State.QUEUED, last_error="", updated=now
+    )
+    return withdrawn
+
+
+def meeting_notify(*, meeting: Meeting, change: str, send_after: dt.datetime | None = None) -> int:
     """Invite, update or cancel: every invitee gets the meeting with an iCalendar part.
 
     Call it after the committee service saved the meeting (and raised `sequence` for a change).
@@ -176,15 +222,15 @@ def meeting_notify(*, meeting: Meeting, change: str) -> int:
         raise ValidationError({"change": f"unknown meeting change {change!r}"})
     kind = MEETING_CHANGES[change]
     meeting = Meeting.objects.select_related("committee", "chair__agency").get(pk=meeting.pk)
-    people = [a.user for a in meeting.attendance.select_related("user__agency")]
-    if meeting.chair is not None and all(p.pk != meeting.chair_id for p in people):
-        people.append(meeting.chair)
+    people = _meeting_people(meeting)
     audience = Audience(people)
     superseded = [Kind.MEETING_INVITATION, Kind.MEETING_UPDATE]
+    reason = "Superseded by a newer version of the meeting."
     if kind == Kind.MEETING_CANCELLED:
         superseded.append(Kind.MEETING_REMINDER)
+        reason = SUPERSEDED_BY_CANCELLATION
     Notification.objects.filter(meeting=meeting, kind__in=superseded, state=State.QUEUED).update(
-        state=State.CANCELLED, last_error="Superseded by a newer version of the meeting.", updated=timezone.now()
+        state=State.CANCELLED, last_error=reason, updated=timezone.now()
     )
     return _notify(
         kind=kind,
@@ -193,4 +239,5 @@ def meeting_notify(*, meeting: Meeting, change: str) -> int:
         meeting=meeting,
         context={"sequence": meeting.sequence, "starts_at": meeting.starts_at.isoformat()},
         polite=False,
+        send_after=send_after,
     )

@@ -41,7 +41,15 @@ def extension_decided(sender: object, *, request: ExtensionRequest, **kwargs: An
 
 
 def meeting_changed(sender: object, *, meeting: Meeting, change: str, **kwargs: Any) -> None:
-    notices.meeting_notify(meeting=meeting, change=change)
+    if change == "restored":
+        notices.meeting_restored_notify(meeting=meeting)
+        return
+    notices.meeting_notify(meeting=meeting, change=change, send_after=kwargs.get("send_after"))
+
+
+def meeting_mail_audience(sender: object, *, meeting: Meeting, change: str, **kwargs: Any) -> list[Any]:
+    """committee.signals.meeting_mail_audience: the people a change would be mailed to, after their preferences."""
+    return notices.meeting_audience(meeting=meeting, change=change)
 
 
 def task_page_section(sender: object, *, task: Task, user: AnyUser, **kwargs: Any) -> PageSection | None:

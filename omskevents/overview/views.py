@@ -45,6 +45,12 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
     template_name = "overview/dashboard/page.html"
 
+    def get_template_names(self) -> list[str]:
+        # ?print=1: the same content on a clean A4 sheet (templates/print/).
+        if self.request.GET.get("print") == "1":
+            return ["overview/dashboard/print.html"]
+        return [self.template_name]
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         now = timezone.localtime()

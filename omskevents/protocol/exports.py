@@ -1,17 +1,18 @@
-"""The draft protocol as a DOCX in the usual form: A4, Times New Roman 14, agreed items only, both co-chairs sign."""
+"""The draft protocol as a DOCX in the usual form: the official page (core.documents: A4, ГОСТ Р 7.0.97-2016 margins,
+Times New Roman 14), agreed items only, both co-chairs sign."""
 
 import io
 
 from django.utils.translation import gettext as _
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Mm, Pt
+from docx.shared import Pt
+
+from omskevents.core.documents import MARGINS_MM, official_document
 
 from .enums import ItemState
 from .models import Protocol
 
-# Margins of an official document (GOST R 7.0.97): left 20 mm, right 10 mm, top 20 mm, bottom 20 mm.
-MARGINS_MM = {"left": 20, "right": 10, "top": 20, "bottom": 20}
+__all__ = ["MARGINS_MM", "protocol_docx", "protocol_filename"]
 
 
 def protocol_filename(protocol: Protocol) -> str:
@@ -24,15 +25,7 @@ def protocol_docx(protocol: Protocol) -> bytes:
     Sections without an agreed item are left out; items are numbered anew inside each section, so the
     struck and not yet agreed ones leave no gaps.
     """
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
-    section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
-    for name in ("Normal", "Heading 2"):
-        style = doc.styles[name]
-        style.font.name = "Times New Roman"
-        style.font.size = Pt(14)
+    doc = official_document()
     doc.styles["Heading 2"].font.bold = True
 
     def centred(text: str, *, bold: bool = False) -> None:

@@ -19,20 +19,27 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 SHEET_TITLE = "План"
 OVERDUE_FILL = PatternFill(fill_type="solid", start_color="FFF8D7DA", end_color="FFF8D7DA")
 HEADER_FILL = PatternFill(fill_type="solid", start_color="FFD9E2F3", end_color="FFD9E2F3")
-WIDTHS = (8, 60, 30, 30, 12, 22, 50, 24)
+TITLE_FONT = Font(bold=True, size=14)
+# №, event, task, area, lead executor, co-executors, responsible, deadline, status, note.
+WIDTHS = (7, 18, 55, 20, 24, 24, 22, 12, 18, 45)
 CO_EXECUTOR_SEPARATOR = "\n"
+# Rows above the table: the title and the "as of" line; the header row is repeated on every printed sheet.
+TITLE_ROW, AS_OF_ROW, HEADER_ROW = 1, 2, 3
 
 
 def headers() -> list[str]:
     return [
         _("No."),
+        # Not "Event": in the region's plans "Мероприятие" is the heading of the task column itself.
+        _("Forum or session"),
         _("Task"),
+        _("Area"),
         _("Lead executor"),
         _("Co-executors"),
+        _("Responsible person"),
         _("Deadline"),
         _("Status"),
         _("Note on execution"),
-        _("Area"),
     ]
 
 
@@ -41,29 +48,47 @@ def plan_rows(tasks: Sequence[Task], notes: dict[int, str]) -> list[list[object]
     return [
         [
             task.number or str(index),
+            task.event.short_title,
             task.title,
+            task.get_area_display(),
             task.lead_agency.short_name,
             CO_EXECUTOR_SEPARATOR.join(sorted(a.short_name for a in task.co_executors.all())),
+            task.responsible.get_full_name() if task.responsible else "",
             task.deadline,
             task.get_status_display(),
             notes.get(task.pk, ""),
-            task.get_area_display(),
         ]
         for index, task in enumerate(tasks, start=1)
     ]
+
+
+def title_lines(*, title: str, as_of: dt.datetime, zone: str) -> tuple[str, str]:
+    """The sheet's (and the print page's) title and its "as of" line, with the zone's name."""
+    stamp = f"{as_of:%d.%m.%Y %H:%M} ({zone})"
+    return title, _("As of %(moment)s") % {"moment": stamp}
 
 
 def is_formula_like(value: object) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
 
 
-def plan_xlsx(tasks: Sequence[Task], notes: dict[int, str], *, today: dt.date) -> bytes:
+def plan_xlsx(
+    tasks: Sequence[Task], notes: dict[int, str], *, today: dt.date, title: str, as_of: dt.datetime, zone: str
+) -> bytes:
+    """The plan on one sheet: title, "as of" line, the header (repeated on every printed page), one row per task;
+    printed on A4 landscape, fitted to the page's width."""
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None  # noqa: S101 - a new workbook always has a sheet
     sheet.title = SHEET_TITLE
-    sheet.append(headers())
-    for cell in sheet[1]:
+    last_column = get_column_letter(len(WIDTHS))
+    heading, as_of_line = title_lines(title=title, as_of=as_of, zone=zone)
+    sheet.cell(row=TITLE_ROW, column=1, value=heading).font = TITLE_FONT
+    sheet.merge_cells(f"A{TITLE_ROW}:{last_column}{TITLE_ROW}")
+    sheet.cell(row=AS_OF_ROW, column=1, value=as_of_line).font = Font(italic=True)
+    sheet.merge_cells(f"A{AS_OF_ROW}:{last_column}{AS_OF_ROW}")
+    for column, text in enumerate(headers(), start=1):
+        cell = sheet.cell(row=HEADER_ROW, column=column, value=text)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -82,8 +107,20 @@ def plan_xlsx(tasks: Sequence[Task], notes: dict[int, str], *, today: dt.date) -
                 cell.fill = OVERDUE_FILL
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(WIDTHS))}{max(sheet.max_row, 1)}"
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_column}{max(sheet.max_row, HEADER_ROW)}"
+    # Print set-up as the governor's office prints a plan: A4 landscape, every column on the page's width,
+    # as many pages down as it takes, the header row on each.
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
+    sheet.print_options.horizontalCentered = True
+    sheet.oddFooter.center.text = "&P / &N"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -97,11 +134,13 @@ def _csv_value(value: object) -> str:
     return f"'{text}" if is_formula_like(text) else text
 
 
-def plan_csv(tasks: Sequence[Task], notes: dict[int, str]) -> bytes:
+def plan_csv(tasks: Sequence[Task], notes: dict[int, str], *, for_excel: bool = False) -> bytes:
+    """The standard CSV (comma, UTF-8), or with `for_excel` the one Excel with Russian settings opens in columns:
+    semicolons, and a byte order mark that makes it read the file as UTF-8 (Cyrillic) instead of the local code
+    page."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=";" if for_excel else ",", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(headers())
     for row in plan_rows(tasks, notes):
         writer.writerow([_csv_value(v) for v in row])
-    # The byte order mark makes Excel read the file as UTF-8 (Cyrillic) instead of the local code page.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return (("\ufeff" if for_excel else "") + buffer.getvalue()).encode("utf-8")

@@ -122,6 +122,7 @@ class TaskFilterForm(forms.Form):
             ("title", _("Task")),
             ("status", _("Status")),
             ("lead", _("Lead executor")),
+            ("relevance", _("Relevance (with a search)")),
         ],
     )
 
@@ -145,7 +146,8 @@ class TaskFilterForm(forms.Form):
         """The filter the valid fields describe (invalid fields are left out, never guessed), narrowed to
         the ticked rows `ids` when there are any."""
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
-        sort = data.get("sort") or "deadline"
+        # A search without a chosen order shows the best answers first.
+        sort = data.get("sort") or ("relevance" if (data.get("q") or "").strip() else "deadline")
         # Ticked rows narrow the filter; a malformed id names no task (it never widens the selection).
         selected = parse_ids(ids)[:5000] if ids else None
         return TaskFilter(

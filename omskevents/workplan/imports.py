@@ -67,7 +67,8 @@ LONG_RUN = re.compile(rb"[^<>]{%d}" % MAX_RUN)
 CELL_TAG = re.compile(rb"<c[\s/>]")
 
 # Column keys, in the order of exports.headers().
-COLUMNS = ("number", "title", "lead", "co_executors", "deadline", "status", "note", "area")
+# "event" and "responsible" are read by nothing: the import's event is chosen on the form, people are named later.
+COLUMNS = ("number", "event", "title", "area", "lead", "co_executors", "responsible", "deadline", "status", "note")
 REQUIRED_COLUMNS = ("title", "lead", "deadline")
 # The headings of plans as the regional government writes them, accepted whatever the interface language.
 OFFICIAL_HEADERS = {
@@ -304,7 +305,7 @@ def _read_rows(workbook: Any, deadline: Deadline) -> list[PlanRow]:
             plan.append(_read_row(cells, columns))
         deadline.check()
         return plan
-    expected = ", ".join(headers()[i] for i in (1, 2, 4))
+    expected = ", ".join(headers()[COLUMNS.index(key)] for key in REQUIRED_COLUMNS)
     raise ImportFileError(
         _("No sheet in the file has the plan's header row (columns %(columns)s).") % {"columns": expected}
     )

@@ -3,11 +3,14 @@
 Views, the admin and templates all ask these predicates.
 """
 
+import datetime as dt
+
 from omskevents.accounts.permissions import is_agency_member, is_kz_secretariat, is_secretariat
 from omskevents.accounts.types import AnyUser
 from omskevents.agencies.enums import Country
 from omskevents.agencies.models import Agency
 from omskevents.committee.models import Decision
+from omskevents.core.confirm import UNDO_WINDOW
 
 from .enums import CLOSED_STATUSES, TaskStatus
 from .models import Attachment, ExtensionRequest, Task
@@ -97,6 +100,16 @@ def status_targets(user: AnyUser, task: Task) -> list[str]:
 
 def can_change_status(user: AnyUser, task: Task, new_status: str) -> bool:
     return new_status in status_targets(user, task)
+
+
+def can_restore_task(user: AnyUser, task: Task, *, now: dt.datetime) -> bool:
+    """A cancellation is undone, within the undo window, by whoever may reopen the task."""
+    return (
+        task.status == TaskStatus.CANCELLED
+        and task.status_changed_at is not None
+        and now < task.status_changed_at + UNDO_WINDOW
+        and can_change_status(user, task, TaskStatus.ASSIGNED)
+    )
 
 
 def can_report_progress(user: AnyUser, task: Task) -> bool:

@@ -20,6 +20,7 @@ from omskevents.events.models import Event
 from . import permissions
 from .enums import CLOSED_STATUSES, TaskStatus
 from .models import Attachment, ExtensionRequest, ProgressReport, Task, TaskComment, TaskQuerySet
+from .search import task_search
 
 
 def _agency_scope(agency_id: int) -> Q:
@@ -162,6 +163,7 @@ SORTS: dict[str, tuple[str, ...]] = {
     "-status": ("-status", "deadline", "pk"),
     "lead": ("lead_agency__short_name", "deadline", "pk"),
     "-lead": ("-lead_agency__short_name", "deadline", "pk"),
+    "relevance": ("deadline", "pk"),  # with a search: the best answers first (workplan.search); without: by deadline
 }
 DUE_SOON_DAYS = 14
 
@@ -183,15 +185,6 @@ class TaskFilter:
     ids: Sequence[int] | None = None  # the ticked rows; None: no rows ticked, an empty list: none of them exists
     sort: str = "deadline"
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-def _search(q: str) -> Q:
-    # SQLite compares only ASCII letters case-insensitively, so Cyrillic words are also tried in their
-    # lower, upper and capitalised forms; on PostgreSQL these collapse into the same icontains match.
-    condition = Q()
-    for variant in {q, q.lower(), q.upper(), q.capitalize()}:
-        condition |= Q(title__icontains=variant) | Q(description__icontains=variant) | Q(number__iexact=variant)
-    return condition
 
 
 def tasks_filter(tasks: QuerySet[Task], flt: TaskFilter, *, today: dt.date) -> QuerySet[Task]:
@@ -217,7 +210,10 @@ def tasks_filter(tasks: QuerySet[Task], flt: TaskFilter, *, today: dt.date) -> Q
         tasks = tasks.filter(pk__in=list(flt.ids))
     query = flt.q.strip()
     if query:
-        tasks = tasks.filter(_search(query))
+        # The search (workplan.search) ranks the rows itself when the sort is "relevance".
+        tasks = task_search(tasks, query, rank=flt.sort == "relevance")
+        if flt.sort == "relevance":
+            return tasks
     return tasks.order_by(*SORTS.get(flt.sort, SORTS["deadline"]))
 
 
@@ -552,4 +548,14 @@ def instructions_of(user: Any, meeting: Meeting) -> QuerySet[Task]:
         .filter(source_decision__meeting=meeting)
         .select_related("lead_agency", "source_decision", "responsible")
         .order_by("source_decision__pk")
+    )
+
+
+def co_executor_contacts(tasks: list[Task]) -> list[Agency]:
+    """The co-executors of these tasks that have a contact address (they get a copy of an assignment notice)."""
+    return list(
+        Agency.objects.filter(co_executed_tasks__in=[t.pk for t in tasks])
+        .exclude(email="")
+        .distinct()
+        .order_by("short_name")
     )

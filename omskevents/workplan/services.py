@@ -428,6 +428,26 @@ def task_change_status(*, actor: User, task: Task, status: str, note: str = "") 
 
 
 @transaction.atomic
+def task_restore(*, actor: User, task: Task) -> Task:
+    """Undo a cancellation within the undo window: the task goes back to the status it had before it."""
+    task = Task.objects.select_for_update().select_related("lead_agency").get(pk=task.pk)
+    if not permissions.can_view_task(actor, task):
+        raise PermissionDenied(_("You cannot see this task."))
+    if not permissions.can_restore_task(actor, task, now=timezone.now()):
+        raise ValidationError(_("The cancellation can no longer be undone."))
+    previous = (
+        task.history.exclude(status=TaskStatus.CANCELLED).order_by("-history_id").values_list("status", flat=True)
+    ).first()
+    task.status = previous or TaskStatus.ASSIGNED
+    task.status_changed_at = timezone.now()
+    history_user_set(task, actor)
+    history_reason_set(task, _("Cancellation undone"))
+    task.save(update_fields=["status", "status_changed_at", "updated"])
+    signals.task_status_changed.send(sender=Task, task=task)
+    return task
+
+
+@transaction.atomic
 def task_report_progress(
     *, actor: User, task: Task, text: str, files: Sequence["UploadedFile[bytes]"] = (), is_final: bool = False
 ) -> ProgressReport:

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -27,9 +27,11 @@ from omskevents.accounts.audit import log_export
 from omskevents.accounts.models import User
 from omskevents.accounts.types import AnyUser, AuthenticatedHttpRequest
 from omskevents.core.cache import cached_fragment, cached_rows
+from omskevents.core.confirm import UNDO_WINDOW, Confirmation, confirm_page, is_confirmed
 from omskevents.core.forms import apply_service_errors
 from omskevents.core.pagination import DeferredJoinPaginator
 from omskevents.core.sections import collect_sections
+from omskevents.core.templatetags.zones import zone_label
 from omskevents.events.enums import Area
 
 from . import exports, imports, pairs, permissions, plan_state, selectors, services, signals
@@ -48,6 +50,7 @@ from .forms import (
     TaskForm,
 )
 from .models import Task
+from .workflow import action_buttons, next_step
 
 PAGE_SIZE = 50
 # Where the CSRF token goes in a cached fragment: the token is per visitor and is never stored.
@@ -296,8 +299,18 @@ def _task_rows_html(
     return cached_rows("task", keys, render)
 
 
+def _plan_title(tasks: list[Task]) -> str:
+    """The title of an export or a printout: the plan of the one event it covers, or of the events."""
+    events = {task.event_id: task.event for task in tasks}
+    if len(events) == 1:
+        return _("Action plan: %(event)s") % {"event": next(iter(events.values())).short_title}
+    return _("Action plan")
+
+
 class TaskExportView(LoginRequiredMixin, View):
-    """The current filter (and ticked rows, if any) as a file; only the tasks this user may see."""
+    """The current filter (and ticked rows, if any) as a file; only the tasks this user may see.
+
+    kind: "xlsx"; "csv" (standard: comma, UTF-8); "excel_csv" (Russian Excel: semicolon, UTF-8 with a BOM)."""
 
     kind = "xlsx"
 
@@ -313,17 +326,45 @@ class TaskExportView(LoginRequiredMixin, View):
         form = _filter_form(request)
         tasks = list(selectors.task_table(request.user, form.to_filter(ids=ids), today=today))
         notes = selectors.task_last_report_texts(tasks)
-        stamp = timezone.localtime().strftime("%Y-%m-%d")
+        now = timezone.localtime()
+        stamp = now.strftime("%Y-%m-%d")
+        extension = "xlsx" if self.kind == "xlsx" else "csv"
         if self.kind == "xlsx":
-            response = HttpResponse(
-                exports.plan_xlsx(tasks, notes, today=today), content_type=exports.XLSX_CONTENT_TYPE
+            content = exports.plan_xlsx(
+                tasks, notes, today=today, title=_plan_title(tasks), as_of=now, zone=zone_label()
             )
+            response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
         else:
-            response = HttpResponse(exports.plan_csv(tasks, notes), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="action-plan-{stamp}.{self.kind}"'
+            content = exports.plan_csv(tasks, notes, for_excel=self.kind == "excel_csv")
+            response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+        suffix = "-excel" if self.kind == "excel_csv" else ""
+        response["Content-Disposition"] = f'attachment; filename="action-plan-{stamp}{suffix}.{extension}"'
         # The plan names people (responsible, controller): an export of personal data for the security log.
         log_export(request, kind=f"action_plan_{self.kind}", rows=len(tasks))
         return response
+
+
+class TaskListPrintView(LoginRequiredMixin, View):
+    """The plan as the current filter shows it, on A4 landscape sheets: the same rows as the export."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        today = timezone.localdate()
+        form = _filter_form(request)
+        tasks = list(selectors.task_table(request.user, form.to_filter(), today=today))
+        rows = [{"task": t, "state": selectors.task_deadline_state(t, today=today)} for t in tasks]
+        query = request.GET.urlencode()
+        back = reverse("workplan:task_list") + (f"?{query}" if query else "")
+        context = {"rows": rows, "title": _plan_title(tasks), "back_url": back}
+        return render(request, "workplan/task_list_print.html", context)
+
+
+class TaskPrintView(LoginRequiredMixin, View):
+    """A task's card on an A4 sheet: the same visibility as its page."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        task = _task_or_404(request, pk)
+        context = {"task": task, "state": selectors.task_deadline_state(task, today=timezone.localdate())}
+        return render(request, "workplan/task_print.html", context)
 
 
 class TaskBulkView(SecretariatRequiredMixin, View):
@@ -341,6 +382,8 @@ class TaskBulkView(SecretariatRequiredMixin, View):
             return HttpResponseRedirect(back)
         data = form.cleaned_data
         tasks = list(data["id"])
+        if not is_confirmed(request):
+            return confirm_page(request, _bulk_confirmation(data, tasks, back=back))
         try:
             if data["action"] == BulkActionForm.REASSIGN:
                 count = services.task_bulk_reassign(
@@ -361,6 +404,50 @@ class TaskBulkView(SecretariatRequiredMixin, View):
         return HttpResponseRedirect(back)
 
 
+def _bulk_confirmation(data: dict[str, Any], tasks: list[Task], *, back: str) -> Confirmation:
+    """What a bulk change does, task by task, and who is mailed: a new responsible person gets an assignment
+    notice per task and the co-executors' contact addresses a copy (notifications.notices.task_assignment_notify);
+    a deadline move mails nobody (the reminders follow the new deadline)."""
+    count = len(tasks)
+    listed = [str(task) for task in tasks[:20]]
+    if count > len(listed):
+        listed.append(_("… and %(count)d more") % {"count": count - len(listed)})
+    recipients: list[str] = []
+    if data["action"] == BulkActionForm.REASSIGN:
+        what = ngettext("%(count)d task gets a new executor:", "%(count)d tasks get a new executor:", count) % {
+            "count": count
+        }
+        changes = []
+        if data["new_lead_agency"]:
+            changes.append(_("lead executor: %(agency)s") % {"agency": data["new_lead_agency"]})
+        if data["new_responsible"]:
+            changes.append(_("responsible person: %(person)s") % {"person": data["new_responsible"]})
+            person = data["new_responsible"]
+            if person.email:
+                recipients.append(f"{person} <{person.email}>")
+            co_executors = selectors.co_executor_contacts(tasks)
+            recipients += [f"{agency} <{agency.email}>" for agency in co_executors]
+        what = f"{what} {'; '.join(changes)}."
+        title, button, mail_note = _("Reassign the tasks?"), _("Reassign"), _("a notice of the assignment.")
+    else:
+        days = data["days"]
+        what = ngettext(
+            "The deadline of %(count)d task moves by %(days)s.",
+            "The deadlines of %(count)d tasks move by %(days)s.",
+            count,
+        ) % {"count": count, "days": ngettext("%(n)d day", "%(n)d days", abs(days)) % {"n": days}}
+        title, button, mail_note = _("Move the deadlines?"), _("Move the deadlines"), ""
+    return Confirmation(
+        title=title,
+        consequences=[what, *listed],
+        recipients=recipients,
+        mail_note=mail_note,
+        button=button,
+        action_url=reverse("workplan:task_bulk"),
+        back_url=back,
+    )
+
+
 def _task_or_404(request: HttpRequest, pk: int) -> Task:
     task = selectors.task_for_page(request.user, pk)
     if task is None:
@@ -376,7 +463,9 @@ def task_page_context(request: HttpRequest, task: Task, **forms: Form) -> dict[s
     context: dict[str, Any] = {
         "task": task,
         "state": selectors.task_deadline_state(task, today=today),
-        "status_targets": [(s, TaskStatus(s).label) for s in permissions.status_targets(user, task)],
+        "status_buttons": action_buttons(task.status, permissions.status_targets(user, task)),
+        "next_step": next_step(task.status, permissions.actors_for(user, task)),
+        "can_restore": permissions.can_restore_task(user, task, now=timezone.now()),
         "can_edit": permissions.can_edit_task(user, task),
         "can_report": permissions.can_report_progress(user, task),
         "can_request_extension": permissions.can_request_extension(user, task) and not pending,
@@ -449,12 +538,59 @@ class TaskActionView(LoginRequiredMixin, View):
 
 
 class TaskStatusView(TaskActionView):
+    """A status move; cancelling first answers with a confirmation page (and can be undone for a few minutes)."""
+
     form_class = StatusForm
     form_name = "status_form"
+
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        if request.POST.get("status") == TaskStatus.CANCELLED and not is_confirmed(request):
+            task = _task_or_404(request, pk)
+            if not permissions.can_change_status(request.user, task, TaskStatus.CANCELLED):
+                messages.error(request, _("You cannot do this with this task."))
+                return redirect(task)
+            return confirm_page(request, _cancel_confirmation(task))
+        return super().post(request, pk)
 
     def act(self, request: AuthenticatedHttpRequest, task: Task, data: dict[str, Any]) -> None:
         services.task_change_status(actor=request.user, task=task, status=data["status"], note=data["note"])
         messages.success(request, _("Status: %(status)s.") % {"status": TaskStatus(data["status"]).label})
+
+
+def _cancel_confirmation(task: Task) -> Confirmation:
+    minutes = int(UNDO_WINDOW.total_seconds() // 60)
+    return Confirmation(
+        title=_("Cancel task %(task)s?") % {"task": task},
+        consequences=[
+            _("The task leaves the open tasks of the plan; its executors can no longer report on it."),
+            _("Reminders of its deadline stop."),
+        ],
+        undo_note=ngettext(
+            "For %(minutes)d minute after this you can undo the cancellation.",
+            "For %(minutes)d minutes after this you can undo the cancellation.",
+            minutes,
+        )
+        % {"minutes": minutes},
+        button=_("Cancel the task"),
+        action_url=reverse("workplan:task_status", args=[task.pk]),
+        back_url=task.get_absolute_url(),
+    )
+
+
+class TaskRestoreView(LoginRequiredMixin, View):
+    """Undo a cancellation within the undo window."""
+
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        task = _task_or_404(request, pk)
+        try:
+            services.task_restore(actor=request.user, task=task)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except PermissionDenied:
+            messages.error(request, _("You cannot do this with this task."))
+        else:
+            messages.success(request, _("The cancellation was undone."))
+        return redirect(task)
 
 
 class TaskReportView(TaskActionView):

@@ -2,6 +2,9 @@
 
 from enum import Enum
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from .enums import TaskStatus as S
 
 
@@ -36,3 +39,57 @@ def allowed_targets(current: str, actors: set[Actor]) -> list[str]:
 
 def is_transition(current: str, new: str) -> bool:
     return (current, new) in TRANSITIONS
+
+
+# The task page names each move by what it does, not by the state it leads to. A report of completion is not a
+# button here: it is sent with the report form (one way to report), which moves the task to REPORTED itself.
+ACTION_LABELS: dict[tuple[str, str], str | Promise] = {
+    (S.ASSIGNED, S.IN_PROGRESS): _("Take into work"),
+    (S.RETURNED, S.IN_PROGRESS): _("Resume the work"),
+    (S.REPORTED, S.ACCEPTED): _("Accept and remove from control"),
+    (S.REPORTED, S.RETURNED): _("Return for rework"),
+    (S.ACCEPTED, S.RETURNED): _("Return for rework"),
+    (S.ASSIGNED, S.CANCELLED): _("Cancel the task…"),
+    (S.IN_PROGRESS, S.CANCELLED): _("Cancel the task…"),
+    (S.REPORTED, S.CANCELLED): _("Cancel the task…"),
+    (S.RETURNED, S.CANCELLED): _("Cancel the task…"),
+    (S.CANCELLED, S.ASSIGNED): _("Reopen the task"),
+}
+# Moves reached only through another form of the page (the report form), never through a status button.
+NOT_A_BUTTON = frozenset({S.REPORTED})
+# Moves that need a confirmation page first (core.confirm).
+NEEDS_CONFIRMATION = frozenset({S.CANCELLED})
+
+
+def action_buttons(current: str, targets: list[str]) -> list[tuple[str, str, bool]]:
+    """(status, what the button says, whether it is a destructive move) for the page's status buttons."""
+    return [
+        (target, str(ACTION_LABELS.get((current, target), target)), target in NEEDS_CONFIRMATION)
+        for target in targets
+        if target not in NOT_A_BUTTON
+    ]
+
+
+def next_step(current: str, actors: set[Actor]) -> str:
+    """One line saying what happens next, for this person: what they do, or whom the task waits for."""
+    if current == S.ACCEPTED:
+        return str(_("Nothing more to do: the task is done and removed from control."))
+    if current == S.CANCELLED:
+        return str(_("Nothing to do: the task is cancelled."))
+    executor, controller = Actor.EXECUTOR in actors, Actor.CONTROLLER in actors
+    if current == S.REPORTED:
+        if controller:
+            return str(_("Check the report: accept it and remove the task from control, or return it for rework."))
+        return str(_("The report has been sent: the secretariat checks it."))
+    if executor:
+        if current == S.RETURNED:
+            return str(_("Do what the secretariat asked in its comment and send the report of completion again."))
+        if current == S.ASSIGNED:
+            return str(_("Take the task into work; when it is done, send the report of completion."))
+        return str(
+            _(
+                "When the work is done, send the report of completion; "
+                "if the deadline cannot be met, ask for an extension."
+            )
+        )
+    return str(_("The executor is at work; the task waits for the report of completion."))

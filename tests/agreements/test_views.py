@@ -163,7 +163,7 @@ def test_order_of_signing_docx_is_ready_to_print(client, w):
     # Word stores lengths in twentieths of a point: millimetres come back rounded to the nearest 0.02 mm.
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     margins = (section.top_margin, section.right_margin, section.bottom_margin, section.left_margin)
-    assert [round(m.mm) for m in margins] == [20, 10, 20, 20]
+    assert [round(m.mm) for m in margins] == [20, 15, 20, 30]
     assert section.orientation == WD_ORIENT.PORTRAIT
     normal = doc.styles["Normal"].font
     assert (normal.name, normal.size) == ("Times New Roman", Pt(14))

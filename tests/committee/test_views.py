@@ -209,7 +209,7 @@ def test_meeting_close_by_agency_staff_is_forbidden(client, staff_a):
 
 def test_meeting_cancel_by_secretariat(client, secretariat):
     meeting = MeetingFactory()
-    _login(client, secretariat).post(reverse("committee:meeting_cancel", args=[meeting.pk]))
+    _login(client, secretariat).post(reverse("committee:meeting_cancel", args=[meeting.pk]), {"confirm": "yes"})
     meeting.refresh_from_db()
     assert meeting.status == "cancelled"
 
@@ -223,7 +223,7 @@ def test_agenda_add_and_delete(client, secretariat):
     assert response["Location"] == meeting.get_absolute_url() + "#agenda"
     item = AgendaItem.objects.get()
     assert (item.order, item.title) == (1, "Открытие")
-    client.post(reverse("committee:agenda_delete", args=[meeting.pk, item.pk]))
+    client.post(reverse("committee:agenda_delete", args=[meeting.pk, item.pk]), {"confirm": "yes"})
     assert AgendaItem.objects.count() == 0
 
 
@@ -320,3 +320,36 @@ def test_minutes_docx_holds_the_meeting_ready_to_sign(client, staff_a, agency_a,
 def test_minutes_docx_requires_login(client):
     meeting = MeetingFactory()
     assert client.get(reverse("committee:minutes_docx", args=[meeting.pk])).status_code == 302
+
+
+def test_minutes_docx_is_on_the_official_a4_page(client, secretariat):
+    from docx.shared import Pt
+
+    meeting = MeetingFactory()
+    response = _login(client, secretariat).get(reverse("committee:minutes_docx", args=[meeting.pk]))
+
+    doc = Document(io.BytesIO(response.content))
+    page = doc.sections[0]
+    assert (round(page.page_width.mm), round(page.page_height.mm)) == (210, 297)
+    margins = (page.left_margin, page.right_margin, page.top_margin, page.bottom_margin)
+    assert [round(m.mm) for m in margins] == [30, 15, 20, 20]
+    normal = doc.styles["Normal"]
+    assert (normal.font.name, normal.font.size, normal.paragraph_format.line_spacing) == (
+        "Times New Roman",
+        Pt(14),
+        1.0,
+    )
+
+
+def test_meeting_print_page_shows_the_agenda_with_the_zone_named(client, secretariat, settings):
+    meeting = MeetingFactory()
+    AgendaItem.objects.create(meeting=meeting, order=1, title="О готовности площадок")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    client.force_login(secretariat)
+
+    html = client.get(reverse("committee:meeting_print", args=[meeting.pk])).content.decode()
+
+    assert "О готовности площадок" in html
+    assert "01.12.2026 11:00 (Омск)" in html
+    assert "(+06)" not in html
+    assert 'href="/static/css/print.css"' in html

@@ -121,7 +121,13 @@ def test_cached_task_list_carries_each_visitors_own_csrf_token(secretariat, agen
 
     response = browsers[1].post(
         reverse("workplan:task_bulk"),
-        {"csrfmiddlewaretoken": tokens[1], "action": "reassign", "id": [task.pk], "new_lead_agency": agency_b.pk},
+        {
+            "csrfmiddlewaretoken": tokens[1],
+            "action": "reassign",
+            "id": [task.pk],
+            "new_lead_agency": agency_b.pk,
+            "confirm": "yes",
+        },
     )
 
     assert response.status_code == 302

@@ -56,8 +56,7 @@ def test_report_with_a_file_then_acceptance_moves_the_dashboard(page, staff_a, s
     report_form = f"form[action='/tasks/{target.pk}/report/']"
     page.fill(f"{report_form} textarea[name=text]", "Причал отремонтирован, акт приёмки приложен.")
     page.set_input_files(f"{report_form} input[name=files]", str(report_file))
-    page.check(f"{report_form} input[name=is_final]")
-    page.click(f"{report_form} button[type=submit]")
+    page.click(f"{report_form} button[name=is_final][value=on]")  # "Отправить отчёт о выполнении"
     page.wait_for_load_state("networkidle")
 
     target.refresh_from_db()

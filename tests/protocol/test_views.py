@@ -133,7 +133,7 @@ def test_compiled_docx_has_the_usual_form_and_only_agreed_items(client, secretar
     # Word keeps sizes in twentieths of a point: compared in whole millimetres.
     assert (round(page.page_width.mm), round(page.page_height.mm)) == (210, 297)
     margins = (page.left_margin, page.right_margin, page.top_margin, page.bottom_margin)
-    assert [round(m.mm) for m in margins] == [20, 10, 20, 20]
+    assert [round(m.mm) for m in margins] == [30, 15, 20, 20]
     normal = doc.styles["Normal"].font
     assert (normal.name, normal.size) == ("Times New Roman", Pt(14))
     texts = [p.text for p in doc.paragraphs if p.text]

@@ -220,6 +220,8 @@ def test_bulk_actions_survive_hostile_input(client, world, data):
         "new_responsible": ids(w.staff_a.pk, w.staff_b.pk),
         "days": ids(1, -1, 366),
         "reason": TEXT,
+        # Half the batches confirmed (they act), half not (the confirmation page, which must write nothing).
+        "confirm": st.one_of(st.just("yes"), TEXT),
     }
     submit(client, w.secretariat, reverse("workplan:task_bulk"), post_data(data.draw, fields))
 

@@ -445,9 +445,21 @@ DECISIONS: dict[str, Decision] = {
         a=pk("meeting"),
         checks=(Check("get", SECRETARIAT_PAGE), Check("post", SECRETARIAT_WRITE, data=_meeting_data)),
     ),
+    # Cancelling asks first: the page (GET or a POST without the confirmation) writes nothing.
     "committee:meeting_cancel": Decision(
-        a=pk("meeting"), checks=(Check("get", R(LOGIN, 403, 403, 403, 405, 403)), Check("post", SECRETARIAT_WRITE))
+        a=pk("meeting"),
+        checks=(
+            Check("get", SECRETARIAT_PAGE),
+            Check("post", SECRETARIAT_PAGE),
+            Check("post", SECRETARIAT_WRITE, data=lambda w: {"confirm": "yes"}),
+        ),
     ),
+    # The world's meeting is not cancelled: the restore is refused with a message, nothing written.
+    "committee:meeting_restore": Decision(
+        a=pk("meeting"),
+        checks=(Check("get", R(LOGIN, 403, 403, 403, 405, 403)), Check("post", R(LOGIN, 403, 403, 403, 302, 403))),
+    ),
+    "committee:meeting_print": Decision(a=pk("meeting"), checks=(Check("get", LOGGED_IN),)),
     "committee:meeting_close": Decision(
         a=pk("meeting"),
         checks=(
@@ -468,7 +480,11 @@ DECISIONS: dict[str, Decision] = {
     "committee:agenda_delete": Decision(
         a=both(m=pk("meeting"), i=pk("item", "item_pk")),
         b=both(m=pk("meeting"), i=pk("other_item", "item_pk")),
-        checks=(Check("post", SECRETARIAT_WRITE, R(LOGIN, 403, 403, 403, 404, 403)),),
+        checks=(
+            Check("get", SECRETARIAT_PAGE, R(LOGIN, 403, 403, 403, 404, 403)),
+            Check("post", SECRETARIAT_PAGE, R(LOGIN, 403, 403, 403, 404, 403)),
+            Check("post", SECRETARIAT_WRITE, R(LOGIN, 403, 403, 403, 404, 403), data=lambda w: {"confirm": "yes"}),
+        ),
     ),
     "committee:attendance_set": Decision(
         a=pk("meeting"),
@@ -496,7 +512,11 @@ DECISIONS: dict[str, Decision] = {
     "committee:decision_delete": Decision(
         a=both(m=pk("meeting"), d=pk("decision", "decision_pk")),
         b=both(m=pk("meeting"), d=pk("other_decision", "decision_pk")),
-        checks=(Check("post", SECRETARIAT_WRITE, R(LOGIN, 403, 403, 403, 404, 403)),),
+        checks=(
+            Check("get", SECRETARIAT_PAGE, R(LOGIN, 403, 403, 403, 404, 403)),
+            Check("post", SECRETARIAT_PAGE, R(LOGIN, 403, 403, 403, 404, 403)),
+            Check("post", SECRETARIAT_WRITE, R(LOGIN, 403, 403, 403, 404, 403), data=lambda w: {"confirm": "yes"}),
+        ),
     ),
     "workplan:decisions_to_tasks": Decision(
         a=pk("meeting"),
@@ -707,6 +727,20 @@ DECISIONS: dict[str, Decision] = {
     "workplan:task_export_xlsx": Decision(
         checks=(Check("get", LOGGED_IN, query=lambda w: {"agency": w.agency_b.pk}),),
     ),
+    "workplan:task_export_excel_csv": Decision(
+        checks=(
+            Check("get", LOGGED_IN, query=lambda w: {"agency": w.agency_b.pk}),
+            Check("post", LOGGED_IN, data=lambda w: {"id": [w.task_a.pk, w.task_b.pk]}),
+        ),
+    ),
+    "workplan:task_list_print": Decision(checks=(Check("get", LOGGED_IN, query=lambda w: {"agency": w.agency_b.pk}),)),
+    "workplan:task_print": Decision(a=pk("task_a"), b=pk("task_b"), checks=(Check("get", A_ONLY, B_ONLY),)),
+    # Not cancelled: the restore is refused with a message on the task page; a task out of sight answers 404.
+    "workplan:task_restore": Decision(
+        a=pk("task_a"),
+        b=pk("task_b"),
+        checks=(Check("post", R(LOGIN, 302, 302, 404, 302, 404), R(LOGIN, 404, 404, 302, 302, 302)),),
+    ),
     "workplan:task_export_csv": Decision(
         checks=(
             Check("get", LOGGED_IN, query=lambda w: {"agency": w.agency_b.pk}),
@@ -720,11 +754,29 @@ DECISIONS: dict[str, Decision] = {
             Check(
                 "post",
                 R(LOGIN, 403, 403, 403, W(302), 302),
-                data=lambda w: {"action": "shift", "id": [w.task_a.pk, w.task_b.pk], "days": "1", "reason": "Перенос"},
+                data=lambda w: {
+                    "action": "shift",
+                    "id": [w.task_a.pk, w.task_b.pk],
+                    "days": "1",
+                    "reason": "Перенос",
+                    "confirm": "yes",
+                },
             ),
             Check(
                 "post",
                 R(LOGIN, 403, 403, 403, W(302), W(302)),
+                data=lambda w: {
+                    "action": "shift",
+                    "id": [w.task_b.pk],
+                    "days": "1",
+                    "reason": "Перенос",
+                    "confirm": "yes",
+                },
+            ),
+            # Without the confirmation: the page saying what would change, nothing written.
+            Check(
+                "post",
+                R(LOGIN, 403, 403, 403, 200, 200),
                 data=lambda w: {"action": "shift", "id": [w.task_b.pk], "days": "1", "reason": "Перенос"},
             ),
         ),
@@ -1122,7 +1174,7 @@ def test_csv_export_with_a_foreign_agency_filter_answers_as_for_a_missing_agency
     missing = client.get(url, {"agency": 999_999, **query}).content.decode()
     assert foreign == missing
     assert MARK_A not in foreign
-    assert [line.split(",")[1] for line in foreign.splitlines()[1:]] == [
+    assert [line.split(",")[2] for line in foreign.splitlines()[1:]] == [
         f'"{MARK_B}: поручение"',
         f'"{MARK_B}: перенос срока"',
     ]
@@ -1181,7 +1233,12 @@ def test_bulk_reassign_by_the_secretariat_does_change_the_rows(client, world):
     client.force_login(world.secretariat)
     client.post(
         reverse("workplan:task_bulk"),
-        {"action": "reassign", "id": [world.task_a.pk, world.task_b.pk], "new_lead_agency": world.agency_a.pk},
+        {
+            "action": "reassign",
+            "id": [world.task_a.pk, world.task_b.pk],
+            "new_lead_agency": world.agency_a.pk,
+            "confirm": "yes",
+        },
     )
     assert set(
         Task.objects.filter(pk__in=[world.task_a.pk, world.task_b.pk]).values_list("lead_agency", flat=True)

@@ -83,12 +83,13 @@ def test_task_page_status_buttons_follow_the_workflow(client, secretariat, staff
     task = TaskFactory(lead_agency=agency_a, status="assigned")
 
     client.force_login(staff_a)
-    staff_buttons = client.get(_url(task)).context["status_targets"]
+    staff_buttons = client.get(_url(task)).context["status_buttons"]
     client.force_login(secretariat)
-    secretariat_buttons = client.get(_url(task)).context["status_targets"]
+    secretariat_buttons = client.get(_url(task)).context["status_buttons"]
 
-    assert [value for value, _label in staff_buttons] == ["in_progress", "reported"]
-    assert [value for value, _label in secretariat_buttons] == ["in_progress", "cancelled"]
+    # Reporting completion is the report form's job alone: no "reported" button beside it.
+    assert staff_buttons == [("in_progress", "Take into work", False)]
+    assert secretariat_buttons == [("in_progress", "Take into work", False), ("cancelled", "Cancel the task…", True)]
 
 
 def test_status_change_moves_task_and_records_comment(client, staff_a, agency_a):

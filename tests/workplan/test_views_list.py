@@ -248,6 +248,7 @@ def test_bulk_reassign_changes_lead_and_responsible(client, secretariat, agency_
             "new_lead_agency": agency_b.pk,
             "new_responsible": staff_b.pk,
             "next": "/tasks/?q=x",
+            "confirm": "yes",
         },
     )
 
@@ -283,7 +284,13 @@ def test_bulk_shift_moves_deadlines_with_reason(client, secretariat):
 
     client.post(
         reverse("workplan:task_bulk"),
-        {"action": "shift", "id": [fixed.pk, relative.pk], "days": 7, "reason": "Перенос заседания МПК"},
+        {
+            "action": "shift",
+            "id": [fixed.pk, relative.pk],
+            "days": 7,
+            "reason": "Перенос заседания МПК",
+            "confirm": "yes",
+        },
     )
 
     fixed.refresh_from_db()
