@@ -19,10 +19,10 @@ class PreferenceForm(_Crispy, forms.ModelForm):
     class Meta:
         model = NotificationPreference
         fields = [
-            "assignments",
-            "reminders",
-            "status_notices",
-            "meetings",
+            "assignments_mode",
+            "reminders_mode",
+            "status_mode",
+            "meetings_mode",
             "digests",
             "delivery",
             "language",

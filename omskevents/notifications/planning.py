@@ -13,7 +13,7 @@ from omskevents.committee.models import Meeting
 
 from . import selectors
 from .audience import Audience
-from .enums import Delivery, Kind
+from .enums import Channel, Delivery, Kind
 from .models import ReminderSettings, parse_offsets
 from .selectors import Recipient, ScanTask
 from .store import Planned
@@ -71,7 +71,7 @@ def plan_task_reminders(
     executor_digest = (
         executor_recipient is not None
         and executor_recipient.user is not None
-        and audience.pref(executor_recipient.user).delivery != Delivery.IMMEDIATE
+        and audience.pref(executor_recipient.user).reminders_mode == Channel.DIGEST
     )
 
     def add(kind: str, recipient: Recipient, occasion: str, day: dt.date, context: dict[str, Any]) -> None:

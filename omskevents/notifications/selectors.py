@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from omskevents.accounts.models import User
 from omskevents.agencies.models import Agency
@@ -17,10 +18,10 @@ from omskevents.committee.enums import MemberRole
 from omskevents.committee.models import CommitteeMember, Meeting
 from omskevents.events.models import Event
 from omskevents.workplan.enums import CLOSED_STATUSES, TaskStatus
-from omskevents.workplan.models import Task
+from omskevents.workplan.models import ExtensionRequest, Task
 
-from .enums import Delivery
-from .models import Notification, NotificationPreference, ReminderSettings
+from .enums import GATHERABLE_KINDS, Channel, State
+from .models import InboxItem, MailHold, Notification, NotificationPreference, ReminderSettings
 
 
 def reminder_settings_get() -> ReminderSettings:
@@ -224,7 +225,7 @@ def digest_users() -> QuerySet[User]:
     """People who chose digests instead of single reminders."""
     return User.objects.filter(
         is_active=True,
-        notification_preference__delivery__in=[Delivery.DAILY, Delivery.WEEKLY],
+        notification_preference__reminders_mode=Channel.DIGEST,
     ).select_related("agency", "notification_preference")
 
 
@@ -320,3 +321,53 @@ def readiness_summary(*, committee_id: int, today: dt.date) -> list[dict[str, An
             }
         )
     return summary
+
+
+def gatherable_siblings(ids: Collection[int], *, now: dt.datetime) -> list[int]:
+    """Queued rows due by `now` to the same recipients as these rows, of kinds gathered into one mail: the
+    delivery claims them with the batch, so one person's notices due together make one mail."""
+    recipients = Notification.objects.filter(pk__in=ids, kind__in=GATHERABLE_KINDS).values("recipient_key")
+    return list(
+        Notification.objects.filter(
+            state=State.QUEUED, next_attempt_at__lte=now, kind__in=GATHERABLE_KINDS, recipient_key__in=recipients
+        )
+        .exclude(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:500]
+    )
+
+
+def hold_day(now: dt.datetime | None = None) -> dt.date:
+    """The day holds are set for: the committee's own date (Omsk)."""
+    return timezone.localdate(now or timezone.now(), zone(settings.TIME_ZONE))
+
+
+@dataclass
+class DeliveryFacts:
+    """What the checks of a delivery batch read besides the rows: read in the app, extension states, holds."""
+
+    read: set[int]
+    extensions: dict[int, str]
+    held_kinds: set[str]
+    held_people: set[int]
+
+    def is_held(self, row: Notification) -> bool:
+        return row.kind in self.held_kinds or (row.recipient_id is not None and row.recipient_id in self.held_people)
+
+
+def delivery_facts(rows: Collection[Notification]) -> DeliveryFacts:
+    ids = [r.pk for r in rows]
+    extension_ids = {r.context.get("extension") for r in rows if r.kind == "extension_requested"} - {None}
+    holds = list(MailHold.objects.filter(day=hold_day()).values_list("kind", "user_id"))
+    return DeliveryFacts(
+        read=set(
+            InboxItem.objects.filter(notification_id__in=ids, read_at__isnull=False).values_list(
+                "notification_id", flat=True
+            )
+        ),
+        extensions=dict(ExtensionRequest.objects.filter(pk__in=extension_ids).values_list("pk", "status"))
+        if extension_ids
+        else {},
+        held_kinds={kind for kind, _user in holds if kind},
+        held_people={user for kind, user in holds if user is not None and not kind},
+    )

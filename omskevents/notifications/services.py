@@ -44,10 +44,10 @@ def outbox_cancel(*, notifications: Iterable[Notification]) -> int:
 
 
 PREFERENCE_FIELDS = (
-    "assignments",
-    "reminders",
-    "status_notices",
-    "meetings",
+    "assignments_mode",
+    "reminders_mode",
+    "status_mode",
+    "meetings_mode",
     "digests",
     "delivery",
     "language",

@@ -26,7 +26,7 @@ from omskevents.workplan.models import Task
 from omskevents.workplan.selectors import tasks_visible_to
 
 from . import links, selectors, services
-from .enums import Delivery
+from .enums import Channel, Delivery
 from .forms import PreferenceForm
 
 
@@ -167,7 +167,7 @@ class UnsubscribeView(View):
         user = self._user(token)
         if user is None:
             return _invalid(request, _("This link is not valid."))
-        services.preference_update(user=user, digests=False, delivery=Delivery.IMMEDIATE)
+        services.preference_update(user=user, digests=False, delivery=Delivery.IMMEDIATE, reminders_mode=Channel.MAIL)
         return render(
             request,
             self.template_name,
