@@ -18,7 +18,7 @@ from omskevents.committee.ical import meeting_invitation_ics
 from omskevents.workplan import permissions
 from omskevents.workplan.models import ExtensionRequest, ProgressReport, Task
 
-from . import links, selectors
+from . import links, selectors, wording
 from .enums import MEETING_KINDS, Kind
 from .models import Notification, NotificationPreference
 from .planning_agreements import agreement_mail_context
@@ -122,9 +122,37 @@ def context_for(row: Notification, *, now: dt.datetime) -> dict[str, Any]:
         ctx.update(agreement_mail_context(row))
     if row.kind == Kind.READINESS:
         ctx["summary"] = selectors.readiness_summary(committee_id=row.context["committee"], today=today)
+    ctx["expected"] = wording.expected_action(row.kind, recipient_id=row.recipient_id, task=task)
+    if row.context.get("gathered"):
+        ctx["items"] = gathered_items(row)
     if row.kind in DIGEST_HEADER_KINDS and row.recipient is not None:
         ctx["unsubscribe_url"] = links.unsubscribe_url(user_id=row.recipient.pk)
     return ctx
+
+
+def gathered_items(row: Notification) -> list[dict[str, Any]]:
+    """The notices a gathered mail lists: its own row first, then those gathered into it, each with its
+    task (or meeting), link and what it expects of the reader."""
+    ids = [row.pk, *row.context.get("gathered", [])]
+    rows = Notification.objects.filter(pk__in=ids).select_related("task__event", "task__lead_agency", "meeting")
+    by_id = {r.pk: r for r in rows}
+    items = []
+    for pk in ids:
+        one = by_id.get(pk)
+        if one is None:
+            continue
+        thing = one.task or one.meeting
+        items.append(
+            {
+                "row": one,
+                "kind": one.get_kind_display(),
+                "thing": thing,
+                "url": links.absolute(thing.get_absolute_url()) if thing is not None else settings.SITE_URL,
+                "expected": wording.expected_action(one.kind, recipient_id=one.recipient_id, task=one.task),
+                "day": one.context.get("day"),
+            }
+        )
+    return items
 
 
 def _prefix(ctx: dict[str, Any]) -> str:
@@ -145,9 +173,17 @@ def build_message(
     tz = selectors.zone(_time_zone(row))
     with translation.override(_language(row, preference)), timezone.override(tz):
         ctx = context_for(row, now=now)
-        subject = _prefix(ctx) + one_line(render_to_string(f"emails/{row.kind}_subject.txt", ctx))
-        text = render_to_string(f"emails/{row.kind}.txt", ctx)
-        html = render_to_string(f"emails/{row.kind}.html", ctx)
+        if "items" in ctx:
+            # One mail listing every notice gathered into this row.
+            ctx["headline"] = wording.gathered_headline([item["row"].kind for item in ctx["items"]])
+            events = sorted({item["thing"].event.short_title for item in ctx["items"] if item["row"].task})
+            subject = (f"[{one_line(', '.join(events[:2]))}] " if events else "") + one_line(ctx["headline"])
+            text = render_to_string("emails/gathered.txt", ctx)
+            html = render_to_string("emails/gathered.html", ctx)
+        else:
+            subject = _prefix(ctx) + one_line(render_to_string(f"emails/{row.kind}_subject.txt", ctx))
+            text = render_to_string(f"emails/{row.kind}.txt", ctx)
+            html = render_to_string(f"emails/{row.kind}.html", ctx)
     headers = {"Message-ID": message_id, "X-Omskevents-Outbox": str(row.pk)}
     if "unsubscribe_url" in ctx:
         headers["List-Unsubscribe"] = f"<{ctx['unsubscribe_url']}>"

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
@@ -10,6 +11,7 @@ from omskevents.agencies.enums import Country
 from omskevents.calendars.services import WorkingCalendar
 from omskevents.committee.enums import MeetingStatus
 from omskevents.committee.models import Meeting
+from omskevents.workplan.enums import TaskStatus
 
 from . import selectors
 from .audience import Audience
@@ -89,6 +91,11 @@ def plan_task_reminders(
             )
         )
 
+    if task.status == TaskStatus.REPORTED:
+        # The report awaits acceptance: the controller's turn, not the executor's or their head's.
+        _plan_awaiting_acceptance(task, now=now, rules=rules, calendars=calendars, audience=audience, add=add)
+        return planned
+
     # Deadline reminders go to the executor (unless they take their reminders as a digest).
     if executor_recipient is not None and not executor_digest:
         cal = calendars(executor_recipient.country)
@@ -121,6 +128,37 @@ def plan_task_reminders(
             seen.add(recipient.key)
             add(Kind.OVERDUE, recipient, f"{task.deadline}:overdue:{today}", today, {"day": day})
     return planned
+
+
+def _plan_awaiting_acceptance(
+    task: ScanTask,
+    *,
+    now: dt.datetime,
+    rules: ReminderSettings,
+    calendars: Calendars,
+    audience: Audience,
+    add: Callable[[str, Recipient, str, dt.date, dict[str, Any]], None],
+) -> None:
+    """Every working day a report waits, its controller hears of it ("awaiting your acceptance N working
+    days"); the committee secretaries are copied from the day the overdue ladder copies them."""
+    submitted = task.status_changed_at or task.created or now
+    ladder: list[tuple[Recipient | None, int]] = []
+    if task.controller is not None:
+        ladder.append((audience.person(task.controller, Kind.AWAITING_ACCEPTANCE), 1))
+    for person in audience.secretaries(task):
+        ladder.append((audience.person(person, Kind.AWAITING_ACCEPTANCE), rules.overdue_committee_from_day))
+    seen: set[str] = set()
+    for recipient, from_day in ladder:
+        if recipient is None or recipient.key in seen:
+            continue
+        cal = calendars(recipient.country)
+        today = now.astimezone(recipient.tz).date()
+        if not sending_window_open(recipient, now, rules, cal):
+            continue
+        day = cal.count_between(submitted.astimezone(recipient.tz).date(), today)
+        if day >= from_day:
+            seen.add(recipient.key)
+            add(Kind.AWAITING_ACCEPTANCE, recipient, f"awaiting:{submitted.date()}:{today}", today, {"day": day})
 
 
 def _week_key(day: dt.date) -> str:

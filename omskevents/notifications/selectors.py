@@ -118,6 +118,8 @@ class ScanTask:
     lead_agency: Agency
     responsible: User | None
     controller: User | None
+    status: str = TaskStatus.ASSIGNED
+    status_changed_at: dt.datetime | None = None
 
 
 def reminder_candidates(*, last_deadline: dt.date) -> list[ScanTask]:
@@ -129,9 +131,19 @@ def reminder_candidates(*, last_deadline: dt.date) -> list[ScanTask]:
     """
     rows = list(
         Task.objects.open()
-        .filter(deadline__lte=last_deadline)
+        .filter(Q(deadline__lte=last_deadline) | Q(status=TaskStatus.REPORTED))
         .order_by("pk")
-        .values_list("id", "created", "event_id", "deadline", "lead_agency_id", "responsible_id", "controller_id")
+        .values_list(
+            "id",
+            "created",
+            "event_id",
+            "deadline",
+            "lead_agency_id",
+            "responsible_id",
+            "controller_id",
+            "status",
+            "status_changed_at",
+        )
     )
     agencies = Agency.objects.in_bulk({r[4] for r in rows})
     people = {r[5] for r in rows} | {r[6] for r in rows} | {a.head_id for a in agencies.values()}
@@ -148,8 +160,20 @@ def reminder_candidates(*, last_deadline: dt.date) -> list[ScanTask]:
             lead_agency=agencies[lead_agency_id],
             responsible=users.get(responsible_id) if responsible_id is not None else None,
             controller=users.get(controller_id) if controller_id is not None else None,
+            status=status,
+            status_changed_at=status_changed_at,
         )
-        for pk, created, event_id, deadline, lead_agency_id, responsible_id, controller_id in rows
+        for (
+            pk,
+            created,
+            event_id,
+            deadline,
+            lead_agency_id,
+            responsible_id,
+            controller_id,
+            status,
+            status_changed_at,
+        ) in rows
     ]
 
 
