@@ -13,9 +13,9 @@ from django.utils.translation import ngettext
 from omskevents.accounts.permissions import is_secretariat
 from omskevents.core.admin import GatedAdminMixin
 
-from . import services
+from . import services, wording
 from .enums import State
-from .models import Notification, NotificationPreference, ReminderSettings
+from .models import InboxItem, MailHold, Notification, NotificationPreference, ReminderSettings
 
 
 @admin.register(Notification)
@@ -23,6 +23,7 @@ class NotificationAdmin(GatedAdminMixin, admin.ModelAdmin):
     gate = staticmethod(is_secretariat)
     list_display = (
         "scheduled_for",
+        "goes_at",
         "kind",
         "state",
         "to_email",
@@ -49,6 +50,13 @@ class NotificationAdmin(GatedAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description=_("goes at (recipient's time)"))
+    def goes_at(self, obj: Notification) -> str:
+        """When a queued or held row goes, in its recipient's zone, named: "09:00 (Омск)"."""
+        if obj.state not in (State.QUEUED, State.HELD):
+            return "—"
+        return wording.sending_moment(obj)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Rows change only through their states (the actions below), never by hand-editing fields.
@@ -126,3 +134,27 @@ class NotificationPreferenceAdmin(GatedAdminMixin, admin.ModelAdmin):
     search_fields = ("user__username", "user__last_name", "user__email")
     autocomplete_fields = ()
     raw_id_fields = ("user",)
+
+
+@admin.register(MailHold)
+class MailHoldAdmin(GatedAdminMixin, admin.ModelAdmin):
+    gate = staticmethod(is_secretariat)
+    list_display = ("day", "kind", "user", "created_by", "created")
+    list_filter = ("day", "kind")
+    raw_id_fields = ("user", "created_by")
+
+
+@admin.register(InboxItem)
+class InboxItemAdmin(GatedAdminMixin, admin.ModelAdmin):
+    gate = staticmethod(is_secretariat)
+    list_display = ("created", "user", "kind", "event", "read_at")
+    list_filter = ("kind", ("read_at", admin.EmptyFieldListFilter))
+    list_select_related = ("user", "event")
+    raw_id_fields = ("user", "notification", "event")
+    readonly_fields = ("notification", "user", "kind", "event", "created", "read_at")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -72,7 +72,7 @@ def retry_delay(attempt: int) -> dt.timedelta:
     return dt.timedelta(seconds=seconds * random.uniform(0.75, 1.25))  # noqa: S311 - jitter, not security
 
 
-def _stale_reason(
+def stale_reason(
     row: Notification, pref: NotificationPreference | None, facts: "selectors.DeliveryFacts | None" = None
 ) -> str:
     """Why a queued row must not go out any more, or '' when it still should (`pref`: the recipient's).
@@ -363,7 +363,7 @@ def outbox_deliver_batch(*, notification_ids: Sequence[int]) -> dict[int, str]:
             pref = prefs.get(row.recipient_id) if row.recipient_id is not None else None
             if row.recipient_id is not None and pref is None:
                 pref = NotificationPreference(user_id=row.recipient_id)  # the defaults, as preference_for gives
-            reason = _stale_reason(row, pref, facts)
+            reason = stale_reason(row, pref, facts)
             if reason:
                 cancelled.setdefault(reason, {})[row.pk] = attempt
                 outcomes[row.pk] = "cancelled"

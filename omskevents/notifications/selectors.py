@@ -395,3 +395,40 @@ def delivery_facts(rows: Collection[Notification]) -> DeliveryFacts:
         held_kinds={kind for kind, _user in holds if kind},
         held_people={user for kind, user in holds if user is not None and not kind},
     )
+
+
+def inbox_unread_count(user: Any) -> int:
+    """The menu's badge: one COUNT on the (user, read_at) index."""
+    return InboxItem.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+
+
+def inbox_items(user: Any, *, kind: str = "", event_id: int | None = None, unread: bool = False) -> QuerySet[InboxItem]:
+    """The person's inbox, newest first, with what each item links to (one query with its joins)."""
+    items = InboxItem.objects.filter(user_id=user.pk)
+    if kind:
+        items = items.filter(kind=kind)
+    if event_id is not None:
+        items = items.filter(event_id=event_id)
+    if unread:
+        items = items.filter(read_at__isnull=True)
+    return items.select_related(
+        "event", "notification__task__lead_agency", "notification__meeting", "notification__recipient"
+    ).order_by("-created", "-pk")
+
+
+def inbox_item(user: Any, pk: int) -> InboxItem | None:
+    """One item of the person's own inbox; None for another person's (the page answers 404)."""
+    return (
+        InboxItem.objects.filter(user_id=user.pk, pk=pk)
+        .select_related("notification__task", "notification__meeting")
+        .first()
+    )
+
+
+def inbox_filters(user: Any) -> tuple[list[str], list[Event]]:
+    """The kinds and events the person's inbox holds, for its filters."""
+    kinds = list(InboxItem.objects.filter(user_id=user.pk).values_list("kind", flat=True).distinct().order_by("kind"))
+    events = list(
+        Event.objects.filter(pk__in=InboxItem.objects.filter(user_id=user.pk).values("event_id")).order_by("start_date")
+    )
+    return kinds, events

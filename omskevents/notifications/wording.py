@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from . import selectors
-from .enums import Kind
+from .enums import REASON_GONE_PREFIX, Kind, State
 
 
 def expected_action(kind: str, *, recipient_id: int | None, task: Any) -> str:
@@ -106,3 +106,33 @@ def gathered_headline(kinds: Sequence[str]) -> str:
         if kind in HEADLINES:
             return HEADLINES[Kind(kind)](n) % {"n": n}
     return ngettext("%(n)d notification", "%(n)d notifications", n) % {"n": n}
+
+
+def state_label(row: Any) -> str:
+    """The row's state as the task page and the inbox say it; a cancellation names its cause."""
+    if row.state == State.CANCELLED:
+        error = row.last_error or ""
+        if error.startswith(REASON_GONE_PREFIX):
+            return _("cancelled: reason gone (%(why)s)") % {"why": _reason_words(error)}
+        if error.startswith("In the app only"):
+            return _("not mailed: in the app only")
+        if error.startswith("Read in the app"):
+            return _("not mailed: read in the app")
+        return _("cancelled")
+    if row.state == State.GATHERED:
+        return _("listed in a gathered mail")
+    return str(row.get_state_display()).lower()
+
+
+REASON_WORDS = {
+    "the task was cancelled.": gettext_lazy("the task was cancelled"),
+    "the report was decided.": gettext_lazy("the report was accepted or returned"),
+    "the report awaits acceptance.": gettext_lazy("the report awaits acceptance"),
+    "the task was reassigned.": gettext_lazy("the task was reassigned"),
+    "the extension was decided.": gettext_lazy("the extension was decided"),
+}
+
+
+def _reason_words(error: str) -> str:
+    words = REASON_WORDS.get(error.removeprefix(REASON_GONE_PREFIX))
+    return str(words) if words is not None else error.removeprefix(REASON_GONE_PREFIX)
