@@ -5,7 +5,7 @@ import logging
 import random
 import smtplib
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -346,9 +346,9 @@ def outbox_deliver_batch(*, notification_ids: Sequence[int]) -> dict[int, str]:
     with transaction.atomic():
         # The rows' tasks are locked first (as every change of a task does), then the rows are claimed and
         # their reasons checked, all in this transaction: a change making a notice moot cannot slip between.
-        wanted = ids + [pk for pk in selectors.gatherable_siblings(ids, now=now) if pk not in outcomes]
-        _lock_tasks(wanted)
-        attempts = _claim(wanted, now=now)
+        candidates = selectors.delivery_candidates(ids, now=now)
+        _lock_tasks({task_id for _pk, task_id in candidates if task_id is not None})
+        attempts = _claim(ids + [pk for pk, _task in candidates if pk not in outcomes], now=now)
         if not attempts:
             return outcomes
         rows = selectors.rows_for_delivery(list(attempts))
@@ -450,13 +450,16 @@ def outbox_deliver_batch(*, notification_ids: Sequence[int]) -> dict[int, str]:
     return outcomes
 
 
-def _lock_tasks(ids: Sequence[int]) -> None:
-    """Lock the tasks of these rows, in id order (no deadlock between workers), until the claim commits."""
-    task_ids = sorted(
-        set(Notification.objects.filter(pk__in=ids, task__isnull=False).values_list("task_id", flat=True))
-    )
-    if task_ids and connection.features.has_select_for_update:
-        list(Task.objects.select_for_update(of=("self",)).filter(pk__in=task_ids).order_by("pk").values_list("pk"))
+def _lock_tasks(task_ids: Collection[int]) -> None:
+    """Lock these tasks, in id order (no deadlock between workers), until the claim commits: as every change
+    of a task locks it first, the claim and the check of the rows' reasons see each change whole."""
+    if task_ids:  # (SQLite takes no row locks: its writers are serialised anyway)
+        list(
+            Task.objects.select_for_update(of=("self",))
+            .filter(pk__in=sorted(task_ids))
+            .order_by("pk")
+            .values_list("pk")
+        )
 
 
 def gather_key(row: Notification, pref: NotificationPreference | None) -> tuple[str, str] | None:

@@ -347,17 +347,14 @@ def readiness_summary(*, committee_id: int, today: dt.date) -> list[dict[str, An
     return summary
 
 
-def gatherable_siblings(ids: Collection[int], *, now: dt.datetime) -> list[int]:
-    """Queued rows due by `now` to the same recipients as these rows, of kinds gathered into one mail: the
-    delivery claims them with the batch, so one person's notices due together make one mail."""
+def delivery_candidates(ids: Collection[int], *, now: dt.datetime) -> list[tuple[int, int | None]]:
+    """(id, task id) of these rows and of their gatherable siblings: queued rows due by `now` to the same
+    recipients, of kinds gathered into one mail. The delivery claims them together, so one person's notices
+    due together make one mail. One query."""
     recipients = Notification.objects.filter(pk__in=ids, kind__in=GATHERABLE_KINDS).values("recipient_key")
+    siblings = Q(state=State.QUEUED, next_attempt_at__lte=now, kind__in=GATHERABLE_KINDS, recipient_key__in=recipients)
     return list(
-        Notification.objects.filter(
-            state=State.QUEUED, next_attempt_at__lte=now, kind__in=GATHERABLE_KINDS, recipient_key__in=recipients
-        )
-        .exclude(pk__in=ids)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:500]
+        Notification.objects.filter(Q(pk__in=ids) | siblings).order_by("pk").values_list("pk", "task_id")[:1000]
     )
 
 

@@ -96,20 +96,33 @@ def test_link_of_a_person_outside_the_task_is_refused(calendars, executor, clien
 
 
 def test_one_click_unsubscribe_turns_digests_off(executor, client):
-    NotificationPreference.objects.create(user=executor, delivery=Delivery.DAILY)
+    NotificationPreference.objects.create(user=executor, delivery=Delivery.DAILY, reminders_mode="digest")
     response = client.post(_path(links.unsubscribe_url(user_id=executor.pk)))
     assert response.status_code == 200
     pref = NotificationPreference.objects.get(user=executor)
-    assert (pref.digests, pref.delivery) == (False, Delivery.IMMEDIATE)
+    assert (pref.digests, pref.delivery, pref.reminders_mode) == (False, Delivery.IMMEDIATE, "mail")
 
 
 def test_preferences_page_saves_the_choice(executor, client):
     client.force_login(executor)
-    data = {"assignments": "on", "reminders": "on", "meetings": "on", "delivery": "weekly", "language": "en"}
+    data = {
+        "assignments_mode": "mail",
+        "reminders_mode": "digest",
+        "status_mode": "app",
+        "meetings_mode": "mail",
+        "delivery": "weekly",
+        "language": "en",
+    }
     response = client.post(reverse("notifications:preferences"), data)
     assert response.status_code == 302
     pref = NotificationPreference.objects.get(user=executor)
-    assert (pref.delivery, pref.language, pref.status_notices, pref.digests) == ("weekly", "en", False, False)
+    assert (pref.delivery, pref.language, pref.status_mode, pref.reminders_mode, pref.digests) == (
+        "weekly",
+        "en",
+        "app",
+        "digest",
+        False,
+    )
 
 
 def test_preferences_page_refuses_an_unknown_delivery(executor, client):
