@@ -185,6 +185,8 @@ def test_reminders_scan_and_status_commands(calendars, executor, mailoutbox):
         "sent: 1",
         "failed: 0",
         "cancelled: 0",
+        "gathered: 0",
+        "held: 0",
         "flagged possibly sent, ever: 0",
     ]
 
@@ -207,7 +209,7 @@ def test_task_page_lists_notifications_for_the_secretariat_only(client, settings
 
     # The outbox's section of the task page (workplan.signals.task_page), for those who manage the task.
     assert as_secretariat.context["sections"]["side"][0].template == "notifications/task_outbox.html"
-    assert list(as_secretariat.context["sections"]["side"][0].context["notifications"]) == []
+    assert list(as_secretariat.context["sections"]["side"][0].context["entries"]) == []
     assert 'id="sent-title"' in as_secretariat.content.decode()
     assert "Nothing has been sent about this task." in as_secretariat.content.decode()
     assert "side" not in as_staff.context["sections"]
