@@ -46,9 +46,7 @@ def reported_tasks(executor, controller, n):
     return tasks
 
 
-def test_each_notice_is_an_inbox_item_of_its_recipient_written_with_the_row(
-    calendars, executor, controller, daytime
-):
+def test_each_notice_is_an_inbox_item_of_its_recipient_written_with_the_row(calendars, executor, controller, daytime):
     assert selectors.inbox_unread_count(controller) == 0
     [task] = reported_tasks(executor, controller, 1)
     note = Notification.objects.get(kind="report_submitted")
