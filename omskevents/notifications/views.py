@@ -318,10 +318,12 @@ class MorningView(SecretariatOnlyMixin, View):
         return redirect("notifications:morning")
 
 
-class HoldReleaseView(SecretariatOnlyMixin, View):
+class HoldReleaseView(LoginRequiredMixin, View):
+    """Lift a hold. Holds are the secretariat's: for anyone else no hold exists (404)."""
+
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         hold = MailHold.objects.filter(pk=pk).first()
-        if hold is None:
+        if hold is None or not mail_permissions.can_preview_mail(request.user):
             raise Http404
         count = services.mail_hold_release(hold=hold)
         messages.success(
