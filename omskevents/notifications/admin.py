@@ -15,7 +15,7 @@ from omskevents.core.admin import GatedAdminMixin
 
 from . import services, wording
 from .enums import State
-from .models import InboxItem, MailHold, Notification, NotificationPreference, ReminderSettings
+from .models import Notification, NotificationPreference, ReminderSettings
 
 
 @admin.register(Notification)
@@ -134,27 +134,3 @@ class NotificationPreferenceAdmin(GatedAdminMixin, admin.ModelAdmin):
     search_fields = ("user__username", "user__last_name", "user__email")
     autocomplete_fields = ()
     raw_id_fields = ("user",)
-
-
-@admin.register(MailHold)
-class MailHoldAdmin(GatedAdminMixin, admin.ModelAdmin):
-    gate = staticmethod(is_secretariat)
-    list_display = ("day", "kind", "user", "created_by", "created")
-    list_filter = ("day", "kind")
-    raw_id_fields = ("user", "created_by")
-
-
-@admin.register(InboxItem)
-class InboxItemAdmin(GatedAdminMixin, admin.ModelAdmin):
-    gate = staticmethod(is_secretariat)
-    list_display = ("created", "user", "kind", "event", "read_at")
-    list_filter = ("kind", ("read_at", admin.EmptyFieldListFilter))
-    list_select_related = ("user", "event")
-    raw_id_fields = ("user", "notification", "event")
-    readonly_fields = ("notification", "user", "kind", "event", "created", "read_at")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
