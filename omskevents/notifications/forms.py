@@ -75,7 +75,9 @@ class InboxFilterForm(forms.Form):
 class MailHoldForm(forms.Form):
     """Hold one kind of mail, or one person's mail, for a day (the secretariat's morning preview)."""
 
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+    day = forms.DateField(
+        label=_("Day"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+    )
     kind = forms.ChoiceField(
         label=_("Kind"),
         required=False,

@@ -140,7 +140,8 @@ def _plan_awaiting_acceptance(
     add: Callable[[str, Recipient, str, dt.date, dict[str, Any]], None],
 ) -> None:
     """Every working day a report waits, its controller hears of it ("awaiting your acceptance N working
-    days"); the committee secretaries are copied from the day the overdue ladder copies them."""
+    days", from the first full working day waited); the committee secretaries are copied from the day the
+    overdue ladder copies them."""
     submitted = task.status_changed_at or task.created or now
     ladder: list[tuple[Recipient | None, int]] = []
     if task.controller is not None:
@@ -155,7 +156,9 @@ def _plan_awaiting_acceptance(
         today = now.astimezone(recipient.tz).date()
         if not sending_window_open(recipient, now, rules, cal):
             continue
-        day = cal.count_between(submitted.astimezone(recipient.tz).date(), today)
+        # Full working days waited: after the day of the report, before today (a report of Friday evening or
+        # of the weekend is not "waiting" on Monday morning: its own notice goes then).
+        day = cal.count_between(submitted.astimezone(recipient.tz).date(), today - dt.timedelta(days=1))
         if day >= from_day:
             seen.add(recipient.key)
             add(Kind.AWAITING_ACCEPTANCE, recipient, f"awaiting:{submitted.date()}:{today}", today, {"day": day})

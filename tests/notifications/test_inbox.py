@@ -226,10 +226,10 @@ def test_while_a_report_awaits_acceptance_the_controller_is_reminded_not_the_exe
     )
     assert sorted(rows) == sorted([("awaiting_acceptance", controller.pk), ("awaiting_acceptance", secretary.pk)])
     note = Notification.objects.get(kind="awaiting_acceptance", recipient=controller)
-    assert note.context["day"] == 10
+    assert note.context["day"] == 9  # 14 May to 26 May: full working days waited before today
     with time_machine.travel(moment, tick=False):
         message = __import__("omskevents.notifications.emails", fromlist=["x"]).build_message(note, message_id="<x@y>")
-    assert "10" in message.subject
+    assert "ожидает вашего принятия 9 рабочих дней" in message.subject or "9 working days" in message.subject
 
 
 def test_a_burst_of_reassignments_makes_one_notice(calendars, executor, controller, omsk_agency):
@@ -287,6 +287,12 @@ def test_morning_preview_counts_mails_after_gathering(calendars, executor, contr
     morning = preview.morning_preview(moment=DAYTIME)
     [line] = morning.lines
     assert (line.user, dict(line.kinds), line.mails) == (controller, {"report_submitted": 3}, 1)
+    # The next working morning (Tuesday 12 May): the reports of Friday have waited no full working day yet.
+    morning = preview.morning_preview(now=DAYTIME)
+    assert morning.day == dt.date(2026, 5, 12)
+    assert [(line.user, dict(line.kinds), line.mails) for line in morning.lines] == [
+        (controller, {"report_submitted": 3}, 1)
+    ]
 
 
 @pytest.mark.parametrize(
