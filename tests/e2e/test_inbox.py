@@ -36,9 +36,7 @@ def _log_out(page) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def test_the_count_moves_and_an_item_read_in_the_app_stays_out_of_the_digest(
-    page, staff_a, secretariat, agency_a
-):
+def test_the_count_moves_and_an_item_read_in_the_app_stays_out_of_the_digest(page, staff_a, secretariat, agency_a):
     today = dt.date.today()  # the live server runs on the real clock
     calendar_seed(countries=["RU", "KZ"], years=[today.year, today.year + 1])
     services.preference_update(user=secretariat, status_mode="digest")
