@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from omskevents.accounts.permissions import is_secretariat
 from omskevents.core.admin import GatedAdminMixin
 
-from . import services
+from . import services, wording
 from .enums import State
 from .models import Notification, NotificationPreference, ReminderSettings
 
@@ -23,6 +23,7 @@ class NotificationAdmin(GatedAdminMixin, admin.ModelAdmin):
     gate = staticmethod(is_secretariat)
     list_display = (
         "scheduled_for",
+        "goes_at",
         "kind",
         "state",
         "to_email",
@@ -49,6 +50,13 @@ class NotificationAdmin(GatedAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description=_("goes at (recipient's time)"))
+    def goes_at(self, obj: Notification) -> str:
+        """When a queued or held row goes, in its recipient's zone, named: "09:00 (Омск)"."""
+        if obj.state not in (State.QUEUED, State.HELD):
+            return "—"
+        return wording.sending_moment(obj)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Rows change only through their states (the actions below), never by hand-editing fields.
@@ -114,10 +122,10 @@ class NotificationPreferenceAdmin(GatedAdminMixin, admin.ModelAdmin):
     list_display = (
         "user",
         "delivery",
-        "assignments",
-        "reminders",
-        "status_notices",
-        "meetings",
+        "assignments_mode",
+        "reminders_mode",
+        "status_mode",
+        "meetings_mode",
         "digests",
         "language",
         "head_copies",

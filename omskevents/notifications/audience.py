@@ -11,31 +11,43 @@ from omskevents.accounts.models import Absence, User
 from omskevents.workplan.models import Task
 
 from . import selectors
-from .enums import DEPUTY_KINDS, MEETING_KINDS, REMINDER_KINDS, STATUS_KINDS, Delivery, Kind
+from .enums import CHANNEL_GROUPS, DEPUTY_KINDS, DIGEST_KINDS, Channel, Kind
 from .models import NotificationPreference
 from .selectors import Recipient, ScanTask
 from .store import Planned
 
 
+def channel(pref: NotificationPreference | None, kind: str) -> str:
+    """How the person takes this kind: by mail at once, in the daily digest, or in the app only.
+
+    Agency contacts have no inbox and no preferences: they get every mail at once."""
+    if pref is None:
+        return Channel.MAIL
+    if kind in pref.muted_kinds:  # unsubscribed from this kind's mails with the one-click link
+        return Channel.APP
+    for field, kinds in CHANNEL_GROUPS.items():
+        if kind in kinds:
+            return str(getattr(pref, field))
+    return Channel.MAIL
+
+
 def wants(pref: NotificationPreference | None, kind: str) -> bool:
-    """Whether the person's preferences let this kind of mail through (agency contacts get everything)."""
+    """Whether the person gets a notice of this kind at all (in the inbox, and by mail as `channel` says).
+
+    Notices of the four groups always reach the inbox; digests and summaries are mails only."""
     if pref is None:
         return True
-    if kind == Kind.ASSIGNMENT:
-        return pref.assignments
-    if kind in REMINDER_KINDS:
-        return pref.reminders
-    if kind in STATUS_KINDS:
-        return pref.status_notices
-    if kind in MEETING_KINDS:
-        return pref.meetings
-    if kind in pref.muted_kinds:
-        # Switched off by the one-click unsubscribe link of a mail of this kind (links.unsubscribe_url).
+    if kind in pref.muted_kinds and not any(kind in kinds for kinds in CHANNEL_GROUPS.values()):
+        # A mail-only kind (digests, summaries, the discipline report) switched off by the one-click unsubscribe
+        # link of a mail of this kind (links.unsubscribe_url). A muted kind of the four groups still reaches the
+        # inbox: `channel` keeps it out of the mail.
         return False
     if kind == Kind.DIGEST:
-        # Choosing a digest instead of single reminders is the consent; unsubscribing switches back.
-        return pref.delivery != Delivery.IMMEDIATE
-    return pref.digests
+        # Choosing the digest for reminders is the consent; unsubscribing switches back.
+        return pref.reminders_mode == Channel.DIGEST
+    if kind in DIGEST_KINDS:
+        return pref.digests
+    return True
 
 
 class Audience:

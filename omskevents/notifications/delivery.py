@@ -5,23 +5,24 @@ import logging
 import random
 import smtplib
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.message import sanitize_address
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from omskevents.committee.enums import MeetingStatus
-from omskevents.workplan.enums import CLOSED_STATUSES
+from omskevents.workplan.enums import CLOSED_STATUSES, ExtensionStatus, TaskStatus
+from omskevents.workplan.models import Task
 
 from . import emails, journal, selectors
-from .audience import wants
-from .enums import REMINDER_KINDS, Kind, State
+from .audience import channel, wants
+from .enums import CANCEL_MAKES_MOOT, GATHERABLE_KINDS, REASON_GONE_PREFIX, REMINDER_KINDS, Channel, Kind, State
 from .models import Notification, NotificationPreference
 from .recovery import (
     MARKABLE,
@@ -71,14 +72,28 @@ def retry_delay(attempt: int) -> dt.timedelta:
     return dt.timedelta(seconds=seconds * random.uniform(0.75, 1.25))  # noqa: S311 - jitter, not security
 
 
-def _stale_reason(row: Notification, pref: NotificationPreference | None) -> str:
-    """Why a queued row must not go out any more, or '' when it still should (`pref`: the recipient's)."""
+def stale_reason(
+    row: Notification, pref: NotificationPreference | None, facts: "selectors.DeliveryFacts | None" = None
+) -> str:
+    """Why a queued row must not go out any more, or '' when it still should (`pref`: the recipient's).
+
+    Read in the transaction that claims the row, after its task is locked: a change that makes the notice
+    moot either committed before (and is seen here) or waits until the claim is committed (and then finds
+    the row no longer queued, the mail going as the reason stood when it was claimed)."""
     user = row.recipient
     if row.recipient_id is not None:
         if user is None or not user.is_active:
             return "The recipient is deactivated."
-        if not wants(pref or selectors.preference_for(user), row.kind):
+        pref = pref or selectors.preference_for(user)
+        if not wants(pref, row.kind):
             return "Turned off in the recipient's preferences."
+        if channel(pref, row.kind) == Channel.APP:
+            return "In the app only (the recipient's preferences)."
+        if facts is not None and row.pk in facts.read:
+            return "Read in the app before its sending moment."
+    gone = _reason_gone(row, facts)
+    if gone:
+        return REASON_GONE_PREFIX + gone
     task = row.task
     if (
         row.kind in REMINDER_KINDS
@@ -99,6 +114,36 @@ def _stale_reason(row: Notification, pref: NotificationPreference | None) -> str
         and (meeting.sequence != row.context.get("sequence"))
     ):
         return "A newer version of the meeting was sent."
+    return ""
+
+
+def _reason_gone(row: Notification, facts: "selectors.DeliveryFacts | None") -> str:
+    """What made a task's notice moot by its sending moment: the report decided, the extension decided,
+    the task cancelled or given to someone else, the report waiting for the controller."""
+    task = row.task
+    if task is None:
+        return ""
+    if task.status == TaskStatus.CANCELLED and row.kind in (*REMINDER_KINDS, *CANCEL_MAKES_MOOT):
+        return "the task was cancelled."
+    decided_since = task.status in (TaskStatus.ACCEPTED, TaskStatus.RETURNED) and (
+        task.status_changed_at is None or task.status_changed_at >= row.created
+    )
+    if row.kind in (Kind.REPORT_SUBMITTED, Kind.AWAITING_ACCEPTANCE) and (
+        decided_since or (row.kind == Kind.AWAITING_ACCEPTANCE and task.status != TaskStatus.REPORTED)
+    ):
+        return "the report was decided."
+    if row.kind in (Kind.DEADLINE, Kind.OVERDUE) and task.status == TaskStatus.REPORTED:
+        return "the report awaits acceptance."
+    if (
+        row.kind in (Kind.ASSIGNMENT, Kind.DEADLINE)
+        and row.recipient_id is not None
+        and row.recipient_id not in (task.responsible_id, task.lead_agency.head_id)
+    ):
+        return "the task was reassigned."
+    if row.kind == Kind.EXTENSION_REQUESTED and facts is not None:
+        status = facts.extensions.get(row.context.get("extension"))
+        if status is not None and status != ExtensionStatus.PENDING:
+            return "the extension was decided."
     return ""
 
 
@@ -297,30 +342,51 @@ def outbox_deliver_batch(*, notification_ids: Sequence[int]) -> dict[int, str]:
     ids = list(dict.fromkeys(notification_ids))
     outcomes = dict.fromkeys(ids, "skipped")
     journal_reconcile()
-    attempts = _claim(ids, now=timezone.now())
-    if not attempts:
-        return outcomes
-    rows = selectors.rows_for_delivery(list(attempts))
-    prefs = selectors.preferences_by_user(r.recipient_id for r in rows if r.recipient_id is not None)
-    cancelled: dict[str, dict[int, int]] = {}
-    unaddressed: dict[int, int] = {}
+    now = timezone.now()
+    with transaction.atomic():
+        # The rows' tasks are locked first (as every change of a task does), then the rows are claimed and
+        # their reasons checked, all in this transaction: a change making a notice moot cannot slip between.
+        candidates = selectors.delivery_candidates(ids, now=now)
+        _lock_tasks({task_id for _pk, task_id in candidates if task_id is not None})
+        attempts = _claim(ids + [pk for pk, _task in candidates if pk not in outcomes], now=now)
+        if not attempts:
+            return outcomes
+        rows = selectors.rows_for_delivery(list(attempts))
+        prefs = selectors.preferences_by_user(r.recipient_id for r in rows if r.recipient_id is not None)
+        facts = selectors.delivery_facts(rows)
+        cancelled: dict[str, dict[int, int]] = {}
+        held: dict[int, int] = {}
+        unaddressed: dict[int, int] = {}
+        ready: list[tuple[Notification, NotificationPreference | None]] = []
+        for row in rows:
+            attempt = attempts[row.pk]
+            pref = prefs.get(row.recipient_id) if row.recipient_id is not None else None
+            if row.recipient_id is not None and pref is None:
+                pref = NotificationPreference(user_id=row.recipient_id)  # the defaults, as preference_for gives
+            reason = stale_reason(row, pref, facts)
+            if reason:
+                cancelled.setdefault(reason, {})[row.pk] = attempt
+                outcomes[row.pk] = "cancelled"
+                continue
+            if facts.is_held(row):
+                held[row.pk] = attempt
+                outcomes[row.pk] = "held"
+                continue
+            address = row.recipient.email if row.recipient is not None else (row.agency.email if row.agency else "")
+            if not address:
+                unaddressed[row.pk] = attempt
+                outcomes[row.pk] = "failed"
+                continue
+            row.to_email = address
+            ready.append((row, pref))
+        for reason, group in cancelled.items():
+            _finish_many(group, state=State.CANCELLED, last_error=reason)
+        _finish_many(held, state=State.HELD, attempts=F("attempts") - 1, dispatched_at=None)
+        _finish_many(unaddressed, state=State.FAILED, last_error="No email address.")
+        ready = _gather(ready, attempts, outcomes)
     outgoing: list[tuple[Notification, Any, str]] = []
-    for row in rows:
+    for row, pref in ready:
         attempt = attempts[row.pk]
-        pref = prefs.get(row.recipient_id) if row.recipient_id is not None else None
-        if row.recipient_id is not None and pref is None:
-            pref = NotificationPreference(user_id=row.recipient_id)  # the defaults, as preference_for gives
-        reason = _stale_reason(row, pref)
-        if reason:
-            cancelled.setdefault(reason, {})[row.pk] = attempt
-            outcomes[row.pk] = "cancelled"
-            continue
-        address = row.recipient.email if row.recipient is not None else (row.agency.email if row.agency else "")
-        if not address:
-            unaddressed[row.pk] = attempt
-            outcomes[row.pk] = "failed"
-            continue
-        row.to_email = address
         message_id = emails.message_id_for(row)
         try:
             message = emails.build_message(row, message_id=message_id, preference=pref)
@@ -330,9 +396,6 @@ def outbox_deliver_batch(*, notification_ids: Sequence[int]) -> dict[int, str]:
             outcomes[row.pk] = "failed"
             continue
         outgoing.append((row, message, message_id))
-    for reason, group in cancelled.items():
-        _finish_many(group, state=State.CANCELLED, last_error=reason)
-    _finish_many(unaddressed, state=State.FAILED, last_error="No email address.")
 
     # By the wall clock, as the leases themselves: renewed once a third of a lease has passed.
     renew_every = dt.timedelta(seconds=_lease_seconds() / 3)
@@ -385,6 +448,63 @@ def outbox_deliver_batch(*, notification_ids: Sequence[int]) -> dict[int, str]:
             logger.exception("outbox: notification %s sent, its mark left to the journal; batch stopped", row.pk)
             break
     return outcomes
+
+
+def _lock_tasks(task_ids: Collection[int]) -> None:
+    """Lock these tasks, in id order (no deadlock between workers), until the claim commits: as every change
+    of a task locks it first, the claim and the check of the rows' reasons see each change whole."""
+    if task_ids:  # (SQLite takes no row locks: its writers are serialised anyway)
+        list(
+            Task.objects.select_for_update(of=("self",))
+            .filter(pk__in=sorted(task_ids))
+            .order_by("pk")
+            .values_list("pk")
+        )
+
+
+def gather_key(row: Notification, pref: NotificationPreference | None) -> tuple[str, str] | None:
+    """Rows with one key become one mail: a person's rows of one kind due together; everything they take in
+    the daily digest; None for rows that always go alone (meetings with their iCalendar part, digests)."""
+    if row.kind not in GATHERABLE_KINDS:
+        return None
+    if row.recipient_id is not None and channel(pref, row.kind) == Channel.DIGEST:
+        return (row.recipient_key, "digest")
+    return (row.recipient_key, row.kind)
+
+
+def _gather(
+    ready: list[tuple[Notification, NotificationPreference | None]],
+    attempts: dict[int, int],
+    outcomes: dict[int, str],
+) -> list[tuple[Notification, NotificationPreference | None]]:
+    """One mail per group of rows to one person due together: the first row carries the list (its context's
+    'gathered'), the others are marked gathered into it and share its fate from now on (sent, retried,
+    possibly sent) — each notice is still mailed once, as a line of that one mail."""
+    groups: dict[tuple[str, str], list[tuple[Notification, NotificationPreference | None]]] = {}
+    alone: list[tuple[Notification, NotificationPreference | None]] = []
+    for row, pref in ready:
+        key = gather_key(row, pref)
+        if key is None:
+            alone.append((row, pref))
+        else:
+            groups.setdefault(key, []).append((row, pref))
+    for members in groups.values():
+        if len(members) == 1:
+            alone.append(members[0])
+            continue
+        lead, pref = members[0]
+        followers = [row.pk for row, _p in members[1:]]
+        lead.context = {**lead.context, "gathered": [*lead.context.get("gathered", []), *followers]}
+        Notification.objects.filter(pk=lead.pk).update(context=lead.context)
+        _finish_many(
+            {pk: attempts[pk] for pk in followers},
+            state=State.GATHERED,
+            gathered_into_id=lead.pk,
+            last_error=f"Gathered into message #{lead.pk}.",
+        )
+        outcomes.update(dict.fromkeys(followers, "gathered"))
+        alone.append((lead, pref))
+    return sorted(alone, key=lambda pair: pair[0].pk)
 
 
 def _record_failure(row: Notification, attempt: int, exc: Exception, *, message_id: str) -> str:

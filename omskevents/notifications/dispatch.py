@@ -20,6 +20,7 @@ from . import selectors
 from .audience import Audience, Deputies, route_to_deputies
 from .delivery import outbox_deliver_batch
 from .enums import State
+from .holds import mail_holds_expire
 from .models import Notification
 from .pairs import plan_pair_mismatches
 from .planning import (
@@ -58,6 +59,17 @@ def outbox_scan(*, now: dt.datetime | None = None, sync: bool = False) -> ScanRe
     """Create every row due at `now` and hand due rows to the worker. Safe to run concurrently."""
     now = now or timezone.now()
     returned = outbox_sweep()
+    mail_holds_expire(now=now)
+    planned = plan_all(now=now)
+    with transaction.atomic():
+        created = outbox_store(planned, validate=False)
+    dispatched = outbox_dispatch(now=now, sync=sync)
+    return ScanResult(created=created, dispatched=dispatched, returned=returned)
+
+
+def plan_all(*, now: dt.datetime) -> list[Planned]:
+    """Every row the scan's rules make due at `now` (stored or not): the scan stores them, the morning
+    preview shows them."""
     rules = selectors.reminder_settings_get()
     calendars = Calendars(now.date())
     tasks = selectors.reminder_candidates(
@@ -72,11 +84,7 @@ def outbox_scan(*, now: dt.datetime | None = None, sync: bool = False) -> ScanRe
     planned.extend(plan_pair_mismatches(now=now, rules=rules, calendars=calendars))
     planned.extend(plan_agreement_reminders(now=now, rules=rules, calendars=calendars))
     planned.extend(plan_discipline_reports(now=now, rules=rules, calendars=calendars))
-    planned = route_to_deputies(planned, Deputies(now.date()))
-    with transaction.atomic():
-        created = outbox_store(planned, validate=False)
-    dispatched = outbox_dispatch(now=now, sync=sync)
-    return ScanResult(created=created, dispatched=dispatched, returned=returned)
+    return route_to_deputies(planned, Deputies(now.date()))
 
 
 # One quick reconnect (a restarted Redis), then give up: the rows wait for the next scan.

@@ -24,7 +24,7 @@ from omskevents.workplan.exports import XLSX_CONTENT_TYPE
 from omskevents.workplan.models import ExtensionRequest, ProgressReport, Task
 from omskevents.workplan.selectors import tasks_visible_to
 
-from . import links, selectors
+from . import links, selectors, wording
 from .enums import BULK_KINDS, MEETING_KINDS, Kind
 from .models import Notification, NotificationPreference
 from .planning_agreements import agreement_mail_context
@@ -133,6 +133,9 @@ def context_for(row: Notification, *, now: dt.datetime) -> dict[str, Any]:
         ctx["kind_label"] = Kind(row.kind).label
     if "deputy_for_name" in row.context:
         ctx["deputy_note"] = deputy_note(row.context)
+    ctx["expected"] = wording.expected_action(row.kind, recipient_id=row.recipient_id, task=task)
+    if row.context.get("gathered"):
+        ctx["items"] = gathered_items(row)
     return ctx
 
 
@@ -153,6 +156,31 @@ def deputy_note(context: dict[str, Any]) -> str:
     return _("You receive this as a deputy: %(name)s is away until %(end)s.") % {"name": name, "end": end}
 
 
+def gathered_items(row: Notification) -> list[dict[str, Any]]:
+    """The notices a gathered mail lists: its own row first, then those gathered into it, each with its
+    task (or meeting), link and what it expects of the reader."""
+    ids = [row.pk, *row.context.get("gathered", [])]
+    rows = Notification.objects.filter(pk__in=ids).select_related("task__event", "task__lead_agency", "meeting")
+    by_id = {r.pk: r for r in rows}
+    items = []
+    for pk in ids:
+        one = by_id.get(pk)
+        if one is None:
+            continue
+        thing = one.task or one.meeting
+        items.append(
+            {
+                "row": one,
+                "kind": one.get_kind_display(),
+                "thing": thing,
+                "url": links.absolute(thing.get_absolute_url()) if thing is not None else settings.SITE_URL,
+                "expected": wording.expected_action(one.kind, recipient_id=one.recipient_id, task=one.task),
+                "day": one.context.get("day"),
+            }
+        )
+    return items
+
+
 def _prefix(ctx: dict[str, Any]) -> str:
     event = ctx.get("event")
     if event is not None:
@@ -171,9 +199,17 @@ def build_message(
     tz = selectors.zone(_time_zone(row))
     with translation.override(_language(row, preference)), timezone.override(tz):
         ctx = context_for(row, now=now)
-        subject = _prefix(ctx) + one_line(render_to_string(f"emails/{row.kind}_subject.txt", ctx))
-        text = render_to_string(f"emails/{row.kind}.txt", ctx)
-        html = render_to_string(f"emails/{row.kind}.html", ctx)
+        if "items" in ctx:
+            # One mail listing every notice gathered into this row.
+            ctx["headline"] = wording.gathered_headline([item["row"].kind for item in ctx["items"]])
+            events = sorted({item["thing"].event.short_title for item in ctx["items"] if item["row"].task})
+            subject = (f"[{one_line(', '.join(events[:2]))}] " if events else "") + one_line(ctx["headline"])
+            text = render_to_string("emails/gathered.txt", ctx)
+            html = render_to_string("emails/gathered.html", ctx)
+        else:
+            subject = _prefix(ctx) + one_line(render_to_string(f"emails/{row.kind}_subject.txt", ctx))
+            text = render_to_string(f"emails/{row.kind}.txt", ctx)
+            html = render_to_string(f"emails/{row.kind}.html", ctx)
         if "discipline" in ctx:
             title = _("Discipline report")
             workbook = discipline_xlsx(ctx["discipline"], title=str(title))

@@ -23,9 +23,10 @@ class Kind(models.TextChoices):
     PAIR_MISMATCH = "pair_mismatch", _("Paired tasks out of step")
     AGREEMENT_DEADLINE = "agreement_deadline", _("Agreement stage reminder")
     DISCIPLINE_REPORT = "discipline_report", _("Weekly discipline report")
+    AWAITING_ACCEPTANCE = "awaiting_acceptance", _("Report awaiting acceptance")
 
 
-REMINDER_KINDS = (Kind.DEADLINE, Kind.OVERDUE, Kind.AGREEMENT_DEADLINE)
+REMINDER_KINDS = (Kind.DEADLINE, Kind.OVERDUE, Kind.AGREEMENT_DEADLINE, Kind.AWAITING_ACCEPTANCE)
 STATUS_KINDS = (
     Kind.REPORT_SUBMITTED,
     Kind.REPORT_ACCEPTED,
@@ -65,6 +66,10 @@ class State(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Cancelled")
+    # Listed in another row's mail (gathered_into): that row's fate is this one's.
+    GATHERED = "gathered", _("Gathered into one mail")
+    # Held by the secretariat for a day (MailHold): kept, and queued again when the hold ends.
+    HELD = "held", _("Held")
 
 
 class Delivery(models.TextChoices):
@@ -81,3 +86,37 @@ class Weekday(models.IntegerChoices):
     WEDNESDAY = 3, _("Wednesday")
     THURSDAY = 4, _("Thursday")
     FRIDAY = 5, _("Friday")
+
+
+class Channel(models.TextChoices):
+    """How a person takes one group of notices: each is an item of their inbox in the app in any case."""
+
+    MAIL = "mail", _("Mail at once")
+    DIGEST = "digest", _("In the daily digest")
+    APP = "app", _("In the app only")
+
+
+# The groups a person chooses a channel for, with the preference field that keeps the choice.
+CHANNEL_GROUPS: dict[str, tuple[str, ...]] = {
+    "assignments_mode": (Kind.ASSIGNMENT,),
+    "reminders_mode": REMINDER_KINDS,
+    "status_mode": STATUS_KINDS,
+    "meetings_mode": MEETING_KINDS,
+}
+
+# Kinds whose mails may be gathered into one mail per recipient (meetings carry an iCalendar part each,
+# digests are one mail already).
+GATHERABLE_KINDS = (Kind.ASSIGNMENT, *REMINDER_KINDS, *STATUS_KINDS)
+
+# What a cancelled task makes moot, besides its reminders.
+CANCEL_MAKES_MOOT = (
+    Kind.ASSIGNMENT,
+    Kind.REPORT_SUBMITTED,
+    Kind.AWAITING_ACCEPTANCE,
+    Kind.EXTENSION_REQUESTED,
+    Kind.EXTENSION_DECIDED,
+    Kind.PAIR_MISMATCH,
+)
+
+# last_error of rows cancelled because the reason for the notice had gone by the sending moment.
+REASON_GONE_PREFIX = "Reason gone: "

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from omskevents.core.models import TimeStampedModel
 
-from .enums import Delivery, Kind, State, Weekday
+from .enums import Channel, Delivery, Kind, State, Weekday
 
 
 def parse_offsets(value: str) -> list[int]:
@@ -84,13 +84,29 @@ class NotificationPreference(TimeStampedModel):
         on_delete=models.CASCADE,
         related_name="notification_preference",
     )
-    assignments = models.BooleanField(_("assignment notices"), default=True)
-    reminders = models.BooleanField(_("deadline and overdue reminders"), default=True)
-    status_notices = models.BooleanField(_("reports and extensions"), default=True)
-    meetings = models.BooleanField(_("meeting invitations"), default=True)
+    assignments_mode = models.CharField(
+        _("assignment notices"), max_length=10, choices=Channel.choices, default=Channel.MAIL
+    )
+    reminders_mode = models.CharField(
+        _("deadline and overdue reminders"),
+        max_length=10,
+        choices=Channel.choices,
+        default=Channel.MAIL,
+        help_text=_("In the daily digest: one mail in the morning lists your open tasks instead of single reminders."),
+    )
+    status_mode = models.CharField(
+        _("reports and extensions"), max_length=10, choices=Channel.choices, default=Channel.MAIL
+    )
+    meetings_mode = models.CharField(
+        _("meeting invitations"), max_length=10, choices=Channel.choices, default=Channel.MAIL
+    )
     digests = models.BooleanField(_("digests and summaries"), default=True)
     delivery = models.CharField(
-        _("reminders arrive"), max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE
+        _("the digest comes"),
+        max_length=10,
+        choices=Delivery.choices,
+        default=Delivery.IMMEDIATE,
+        help_text=_("Weekly: the digest of open tasks comes once a week instead of every working day."),
     )
     language = models.CharField(
         _("language of the mail"),
@@ -187,6 +203,15 @@ class Notification(TimeStampedModel):
     last_error = models.TextField(_("last error"), blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    gathered_into = models.ForeignKey(
+        "self",
+        verbose_name=_("gathered into"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="gathered",
+        help_text=_("The row whose mail lists this one."),
+    )
 
     class Meta:
         verbose_name = _("outgoing message")
@@ -230,3 +255,69 @@ class UsedActionLink(models.Model):
 
     def __str__(self) -> str:
         return self.nonce
+
+
+class InboxItem(models.Model):
+    """One notice in its recipient's inbox in the app: written with its outbox row, in the same transaction.
+
+    The outbox row's unique key makes the item unique as well (one item per row)."""
+
+    notification = models.OneToOneField(
+        Notification, verbose_name=_("outgoing message"), on_delete=models.CASCADE, related_name="inbox_item"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="inbox_items"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    event = models.ForeignKey(
+        "events.Event", verbose_name=_("event"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(_("created"))
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inbox item")
+        verbose_name_plural = _("inbox items")
+        ordering = ["-created", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="inbox_user_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.user_id}"
+
+
+class MailHold(models.Model):
+    """The secretariat holds one kind of mail, or one person's mail, for a day: the rows wait, kept, and are
+    queued again the next day or when the hold is lifted."""
+
+    day = models.DateField(_("day"))
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("held by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("held mail")
+        verbose_name_plural = _("held mail")
+        ordering = ["-day", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="") | models.Q(user__isnull=False), name="mailhold_kind_or_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.kind or self.user_id}"

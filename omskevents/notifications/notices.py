@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from omskevents.accounts.models import User
@@ -14,13 +15,16 @@ from omskevents.workplan.enums import CLOSED_STATUSES, TaskStatus
 from omskevents.workplan.models import ExtensionRequest, ProgressReport, Task
 
 from . import selectors
-from .audience import Audience, Deputies, head_copy, route_to_deputies, unique_recipients
+from .audience import Audience, Deputies, channel, head_copy, route_to_deputies, unique_recipients
 from .dispatch import outbox_dispatch
-from .enums import REMINDER_KINDS, Kind, State
+from .enums import CANCEL_MAKES_MOOT, REASON_GONE_PREFIX, REMINDER_KINDS, Channel, Kind, State
 from .models import Notification
 from .selectors import Recipient
 from .store import Planned, outbox_store
-from .timing import Calendars, next_polite_moment
+from .timing import Calendars, next_polite_moment, next_sending_hour
+
+SETTLE_SECONDS = 180  # edits to one item within this time make one notice
+SUPERSEDED = "Superseded by a later change within a few minutes."
 
 
 def _notify(
@@ -33,6 +37,7 @@ def _notify(
     context: dict[str, Any] | None = None,
     polite: bool = True,
     send_after: dt.datetime | None = None,
+    settle: bool = False,
 ) -> int:
     """Store notices about something that just happened and dispatch them once the transaction commits.
 
@@ -40,7 +45,10 @@ def _notify(
     announces nothing, a committed one cannot lose its notices. Only the hand-off to the worker waits for the
     commit; if it never comes (the process dies), the next scan hands the rows over.
     `polite` notices wait for the recipient's working hours; meeting changes go at once. `send_after` holds every
-    row back until then (the undo window of a cancellation).
+    row back until then (the undo window of a cancellation). A person who takes this kind in the daily digest
+    gets it at the next sending hour, gathered with the others.
+    `settle` notices (on edits) wait SETTLE_SECONDS, and a newer one replaces an older one still waiting: a
+    burst of edits to one item within a few minutes makes one notice.
     """
     now = timezone.now()
     earliest = max(now, send_after) if send_after is not None else now
@@ -49,7 +57,12 @@ def _notify(
     item = f"task:{task.pk}" if task is not None else f"meeting:{meeting.pk}" if meeting is not None else ""
     planned = []
     for recipient in unique_recipients(recipients):
-        moment = next_polite_moment(recipient, earliest, rules, calendars(recipient.country)) if polite else earliest
+        cal = calendars(recipient.country)
+        moment = next_polite_moment(recipient, earliest, rules, cal) if polite else earliest
+        if recipient.user is not None and channel(selectors.preference_for(recipient.user), kind) == Channel.DIGEST:
+            moment = next_sending_hour(recipient, earliest, rules, cal)
+        elif settle:
+            moment = max(moment, now + dt.timedelta(seconds=SETTLE_SECONDS))
         planned.append(
             Planned(
                 kind=kind,
@@ -64,10 +77,21 @@ def _notify(
                 context=context or {},
             )
         )
-    created = outbox_store(route_to_deputies(planned, Deputies(now.date())))
+    planned = route_to_deputies(planned, Deputies(now.date()))
+    if settle and planned:
+        superseded = Q()
+        for p in planned:
+            superseded |= Q(recipient_key=p.recipient.key)
+        Notification.objects.filter(superseded, kind=kind, item_key=item, state=State.QUEUED).update(
+            state=State.CANCELLED, last_error=SUPERSEDED, updated=now
+        )
+    created = outbox_store(planned)
     if created:
         transaction.on_commit(lambda: outbox_dispatch())
     return created
+
+
+DECIDED_STATUSES = (TaskStatus.ACCEPTED, TaskStatus.RETURNED, TaskStatus.CANCELLED)
 
 
 def _history_stamp(task: Task) -> str:
@@ -75,14 +99,21 @@ def _history_stamp(task: Task) -> str:
     return f"h{last}" if last is not None else f"t{timezone.now().timestamp():.6f}"
 
 
-def task_assignment_notify(*, task: Task) -> int:
+def task_assignment_notify(*, task: Task, settle: bool = False) -> int:
     """The responsible person learns of the task; co-executors' contacts get a copy."""
     task = Task.objects.select_related("lead_agency__head", "responsible__agency", "event").get(pk=task.pk)
     audience = Audience([task.responsible, task.lead_agency.head])
     recipients: list[Recipient | None] = [audience.executor(task, Kind.ASSIGNMENT)]
     recipients += [selectors.recipient_for_agency(a) for a in task.co_executors.all() if a.email]
     recipients.append(head_copy(audience, task, Kind.ASSIGNMENT))
-    return _notify(kind=Kind.ASSIGNMENT, recipients=recipients, occasion=_history_stamp(task), task=task)
+    return _notify(kind=Kind.ASSIGNMENT, recipients=recipients, occasion=_history_stamp(task), task=task, settle=settle)
+
+
+def _reason_gone(task: Task, kinds: Iterable[str], reason: str, **filters: Any) -> int:
+    """Cancel the task's queued notices of these kinds: what they asked for is done or moot."""
+    return Notification.objects.filter(task=task, kind__in=list(kinds), state=State.QUEUED, **filters).update(
+        state=State.CANCELLED, last_error=REASON_GONE_PREFIX + reason, updated=timezone.now()
+    )
 
 
 def task_changed_notify(*, task: Task, old_responsible_id: int | None, old_deadline: dt.date) -> int:
@@ -94,8 +125,17 @@ def task_changed_notify(*, task: Task, old_responsible_id: int | None, old_deadl
             .exclude(deadline=task.deadline)
             .update(state=State.CANCELLED, last_error="The deadline changed.", updated=timezone.now())
         )
-    if task.responsible_id != old_responsible_id and task.responsible_id is not None:
-        task_assignment_notify(task=task)
+    if task.responsible_id != old_responsible_id:
+        # The former responsible person's waiting notices are moot: the task is someone else's now.
+        if old_responsible_id is not None:
+            _reason_gone(
+                task,
+                (Kind.ASSIGNMENT, Kind.DEADLINE, Kind.EXTENSION_DECIDED),
+                "the task was reassigned.",
+                recipient_id=old_responsible_id,
+            )
+        if task.responsible_id is not None:
+            task_assignment_notify(task=task, settle=True)
     return cancelled
 
 
@@ -115,6 +155,13 @@ def task_status_notify(*, task: Task) -> int:
             task=task, kind__in=REMINDER_KINDS, state=State.CANCELLED, last_error=TASK_CLOSED,
             deadline=task.deadline, scheduled_for__gt=timezone.now(),
         ).update(state=State.QUEUED, last_error="", updated=timezone.now())  # fmt: skip
+    if task.status == TaskStatus.REPORTED:
+        # The ball is in the controller's court: no deadline or overdue reminder to the executor's side.
+        _reason_gone(task, (Kind.DEADLINE, Kind.OVERDUE), "the report awaits acceptance.")
+    elif task.status in DECIDED_STATUSES:
+        _reason_gone(task, (Kind.REPORT_SUBMITTED, Kind.AWAITING_ACCEPTANCE), "the report was decided.")
+    if task.status == TaskStatus.CANCELLED:
+        _reason_gone(task, CANCEL_MAKES_MOOT, "the task was cancelled.")
     kind = kinds.get(TaskStatus(task.status))
     if kind is None:
         return 0
@@ -156,6 +203,9 @@ def extension_requested_notify(*, request: ExtensionRequest) -> int:
 
 
 def extension_decided_notify(*, request: ExtensionRequest) -> int:
+    _reason_gone(
+        request.task, (Kind.EXTENSION_REQUESTED,), "the extension was decided.", occasion=f"extension:{request.pk}"
+    )
     task = Task.objects.select_related("lead_agency__head", "responsible__agency", "event").get(pk=request.task_id)
     audience = Audience([task.responsible])
     requester = User.objects.select_related("agency").filter(pk=request.requested_by_id).first()

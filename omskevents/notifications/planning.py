@@ -2,6 +2,7 @@
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
@@ -10,10 +11,11 @@ from omskevents.agencies.enums import Country
 from omskevents.calendars.services import WorkingCalendar
 from omskevents.committee.enums import MeetingStatus
 from omskevents.committee.models import Meeting
+from omskevents.workplan.enums import TaskStatus
 
 from . import selectors
 from .audience import Audience
-from .enums import Delivery, Kind
+from .enums import Channel, Delivery, Kind
 from .models import ReminderSettings, parse_offsets
 from .selectors import Recipient, ScanTask
 from .store import Planned
@@ -71,7 +73,7 @@ def plan_task_reminders(
     executor_digest = (
         executor_recipient is not None
         and executor_recipient.user is not None
-        and audience.pref(executor_recipient.user).delivery != Delivery.IMMEDIATE
+        and audience.pref(executor_recipient.user).reminders_mode == Channel.DIGEST
     )
 
     def add(kind: str, recipient: Recipient, occasion: str, day: dt.date, context: dict[str, Any]) -> None:
@@ -88,6 +90,11 @@ def plan_task_reminders(
                 context=context,
             )
         )
+
+    if task.status == TaskStatus.REPORTED:
+        # The report awaits acceptance: the controller's turn, not the executor's or their head's.
+        _plan_awaiting_acceptance(task, now=now, rules=rules, calendars=calendars, audience=audience, add=add)
+        return planned
 
     # Deadline reminders go to the executor (unless they take their reminders as a digest).
     if executor_recipient is not None and not executor_digest:
@@ -121,6 +128,40 @@ def plan_task_reminders(
             seen.add(recipient.key)
             add(Kind.OVERDUE, recipient, f"{task.deadline}:overdue:{today}", today, {"day": day})
     return planned
+
+
+def _plan_awaiting_acceptance(
+    task: ScanTask,
+    *,
+    now: dt.datetime,
+    rules: ReminderSettings,
+    calendars: Calendars,
+    audience: Audience,
+    add: Callable[[str, Recipient, str, dt.date, dict[str, Any]], None],
+) -> None:
+    """Every working day a report waits, its controller hears of it ("awaiting your acceptance N working
+    days", from the first full working day waited); the committee secretaries are copied from the day the
+    overdue ladder copies them."""
+    submitted = task.status_changed_at or task.created or now
+    ladder: list[tuple[Recipient | None, int]] = []
+    if task.controller is not None:
+        ladder.append((audience.person(task.controller, Kind.AWAITING_ACCEPTANCE), 1))
+    for person in audience.secretaries(task):
+        ladder.append((audience.person(person, Kind.AWAITING_ACCEPTANCE), rules.overdue_committee_from_day))
+    seen: set[str] = set()
+    for recipient, from_day in ladder:
+        if recipient is None or recipient.key in seen:
+            continue
+        cal = calendars(recipient.country)
+        today = now.astimezone(recipient.tz).date()
+        if not sending_window_open(recipient, now, rules, cal):
+            continue
+        # Full working days waited: after the day of the report, before today (a report of Friday evening or
+        # of the weekend is not "waiting" on Monday morning: its own notice goes then).
+        day = cal.count_between(submitted.astimezone(recipient.tz).date(), today - dt.timedelta(days=1))
+        if day >= from_day:
+            seen.add(recipient.key)
+            add(Kind.AWAITING_ACCEPTANCE, recipient, f"awaiting:{submitted.date()}:{today}", today, {"day": day})
 
 
 def _week_key(day: dt.date) -> str:

@@ -11,7 +11,8 @@ from omskevents.core.sections import PageSection
 from omskevents.workplan import permissions as task_permissions
 from omskevents.workplan.models import ExtensionRequest, ProgressReport, Task
 
-from . import notices, selectors
+from . import notices, selectors, wording
+from .enums import State
 
 
 def task_assigned(sender: object, *, task: Task, **kwargs: Any) -> None:
@@ -58,6 +59,19 @@ def task_page_section(sender: object, *, task: Task, user: AnyUser, **kwargs: An
         return None
     return PageSection(
         template="notifications/task_outbox.html",
-        context={"notifications": selectors.task_notifications(task)},
+        context={"entries": task_outbox_entries(task)},
         slot="side",
     )
+
+
+def task_outbox_entries(task: Task) -> list[dict[str, Any]]:
+    """The task page's notices: each with its state in words and, while queued, when it goes (the
+    recipient's zone, named)."""
+    return [
+        {
+            "note": note,
+            "state": wording.state_label(note),
+            "when": wording.sending_moment(note, today=None) if note.state in (State.QUEUED, State.HELD) else "",
+        }
+        for note in selectors.task_notifications(task)
+    ]

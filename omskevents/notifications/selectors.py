@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from omskevents.accounts.enums import Role
 from omskevents.accounts.models import User
@@ -18,10 +19,10 @@ from omskevents.committee.enums import MemberRole
 from omskevents.committee.models import CommitteeMember, Meeting
 from omskevents.events.models import Event
 from omskevents.workplan.enums import CLOSED_STATUSES, TaskStatus
-from omskevents.workplan.models import Task
+from omskevents.workplan.models import ExtensionRequest, Task
 
-from .enums import Delivery
-from .models import Notification, NotificationPreference, ReminderSettings
+from .enums import GATHERABLE_KINDS, Channel, State
+from .models import InboxItem, MailHold, Notification, NotificationPreference, ReminderSettings
 
 
 def reminder_settings_get() -> ReminderSettings:
@@ -125,6 +126,8 @@ class ScanTask:
     lead_agency: Agency
     responsible: User | None
     controller: User | None
+    status: str = TaskStatus.ASSIGNED
+    status_changed_at: dt.datetime | None = None
 
 
 def reminder_candidates(*, last_deadline: dt.date) -> list[ScanTask]:
@@ -136,9 +139,19 @@ def reminder_candidates(*, last_deadline: dt.date) -> list[ScanTask]:
     """
     rows = list(
         Task.objects.open()
-        .filter(deadline__lte=last_deadline)
+        .filter(Q(deadline__lte=last_deadline) | Q(status=TaskStatus.REPORTED))
         .order_by("pk")
-        .values_list("id", "created", "event_id", "deadline", "lead_agency_id", "responsible_id", "controller_id")
+        .values_list(
+            "id",
+            "created",
+            "event_id",
+            "deadline",
+            "lead_agency_id",
+            "responsible_id",
+            "controller_id",
+            "status",
+            "status_changed_at",
+        )
     )
     agencies = Agency.objects.in_bulk({r[4] for r in rows})
     people = {r[5] for r in rows} | {r[6] for r in rows} | {a.head_id for a in agencies.values()}
@@ -155,8 +168,20 @@ def reminder_candidates(*, last_deadline: dt.date) -> list[ScanTask]:
             lead_agency=agencies[lead_agency_id],
             responsible=users.get(responsible_id) if responsible_id is not None else None,
             controller=users.get(controller_id) if controller_id is not None else None,
+            status=status,
+            status_changed_at=status_changed_at,
         )
-        for pk, created, event_id, deadline, lead_agency_id, responsible_id, controller_id in rows
+        for (
+            pk,
+            created,
+            event_id,
+            deadline,
+            lead_agency_id,
+            responsible_id,
+            controller_id,
+            status,
+            status_changed_at,
+        ) in rows
     ]
 
 
@@ -232,7 +257,7 @@ def digest_users() -> QuerySet[User]:
     """People who chose digests instead of single reminders."""
     return User.objects.filter(
         is_active=True,
-        notification_preference__delivery__in=[Delivery.DAILY, Delivery.WEEKLY],
+        notification_preference__reminders_mode=Channel.DIGEST,
     ).select_related("agency", "notification_preference")
 
 
@@ -328,3 +353,87 @@ def readiness_summary(*, committee_id: int, today: dt.date) -> list[dict[str, An
             }
         )
     return summary
+
+
+def delivery_candidates(ids: Collection[int], *, now: dt.datetime) -> list[tuple[int, int | None]]:
+    """(id, task id) of these rows and of their gatherable siblings: queued rows due by `now` to the same
+    recipients, of kinds gathered into one mail. The delivery claims them together, so one person's notices
+    due together make one mail. One query."""
+    recipients = Notification.objects.filter(pk__in=ids, kind__in=GATHERABLE_KINDS).values("recipient_key")
+    siblings = Q(state=State.QUEUED, next_attempt_at__lte=now, kind__in=GATHERABLE_KINDS, recipient_key__in=recipients)
+    return list(
+        Notification.objects.filter(Q(pk__in=ids) | siblings).order_by("pk").values_list("pk", "task_id")[:1000]
+    )
+
+
+def hold_day(now: dt.datetime | None = None) -> dt.date:
+    """The day holds are set for: the committee's own date (Omsk)."""
+    return timezone.localdate(now or timezone.now(), zone(settings.TIME_ZONE))
+
+
+@dataclass
+class DeliveryFacts:
+    """What the checks of a delivery batch read besides the rows: read in the app, extension states, holds."""
+
+    read: set[int]
+    extensions: dict[int, str]
+    held_kinds: set[str]
+    held_people: set[int]
+
+    def is_held(self, row: Notification) -> bool:
+        return row.kind in self.held_kinds or (row.recipient_id is not None and row.recipient_id in self.held_people)
+
+
+def delivery_facts(rows: Collection[Notification]) -> DeliveryFacts:
+    ids = [r.pk for r in rows]
+    extension_ids = {r.context.get("extension") for r in rows if r.kind == "extension_requested"} - {None}
+    holds = list(MailHold.objects.filter(day=hold_day()).values_list("kind", "user_id"))
+    return DeliveryFacts(
+        read=set(
+            InboxItem.objects.filter(notification_id__in=ids, read_at__isnull=False).values_list(
+                "notification_id", flat=True
+            )
+        ),
+        extensions=dict(ExtensionRequest.objects.filter(pk__in=extension_ids).values_list("pk", "status"))
+        if extension_ids
+        else {},
+        held_kinds={kind for kind, _user in holds if kind},
+        held_people={user for kind, user in holds if user is not None and not kind},
+    )
+
+
+def inbox_unread_count(user: Any) -> int:
+    """The menu's badge: one COUNT on the (user, read_at) index."""
+    return InboxItem.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+
+
+def inbox_items(user: Any, *, kind: str = "", event_id: int | None = None, unread: bool = False) -> QuerySet[InboxItem]:
+    """The person's inbox, newest first, with what each item links to (one query with its joins)."""
+    items = InboxItem.objects.filter(user_id=user.pk)
+    if kind:
+        items = items.filter(kind=kind)
+    if event_id is not None:
+        items = items.filter(event_id=event_id)
+    if unread:
+        items = items.filter(read_at__isnull=True)
+    return items.select_related(
+        "event", "notification__task__lead_agency", "notification__meeting", "notification__recipient"
+    ).order_by("-created", "-pk")
+
+
+def inbox_item(user: Any, pk: int) -> InboxItem | None:
+    """One item of the person's own inbox; None for another person's (the page answers 404)."""
+    return (
+        InboxItem.objects.filter(user_id=user.pk, pk=pk)
+        .select_related("notification__task", "notification__meeting")
+        .first()
+    )
+
+
+def inbox_filters(user: Any) -> tuple[list[str], list[Event]]:
+    """The kinds and events the person's inbox holds, for its filters."""
+    kinds = list(InboxItem.objects.filter(user_id=user.pk).values_list("kind", flat=True).distinct().order_by("kind"))
+    events = list(
+        Event.objects.filter(pk__in=InboxItem.objects.filter(user_id=user.pk).values("event_id")).order_by("start_date")
+    )
+    return kinds, events

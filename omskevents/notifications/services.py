@@ -1,5 +1,6 @@
 """Hand-operated writes: the admin's retry and cancel of outbox rows, a person's preferences, the reminder rules."""
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -8,9 +9,10 @@ from django.utils import timezone
 
 from omskevents.accounts.models import User
 
+from . import holds
 from .dispatch import outbox_dispatch
-from .enums import BULK_KINDS, CANCELLED_BY_HAND, Delivery, Kind, State
-from .models import Notification, NotificationPreference, ReminderSettings
+from .enums import BULK_KINDS, CANCELLED_BY_HAND, Channel, Delivery, Kind, State
+from .models import InboxItem, MailHold, Notification, NotificationPreference, ReminderSettings
 
 RETRYABLE = (State.FAILED, State.CANCELLED, State.UNCERTAIN)
 
@@ -44,10 +46,10 @@ def outbox_cancel(*, notifications: Iterable[Notification]) -> int:
 
 
 PREFERENCE_FIELDS = (
-    "assignments",
-    "reminders",
-    "status_notices",
-    "meetings",
+    "assignments_mode",
+    "reminders_mode",
+    "status_mode",
+    "meetings_mode",
     "digests",
     "delivery",
     "language",
@@ -81,6 +83,8 @@ def preference_mute_kind(*, user: User, kind: str) -> NotificationPreference:
     pref, _created = NotificationPreference.objects.select_for_update().get_or_create(user_id=user.pk)
     if kind == Kind.DIGEST:
         pref.delivery = Delivery.IMMEDIATE
+        if pref.reminders_mode == Channel.DIGEST:
+            pref.reminders_mode = Channel.MAIL
     elif kind not in pref.muted_kinds:
         pref.muted_kinds = [*pref.muted_kinds, str(kind)]
     pref.full_clean()
@@ -96,3 +100,32 @@ def reminder_settings_save(**fields: Any) -> ReminderSettings:
     rules.full_clean()
     rules.save()
     return rules
+
+
+def inbox_mark_read(*, user: User, item_id: int) -> int:
+    """Mark one item of the person's own inbox read (an item of someone else is left alone). Returns 1 or 0."""
+    return InboxItem.objects.filter(pk=item_id, user_id=user.pk, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def inbox_mark_all_read(*, user: User, kind: str = "", event_id: int | None = None) -> int:
+    """Mark read every unread item of the person's inbox (within the filters shown). Returns how many."""
+    items = InboxItem.objects.filter(user_id=user.pk, read_at__isnull=True)
+    if kind:
+        items = items.filter(kind=kind)
+    if event_id is not None:
+        items = items.filter(event_id=event_id)
+    return items.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def mail_hold_create(*, actor: User, day: dt.date, kind: str = "", user: User | None = None) -> MailHold:
+    """Hold a kind of mail, or a person's mail, for a day (holds.py): the rows wait, kept."""
+    return holds.hold_create(actor=actor, day=day, kind=kind, user=user)
+
+
+@transaction.atomic
+def mail_hold_release(*, hold: MailHold) -> int:
+    """Lift a hold: its rows are queued again (at once, in their recipient's working hours). Returns how many."""
+    count = holds.hold_release(hold=hold)
+    transaction.on_commit(lambda: outbox_dispatch())
+    return count

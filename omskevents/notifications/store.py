@@ -14,7 +14,7 @@ from omskevents.workplan.models import Task
 
 from . import selectors
 from .enums import CANCELLED_BY_HAND, State
-from .models import Notification
+from .models import InboxItem, Notification
 from .selectors import Recipient, ScanTask
 
 
@@ -164,10 +164,12 @@ def _insert_by_values(fresh: Sequence[Planned], *, now: dt.datetime) -> int:
             params = [value for p in chunk for value in _values(p, stamp, ops)]
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {', '.join([one_row] * len(chunk))} "  # noqa: S608 - only placeholders are interpolated
-                "ON CONFLICT DO NOTHING",
+                "ON CONFLICT DO NOTHING RETURNING id",
                 params,
             )
-            created += cursor.rowcount
+            ids = [row[0] for row in cursor.fetchall()]
+            created += len(ids)
+            _inbox_add(cursor, ids)
     return created
 
 
@@ -188,11 +190,37 @@ def _insert_by_copy(fresh: Sequence[Planned], *, now: dt.datetime) -> int:
             for p in fresh:
                 copy.write_row(_values(p, now, ops))
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM notify_incoming ON CONFLICT DO NOTHING"  # noqa: S608 - names from the model
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM notify_incoming ON CONFLICT DO NOTHING RETURNING id"  # noqa: S608 - names from the model
         )
-        created = cursor.rowcount
+        ids = [row[0] for row in cursor.fetchall()]
+        created = len(ids)
+        _inbox_add(cursor, ids)
         cursor.execute("DROP TABLE notify_incoming")
     return created
+
+
+INBOX_CHUNK = 1000
+
+
+def _inbox_add(cursor: Any, ids: Sequence[int]) -> None:
+    """The inbox items of freshly inserted rows, by one INSERT … SELECT per chunk, in the rows' transaction.
+
+    Every row addressed to a person becomes an item of their inbox (agency contacts have none); the event
+    comes from the row's task, for the inbox's filter."""
+    ops = connection.ops
+    inbox = ops.quote_name(InboxItem._meta.db_table)
+    table = ops.quote_name(Notification._meta.db_table)
+    tasks = ops.quote_name(Task._meta.db_table)
+    for start in range(0, len(ids), INBOX_CHUNK):
+        chunk = ids[start : start + INBOX_CHUNK]
+        cursor.execute(
+            f"INSERT INTO {inbox} (notification_id, user_id, kind, event_id, created, read_at) "  # noqa: S608 - names from the models
+            f"SELECT n.id, n.recipient_id, n.kind, t.event_id, n.created, NULL FROM {table} n "
+            f"LEFT JOIN {tasks} t ON t.id = n.task_id "
+            f"WHERE n.recipient_id IS NOT NULL AND n.id IN ({', '.join(['%s'] * len(chunk))}) "
+            "ON CONFLICT DO NOTHING",
+            list(chunk),
+        )
 
 
 def _row(p: Planned) -> Notification:

@@ -46,3 +46,15 @@ def next_polite_moment(
     if cal.is_working(day) and local.hour < rules.send_hour:
         return local_moment(recipient, day, rules.send_hour)
     return local_moment(recipient, cal.add(day, 1), rules.send_hour)
+
+
+def next_sending_hour(
+    recipient: Recipient, now: dt.datetime, rules: ReminderSettings, cal: WorkingCalendar
+) -> dt.datetime:
+    """The next sending hour on a working day of the recipient (today's, if it has not come yet): when the
+    daily digest goes."""
+    local = now.astimezone(recipient.tz)
+    day = local.date()
+    if cal.is_working(day) and local.hour < rules.send_hour:
+        return local_moment(recipient, day, rules.send_hour)
+    return local_moment(recipient, cal.add(day, 1), rules.send_hour)

@@ -4,14 +4,17 @@ for as long as the person's password and access stay as they were when the mail 
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -25,9 +28,11 @@ from omskevents.workplan.forms import ExtensionRequestForm, ReportForm
 from omskevents.workplan.models import Task
 from omskevents.workplan.selectors import tasks_visible_to
 
-from . import links, selectors, services
-from .enums import BULK_KINDS, Kind
-from .forms import PreferenceForm
+from . import links, preview, selectors, services, wording
+from . import permissions as mail_permissions
+from .enums import BULK_KINDS, Kind, State
+from .forms import InboxFilterForm, MailHoldForm, PreferenceForm
+from .models import MailHold
 
 
 class PreferencesView(LoginRequiredMixin, View):
@@ -193,3 +198,155 @@ class UnsubscribeView(View):
         user, kind = resolved
         services.preference_mute_kind(user=user, kind=kind)
         return self._render(request, user, kind, done=True)
+
+
+INBOX_PAGE_SIZE = 30
+
+
+class InboxView(LoginRequiredMixin, View):
+    """The person's notices in the app: filters by kind and event, unread first in mind, mark all read."""
+
+    template_name = "notifications/inbox.html"
+
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
+        kinds, events = selectors.inbox_filters(request.user)
+        form = InboxFilterForm(request.GET or None, kinds=kinds, events=events)
+        filters = form.filters()
+        items = selectors.inbox_items(request.user, **filters)
+        page = Paginator(items, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+        today = timezone.localdate()
+        entries = [
+            {
+                "item": item,
+                "note": item.notification,
+                "thing": item.notification.task or item.notification.meeting,
+                "expected": wording.expected_action(item.kind, recipient_id=item.user_id, task=item.notification.task),
+                "state": wording.state_label(item.notification),
+                "when": wording.sending_moment(item.notification, today=today)
+                if item.notification.state in (State.QUEUED, State.HELD)
+                else "",
+            }
+            for item in page.object_list
+        ]
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "page_obj": page,
+                "entries": entries,
+                "filters": filters,
+                "query": query.urlencode(),
+                "unread": selectors.inbox_unread_count(request.user),
+                "can_preview": mail_permissions.can_preview_mail(request.user),
+            },
+        )
+
+
+class InboxOpenView(LoginRequiredMixin, View):
+    """Opening an item marks it read and leads to its task, meeting or agreement (another's item: 404)."""
+
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        item = selectors.inbox_item(request.user, pk)
+        if item is None:
+            raise Http404
+        services.inbox_mark_read(user=request.user, item_id=item.pk)
+        return redirect(inbox_target(item))
+
+
+def inbox_target(item: Any) -> str:
+    note = item.notification
+    if note.task is not None:
+        return str(note.task.get_absolute_url())
+    if note.meeting is not None:
+        return str(note.meeting.get_absolute_url())
+    if note.item_key.startswith("agreement:"):
+        return reverse("agreements:detail", args=[int(note.item_key.partition(":")[2])])
+    return reverse("notifications:inbox")
+
+
+class InboxReadAllView(LoginRequiredMixin, View):
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
+        kinds, events = selectors.inbox_filters(request.user)
+        form = InboxFilterForm(request.POST, kinds=kinds, events=events)
+        if not form.is_valid():
+            messages.error(request, _("The filter is not valid: nothing was marked."))
+            return redirect("notifications:inbox")
+        filters = form.filters()
+        count = services.inbox_mark_all_read(user=request.user, kind=filters["kind"], event_id=filters["event_id"])
+        messages.success(
+            request,
+            ngettext("%(n)d notification marked read.", "%(n)d notifications marked read.", count) % {"n": count},
+        )
+        return redirect("notifications:inbox")
+
+
+class SecretariatOnlyMixin(LoginRequiredMixin, UserPassesTestMixin):
+    request: HttpRequest
+
+    def test_func(self) -> bool:
+        return mail_permissions.can_preview_mail(self.request.user)
+
+
+class MorningView(SecretariatOnlyMixin, View):
+    """The next working morning's mail (who gets what), and the holds for a day."""
+
+    template_name = "notifications/morning.html"
+
+    def _page(self, request: HttpRequest, form: MailHoldForm, status: int = 200) -> HttpResponse:
+        morning = preview.morning_preview()
+        labels = dict(Kind.choices)
+        return render(
+            request,
+            self.template_name,
+            {
+                "morning": morning,
+                "by_kind": [(labels.get(k, k), n) for k, n in morning.by_kind().most_common()],
+                "lines": [
+                    {
+                        "line": line,
+                        "kinds": [(labels.get(k, k), n) for k, n in line.kinds.most_common()],
+                        "zone": wording.zone_name(
+                            line.user.time_zone if line.user else line.agency.time_zone if line.agency else ""
+                        ),
+                    }
+                    for line in morning.lines
+                ],
+                "holds": MailHold.objects.filter(day__gte=selectors.hold_day()).select_related("user"),
+                "form": form,
+            },
+            status=status,
+        )
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        day, _moment = preview.next_morning()
+        return self._page(request, MailHoldForm(initial={"day": day}, today=selectors.hold_day()))
+
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
+        form = MailHoldForm(request.POST, today=selectors.hold_day())
+        if not form.is_valid():
+            return self._page(request, form, status=400)
+        data = form.cleaned_data
+        try:
+            services.mail_hold_create(actor=request.user, day=data["day"], kind=data["kind"], user=data["user"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            return self._page(request, form, status=400)
+        messages.success(request, _("The mail is held for that day."))
+        return redirect("notifications:morning")
+
+
+class HoldReleaseView(LoginRequiredMixin, View):
+    """Lift a hold. Holds are the secretariat's: for anyone else no hold exists (404)."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        hold = MailHold.objects.filter(pk=pk).first()
+        if hold is None or not mail_permissions.can_preview_mail(request.user):
+            raise Http404
+        count = services.mail_hold_release(hold=hold)
+        messages.success(
+            request, ngettext("%(n)d message queued again.", "%(n)d messages queued again.", count) % {"n": count}
+        )
+        return redirect("notifications:morning")

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from omskevents.notifications import dispatch, selectors, services
+from omskevents.notifications import delivery, dispatch, selectors, services
 from omskevents.notifications.enums import Delivery, Kind, State
 from omskevents.notifications.models import Notification, NotificationPreference, ReminderSettings
 from tests.factories.accounts import UserFactory
@@ -252,11 +252,19 @@ def test_deactivated_user_gets_nothing(calendars, executor, head, controller, se
     assert Notification.objects.filter(recipient__isnull=False).count() == 0
 
 
-def test_reminders_turned_off_in_preferences_create_nothing(calendars, executor):
-    services.preference_update(user=executor, reminders=False)
-    make_task(responsible=executor, lead_agency=executor.agency, deadline=dt.date(2026, 5, 12))
-    scan_at(dt.datetime(2026, 5, 12, 4, 0, tzinfo=UTC))
-    assert rows() == []
+def test_reminders_in_the_app_only_reach_the_inbox_and_no_mail(calendars, executor, mailoutbox):
+    services.preference_update(user=executor, reminders_mode="app")
+    task = make_task(responsible=executor, lead_agency=executor.agency, deadline=dt.date(2026, 5, 12))
+    moment = dt.datetime(2026, 5, 12, 4, 0, tzinfo=UTC)
+    scan_at(moment)
+    assert rows() == [("deadline", f"user:{executor.pk}", "2026-05-12:0")]
+    note = Notification.objects.get()
+    assert (note.inbox_item.user, note.inbox_item.event_id) == (executor, task.event_id)
+    with time_machine.travel(moment, tick=False):
+        assert delivery.outbox_deliver_batch(notification_ids=[note.pk]) == {note.pk: "cancelled"}
+    note.refresh_from_db()
+    assert (note.state, note.last_error) == ("cancelled", "In the app only (the recipient's preferences).")
+    assert mailoutbox == []
 
 
 def test_rules_default_when_never_saved(db):
@@ -286,7 +294,7 @@ def test_rules_refuse_offsets_that_are_not_numbers(db):
 
 
 def test_digest_replaces_single_reminders_and_merges_items(calendars, executor, mailoutbox):
-    NotificationPreference.objects.create(user=executor, delivery=Delivery.DAILY)
+    NotificationPreference.objects.create(user=executor, delivery=Delivery.DAILY, reminders_mode="digest")
     for deadline, title in (
         (dt.date(2026, 5, 6), "Просроченное"),
         (dt.date(2026, 5, 12), "Скоро"),
@@ -305,7 +313,7 @@ def test_digest_replaces_single_reminders_and_merges_items(calendars, executor, 
 
 
 def test_weekly_digest_comes_once_a_week(calendars, executor):
-    NotificationPreference.objects.create(user=executor, delivery=Delivery.WEEKLY)
+    NotificationPreference.objects.create(user=executor, delivery=Delivery.WEEKLY, reminders_mode="digest")
     make_task(responsible=executor, lead_agency=executor.agency, deadline=dt.date(2026, 5, 20))
     for day in (4, 5, 6, 7, 8, 12):
         scan_at(dt.datetime(2026, 5, day, 4, 0, tzinfo=UTC))

@@ -96,20 +96,38 @@ def test_link_of_a_person_outside_the_task_is_refused(calendars, executor, clien
 
 
 def test_one_click_unsubscribe_from_the_digest_switches_back_to_single_reminders(executor, client):
-    NotificationPreference.objects.create(user=executor, delivery=Delivery.DAILY)
+    NotificationPreference.objects.create(user=executor, delivery=Delivery.DAILY, reminders_mode="digest")
     response = client.post(_path(links.unsubscribe_url(user=executor, kind="digest")))
     assert response.status_code == 200
     pref = NotificationPreference.objects.get(user=executor)
-    assert (pref.digests, pref.delivery, pref.muted_kinds) == (True, Delivery.IMMEDIATE, [])
+    assert (pref.digests, pref.delivery, pref.reminders_mode, pref.muted_kinds) == (
+        True,
+        Delivery.IMMEDIATE,
+        "mail",
+        [],
+    )
 
 
 def test_preferences_page_saves_the_choice(executor, client):
     client.force_login(executor)
-    data = {"assignments": "on", "reminders": "on", "meetings": "on", "delivery": "weekly", "language": "en"}
+    data = {
+        "assignments_mode": "mail",
+        "reminders_mode": "digest",
+        "status_mode": "app",
+        "meetings_mode": "mail",
+        "delivery": "weekly",
+        "language": "en",
+    }
     response = client.post(reverse("notifications:preferences"), data)
     assert response.status_code == 302
     pref = NotificationPreference.objects.get(user=executor)
-    assert (pref.delivery, pref.language, pref.status_notices, pref.digests) == ("weekly", "en", False, False)
+    assert (pref.delivery, pref.language, pref.status_mode, pref.reminders_mode, pref.digests) == (
+        "weekly",
+        "en",
+        "app",
+        "digest",
+        False,
+    )
 
 
 def test_preferences_page_refuses_an_unknown_delivery(executor, client):
@@ -172,6 +190,8 @@ def test_reminders_scan_and_status_commands(calendars, executor, mailoutbox):
         "sent: 1",
         "failed: 0",
         "cancelled: 0",
+        "gathered: 0",
+        "held: 0",
         "flagged possibly sent, ever: 0",
     ]
 
@@ -194,7 +214,7 @@ def test_task_page_lists_notifications_for_the_secretariat_only(client, settings
 
     # The outbox's section of the task page (workplan.signals.task_page), for those who manage the task.
     assert as_secretariat.context["sections"]["side"][0].template == "notifications/task_outbox.html"
-    assert list(as_secretariat.context["sections"]["side"][0].context["notifications"]) == []
+    assert list(as_secretariat.context["sections"]["side"][0].context["entries"]) == []
     assert 'id="sent-title"' in as_secretariat.content.decode()
     assert "Nothing has been sent about this task." in as_secretariat.content.decode()
     assert "side" not in as_staff.context["sections"]

@@ -502,9 +502,8 @@ def test_preferences_calendar_and_one_click_forms_survive_hostile_input(client, 
     w = world
     kind = data.draw(st.sampled_from(["preferences", "calendar", "report", "extend", "unsubscribe"]))
     if kind == "preferences":
-        fields = dict.fromkeys(
-            ("assignments", "reminders", "status_notices", "meetings", "digests", "head_copies"), BOOL
-        )
+        fields = dict.fromkeys(("digests", "head_copies"), BOOL)
+        fields |= dict.fromkeys(("assignments_mode", "reminders_mode", "status_mode", "meetings_mode"), TEXT)
         fields |= {"delivery": TEXT, "language": TEXT}
         submit(client, w.head_a, reverse("notifications:preferences"), post_data(data.draw, fields))
     elif kind == "calendar":

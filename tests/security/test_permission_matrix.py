@@ -32,6 +32,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from omskevents.accounts.models import SecurityKey
 from omskevents.notifications import links
+from omskevents.notifications.models import InboxItem, MailHold, Notification
+from omskevents.notifications.selectors import hold_day
 from omskevents.workplan.models import ExtensionRequest, Task
 from tests.security.conftest import MARK_A, MARK_B, changed_tables, close_response, db_state
 
@@ -113,6 +115,43 @@ def _security_key(user_attr: str) -> Builder:
             defaults={"name": "Ключ", "public_key": b"", "confirmed": True},
         )
         return {"pk": key.pk}
+
+    return build
+
+
+def _inbox_item(user_attr: str, task_attr: str) -> Builder:
+    """An inbox item of the person about the task (with its outbox row), made once per world."""
+
+    def build(w: Any) -> dict[str, Any]:
+        user, task = getattr(w, user_attr), getattr(w, task_attr)
+        note, _created = Notification.objects.get_or_create(
+            kind="assignment",
+            item_key=f"task:{task.pk}",
+            recipient_key=f"user:{user.pk}",
+            occasion="matrix",
+            defaults={
+                "recipient": user,
+                "task": task,
+                "scheduled_for": dt.datetime(2026, 5, 8, 3, 0, tzinfo=dt.UTC),
+                "next_attempt_at": dt.datetime(2026, 5, 8, 3, 0, tzinfo=dt.UTC),
+            },
+        )
+        item, _created = InboxItem.objects.get_or_create(
+            notification=note, defaults={"user": user, "kind": "assignment", "created": note.scheduled_for}
+        )
+        return {"pk": item.pk}
+
+    return build
+
+
+def _tomorrow() -> dt.date:
+    return hold_day() + dt.timedelta(days=1)
+
+
+def _hold() -> Builder:
+    def build(w: Any) -> dict[str, Any]:
+        hold, _created = MailHold.objects.get_or_create(day=_tomorrow(), kind="digest")
+        return {"pk": hold.pk}
 
     return build
 
@@ -601,10 +640,35 @@ DECISIONS: dict[str, Decision] = {
             Check(
                 "post",
                 R(LOGIN, W(302), W(302), W(302), W(302), W(302)),
-                data=lambda w: {"assignments": "on", "delivery": "daily", "language": "ru"},
+                data=lambda w: {
+                    "assignments_mode": "mail",
+                    "reminders_mode": "digest",
+                    "status_mode": "app",
+                    "meetings_mode": "mail",
+                    "delivery": "daily",
+                    "language": "ru",
+                },
             ),
         )
     ),
+    # The inbox: everyone their own; another person's item is 404 (opening one's own marks it read).
+    "notifications:inbox": Decision(checks=(Check("get", LOGGED_IN, query=lambda w: {"kind": "report_submitted"}),)),
+    "notifications:inbox_open": Decision(
+        a=_inbox_item("staff_a", "task_a"),
+        b=_inbox_item("staff_b", "task_b"),
+        checks=(Check("get", R(LOGIN, 302, 404, 404, 404, 404), R(LOGIN, 404, 404, 302, 404, 404)),),
+    ),
+    "notifications:inbox_read_all": Decision(
+        checks=(Check("post", R(LOGIN, W(302), W(302), W(302), W(302), W(302)), data=lambda w: {"kind": ""}),)
+    ),
+    # The next working morning's mail and the holds: the secretariat.
+    "notifications:morning": Decision(
+        checks=(
+            Check("get", SECRETARIAT_PAGE),
+            Check("post", SECRETARIAT_WRITE, data=lambda w: {"day": str(_tomorrow()), "kind": "overdue"}),
+        )
+    ),
+    "notifications:hold_release": Decision(a=_hold(), checks=(Check("post", R(LOGIN, 404, 404, 404, W(302), 404)),)),
     # A link sent to staff_a about task A (and to staff_b about task B) works without logging in; a browser
     # logged in as someone else is refused, so that nothing is recorded in one person's name by another.
     "notifications:task_action": Decision(

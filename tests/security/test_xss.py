@@ -282,6 +282,7 @@ def _mail_rows(w) -> list[Notification]:
         Kind.EXTENSION_REQUESTED: extension,
         Kind.EXTENSION_DECIDED: extension,
         Kind.PAIR_MISMATCH: {"counterpart": w.task_b.pk},
+        Kind.AWAITING_ACCEPTANCE: {"day": 4},
     }
     rows = [_row(w, kind, task=w.task_a, context=context) for kind, context in task_kinds.items()]
     rows += [
