@@ -245,7 +245,10 @@ def meeting_audience(*, meeting: Meeting, change: str) -> list[Any]:
     meeting = Meeting.objects.select_related("committee", "chair__agency").get(pk=meeting.pk)
     people = _meeting_people(meeting)
     audience = Audience(people)
-    chosen = [p for p in people if audience.person(p, kind) is not None]
+    # Mailed ones only: a person who takes meeting notices in the app only gets no mail.
+    chosen = [
+        p for p in people if audience.person(p, kind) is not None and channel(audience.pref(p), kind) != Channel.APP
+    ]
     return sorted(chosen, key=lambda p: (p.last_name, p.first_name, p.pk))
 
 

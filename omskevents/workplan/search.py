@@ -43,9 +43,10 @@ def russian_stem(word: str) -> str:
 
 
 def words(query: str) -> list[str]:
-    """The query's words; one- and two-letter ones ("в", "по") only when nothing longer is asked."""
+    """The query's words; one- and two-letter ones ("в", "по") only when nothing longer is asked. Numbers are
+    always kept: "этап 4" asks for the fourth stage, not for every stage."""
     found = WORD.findall(query)
-    return ([w for w in found if len(w) >= MIN_STEM] or found)[:MAX_WORDS]
+    return ([w for w in found if len(w) >= MIN_STEM or w.isdigit()] or found)[:MAX_WORDS]
 
 
 def _variants(text: str) -> set[str]:
@@ -119,6 +120,10 @@ def task_search(tasks: QuerySet[Task], query: str, *, rank: bool) -> QuerySet[Ta
         return tasks
     condition = Q()
     for word in parts:
+        if word.isdigit():  # a number as a whole number: "4" finds "этап 4", not "этап 14"
+            pattern = rf"(^|[^0-9]){word}([^0-9]|$)"
+            condition &= Q(title__regex=pattern) | Q(description__regex=pattern)
+            continue
         stem = russian_stem(word)
         condition &= _contains_any(("title", "description"), stem) | _word_by_agency_or_person(word)
     tasks = tasks.filter(condition | Q(number__iexact=query))

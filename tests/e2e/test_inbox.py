@@ -26,8 +26,7 @@ def _report(page, task) -> None:
     page.goto(f"/tasks/{task.pk}/")
     form = f"form[action='/tasks/{task.pk}/report/']"
     page.fill(f"{form} textarea[name=text]", "Причал отремонтирован.")
-    page.check(f"{form} input[name=is_final]")
-    page.click(f"{form} button[type=submit]")
+    page.click(f"{form} button[name=is_final][value=on]")  # "Send the report of completion"
     page.wait_for_load_state("networkidle")
 
 

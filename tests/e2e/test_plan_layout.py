@@ -164,9 +164,7 @@ def test_report_form_by_keyboard_alone(page, world, staff_a):
     report = f"form[action='/tasks/{task.pk}/report/']"
     _tab_to(page, f"{report} textarea[name=text]", limit=150)
     page.keyboard.type("Предложения подготовлены и направлены в оргкомитет.")
-    _tab_to(page, f"{report} input[name=is_final]", limit=10)
-    page.keyboard.press("Space")
-    _tab_to(page, f"{report} button[type=submit]", limit=10)
+    _tab_to(page, f"{report} button[name=is_final][value=on]", limit=10)  # "Send the report of completion"
     with page.expect_navigation():
         page.keyboard.press("Enter")
 

@@ -36,6 +36,7 @@ def test_head_registers_a_webhook_and_retries_a_failed_delivery(page, head_a, se
         page.set_viewport_size({"width": 1440, "height": 900})
         login(page, "head_a", "correct horse battery staple")
 
+        page.click("#nav-more")  # under "More"
         page.click("nav a[href='/webhooks/']")
         page.wait_for_load_state("networkidle")
         _shot(page, "list-empty")

@@ -157,7 +157,7 @@ def test_a_deputy_without_an_address_leaves_the_notice_with_the_person(executor,
 def test_digests_and_assignments_are_not_handed_over(calendars, executor, deputy, head):
     away(executor, deputy, dt.date(2026, 5, 13), dt.date(2026, 5, 20))
     away(head, deputy, dt.date(2026, 5, 13), dt.date(2026, 5, 20))
-    services.preference_update(user=executor, delivery="daily")
+    services.preference_update(user=executor, delivery="daily", reminders_mode="digest")
     with time_machine.travel(dt.datetime(2026, 5, 13, 5, 0, tzinfo=UTC), tick=False):
         task = make_task(responsible=executor, lead_agency=executor.agency, deadline=dt.date(2026, 5, 12))
         notices.task_assignment_notify(task=task)

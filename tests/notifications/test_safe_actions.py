@@ -59,7 +59,7 @@ def test_meeting_cancel_page_says_what_happens_and_who_is_mailed(client, secreta
 
 
 def test_meeting_cancel_page_leaves_out_who_turned_meeting_mail_off(client, secretariat, meeting, executor, clock):
-    NotificationPreference.objects.update_or_create(user=executor, defaults={"meetings": False})
+    NotificationPreference.objects.update_or_create(user=executor, defaults={"meetings_mode": "app"})
 
     html = login_in_english(client, secretariat).get(_cancel_url(meeting)).content.decode()
 

@@ -89,7 +89,7 @@ def test_one_click_post_without_cookies_or_csrf_switches_off_exactly_that_kind(w
     assert response.status_code == 200
     pref = NotificationPreference.objects.get(user=world.staff_a)
     assert pref.muted_kinds == [Kind.OVERDUE]
-    assert (pref.reminders, pref.digests, pref.delivery) == (True, True, Delivery.IMMEDIATE)
+    assert (pref.reminders_mode, pref.digests, pref.delivery) == ("mail", True, Delivery.IMMEDIATE)
     assert not NotificationPreference.objects.filter(user=world.staff_b).exists()
     again = mail_client.post(url, {"List-Unsubscribe": "One-Click"})
     assert again.status_code == 200
