@@ -258,12 +258,13 @@ class UsedActionLink(models.Model):
 
 
 class InboxItem(models.Model):
-    """One notice in its recipient's inbox in the app: written with its outbox row, in the same transaction.
+    """One notice in a person's inbox in the app: written with its outbox row, in the same transaction.
 
-    The outbox row's unique key makes the item unique as well (one item per row)."""
+    A row has the item of its recipient and, when a deputy acts for someone away, one of the absent person too
+    (their inbox keeps filling while the mail goes to the deputy). One item per row and person."""
 
-    notification = models.OneToOneField(
-        Notification, verbose_name=_("outgoing message"), on_delete=models.CASCADE, related_name="inbox_item"
+    notification = models.ForeignKey(
+        Notification, verbose_name=_("outgoing message"), on_delete=models.CASCADE, related_name="inbox_items"
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="inbox_items"
@@ -280,6 +281,7 @@ class InboxItem(models.Model):
         verbose_name_plural = _("inbox items")
         ordering = ["-created", "-pk"]
         indexes = [models.Index(fields=["user", "read_at"], name="inbox_user_unread")]
+        constraints = [models.UniqueConstraint(fields=["notification", "user"], name="inbox_item_once_per_person")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.user_id}"

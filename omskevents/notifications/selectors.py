@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from omskevents.accounts.enums import Role
@@ -390,9 +390,10 @@ def delivery_facts(rows: Collection[Notification]) -> DeliveryFacts:
     holds = list(MailHold.objects.filter(day=hold_day()).values_list("kind", "user_id"))
     return DeliveryFacts(
         read=set(
-            InboxItem.objects.filter(notification_id__in=ids, read_at__isnull=False).values_list(
-                "notification_id", flat=True
-            )
+            # Read by the row's own recipient (an absent person's copy does not keep the deputy's mail back).
+            InboxItem.objects.filter(
+                notification_id__in=ids, read_at__isnull=False, user_id=F("notification__recipient_id")
+            ).values_list("notification_id", flat=True)
         ),
         extensions=dict(ExtensionRequest.objects.filter(pk__in=extension_ids).values_list("pk", "status"))
         if extension_ids

@@ -205,8 +205,9 @@ INBOX_CHUNK = 1000
 def _inbox_add(cursor: Any, ids: Sequence[int]) -> None:
     """The inbox items of freshly inserted rows, by one INSERT … SELECT per chunk, in the rows' transaction.
 
-    Every row addressed to a person becomes an item of their inbox (agency contacts have none); the event
-    comes from the row's task, for the inbox's filter."""
+    Every row addressed to a person becomes an item of their inbox (agency contacts have none); a row readdressed
+    to a deputy (context "deputy_for") becomes an item of the absent person's inbox as well; the event comes from
+    the row's task, for the inbox's filter."""
     ops = connection.ops
     inbox = ops.quote_name(InboxItem._meta.db_table)
     table = ops.quote_name(Notification._meta.db_table)
@@ -218,6 +219,19 @@ def _inbox_add(cursor: Any, ids: Sequence[int]) -> None:
             f"SELECT n.id, n.recipient_id, n.kind, t.event_id, n.created, NULL FROM {table} n "
             f"LEFT JOIN {tasks} t ON t.id = n.task_id "
             f"WHERE n.recipient_id IS NOT NULL AND n.id IN ({', '.join(['%s'] * len(chunk))}) "
+            "ON CONFLICT DO NOTHING",
+            list(chunk),
+        )
+        absent = (
+            "CAST(n.context ->> 'deputy_for' AS bigint)"
+            if connection.vendor == "postgresql"
+            else "CAST(json_extract(n.context, '$.deputy_for') AS integer)"
+        )
+        cursor.execute(
+            f"INSERT INTO {inbox} (notification_id, user_id, kind, event_id, created, read_at) "  # noqa: S608 - names from the models
+            f"SELECT n.id, {absent}, n.kind, t.event_id, n.created, NULL FROM {table} n "
+            f"LEFT JOIN {tasks} t ON t.id = n.task_id "
+            f"WHERE {absent} IS NOT NULL AND n.id IN ({', '.join(['%s'] * len(chunk))}) "
             "ON CONFLICT DO NOTHING",
             list(chunk),
         )

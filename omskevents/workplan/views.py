@@ -1,17 +1,15 @@
-"""Views of the action plan: the task table, a task's page, editing, exports and import."""
+"""Views of the action plan: the task table, bulk changes, a task's page and its actions (files, printouts and
+import in views_files.py; creating and editing in views_edit.py)."""
 
 import datetime as dt
-import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.forms import BaseForm, Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
-from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import redirect, render
 from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,20 +19,17 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
-from omskevents.accounts.audit import log_export
-from omskevents.accounts.models import User
 from omskevents.accounts.types import AnyUser, AuthenticatedHttpRequest
 from omskevents.core.cache import cached_fragment, cached_rows
 from omskevents.core.confirm import UNDO_WINDOW, Confirmation, confirm_page, is_confirmed
 from omskevents.core.forms import apply_service_errors
 from omskevents.core.pagination import DeferredJoinPaginator
 from omskevents.core.sections import collect_sections
-from omskevents.core.templatetags.zones import zone_label
 from omskevents.events.enums import Area
 
-from . import exports, imports, pairs, permissions, plan_state, selectors, services, signals
+from . import pairs, permissions, plan_state, selectors, services, signals
 from .enums import TaskStatus
 from .forms import (
     BulkActionForm,
@@ -42,12 +37,10 @@ from .forms import (
     CommentForm,
     ExtensionDecisionForm,
     ExtensionRequestForm,
-    ImportUploadForm,
     PairForm,
     ReportForm,
     StatusForm,
     TaskFilterForm,
-    TaskForm,
 )
 from .models import Task
 from .workflow import action_buttons, next_step
@@ -297,74 +290,6 @@ def _task_rows_html(
         return {pk: found.get(pk, "") for pk in ids}
 
     return cached_rows("task", keys, render)
-
-
-def _plan_title(tasks: list[Task]) -> str:
-    """The title of an export or a printout: the plan of the one event it covers, or of the events."""
-    events = {task.event_id: task.event for task in tasks}
-    if len(events) == 1:
-        return _("Action plan: %(event)s") % {"event": next(iter(events.values())).short_title}
-    return _("Action plan")
-
-
-class TaskExportView(LoginRequiredMixin, View):
-    """The current filter (and ticked rows, if any) as a file; only the tasks this user may see.
-
-    kind: "xlsx"; "csv" (standard: comma, UTF-8); "excel_csv" (Russian Excel: semicolon, UTF-8 with a BOM)."""
-
-    kind = "xlsx"
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return self.export(request, ids=request.GET.getlist("id"))
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        """The rows ticked in the table (posted with the bulk form), within the filter in the query string."""
-        return self.export(request, ids=request.POST.getlist("id"))
-
-    def export(self, request: HttpRequest, *, ids: list[str]) -> HttpResponse:
-        today = timezone.localdate()
-        form = _filter_form(request)
-        tasks = list(selectors.task_table(request.user, form.to_filter(ids=ids), today=today))
-        notes = selectors.task_last_report_texts(tasks)
-        now = timezone.localtime()
-        stamp = now.strftime("%Y-%m-%d")
-        extension = "xlsx" if self.kind == "xlsx" else "csv"
-        if self.kind == "xlsx":
-            content = exports.plan_xlsx(
-                tasks, notes, today=today, title=_plan_title(tasks), as_of=now, zone=zone_label()
-            )
-            response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
-        else:
-            content = exports.plan_csv(tasks, notes, for_excel=self.kind == "excel_csv")
-            response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-        suffix = "-excel" if self.kind == "excel_csv" else ""
-        response["Content-Disposition"] = f'attachment; filename="action-plan-{stamp}{suffix}.{extension}"'
-        # The plan names people (responsible, controller): an export of personal data for the security log.
-        log_export(request, kind=f"action_plan_{self.kind}", rows=len(tasks))
-        return response
-
-
-class TaskListPrintView(LoginRequiredMixin, View):
-    """The plan as the current filter shows it, on A4 landscape sheets: the same rows as the export."""
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        today = timezone.localdate()
-        form = _filter_form(request)
-        tasks = list(selectors.task_table(request.user, form.to_filter(), today=today))
-        rows = [{"task": t, "state": selectors.task_deadline_state(t, today=today)} for t in tasks]
-        query = request.GET.urlencode()
-        back = reverse("workplan:task_list") + (f"?{query}" if query else "")
-        context = {"rows": rows, "title": _plan_title(tasks), "back_url": back}
-        return render(request, "workplan/task_list_print.html", context)
-
-
-class TaskPrintView(LoginRequiredMixin, View):
-    """A task's card on an A4 sheet: the same visibility as its page."""
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        task = _task_or_404(request, pk)
-        context = {"task": task, "state": selectors.task_deadline_state(task, today=timezone.localdate())}
-        return render(request, "workplan/task_print.html", context)
 
 
 class TaskBulkView(SecretariatRequiredMixin, View):
@@ -656,173 +581,3 @@ class TaskPairView(TaskActionView):
         else:
             services.task_pair(actor=request.user, task=task, counterpart=data["counterpart"])
         messages.success(request, _("The pair has been saved."))
-
-
-class AttachmentDownloadView(LoginRequiredMixin, View):
-    """Report files are never served from MEDIA directly: only through this permission check."""
-
-    def get(self, request: HttpRequest, pk: int) -> FileResponse:
-        attachment = get_object_or_404(
-            selectors.attachments_visible_to(request.user).select_related("report__task__lead_agency"), pk=pk
-        )
-        if not permissions.can_download_attachment(request.user, attachment):
-            raise Http404
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError as error:
-            raise Http404 from error
-        return FileResponse(
-            handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-        )
-
-
-class TaskFormMixin(SecretariatRequiredMixin):
-    # Typed as FormMixin and TemplateResponseMixin declare them, which the views add beside this mixin.
-    form_class: type[TaskForm] | None = TaskForm
-    template_name: str | None = "workplan/task_form.html"
-
-    def get_form_kwargs(self) -> dict[str, Any]:
-        user = self.request.user
-        kwargs: dict[str, Any] = super().get_form_kwargs()  # type: ignore[misc]  # FormMixin's, beside this mixin
-        return {**kwargs, "lead_agencies": selectors.lead_agencies_for(user), "tasks": selectors.tasks_visible_to(user)}
-
-    def after_save(self, task: Task, created: bool) -> HttpResponse:
-        if task.deadline_note:
-            messages.warning(self.request, task.deadline_note)
-        messages.success(
-            self.request,
-            _("The task has been created.") if created else _("The task has been saved."),
-        )
-        return redirect(task)
-
-
-class TaskCreateView(TaskFormMixin, FormView):
-    request: AuthenticatedHttpRequest
-
-    def get_initial(self) -> dict[str, Any]:
-        initial = super().get_initial()
-        for name in ("event", "parent", "area"):
-            if self.request.GET.get(name):
-                initial[name] = self.request.GET[name]
-        return initial
-
-    def form_valid(self, form: TaskForm) -> HttpResponse:
-        try:
-            task = services.task_create(actor=self.request.user, **form.service_kwargs())
-        except ValidationError as error:
-            _add_errors(form, error)
-            return self.form_invalid(form)
-        return self.after_save(task, created=True)
-
-
-class TaskUpdateView(TaskFormMixin, FormView):
-    request: AuthenticatedHttpRequest
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        # Visibility before permission: a task the person may not see answers 404 exactly like a missing one;
-        # only one they may see is refused (403) by the secretariat check that follows.
-        if request.user.is_authenticated:
-            visible = selectors.tasks_visible_to(request.user).select_related("event", "lead_agency")
-            self.task = get_object_or_404(visible, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def test_func(self) -> bool:
-        return permissions.can_edit_task(self.request.user, self.task)
-
-    def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "instance": self.task}
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return {**super().get_context_data(**kwargs), "task": self.task}
-
-    def form_valid(self, form: TaskForm) -> HttpResponse:
-        try:
-            task = services.task_update(actor=self.request.user, task=self.task, **form.service_kwargs())
-        except ValidationError as error:
-            _add_errors(form, error)
-            return self.form_invalid(form)
-        return self.after_save(task, created=False)
-
-
-class PeopleSearchView(SecretariatRequiredMixin, View):
-    """A small JSON list of people for the responsible-person search box."""
-
-    LIMIT = 20
-
-    def get(self, request: HttpRequest) -> JsonResponse:
-        query = request.GET.get("q", "").strip()[:100]
-        people = User.objects.filter(is_active=True).select_related("agency")
-        if query:
-            condition = Q()
-            for variant in {query, query.lower(), query.capitalize()}:
-                condition |= (
-                    Q(last_name__icontains=variant)
-                    | Q(first_name__icontains=variant)
-                    | Q(username__icontains=variant)
-                    | Q(agency__short_name__icontains=variant)
-                )
-            people = people.filter(condition)
-        results = [
-            {"id": p.pk, "text": f"{p} ({p.agency})" if p.agency_id else str(p)}
-            for p in people.order_by("last_name", "first_name")[: self.LIMIT]
-        ]
-        return JsonResponse({"results": results})
-
-
-class TaskImportView(ImportPermissionMixin, View):
-    """Upload → a preview with each row's errors; the checked rows wait in the session for confirmation."""
-
-    template_name = "workplan/task_import.html"
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, self.template_name, {"form": ImportUploadForm()})
-
-    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
-        form = ImportUploadForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return render(request, self.template_name, {"form": form}, status=400)
-        event, upload = form.cleaned_data["event"], form.cleaned_data["file"]
-        try:
-            rows = imports.read_plan(upload, size=upload.size)
-        except imports.ImportFileError as error:
-            form.add_error("file", str(error))
-            return render(request, self.template_name, {"form": form}, status=400)
-        if not rows:
-            form.add_error("file", _("The plan sheet has no task rows."))
-            return render(request, self.template_name, {"form": form}, status=400)
-        rows = imports.check_rows(rows, event=event, default_area=form.cleaned_data["area"])
-        imports.plan_import(actor=request.user, event=event, rows=rows, dry_run=True)
-        has_errors = any(row.errors for row in rows)
-        token = ""
-        request.session.pop(IMPORT_SESSION_KEY, None)
-        if not has_errors:
-            token = uuid.uuid4().hex
-            request.session[IMPORT_SESSION_KEY] = {
-                "token": token,
-                "event": event.pk,
-                "rows": [row.as_session() for row in rows],
-            }
-        context = {"form": form, "event": event, "rows": rows, "has_errors": has_errors, "token": token}
-        return render(request, self.template_name, context, status=400 if has_errors else 200)
-
-
-class TaskImportConfirmView(ImportPermissionMixin, View):
-    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
-        stored = request.session.get(IMPORT_SESSION_KEY)
-        if not stored or request.POST.get("token") != stored.get("token"):
-            messages.error(request, _("This import has expired or was already done. Upload the file again."))
-            return redirect("workplan:task_import")
-        event = selectors.event_for_import(stored["event"])
-        if event is None:
-            request.session.pop(IMPORT_SESSION_KEY, None)
-            messages.error(request, _("The event of this import no longer exists."))
-            return redirect("workplan:task_import")
-        rows = imports.check_rows(imports.rows_from_session(stored["rows"]), event=event, default_area="")
-        created = imports.plan_import(actor=request.user, event=event, rows=rows, dry_run=False)
-        request.session.pop(IMPORT_SESSION_KEY, None)
-        if not created:
-            context = {"form": ImportUploadForm(), "event": event, "rows": rows, "has_errors": True, "token": ""}
-            messages.error(request, _("Nothing was imported: the plan changed since the check. See the errors."))
-            return render(request, TaskImportView.template_name, context, status=400)
-        messages.success(request, _("Imported tasks: %(count)s.") % {"count": len(created)})
-        return redirect(f"{reverse('workplan:task_list')}?event={event.pk}")

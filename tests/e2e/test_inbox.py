@@ -68,7 +68,7 @@ def test_the_count_moves_and_an_item_read_in_the_app_stays_out_of_the_digest(pag
     page.wait_for_load_state("networkidle")
     assert page.locator("[data-inbox-item][data-read=no]").count() == 2
     first = Notification.objects.get(task=tasks[0])
-    page.click(f"a[href='/notifications/inbox/{first.inbox_item.pk}/']")
+    page.click(f"a[href='/notifications/inbox/{first.inbox_items.get().pk}/']")
     page.wait_for_load_state("networkidle")
     assert page.url.endswith(f"/tasks/{tasks[0].pk}/")
     assert _menu_count(page) == 1

@@ -14,7 +14,7 @@ from omskevents.bench import faultrun
 from omskevents.notifications import delivery, dispatch, notices, services
 from omskevents.notifications.audience import Deputies
 from omskevents.notifications.enums import Kind
-from omskevents.notifications.models import Notification
+from omskevents.notifications.models import InboxItem, Notification
 from omskevents.workplan import services as workplan_services
 from tests.factories.accounts import UserFactory
 
@@ -104,6 +104,31 @@ def test_absent_heads_escalation_reaches_the_deputy_marked_then_the_head_again(c
     assert "заместитель" not in text_part(back)
     assert len(received_by(sink, "deputy@example.org")) == 1
     assert Notification.objects.filter(kind=Kind.OVERDUE, recipient=head).count() == 1
+
+
+def test_the_absent_persons_inbox_keeps_filling_while_the_deputy_gets_the_mail(calendars, sink, executor, deputy):
+    away(executor, deputy, dt.date(2026, 5, 13), dt.date(2026, 5, 20))
+    make_task(responsible=executor, lead_agency=executor.agency, deadline=dt.date(2026, 5, 12))
+    moment = dt.datetime(2026, 5, 13, 4, 0, tzinfo=UTC)
+    scan_and_send(moment)
+    scan_and_send(moment + dt.timedelta(minutes=5))  # the same occasion again: no second item, no second mail
+
+    row = Notification.objects.get(kind=Kind.OVERDUE)
+    assert (row.recipient, row.context["deputy_for"]) == (deputy, executor.pk)
+    assert sorted(InboxItem.objects.filter(notification=row).values_list("user__username", flat=True)) == [
+        "deputy",
+        "exec",
+    ]
+    assert [rcpt for rcpt, _mid, _raw in sink.received] == ["deputy@example.org"]
+    # What the absent person reads in their inbox does not keep the deputy's mail back.
+    InboxItem.objects.filter(notification=row, user=executor).update(read_at=moment)
+    assert delivery_facts_read(row) == set()
+
+
+def delivery_facts_read(row):
+    from omskevents.notifications.selectors import delivery_facts
+
+    return delivery_facts([row]).read
 
 
 def test_the_same_scan_twice_sends_the_deputy_one_mail(calendars, sink, executor, deputy):

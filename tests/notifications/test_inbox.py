@@ -136,7 +136,7 @@ def test_a_notice_read_in_the_app_before_its_digest_is_left_out(calendars, execu
     rows = list(Notification.objects.order_by("pk"))
     # The digest goes at the next sending hour: Monday 09:00 in Moscow (Saturday and Sunday are off).
     assert {r.next_attempt_at for r in rows} == {dt.datetime(2026, 5, 12, 6, 0, tzinfo=UTC)}
-    services.inbox_mark_read(user=controller, item_id=rows[0].inbox_item.pk)
+    services.inbox_mark_read(user=controller, item_id=rows[0].inbox_items.get().pk)
     with time_machine.travel(dt.datetime(2026, 5, 12, 6, 1, tzinfo=UTC), tick=False):
         outcomes = delivery.outbox_deliver_batch(notification_ids=[r.pk for r in rows])
     assert outcomes == {rows[0].pk: "cancelled", rows[1].pk: "sent"}

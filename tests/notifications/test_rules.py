@@ -259,7 +259,7 @@ def test_reminders_in_the_app_only_reach_the_inbox_and_no_mail(calendars, execut
     scan_at(moment)
     assert rows() == [("deadline", f"user:{executor.pk}", "2026-05-12:0")]
     note = Notification.objects.get()
-    assert (note.inbox_item.user, note.inbox_item.event_id) == (executor, task.event_id)
+    assert (note.inbox_items.get().user, note.inbox_items.get().event_id) == (executor, task.event_id)
     with time_machine.travel(moment, tick=False):
         assert delivery.outbox_deliver_batch(notification_ids=[note.pk]) == {note.pk: "cancelled"}
     note.refresh_from_db()
