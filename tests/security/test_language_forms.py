@@ -83,6 +83,40 @@ def test_every_page_is_free_of_known_wrong_forms(world, language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_every_admin_list_and_change_page_is_free_of_known_wrong_forms(world, language):
+    """The Django admin as the secretariat (who may open every model) and a ministry: every list, every add page
+    and the change page of the first object listed, in each language."""
+    from django.contrib import admin
+
+    problems = {}
+    for account in (world.secretariat, world.staff_a):
+        client = _client(account, language)
+        for model in admin.site._registry:
+            opts = model._meta
+            pages = [reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")]
+            pages.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+            first = admin.site._registry[model].get_queryset(_request_for(account)).order_by("pk").first()
+            if first is not None:
+                pages.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[first.pk]))
+            for url in pages:
+                response = client.get(url)
+                if response.status_code != 200:
+                    continue
+                found = _wrong_forms(response.content.decode(), language)
+                if found:
+                    problems[f"{account.username} {url}"] = found
+    assert problems == {}
+
+
+def _request_for(user):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    return request
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_refusals_and_missing_pages_are_the_sites_own_in_the_language(world, language):
     client = _client(world.staff_a, language)
     expected = {"ru": "Нет доступа", "kk": "Қолжетімділік жоқ", "en": "No access"}[language]

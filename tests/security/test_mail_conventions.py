@@ -141,3 +141,22 @@ def test_an_altered_token_of_another_person_is_refused(world):
     response = Client(enforce_csrf_checks=True).post(f"/notifications/unsubscribe/{forged}/")
     assert response.status_code == 400
     assert not NotificationPreference.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["ru", "kk", "en"])
+def test_every_kind_of_mail_is_free_of_known_wrong_forms_in_each_language(hostile, language):  # noqa: F811
+    """Every kind rendered for people who read it in `language` (agency contact addresses get Russian)."""
+    from omskevents.accounts.models import User
+    from tests.security.test_language_forms import _wrong_forms
+
+    User.objects.update(language=language)
+    NotificationPreference.objects.update(language="")
+    seen = set()
+    for row, parsed in _rendered(hostile):
+        seen.add(row.kind)
+        read_in = language if row.recipient_id is not None else "ru"
+        assert _wrong_forms(str(parsed["Subject"]), read_in) == [], (row.kind, read_in, str(parsed["Subject"]))
+        for part in parsed.walk():
+            if part.get_content_type() in ("text/plain", "text/html") and not part.get_filename():
+                assert _wrong_forms(part.get_content(), read_in) == [], (row.kind, read_in)
+    assert seen == set(Kind.values)
