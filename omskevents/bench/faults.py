@@ -169,14 +169,15 @@ class World:
     fired: list[float] = field(default_factory=list)  # when the fault struck (mid-delivery ones)
     postgres: PostgresServer | None = None  # the run's own server (None: a shared one, not restarted)
     moot: set[str] = field(default_factory=set)  # addresses whose reminder's reason went away: no mail may reach them
+    kind: str = "deadline"  # the kind of reminder a fault's tasks are due (the awaiting-acceptance fault changes it)
 
 
-def settled(task_ids: list[int]) -> bool:
+def settled(task_ids: list[int], kind: str = "deadline") -> bool:
     from omskevents.notifications.enums import State
     from omskevents.notifications.models import Notification
 
     close_old_connections()
-    rows = Notification.objects.filter(task_id__in=task_ids, kind="deadline")
+    rows = Notification.objects.filter(task_id__in=task_ids, kind=kind)
     # A cancelled reminder of a due task is not settled: lost. A gathered one went in another row's mail.
     final = [State.SENT, State.FAILED, State.UNCERTAIN, State.GATHERED]
     try:
@@ -189,7 +190,7 @@ def settled(task_ids: list[int]) -> bool:
 def wait_settled(w: World, tasks: dict[str, int], started: float) -> float:
     deadline = time.monotonic() + w.timeout
     while time.monotonic() < deadline:
-        if settled(list(tasks.values())):
+        if settled(list(tasks.values()), w.kind):
             return time.monotonic() - started
         time.sleep(1)
     return float("nan")
@@ -201,13 +202,14 @@ def measure(fault: str, w: World, tasks: dict[str, int], seconds: float) -> Row:
 
     time.sleep(2)  # room for a late duplicate
     received = w.sink.counts(set(tasks))
-    rows = Notification.objects.filter(task_id__in=tasks.values(), kind="deadline")
+    rows = Notification.objects.filter(task_id__in=tasks.values(), kind=w.kind)
     refused = rows.filter(state=State.FAILED, last_smtp_code__gte=500).count()
     delivered = sum(1 for address in tasks if received[address] >= 1)
     flagged = rows.filter(possibly_sent_at__isnull=False).count()
     duplicated = sum(n - 1 for n in received.values() if n > 1)
     duplicated += sum(w.sink.counts(w.moot).values())  # a mail whose reason had gone counts as one too many
     w.moot.clear()
+    w.kind = "deadline"
     return Row(fault, len(tasks), delivered, len(tasks) - delivered - refused, duplicated, flagged, refused, seconds)
 
 
@@ -380,6 +382,31 @@ def fault_reason_gone(w: World, tasks: dict[str, int]) -> None:
         worker.start()
 
 
+def fault_awaiting_acceptance(w: World, tasks: dict[str, int]) -> None:
+    """Reports waiting ten days for acceptance: each task's controller is due "a report awaits your acceptance"
+    (its executor gets nothing: the task is reported), and the workers are killed right after a 250. (These
+    tasks replace the prepared ones, whose deadline reminders a beat may have sent already.)"""
+    from django.db import transaction
+
+    from omskevents.workplan.models import Task
+
+    with transaction.atomic():
+        waiting = make_due("awaiting", len(tasks), w.zone)
+        for pk in waiting.values():
+            task = Task.objects.get(pk=pk)
+            Task.objects.filter(pk=pk).update(
+                controller=task.responsible_id,
+                responsible=None,
+                status="reported",
+                status_changed_at=timezone.now() - dt.timedelta(days=10),
+                deadline=task.deadline + dt.timedelta(days=10),
+            )
+    tasks.clear()
+    tasks.update(waiting)
+    w.kind = "awaiting_acceptance"
+    fault_worker_after_250(w, tasks)
+
+
 REAL_FAULTS: tuple[tuple[str, Callable[[World, dict[str, int]], None]], ...] = (
     ("no fault: two beats, scans and sweep ticks", fault_none),
     ("workers killed right after a 250", fault_worker_after_250),
@@ -392,6 +419,7 @@ REAL_FAULTS: tuple[tuple[str, Callable[[World, dict[str, int]], None]], ...] = (
     ("deadline moved and moved back while queued", fault_deadline_back),
     ("two reminders per person, gathered into one mail", fault_gathered),
     ("reason gone while queued (report submitted behind the outbox)", fault_reason_gone),
+    ("reports awaiting acceptance: the controllers reminded, workers killed after a 250", fault_awaiting_acceptance),
 )
 
 
