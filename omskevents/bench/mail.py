@@ -328,6 +328,8 @@ def _morning_rows(mails: int) -> list[int]:
         Task.objects.open()
         .filter(responsible__isnull=False, responsible__is_active=True)
         .exclude(responsible__email="")
+        # A reported task's deadline reminder is moot (the report awaits acceptance): delivery cancels it.
+        .exclude(status="reported")
         .select_related("responsible__agency")
         .order_by("pk")[:mails]
     )
