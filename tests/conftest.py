@@ -80,12 +80,14 @@ def _reset_language_and_time_zone():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Cached fragments and their data version never outlive a test (its rows are rolled back)."""
-    from django.core.cache import cache
+    """Cached fragments, rows and their versions never outlive a test (its rows are rolled back)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for name in caches:
+        caches[name].clear()
     yield
-    cache.clear()
+    for name in caches:
+        caches[name].clear()
 
 
 @pytest.fixture

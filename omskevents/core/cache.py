@@ -146,6 +146,18 @@ def cached_rows(
     return html
 
 
+def cached_html(name: str, parts: Iterable[Any], render: Callable[[], str]) -> str:
+    """HTML that is a pure function of `parts` (a digest of everything it shows): stored under that digest in
+    the row cache, never invalidated — different contents make a different key."""
+    key = f"omskevents:html:{name}:{hashlib.sha256(repr(tuple(parts)).encode()).hexdigest()[:32]}"
+    store = caches["rows"] if "rows" in settings.CACHES else cache
+    html = store.get(key)
+    if html is None:
+        html = render()
+        store.set(key, html, FRAGMENT_TIMEOUT)
+    return str(html)
+
+
 def _on_names_change(sender: Any, update_fields: Any = None, **kwargs: Any) -> None:
     if update_fields is not None and set(update_fields) == {"last_login"}:
         return

@@ -6,7 +6,8 @@ names it shows (the names version, see omskevents.core.cache) can cache each row
 object re-renders its one row. The key holds everything a row shows besides the object: the columns, the
 language, the time zone, the day (a "today"-relative column such as "overdue"), the filters the row's link
 carries back (`_changelist_filters`) and the popup / to-field state. Rows of a changelist with list_editable
-(a form per row) are never cached.
+(a form per row) are never cached. A changelist may read only the keys for its page and give `row_objects(ids)`,
+which loads the rows to render in one query.
 """
 
 from typing import Any
@@ -53,7 +54,9 @@ def cached_results(cl: Any) -> list[ResultList]:
     keys = {pk: _row_key(cl, obj, today, zone) for pk, obj in objects.items()}
 
     def render(ids: list[int]) -> dict[int, str]:
-        return {pk: "".join(str(cell) for cell in items_for_result(cl, objects[pk], None)) for pk in ids}
+        # A changelist whose page query reads only the row keys loads the rows it must render whole, at once.
+        whole = cl.row_objects(ids) if hasattr(cl, "row_objects") else objects
+        return {pk: "".join(str(cell) for cell in items_for_result(cl, whole[pk], None)) for pk in ids}
 
     html = cached_rows("admin", keys, render)
     return [ResultList(None, [mark_safe(html[obj.pk])]) for obj in cl.result_list]  # noqa: S308 - rendered cells
