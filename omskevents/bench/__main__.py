@@ -11,10 +11,11 @@ workers and production settings and loaded with 16 concurrent connections; every
 
 import argparse
 import json
+import subprocess
 import time
 from typing import Any
 
-from .common import VAR, gunicorn, manage, prepared_env
+from .common import PY, ROOT, VAR, gunicorn, manage, prepared_env
 from .http import LoadResult, load, login, plan_variants, visit
 from .mail import broker_label, delivery_benchmark, morning_benchmark, scan_benchmark
 
@@ -89,6 +90,29 @@ def print_mail(report: dict[str, Any]) -> None:
         print()
 
 
+def count_queries(env: dict[str, str]) -> dict[str, int]:
+    """Queries per page in a process of its own (omskevents/bench/queries.py), production settings."""
+    child_env = {**env, "DJANGO_SETTINGS_MODULE": "omskevents.settings.production", "SECURE_SSL_REDIRECT": "off"}
+    done = subprocess.run(  # noqa: S603 - fixed arguments
+        [PY, "-m", "omskevents.bench.queries"], cwd=ROOT, env=child_env, capture_output=True, text=True
+    )
+    if done.returncode:
+        raise SystemExit(f"bench.queries failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def load_test(users: int, seconds: int) -> dict[str, Any]:
+    """The project's load test (omskevents/bench/loadtest.py) in a process and a database of its own."""
+    done = subprocess.run(  # noqa: S603 - fixed arguments
+        [PY, "-m", "omskevents.bench.loadtest", "--users", str(users), "--seconds", str(seconds)],
+        cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    result = json.loads((VAR / "loadtest.json").read_text())
+    if done.returncode and not (result.get("errors") or result.get("lost_writes")):
+        raise SystemExit(f"load test failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+    return dict(result)
+
+
 def vacuum_analyze(url: str) -> None:
     import psycopg
 
@@ -99,6 +123,7 @@ def vacuum_analyze(url: str) -> None:
 def print_targets(report: dict[str, Any]) -> None:
     """The issue's table: each figure of this run beside its target."""
     web, scan, delivery = report.get("web", {}), report.get("scan"), report.get("delivery")
+    loadtest, queries = report.get("loadtest"), report.get("queries")
     lines: list[tuple[str, str, str]] = []
     if web:
         miss, warm = web["task list, page x sort x status"], web["the same, every row cached"]
@@ -112,6 +137,15 @@ def print_targets(report: dict[str, Any]) -> None:
             ("plan and dashboard, cache warm, rps / bare page", plan_ratios, ">= 0.30"),
             ("admin task changelist p99, secretariat / ministry", admin_p99, "< 250 ms"),
         ]
+    if loadtest:
+        figure = f"load test, {loadtest['users']} users, p99 / errors / lost writes"
+        value = f"{loadtest['p99_ms']} ms / {loadtest['errors']} / {loadtest['lost_writes']}"
+        lines.append((figure, value, "< 300 ms / 0 / 0"))
+    if queries:
+        small, large = queries["demo"], queries["full"]
+        figure = f"queries per page at {report['tasks']:,} tasks / demo size:"
+        lines.append((figure, "", "equal, <= 10"))
+        lines += [(f"  {page}", f"{large[page]} / {small[page]}", "") for page in large]
     if scan:
         scans = f"{scan['first']['seconds']} / {scan['repeat']['seconds']} s"
         lines.append(("reminder scan, first / repeat", scans, "< 1 s / < 0.2 s"))
@@ -133,7 +167,9 @@ def main() -> None:
     parser.add_argument("--scan-tasks", type=int, default=None, help="open tasks for the reminder scan")
     parser.add_argument("--mails", type=int, default=None, help="mails for the delivery benchmark")
     parser.add_argument("--morning", type=int, default=None, help="reminders due at once for the morning (12,000)")
-    parser.add_argument("--only", choices=["web", "mail"], default=None, help="run one part only")
+    parser.add_argument("--only", choices=["web", "mail", "load"], default=None, help="run one part only")
+    parser.add_argument("--users", type=int, default=None, help="load test users (50)")
+    parser.add_argument("--load-seconds", type=int, default=None, help="load test duration (120 s)")
     parser.add_argument("--profile-scan", action="store_true", help="pyinstrument profile: var/bench-scan-profile.*")
     args = parser.parse_args()
     tasks = args.tasks if args.tasks is not None else (300 if args.small else 10_000)
@@ -141,6 +177,14 @@ def main() -> None:
     scan_tasks = args.scan_tasks if args.scan_tasks is not None else (2_000 if args.small else 100_000)
     mails = args.mails if args.mails is not None else (50 if args.small else 1_000)
     morning = args.morning if args.morning is not None else (200 if args.small else 12_000)
+    users = args.users if args.users is not None else (10 if args.small else 50)
+    load_seconds = args.load_seconds if args.load_seconds is not None else (5 if args.small else 120)
+
+    if args.only == "load":  # the load test seeds a database of its own
+        report: dict[str, Any] = {"loadtest": load_test(users, load_seconds)}
+        print_targets(report)
+        print(json.dumps(report["loadtest"], indent=2, ensure_ascii=False))
+        return
 
     env = prepared_env("bench")
 
@@ -150,6 +194,7 @@ def main() -> None:
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
     manage(env, "seed_demo")
+    queries_demo = count_queries(env) if args.only in (None, "web") else {}
     seeded = time.monotonic()
     manage(env, "seed_demo", "--tasks", str(max(tasks - 60, 0)))
     bulk_seconds = time.monotonic() - seeded
@@ -157,9 +202,10 @@ def main() -> None:
         # What autovacuum does within minutes of a bulk load: statistics for the planner and the visibility map
         # that lets the plan's deep pages be index-only scans. Measuring before it would measure the seeding.
         vacuum_analyze(env["DATABASE_URL"])
+    queries_full = count_queries(env) if queries_demo else {}
     print(f"seeded in {time.monotonic() - started:.1f} s (bulk part: {bulk_seconds:.1f} s)")
 
-    report: dict[str, Any] = {
+    report = {
         "database": backend,
         "tasks": tasks,
         "seconds_per_page": seconds,
@@ -167,9 +213,13 @@ def main() -> None:
         "seed_bulk_seconds": round(bulk_seconds, 2),
         "broker": broker_label(env),
     }
-    if args.only != "mail":
+    if queries_demo:
+        report["queries"] = {"demo": queries_demo, "full": queries_full}
+    if args.only in (None, "web"):
         report["web"] = web_benchmarks(env, seconds, args.connections, tasks)
-    if args.only != "web":
+    if args.only in (None, "load"):
+        report["loadtest"] = load_test(users, load_seconds)
+    if args.only in (None, "mail"):
         report["scan"] = scan_benchmark(env, open_tasks=scan_tasks, profile=args.profile_scan)
         report["delivery"] = delivery_benchmark(env, mails=mails)
         report["morning"] = morning_benchmark(env, mails=morning)

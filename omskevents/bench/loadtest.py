@@ -133,14 +133,8 @@ def user_loop(client: Client, task_ids: list[int], deadline: float, tally: Tally
             time.sleep(rng.uniform(0.05, 0.3))  # a person's pause between clicks
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--seconds", type=int, default=120)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
-    args = parser.parse_args()
-
+def run(*, users: int = 50, seconds: int = 120, workers: int = 2, threads: int = 8) -> dict[str, object]:
+    """Seed a fresh database, let `users` people click for `seconds`, count every write; the figures."""
     env = prepared_env("loadtest")
     backend = "postgresql" if env["DATABASE_URL"].startswith("postgres") else "sqlite"
     manage(env, "migrate", "--noinput", "-v0")
@@ -157,17 +151,17 @@ def main() -> None:
 
     tally = Tally()
     lock = threading.Lock()
-    with gunicorn(env, workers=args.workers, threads=args.threads) as port:
-        threads = []
-        for i in range(args.users):
+    with gunicorn(env, workers=workers, threads=threads) as port:
+        clicking = []
+        for i in range(users):
             name = ACCOUNTS[i % len(ACCOUNTS)]
             client = Client(port, login("127.0.0.1", port, name, "omsk2026"))
-            deadline = time.monotonic() + args.seconds
-            threads.append(threading.Thread(target=user_loop, args=(client, task_ids[name], deadline, tally, lock)))
+            deadline = time.monotonic() + seconds
+            clicking.append(threading.Thread(target=user_loop, args=(client, task_ids[name], deadline, tally, lock)))
         started = time.monotonic()
-        for t in threads:
+        for t in clicking:
             t.start()
-        for t in threads:
+        for t in clicking:
             t.join()
         elapsed = time.monotonic() - started
 
@@ -181,7 +175,7 @@ def main() -> None:
     q = statistics.quantiles(lat, n=100) if len(lat) > 1 else [0.0] * 99
     result = {
         "database": backend,
-        "users": args.users,
+        "users": users,
         "seconds": round(elapsed, 1),
         "requests": tally.requests,
         "rps": round(tally.requests / elapsed, 1),
@@ -196,8 +190,19 @@ def main() -> None:
         "lost_writes": sum(lost.values()),
         "first_errors": tally.errors[:10],
     }
-    print(json.dumps(result, indent=2, ensure_ascii=False))
     (VAR / "loadtest.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=120)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
+    args = parser.parse_args()
+    result = run(users=args.users, seconds=args.seconds, workers=args.workers, threads=args.threads)
+    print(json.dumps(result, indent=2, ensure_ascii=False))
     raise SystemExit(1 if result["errors"] or result["lost_writes"] else 0)
 
 
