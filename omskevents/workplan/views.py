@@ -43,6 +43,7 @@ from .forms import (
     TaskFilterForm,
 )
 from .models import Task
+from .rows import task_row
 from .workflow import action_buttons, next_step
 
 PAGE_SIZE = 50
@@ -90,7 +91,7 @@ def _filter_form(request: HttpRequest) -> TaskFilterForm:
 # Where the person's own state of the filter panel (open or closed) goes in the cached page.
 FILTERS_OPEN_SLOT = "<!--filters-open-->"
 # Bumped when the row markup changes: rows cached under the old markup are never served with the new page.
-ROW_LAYOUT = 3
+ROW_LAYOUT = 4
 # The columns a reader may sort by from the table's header, and the sort each one starts with.
 HEADER_SORTS = {"number": "number", "title": "title", "lead": "lead", "deadline": "deadline", "status": "status"}
 
@@ -254,14 +255,10 @@ class TaskFilterPanelView(LoginRequiredMixin, View):
         return HttpResponse(status=204)
 
 
-# Between two rows rendered in one pass of _task_rows.html; never part of a row.
-ROW_SEPARATOR = "<!--task-row-->"
-
-
 def _task_rows_html(
     request: HttpRequest, rows: list[dict[str, Any]], *, can_manage: bool, today: dt.date
 ) -> dict[int, str]:
-    """Each row's HTML from the row cache; the rows missing are loaded and rendered in one template pass."""
+    """Each row's HTML from the row cache; the rows missing are loaded in two queries and written (rows.py)."""
     language = get_language()
     keys = {
         row["task"].pk: (
@@ -278,16 +275,8 @@ def _task_rows_html(
     def render(ids: list[int]) -> dict[int, str]:
         tasks = selectors.task_table_rows(ids)
         states = {row["task"].pk: row["state"] for row in rows}
-        missing = [{"task": tasks[pk], "state": states[pk]} for pk in ids if pk in tasks]
-        html = render_to_string(
-            "workplan/_task_rows.html",
-            {"rendered_rows": missing, "can_manage": can_manage, "separator": mark_safe(ROW_SEPARATOR)},  # noqa: S308
-            request,
-        )
-        pieces = html.split(ROW_SEPARATOR)[:-1]
-        found = {row["task"].pk: piece.strip() for row, piece in zip(missing, pieces, strict=True)}
         # A task deleted since the page query has no row: an empty one (its key is never asked again).
-        return {pk: found.get(pk, "") for pk in ids}
+        return {pk: task_row(tasks[pk], states[pk], can_manage=can_manage) if pk in tasks else "" for pk in ids}
 
     return cached_rows("task", keys, render)
 
