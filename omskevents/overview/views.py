@@ -25,7 +25,7 @@ from omskevents.agencies.models import Agency
 from omskevents.agencies.selectors import agency_people
 from omskevents.agreements.selectors import signed_of_planned
 from omskevents.committee.selectors import meeting_next
-from omskevents.core.cache import cached_fragment
+from omskevents.core.cache import cached_fragment, cached_value
 from omskevents.events.enums import EventKind
 from omskevents.events.selectors import events_upcoming
 from omskevents.workplan import pairs
@@ -65,8 +65,10 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         today = timezone.localdate()
         visible = tasks.tasks_visible_to(user)
-        events = list(events_upcoming().filter(end_date__gte=today))
-        readiness = tasks.dashboard_readiness(visible, events)
+        # Events are names (CACHE_NAMES_MODELS): read once per names version, not after every write.
+        events = cached_value(("dashboard-events", today), lambda: list(events_upcoming().filter(end_date__gte=today)))
+        rows = tasks.dashboard_rows(visible, user=user, today=today)
+        readiness = tasks.dashboard_readiness(visible, events, rows=rows)
         agreements = {figure.event.pk: figure for figure in signed_of_planned(user, events)}
         cards = [
             {
@@ -86,7 +88,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             cards=cards,
             series=tasks.status_series(visible, today=today),
             chart_statuses=list(TaskStatus.choices),
-            counts=tasks.dashboard_counts(visible, user=user, today=today),
+            counts=tasks.dashboard_counts(visible, user=user, today=today, rows=rows),
             lists=tasks.dashboard_lists(visible, user=user, today=today),
             next_meeting=meeting_next(user, now=timezone.now()),
             scoped_agency=None if is_secretariat(user) else getattr(user, "agency", None),

@@ -5,7 +5,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db import connection
+from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -424,9 +425,34 @@ class EventReadiness:
     by_area: list[Readiness]
 
 
-def dashboard_readiness(tasks: QuerySet[Task], events: Sequence[Event]) -> list[EventReadiness]:
-    """Readiness per event, per lead agency and per area, from one grouped query."""
-    rows = readiness_rows(tasks, "event_id", "lead_agency_id", "lead_agency__short_name", "area")
+DASHBOARD_GROUPS = ("event_id", "lead_agency_id", "lead_agency__short_name", "area")
+
+
+def dashboard_rows(tasks: QuerySet[Task], *, user: AnyUser, today: dt.date) -> list[dict[str, Any]]:
+    """The dashboard's figures in one grouped query: readiness per event, lead agency and area, and the counts
+    of open tasks overdue, due soon and the viewer's own (summed over the groups by dashboard_counts)."""
+    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    open_tasks = ~Q(status__in=CLOSED_STATUSES)
+    return list(
+        tasks.order_by()
+        .values(*DASHBOARD_GROUPS)
+        .annotate(
+            accepted=Count("pk", filter=ACCEPTED_FILTER),
+            total=Count("pk", filter=COUNTED_FILTER),
+            overdue=Count("pk", filter=open_tasks & Q(deadline__lt=today)),
+            due_soon=Count("pk", filter=open_tasks & Q(deadline__gte=today, deadline__lte=soon)),
+            mine=Count("pk", filter=open_tasks & Q(responsible_id=getattr(user, "pk", None))),
+        )
+        .order_by(*DASHBOARD_GROUPS)
+    )
+
+
+def dashboard_readiness(
+    tasks: QuerySet[Task], events: Sequence[Event], *, rows: list[dict[str, Any]] | None = None
+) -> list[EventReadiness]:
+    """Readiness per event, per lead agency and per area, from one grouped query (or dashboard_rows)."""
+    if rows is None:
+        rows = readiness_rows(tasks, *DASHBOARD_GROUPS)
     areas = dict(Area.choices)
     result = []
     for event in events:
@@ -503,7 +529,12 @@ def status_series(tasks: QuerySet[Task], *, today: dt.date, weeks: int = 12) -> 
     return points
 
 
-def dashboard_counts(tasks: QuerySet[Task], *, user: AnyUser, today: dt.date) -> dict[str, int]:
+def dashboard_counts(
+    tasks: QuerySet[Task], *, user: AnyUser, today: dt.date, rows: list[dict[str, Any]] | None = None
+) -> dict[str, int]:
+    """Open tasks overdue, due soon and the viewer's own: summed from dashboard_rows, or one query."""
+    if rows is not None:
+        return {name: sum(row[name] for row in rows) for name in ("overdue", "due_soon", "mine")}
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)
     open_tasks = ~Q(status__in=CLOSED_STATUSES)
     return tasks.aggregate(
@@ -517,17 +548,27 @@ DASHBOARD_LIST_SIZE = 10
 
 
 def dashboard_lists(tasks: QuerySet[Task], *, user: AnyUser, today: dt.date) -> dict[str, list[Task]]:
-    base = tasks.select_related("event", "lead_agency").exclude(status__in=CLOSED_STATUSES)
-    size = DASHBOARD_LIST_SIZE
-    return {
-        "overdue": list(base.filter(deadline__lt=today).order_by("deadline", "pk")[:size]),
-        "due_soon": list(
-            base.filter(deadline__gte=today, deadline__lte=today + dt.timedelta(days=DUE_SOON_DAYS)).order_by(
-                "deadline", "pk"
-            )[:size]
-        ),
-        "mine": list(base.filter(responsible_id=getattr(user, "pk", None)).order_by("deadline", "pk")[:size]),
+    """The first open tasks overdue, due soon and the viewer's own, by deadline: one query (UNION ALL of the
+    three lists) where the database allows a limit in each part, else one query per list."""
+    base = tasks.select_related("event", "lead_agency").exclude(status__in=CLOSED_STATUSES).order_by("deadline", "pk")
+    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    parts = {
+        "overdue": base.filter(deadline__lt=today),
+        "due_soon": base.filter(deadline__gte=today, deadline__lte=soon),
+        "mine": base.filter(responsible_id=getattr(user, "pk", None)),
     }
+    size = DASHBOARD_LIST_SIZE
+    if not connection.features.supports_slicing_ordering_in_compound:
+        return {name: list(part[:size]) for name, part in parts.items()}
+    tagged = [
+        part.annotate(dashboard_list=Value(name, output_field=CharField()))[:size] for name, part in parts.items()
+    ]
+    lists: dict[str, list[Task]] = {name: [] for name in parts}
+    for task in tagged[0].union(*tagged[1:], all=True):
+        lists[task.dashboard_list].append(task)
+    for found in lists.values():  # a union's rows come in no promised order
+        found.sort(key=lambda task: (task.deadline, task.pk))
+    return lists
 
 
 def decisions_with_tasks(user: Any, meeting: Meeting) -> QuerySet[Decision]:
