@@ -2,8 +2,8 @@
 
 The report goes to the committees' chairs and to both secretariats on the weekday the secretariat chose
 (ReminderSettings.discipline_weekday), with the discipline workbook (.xlsx) attached. `make_discipline_due` makes
-N such people in the run's zone and makes today that weekday; `readable_workbook` tells whether a received mail
-carries a workbook openpyxl opens.
+N such people in the run's zone (each chair of a committee of its own) and makes today that weekday;
+`readable_workbook` tells whether a received mail carries a workbook openpyxl opens.
 """
 
 import datetime as dt
@@ -39,8 +39,6 @@ def make_discipline_due(n: int, zone: tuple[str, str]) -> dict[str, int]:
         kind="forum", number=f"FR-{tag}", title_ru="Форум (проверка)", short_title=f"Дисциплина {tag}",
         start_date=today + dt.timedelta(days=30), end_date=today + dt.timedelta(days=31),
     )  # fmt: skip
-    committee = Committee.objects.create(name=f"Оргкомитет {tag}")
-    committee.events.add(event)
     # Rows for the workbook to count: an overdue task, one accepted, one open (no executor: no reminders).
     for days, status in ((-3, "assigned"), (-1, "accepted"), (-2, "in_progress")):
         Task.objects.create(
@@ -55,7 +53,9 @@ def make_discipline_due(n: int, zone: tuple[str, str]) -> dict[str, int]:
             username=f"discipline-{i}-{tag}", email=address, agency=agency, time_zone=name, language="ru",
             role="agency_staff" if role == "chair" else role,
         )  # fmt: skip
-        if role == "chair":
+        if role == "chair":  # one chair per committee
+            committee = Committee.objects.create(name=f"Оргкомитет {tag}-{i}")
+            committee.events.add(event)
             CommitteeMember.objects.create(committee=committee, user=user, role="chair")
         people[address] = user.pk
     # The report's day is today (Monday to Friday; on a weekend, Friday's report is still due this week).
@@ -78,8 +78,11 @@ def readable_workbook(raw: bytes) -> bool:
     for part in message.walk():
         if not (part.get_filename() or "").endswith(".xlsx"):
             continue
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
+            return False
         try:
-            book = openpyxl.load_workbook(io.BytesIO(part.get_payload(decode=True)), read_only=True)
+            book = openpyxl.load_workbook(io.BytesIO(payload), read_only=True)
         except Exception:  # noqa: BLE001 - any failure to read the workbook is the answer "not readable"
             return False
         return bool(book.sheetnames)

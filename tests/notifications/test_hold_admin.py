@@ -199,7 +199,8 @@ def test_ministries_and_the_kazakh_side_neither_see_nor_add_holds(
     assert client.post(reverse(ADD), {"day": "2026-05-11", "kind": "overdue", "user": ""}).status_code == 403
     for view in ("change", "delete", "history"):
         assert client.get(reverse(f"admin:notifications_mailhold_{view}", args=[hold.pk])).status_code == 404
-    assert client.post(reverse("admin:notifications_mailhold_delete", args=[hold.pk]), {"post": "yes"}).status_code == 404
+    delete = reverse("admin:notifications_mailhold_delete", args=[hold.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 404
     assert client.post(reverse(LIST), {"action": "release", ACTION_CHECKBOX_NAME: [hold.pk]}).status_code == 403
     index = client.get(reverse("admin:index"))
     assert "mailhold" not in index.content.decode()
