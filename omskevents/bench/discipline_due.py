@@ -27,6 +27,7 @@ def make_discipline_due(n: int, zone: tuple[str, str]) -> dict[str, int]:
     from omskevents.committee.models import Committee, CommitteeMember
     from omskevents.events.models import Event
     from omskevents.notifications import services
+    from omskevents.notifications.enums import Kind
     from omskevents.workplan.models import Task
 
     country, name = zone
@@ -57,6 +58,9 @@ def make_discipline_due(n: int, zone: tuple[str, str]) -> dict[str, int]:
             committee = Committee.objects.create(name=f"Оргкомитет {tag}-{i}")
             committee.events.add(event)
             CommitteeMember.objects.create(committee=committee, user=user, role="chair")
+            # The weekly readiness summary switched off: the only mails of the day are the reports, so a fault
+            # struck after the k-th 250 strikes among them.
+            services.preference_mute_kind(user=user, kind=Kind.READINESS)
         people[address] = user.pk
     # The report's day is today (Monday to Friday; on a weekend, Friday's report is still due this week).
     services.reminder_settings_save(discipline_weekday=min(today.isoweekday(), 5))
