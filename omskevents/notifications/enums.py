@@ -69,7 +69,7 @@ class State(models.TextChoices):
     # Listed in another row's mail (gathered_into): that row's fate is this one's.
     GATHERED = "gathered", _("Gathered into one mail")
     # Held by the secretariat for a day (MailHold): kept, and queued again when the hold ends.
-    HELD = "held", _("Held")
+    HELD = "held", _("On hold")
 
 
 class Delivery(models.TextChoices):

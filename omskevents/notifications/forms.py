@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from omskevents.accounts.models import User
 from omskevents.events.models import Event
 
+from . import holds
 from .enums import BULK_KINDS, Kind
 from .models import NotificationPreference
 
@@ -104,16 +105,9 @@ class MailHoldForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today
 
-    def clean_day(self) -> dt.date:
-        day: dt.date = self.cleaned_data["day"]
-        if day < self.today:
-            raise forms.ValidationError(_("A day in the past cannot be held."))
-        if day > self.today + dt.timedelta(days=31):
-            raise forms.ValidationError(_("Hold mail at most a month ahead."))
-        return day
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if bool(data.get("kind")) == bool(data.get("user")):
-            raise forms.ValidationError(_("Choose either a kind of mail or a person, not both."))
+        kind, user = data.get("kind") or "", data.get("user")
+        for field, message in holds.hold_problems(day=data.get("day"), kind=kind, user=user, today=self.today).items():
+            self.add_error(field, message)
         return data

@@ -6,8 +6,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from omskevents.accounts.models import User
 
@@ -21,13 +23,38 @@ def _hold_filter(hold: MailHold) -> dict[str, Any]:
     return {"kind": hold.kind} if hold.kind else {"recipient_id": hold.user_id}
 
 
+# How far ahead a day may be held.
+HOLD_DAYS_AHEAD = 31
+
+
+def hold_problems(*, day: dt.date | None, kind: str, user: User | None, today: dt.date) -> dict[str | None, str]:
+    """What is wrong with a hold, by field (None: the hold as a whole); empty when it may be made. The morning
+    page's form, the admin's form and `hold_create` ask the same rules."""
+    problems: dict[str | None, str] = {}
+    if day is not None and day < today:
+        problems["day"] = _("A day in the past cannot be held.")
+    elif day is not None and day > today + dt.timedelta(days=HOLD_DAYS_AHEAD):
+        problems["day"] = _("Hold mail at most a month ahead.")
+    if bool(kind) == (user is not None):
+        problems[None] = _("Choose either a kind of mail or a person, not both.")
+    return problems
+
+
 def hold_create(*, actor: User, day: dt.date, kind: str = "", user: User | None = None) -> MailHold:
     """Hold a kind of mail, or a person's mail, for a day: the rows queued for it wait (state 'held'), kept.
 
-    They are queued again when the hold is lifted, or the next day (`mail_holds_expire`)."""
+    They are queued again when the hold is lifted, or the next day (`mail_holds_expire`). A day past or more than
+    a month ahead, neither or both of a kind and a person, or a hold that exists already: ValidationError."""
+    problems = hold_problems(day=day, kind=kind, user=user, today=selectors.hold_day())
+    if problems:
+        raise ValidationError({field or "__all__": message for field, message in problems.items()})
     hold = MailHold(day=day, kind=kind, user=user, created_by=actor)
-    hold.full_clean()
-    hold.save()
+    hold.full_clean()  # the kind's choices, and the same hold for the same day (the constraints' messages)
+    try:
+        with transaction.atomic():
+            hold.save()
+    except IntegrityError:  # the same hold made at the same moment by someone else
+        raise ValidationError(_("This mail is already held for that day.")) from None
     zone = selectors.zone(settings.TIME_ZONE)
     rows = Notification.objects.filter(
         state=State.QUEUED,
@@ -64,7 +91,10 @@ def _requeue_held(rows: Iterable[Notification], *, now: dt.datetime) -> int:
 
 def hold_release(*, hold: MailHold) -> int:
     """Lift a hold: its rows are queued again (at once, in their recipient's working hours). Returns how many."""
-    hold = MailHold.objects.select_for_update().get(pk=hold.pk)
+    locked = MailHold.objects.select_for_update().filter(pk=hold.pk).first()
+    if locked is None:  # lifted a moment ago by someone else (a second click, another tab)
+        return 0
+    hold = locked
     rows = Notification.objects.filter(state=State.HELD, **_hold_filter(hold)).select_related(
         "recipient__agency", "agency"
     )

@@ -317,9 +317,24 @@ class MailHold(models.Model):
         ordering = ["-day", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(kind="") | models.Q(user__isnull=False), name="mailhold_kind_or_person"
+                condition=~models.Q(kind="") | models.Q(user__isnull=False),
+                name="mailhold_kind_or_person",
+                violation_error_message=_("Choose either a kind of mail or a person, not both."),
+            ),
+            # One hold of a kind, and one of a person's mail, per day (a kind hold names no person).
+            models.UniqueConstraint(
+                fields=["day", "kind"],
+                condition=~models.Q(kind=""),
+                name="mailhold_one_per_kind_and_day",
+                violation_error_message=_("This mail is already held for that day."),
+            ),
+            models.UniqueConstraint(
+                fields=["day", "user"],
+                condition=models.Q(kind=""),
+                name="mailhold_one_per_person_and_day",
+                violation_error_message=_("This mail is already held for that day."),
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.day}: {self.kind or self.user_id}"
+        return f"{self.day:%d.%m.%Y}: {self.get_kind_display() if self.kind else self.user}"

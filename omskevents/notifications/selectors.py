@@ -8,7 +8,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, DateField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from omskevents.accounts.enums import Role
@@ -369,6 +370,48 @@ def delivery_candidates(ids: Collection[int], *, now: dt.datetime) -> list[tuple
 def hold_day(now: dt.datetime | None = None) -> dt.date:
     """The day holds are set for: the committee's own date (Omsk)."""
     return timezone.localdate(now or timezone.now(), zone(settings.TIME_ZONE))
+
+
+def holds_with_held_count(holds: QuerySet[MailHold]) -> QuerySet[MailHold]:
+    """Each hold with `held_now`: the rows it keeps waiting now, counted as `holds.hold_create` holds them — held rows
+    of its kind (or of its person) due by the end of its day (Omsk) for a hold of today, due on its day for a later
+    one; 0 for a hold whose day has passed (its rows are the scan's to queue again). Part of the holds' own query."""
+    today = hold_day()
+    held = Notification.objects.filter(state=State.HELD).annotate(
+        local_day=TruncDate("next_attempt_at", tzinfo=zone(settings.TIME_ZONE))
+    )
+
+    def count(field: str, outer: str, *, on_the_day: bool) -> Coalesce:
+        rows = held.filter(**{field: OuterRef(outer)})
+        rows = rows.filter(local_day=OuterRef("day")) if on_the_day else rows.filter(local_day__lte=OuterRef("day"))
+        number = rows.order_by().values(field).annotate(n=Count("pk")).values("n")[:1]
+        return Coalesce(Subquery(number, output_field=IntegerField()), 0)
+
+    return holds.annotate(
+        held_now=Case(
+            When(day__lt=today, then=Value(0)),
+            When(day=today, kind="", then=count("recipient_id", "user_id", on_the_day=False)),
+            When(day=today, then=count("kind", "kind", on_the_day=False)),
+            When(kind="", then=count("recipient_id", "user_id", on_the_day=True)),
+            default=count("kind", "kind", on_the_day=True),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def rows_with_hold_day(rows: QuerySet[Notification]) -> QuerySet[Notification]:
+    """Each row with `held_until`: for a held row, the last day a hold of today or later keeps it (its kind's, or its
+    recipient's); None for other rows, and for a held row no hold keeps any more (the next scan queues it)."""
+    holds = MailHold.objects.filter(day__gte=hold_day()).filter(
+        Q(kind=OuterRef("kind")) | Q(kind="", user_id=OuterRef("recipient_id"))
+    )
+    return rows.annotate(
+        held_until=Case(
+            When(state=State.HELD, then=Subquery(holds.order_by("-day").values("day")[:1])),
+            default=None,
+            output_field=DateField(),
+        )
+    )
 
 
 @dataclass

@@ -18,6 +18,8 @@ from omskevents.committee.models import (
     WorkingGroup,
 )
 from omskevents.events.models import Delegate, Delegation
+from omskevents.notifications.models import MailHold
+from omskevents.notifications.selectors import hold_day
 from tests.factories.agencies import AgencyFactory
 from tests.factories.agreements import make_agreement
 from tests.factories.events import EventFactory, ProgrammeItemFactory, VenueFactory
@@ -62,6 +64,7 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretar
     endpoint_kz = make_endpoint(owner="kz_secretariat")
     delivery_a = make_delivery(endpoint_a)
     delivery_b = make_delivery(endpoint_b)
+    hold = MailHold.objects.create(day=hold_day() + dt.timedelta(days=1), kind="digest", created_by=secretariat)
     return SimpleNamespace(
         absence=absence,
         agency_a=agency_a,
@@ -97,6 +100,7 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretar
         endpoint_kz=endpoint_kz,
         delivery_a=delivery_a,
         delivery_b=delivery_b,
+        hold=hold,
     )
 
 

@@ -110,6 +110,8 @@ DECISIONS: dict[str, dict[str, Access]] = {
     "notifications.notification": _secretariat_only(add=False),
     "notifications.remindersettings": _secretariat_only(),
     "notifications.notificationpreference": _secretariat_only(),
+    # Holds of mail for a day: whoever may use the morning page (the secretariat); made and lifted, never edited.
+    "notifications.mailhold": _secretariat_only("hold"),
     # Webhooks: each endpoint is its owner's alone (an agency's head, a secretariat's members), read-only here
     # (registered and edited in the workspace, where the address is checked and the secret shown once).
     "webhooks.endpoint": {

@@ -3,12 +3,15 @@ secretariats, with the workbook attached; delivered to an SMTP server on loopbac
 
 import datetime as dt
 import email
+import email.policy
 import io
 
 import openpyxl
 import pytest
 import time_machine
 
+from omskevents.accounts.models import User
+from omskevents.bench.discipline_due import make_discipline_due, readable_workbook
 from omskevents.notifications import dispatch, services
 from omskevents.notifications.enums import Kind
 from omskevents.notifications.models import Notification
@@ -97,3 +100,40 @@ def test_the_mail_carries_the_workbook_with_russian_headings(calendars, people, 
     text = next(p for p in message.walk() if p.get_content_type() == "text/plain" and not p.get_filename())
     body = text.get_payload(decode=True).decode()
     assert "поручений со сроком: 1, исполнено в срок: 0, просрочено сейчас: 1" in body
+
+
+def test_the_fault_runs_people_get_one_report_each_however_often_it_is_planned(calendars):
+    """The fault run's "discipline" row: its people (chairs, the secretariat, the Kazakh secretariat) are due the
+    report today; scans planning it again and again leave one row per person and week."""
+    moment = dt.datetime(2026, 5, 13, 6, 0, tzinfo=UTC)  # Wednesday, 12:00 in Omsk
+    with time_machine.travel(moment, tick=False):
+        people = make_discipline_due(6, ("RU", "Asia/Omsk"))
+    for minutes in (0, 0, 1, 30):
+        scan(moment + dt.timedelta(minutes=minutes))
+    rows = Notification.objects.filter(kind=Kind.DISCIPLINE_REPORT)
+    assert sorted(rows.values_list("recipient_id", "occasion")) == sorted(
+        (pk, "week:2026-W20") for pk in people.values()
+    )
+    # Nothing else is due to them (the chairs' readiness summary is off): a fault after the k-th 250 hits a report.
+    assert set(Notification.objects.filter(recipient_id__in=people.values()).values_list("kind", flat=True)) == {
+        Kind.DISCIPLINE_REPORT
+    }
+    roles = sorted(User.objects.filter(pk__in=people.values()).values_list("role", flat=True))
+    assert roles == ["agency_staff"] * 2 + ["kz_secretariat"] * 2 + ["secretariat"] * 2  # two of them chairs
+
+
+def test_the_fault_runs_check_reads_the_workbook_and_refuses_a_damaged_one(calendars, people, sink):  # noqa: F811
+    services.reminder_settings_save(discipline_weekday=3)
+    scan(dt.datetime(2026, 5, 13, 6, 0, tzinfo=UTC), sync=True)
+    [raw] = [raw for rcpt, _mid, raw in sink.received if rcpt == "sec-ru@example.org"]
+    assert readable_workbook(raw)
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    [attachment] = [p for p in message.walk() if p.get_filename()]
+    attachment.set_content(
+        b"PK\x03\x04 not a workbook", "application", "octet-stream", filename=attachment.get_filename()
+    )
+    assert not readable_workbook(message.as_bytes())
+    for part in message.walk():
+        if part.get_filename():
+            part.set_content("нет вложения", disposition="inline")
+    assert not readable_workbook(message.as_bytes())
