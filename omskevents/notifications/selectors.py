@@ -392,7 +392,8 @@ def delivery_candidates(ids: Collection[int], *, now: dt.datetime) -> Candidates
             people.setdefault(key, []).append((pk, task_id))
         else:
             alone.append((pk, task_id))
-    chosen, deferred, handed = list(alone), [], set(ids)
+    chosen, handed = list(alone), set(ids)
+    deferred: list[int] = []
     for number, rows in enumerate(people.values()):
         if number == 0 or len(chosen) + len(rows) <= CLAIM_LIMIT:
             chosen.extend(rows)

@@ -259,9 +259,7 @@ def test_the_sending_moment_is_named_in_the_recipients_zone(calendars, executor,
         assert wording.sending_moment(note, today=dt.date(2026, 5, 12)) == "09:00 (Москва)"
 
 
-def test_a_held_kind_waits_kept_and_goes_when_released(
-    calendars, executor, controller, daytime, mailoutbox, settings
-):
+def test_a_held_kind_waits_kept_and_goes_when_released(calendars, executor, controller, daytime, mailoutbox, settings):
     settings.NOTIFY_GATHER_WINDOW_SECONDS = 0  # due at once: the preview of this moment shows them held
     reported_tasks(executor, controller, 2)
     hold = services.mail_hold_create(actor=controller, day=dt.date(2026, 5, 8), kind="report_submitted")

@@ -199,7 +199,11 @@ def test_reports_within_the_gathering_window_go_through_the_worker_as_one_mail(h
     comes in a second mail."""
     settings.NOTIFY_GATHER_WINDOW_SECONDS = 120
     controller = UserFactory(
-        username="window-ctl", role="secretariat", agency=None, time_zone="Europe/Moscow", email="window-ctl@faultrun.test"
+        username="window-ctl",
+        role="secretariat",
+        agency=None,
+        time_zone="Europe/Moscow",
+        email="window-ctl@faultrun.test",
     )
     tasks = _reported_one_by_one(controller, 12, start=WINDOW_START, step=9)
     rows = Notification.objects.filter(task__in=tasks, kind="report_submitted")
