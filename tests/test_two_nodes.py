@@ -84,6 +84,9 @@ def _env(
             # The person here signs in with a password alone: the second factor has tests of its own
             # (tests/accounts/test_second_factor.py); this test is about what two nodes share.
             "SECOND_FACTOR_ENFORCED": "False",
+            # The report notices go at once, not at the end of a gathering window (tested on its own in
+            # tests/notifications/test_integration.py): this test is about what two nodes share.
+            "NOTIFY_GATHER_WINDOW_SECONDS": "0",
         }
     )
     (tmp_path / node / "media").mkdir(parents=True)

@@ -328,9 +328,10 @@ def _stamp(pk: int, attempt: int) -> None:
 def outbox_deliver_batch(*, notification_ids: Sequence[int]) -> dict[int, str]:
     """Claim the queued rows among the ids, send their mails over one SMTP connection, record each outcome.
 
-    Returns {id: 'sent' | 'retry' | 'failed' | 'uncertain' | 'cancelled' | 'requeued' | 'skipped'}: 'requeued'
-    rows were not tried, 'skipped' ones were not queued (another worker has them, or they are done),
-    'uncertain' ones lost their connection during DATA (flagged possibly sent).
+    Returns {id: 'sent' | 'retry' | 'failed' | 'uncertain' | 'cancelled' | 'gathered' | 'held' | 'requeued' |
+    'deferred' | 'skipped'}: 'requeued' rows were not tried, 'deferred' ones were left queued to go with all
+    their recipient's rows in a later batch (selectors.CLAIM_LIMIT), 'skipped' ones were not queued (another
+    worker has them, or they are done), 'uncertain' ones lost their connection during DATA (flagged possibly sent).
 
     Before each mail the row is stamped (and the batch's lease renewed every third of a lease); after the
     250 the acceptance goes to the host's journal, then the row is marked sent, retried on a fresh database
@@ -347,8 +348,11 @@ def outbox_deliver_batch(*, notification_ids: Sequence[int]) -> dict[int, str]:
         # The rows' tasks are locked first (as every change of a task does), then the rows are claimed and
         # their reasons checked, all in this transaction: a change making a notice moot cannot slip between.
         candidates = selectors.delivery_candidates(ids, now=now)
-        _lock_tasks({task_id for _pk, task_id in candidates if task_id is not None})
-        attempts = _claim(ids + [pk for pk, _task in candidates if pk not in outcomes], now=now)
+        _lock_tasks({task_id for _pk, task_id in candidates.rows if task_id is not None})
+        if candidates.deferred:  # to go whole with their recipient's rows: the next hand-over takes them at once
+            Notification.objects.filter(pk__in=candidates.deferred, state=State.QUEUED).update(dispatched_at=None)
+            outcomes.update(dict.fromkeys(candidates.deferred, "deferred"))
+        attempts = _claim([pk for pk, _task in candidates.rows], now=now)
         if not attempts:
             return outcomes
         rows = selectors.rows_for_delivery(list(attempts))

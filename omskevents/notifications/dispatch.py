@@ -91,16 +91,33 @@ def plan_all(*, now: dt.datetime) -> list[Planned]:
 PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 
-def batches(ids: Sequence[int]) -> list[list[int]]:
-    """The ids in broker messages of BATCH_SIZE."""
-    return [list(ids[start : start + BATCH_SIZE]) for start in range(0, len(ids), BATCH_SIZE)]
+def batches(ids: Sequence[int], recipients: Sequence[str] | None = None) -> list[list[int]]:
+    """The ids in broker messages of BATCH_SIZE. Given each row's recipient, one person's rows stay in one
+    message (a person with more than BATCH_SIZE rows due gets a message of their own): the rows a mail
+    gathers are claimed by one delivery, never raced for by two workers."""
+    if recipients is None:
+        return [list(ids[start : start + BATCH_SIZE]) for start in range(0, len(ids), BATCH_SIZE)]
+    people: dict[str, list[int]] = {}
+    for pk, key in zip(ids, recipients, strict=True):
+        people.setdefault(key, []).append(pk)
+    messages: list[list[int]] = []
+    current: list[int] = []
+    for rows in people.values():
+        if current and len(current) + len(rows) > BATCH_SIZE:
+            messages.append(current)
+            current = []
+        current.extend(rows)
+    if current:
+        messages.append(current)
+    return messages
 
 
-def _enqueue(ids: Sequence[int]) -> None:
-    """Publish row ids to the broker in batches. A broker that is down is logged: the rows wait for the next scan."""
-    for index, batch in enumerate(messages := batches(ids)):
+def _enqueue(messages: Sequence[Sequence[int]]) -> None:
+    """Publish row ids to the broker, a message per batch. A broker that is down is logged: the rows wait for
+    the next scan."""
+    for index, batch in enumerate(messages):
         try:
-            celery_app.send_task(SEND_BATCH, args=[batch], retry=True, retry_policy=PUBLISH_RETRY)
+            celery_app.send_task(SEND_BATCH, args=[list(batch)], retry=True, retry_policy=PUBLISH_RETRY)
         except Exception:  # any broker failure must leave the web request and the scan running
             waiting = [pk for later in messages[index:] for pk in later]
             logger.warning("broker unavailable; notifications %s wait for the next scan", waiting, exc_info=True)
@@ -114,11 +131,12 @@ def outbox_dispatch(*, now: dt.datetime | None = None, sync: bool = False) -> in
     """Hand every queued row whose time has come to the worker (or deliver them here when `sync`).
 
     No cap per scan: a morning of twelve thousand reminders is published at once, in chunks of
-    DISPATCH_CHUNK rows (one short transaction each) and broker messages of BATCH_SIZE ids, and the
-    workers take them as fast as the SMTP server allows. A row handed over recently is not handed over
-    again until NOTIFY_REDISPATCH_SECONDS pass, so a message the broker lost is re-sent by a later tick,
-    and two scans rarely publish the same row (if they do, the claim in `outbox_deliver_batch` lets one
-    of them through).
+    DISPATCH_CHUNK rows (one short transaction each) and broker messages of about BATCH_SIZE ids, one
+    person's rows in one message (rows a chunk boundary cut off are claimed with them by the delivery,
+    as gatherable siblings: selectors.delivery_candidates), and the workers take them as fast as the SMTP
+    server allows. A row handed over recently is not handed over again until NOTIFY_REDISPATCH_SECONDS
+    pass, so a message the broker lost is re-sent by a later tick, and two scans rarely publish the same
+    row (if they do, the claim in `outbox_deliver_batch` lets one of them through).
     """
     now = now or timezone.now()
     real_now = timezone.now()
@@ -133,13 +151,15 @@ def outbox_dispatch(*, now: dt.datetime | None = None, sync: bool = False) -> in
             )
             if connection.features.has_select_for_update_skip_locked:
                 due = due.select_for_update(skip_locked=True)
-            ids = list(due.values_list("pk", flat=True)[:DISPATCH_CHUNK])
+            rows = list(due.values_list("pk", "recipient_key")[:DISPATCH_CHUNK])
+            ids = [pk for pk, _key in rows]
+            messages = batches(ids, [key for _pk, key in rows])
             if ids:
                 Notification.objects.filter(pk__in=ids).update(dispatched_at=real_now)
                 if not sync:
-                    transaction.on_commit(lambda ids=ids: _enqueue(ids))  # type: ignore[misc]  # bound per chunk
+                    transaction.on_commit(lambda messages=messages: _enqueue(messages))  # type: ignore[misc]  # bound per chunk
         if sync:
-            for batch in batches(ids):
+            for batch in messages:
                 outbox_deliver_batch(notification_ids=batch)
         total += len(ids)
         if len(ids) < DISPATCH_CHUNK:

@@ -1,9 +1,11 @@
 """Notices on what people do (a task assigned, changed, reported; a meeting set), written in their transaction."""
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -17,7 +19,7 @@ from omskevents.workplan.models import ExtensionRequest, ProgressReport, Task
 from . import selectors
 from .audience import Audience, Deputies, channel, head_copy, route_to_deputies, unique_recipients
 from .dispatch import outbox_dispatch
-from .enums import CANCEL_MAKES_MOOT, REASON_GONE_PREFIX, REMINDER_KINDS, Channel, Kind, State
+from .enums import CANCEL_MAKES_MOOT, GATHERABLE_KINDS, REASON_GONE_PREFIX, REMINDER_KINDS, Channel, Kind, State
 from .models import Notification
 from .selectors import Recipient
 from .store import Planned, outbox_store
@@ -49,6 +51,8 @@ def _notify(
     gets it at the next sending hour, gathered with the others.
     `settle` notices (on edits) wait SETTLE_SECONDS, and a newer one replaces an older one still waiting: a
     burst of edits to one item within a few minutes makes one notice.
+    A gatherable notice that would be mailed at once waits for its recipient's gathering window instead
+    (`_gather_window`), so that what comes for them within it goes as one mail.
     """
     now = timezone.now()
     earliest = max(now, send_after) if send_after is not None else now
@@ -59,7 +63,8 @@ def _notify(
     for recipient in unique_recipients(recipients):
         cal = calendars(recipient.country)
         moment = next_polite_moment(recipient, earliest, rules, cal) if polite else earliest
-        if recipient.user is not None and channel(selectors.preference_for(recipient.user), kind) == Channel.DIGEST:
+        way = channel(selectors.preference_for(recipient.user), kind) if recipient.user is not None else Channel.MAIL
+        if way == Channel.DIGEST:
             moment = next_sending_hour(recipient, earliest, rules, cal)
         elif settle:
             moment = max(moment, now + dt.timedelta(seconds=SETTLE_SECONDS))
@@ -75,9 +80,10 @@ def _notify(
                 meeting=meeting,
                 deadline=task.deadline if task is not None else None,
                 context=context or {},
+                at_once=way == Channel.MAIL and moment <= now and kind in GATHERABLE_KINDS,
             )
         )
-    planned = route_to_deputies(planned, Deputies(now.date()))
+    planned = _gather_window(route_to_deputies(planned, Deputies(now.date())), now=now)
     if settle and planned:
         superseded = Q()
         for p in planned:
@@ -89,6 +95,24 @@ def _notify(
     if created:
         transaction.on_commit(lambda: outbox_dispatch())
     return created
+
+
+def _gather_window(planned: list[Planned], *, now: dt.datetime) -> list[Planned]:
+    """Notices that would be mailed at once go at the end of their recipient's gathering window instead: the
+    moment of a row of theirs already waiting within NOTIFY_GATHER_WINDOW_SECONDS (the notice joins it), else
+    now + the window (it opens one). The delivery claims a person's rows due at one moment together and
+    makes them one mail; a notice whose reason goes meanwhile is cancelled, as at any moment."""
+    seconds = settings.NOTIFY_GATHER_WINDOW_SECONDS
+    if seconds <= 0:
+        return planned
+    end = now + dt.timedelta(seconds=seconds)
+    placed = []
+    for p in planned:
+        if p.at_once:
+            moment = selectors.open_gather_window(p.recipient.key, now=now, until=end) or end
+            p = dataclasses.replace(p, scheduled_for=moment, next_attempt_at=moment)
+        placed.append(p)
+    return placed
 
 
 DECIDED_STATUSES = (TaskStatus.ACCEPTED, TaskStatus.RETURNED, TaskStatus.CANCELLED)

@@ -356,14 +356,67 @@ def readiness_summary(*, committee_id: int, today: dt.date) -> list[dict[str, An
     return summary
 
 
-def delivery_candidates(ids: Collection[int], *, now: dt.datetime) -> list[tuple[int, int | None]]:
-    """(id, task id) of these rows and of their gatherable siblings: queued rows due by `now` to the same
-    recipients, of kinds gathered into one mail. The delivery claims them together, so one person's notices
-    due together make one mail. One query."""
+# Rows one delivery claims at most (the handed rows and their gatherable siblings): far above a morning's
+# share of a batch, below what one statement's parameters allow. Only whole recipients are left out above it.
+CLAIM_LIMIT = 10_000
+
+
+@dataclass
+class Candidates:
+    """What a delivery claims: (id, task id) of its rows; and the handed rows it leaves for a later batch
+    because their recipient's rows would not fit in this one whole (`deferred`, see CLAIM_LIMIT)."""
+
+    rows: list[tuple[int, int | None]]
+    deferred: list[int]
+
+
+def delivery_candidates(ids: Collection[int], *, now: dt.datetime) -> Candidates:
+    """These rows and their gatherable siblings: queued rows due by `now` to the same recipients, of kinds
+    gathered into one mail. The delivery claims them together, so one person's notices due together make one
+    mail, however the dispatch cut its rows into batches. One query.
+
+    A person's due rows are never split: above CLAIM_LIMIT rows, whole recipients (in the order of their
+    first row, the first always taken) are left for a later batch, their handed rows included."""
     recipients = Notification.objects.filter(pk__in=ids, kind__in=GATHERABLE_KINDS).values("recipient_key")
     siblings = Q(state=State.QUEUED, next_attempt_at__lte=now, kind__in=GATHERABLE_KINDS, recipient_key__in=recipients)
-    return list(
-        Notification.objects.filter(Q(pk__in=ids) | siblings).order_by("pk").values_list("pk", "task_id")[:1000]
+    found = list(
+        Notification.objects.filter(Q(pk__in=ids) | siblings)
+        .order_by("pk")
+        .values_list("pk", "task_id", "recipient_key", "kind")
+    )
+    if len(found) <= CLAIM_LIMIT:
+        return Candidates(rows=[(pk, task_id) for pk, task_id, _key, _kind in found], deferred=[])
+    alone: list[tuple[int, int | None]] = []
+    people: dict[str, list[tuple[int, int | None]]] = {}
+    for pk, task_id, key, kind in found:
+        if kind in GATHERABLE_KINDS:
+            people.setdefault(key, []).append((pk, task_id))
+        else:
+            alone.append((pk, task_id))
+    chosen, handed = list(alone), set(ids)
+    deferred: list[int] = []
+    for number, rows in enumerate(people.values()):
+        if number == 0 or len(chosen) + len(rows) <= CLAIM_LIMIT:
+            chosen.extend(rows)
+        else:
+            deferred.extend(pk for pk, _task in rows if pk in handed)
+    return Candidates(rows=sorted(chosen), deferred=deferred)
+
+
+def open_gather_window(recipient_key: str, *, now: dt.datetime, until: dt.datetime) -> dt.datetime | None:
+    """The sending moment of the person's open gathering window: the earliest, within [now, until], of their
+    queued rows of a gatherable kind; None when none is waiting so soon (a notice then opens a window)."""
+    return (
+        Notification.objects.filter(
+            recipient_key=recipient_key,
+            state=State.QUEUED,
+            kind__in=GATHERABLE_KINDS,
+            next_attempt_at__gte=now,
+            next_attempt_at__lte=until,
+        )
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
     )
 
 

@@ -32,6 +32,8 @@ class Planned:
     meeting: Meeting | None = None
     deadline: dt.date | None = None
     context: dict[str, Any] = field(default_factory=dict)
+    # A notice that would be mailed at once: it waits for its recipient's gathering window (notices.py). Not stored.
+    at_once: bool = False
 
     @property
     def key(self) -> tuple[str, str, str, str]:

@@ -337,6 +337,9 @@ NOTIFY_RETRY_FOR_SECONDS = env.int("NOTIFY_RETRY_FOR_SECONDS", default=24 * 3600
 NOTIFY_MARK_RETRY_SECONDS = env.float("NOTIFY_MARK_RETRY_SECONDS", default=30.0)
 # A "possibly sent" row of a kind that is resent waits this long first: a worker's journal may yet say "sent".
 NOTIFY_UNCERTAIN_GRACE_SECONDS = env.int("NOTIFY_UNCERTAIN_GRACE_SECONDS", default=300)
+# Notices to one person during their working hours (reports, assignments, extension requests …) wait this long
+# for more: whatever comes for them meanwhile joins the same sending moment and goes as one mail. 0: each at once.
+NOTIFY_GATHER_WINDOW_SECONDS = env.int("NOTIFY_GATHER_WINDOW_SECONDS", default=120)
 # The worker host's journal of mails the SMTP server accepted (SQLite; one per host, shared by its processes).
 NOTIFY_JOURNAL_PATH = env.str("NOTIFY_JOURNAL_PATH", default=str(VAR_DIR / "outbox-journal.sqlite3"))
 # Days after an event's end when its delegates' personal data is removed (Federal Law No. 152-FZ).

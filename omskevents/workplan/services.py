@@ -511,7 +511,11 @@ def task_request_extension(*, actor: User, task: Task, new_deadline: dt.date, re
 
 @transaction.atomic
 def extension_decide(*, actor: User, request: ExtensionRequest, approve: bool, note: str = "") -> ExtensionRequest:
-    request = ExtensionRequest.objects.select_for_update().select_related("task").get(pk=request.pk)
+    """Grant or refuse a pending extension. The task is locked first, as by every change of a task (then the
+    request): a mail delivery checking whether the request's notice is still wanted locks the task too, so it
+    either sees the decision or has claimed the notice before it (tests/notifications/test_reason_race.py)."""
+    list(Task.objects.select_for_update().filter(pk=request.task_id).values_list("pk", flat=True))
+    request = ExtensionRequest.objects.select_for_update(of=("self",)).select_related("task").get(pk=request.pk)
     if not permissions.can_decide_extension(actor, request):
         raise PermissionDenied(_("Only the committee secretariat decides on extensions."))
     if request.status != ExtensionStatus.PENDING:

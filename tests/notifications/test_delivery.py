@@ -393,10 +393,11 @@ def test_every_kind_has_its_three_templates(kind):
 
 
 def test_broker_down_leaves_the_web_working_and_the_row_waiting(
-    calendars, executor, secretariat, event, django_capture_on_commit_callbacks, caplog
+    calendars, executor, secretariat, event, django_capture_on_commit_callbacks, caplog, settings
 ):
     from omskevents.bench.faultrun import broker, free_port
 
+    settings.NOTIFY_GATHER_WINDOW_SECONDS = 0  # no gathering window: the notice is handed over on commit
     moment = dt.datetime(2026, 5, 8, 4, 0, tzinfo=UTC)  # working hours in Omsk: the notice goes at once
     unreachable = broker(f"redis://127.0.0.1:{free_port()}/0")
     with time_machine.travel(moment, tick=False), unreachable, django_capture_on_commit_callbacks(execute=True):

@@ -149,6 +149,8 @@ def test_many_notices_to_one_person_due_together_make_one_mail(
     settings.LANGUAGE_CODE = "ru"
     tasks = reported_tasks(executor, controller, 12)
     rows = list(Notification.objects.order_by("pk"))
+    # They wait for the end of the controller's gathering window, then are due together.
+    daytime.move_to(DAYTIME + dt.timedelta(seconds=settings.NOTIFY_GATHER_WINDOW_SECONDS))
     outcomes = delivery.outbox_deliver_batch(notification_ids=[rows[0].pk])
     assert outcomes[rows[0].pk] == "sent"
     assert len(mailoutbox) == 1
@@ -257,7 +259,8 @@ def test_the_sending_moment_is_named_in_the_recipients_zone(calendars, executor,
         assert wording.sending_moment(note, today=dt.date(2026, 5, 12)) == "09:00 (Москва)"
 
 
-def test_a_held_kind_waits_kept_and_goes_when_released(calendars, executor, controller, daytime, mailoutbox):
+def test_a_held_kind_waits_kept_and_goes_when_released(calendars, executor, controller, daytime, mailoutbox, settings):
+    settings.NOTIFY_GATHER_WINDOW_SECONDS = 0  # due at once: the preview of this moment shows them held
     reported_tasks(executor, controller, 2)
     hold = services.mail_hold_create(actor=controller, day=dt.date(2026, 5, 8), kind="report_submitted")
     assert set(Notification.objects.values_list("state", flat=True)) == {State.HELD}
@@ -282,9 +285,12 @@ def test_held_rows_are_queued_again_the_next_day(calendars, executor, controller
     assert (note.state, note.next_attempt_at) == (State.QUEUED, dt.datetime(2026, 5, 12, 6, 0, tzinfo=UTC))
 
 
-def test_morning_preview_counts_mails_after_gathering(calendars, executor, controller, daytime):
+def test_morning_preview_counts_mails_after_gathering(calendars, executor, controller, daytime, settings):
     reported_tasks(executor, controller, 3)
-    morning = preview.morning_preview(moment=DAYTIME)
+    # Due at the end of the controller's gathering window: one mail then.
+    window_end = DAYTIME + dt.timedelta(seconds=settings.NOTIFY_GATHER_WINDOW_SECONDS)
+    assert preview.morning_preview(moment=window_end - dt.timedelta(seconds=1)).lines == []
+    morning = preview.morning_preview(moment=window_end)
     [line] = morning.lines
     assert (line.user, dict(line.kinds), line.mails) == (controller, {"report_submitted": 3}, 1)
     # The next working morning (Tuesday 12 May): the reports of Friday have waited no full working day yet.

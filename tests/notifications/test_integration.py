@@ -4,18 +4,23 @@ The worker is a separate process, so it must see the test's data: these tests co
 database) and pass the test database to the worker (PostgreSQL, or the SQLite file of settings/test.py).
 """
 
+import datetime as dt
 import email
 import os
 
 import pytest
 import redis
+import time_machine
 
 from omskevents.bench import faultrun
 from omskevents.notifications.enums import State
 from omskevents.notifications.models import Notification
+from omskevents.workplan import services as workplan_services
 from tests.conftest import service_missing
+from tests.factories.accounts import UserFactory
+from tests.factories.agencies import AgencyFactory
 
-from .conftest import shared_database_url
+from .conftest import make_task, shared_database_url
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -154,3 +159,87 @@ def test_worker_killed_right_after_the_250_is_flagged_not_sent_twice(harness):
         (State.SENT, 2, False),
         (State.SENT, 2, False),
     ]
+
+
+# --- the gathering window ---------------------------------------------------------------------------
+
+
+WINDOW_START = dt.datetime(2026, 5, 8, 7, 0, tzinfo=dt.UTC)  # Friday, 10:00 in Moscow (the controller's zone)
+
+
+def _reported_one_by_one(controller, count, *, start, step, first=0):
+    """`count` tasks of executors of their own, each reported `step` seconds after the one before (the test's
+    clock only: the worker runs on the real one, long after)."""
+    agency = AgencyFactory(country="RU")
+    tasks = []
+    for i in range(first, first + count):
+        executor = UserFactory(username=f"window-exec-{i}", agency=agency, email=f"window-exec-{i}@faultrun.test")
+        task = make_task(
+            responsible=executor, lead_agency=agency, controller=controller, title=f"Отчёт окна {i}",
+            deadline=dt.date(2026, 6, 30), status="in_progress",
+        )  # fmt: skip
+        with time_machine.travel(start + dt.timedelta(seconds=step * (i - first)), tick=False):
+            workplan_services.task_report_progress(actor=executor, task=task, text="Готово", is_final=True)
+        tasks.append(task)
+    return tasks
+
+
+def _decoded_subject(raw):
+    return str(email.header.make_header(email.header.decode_header(email.message_from_bytes(raw)["Subject"])))
+
+
+def _text(raw):
+    part = next(p for p in email.message_from_bytes(raw).walk() if p.get_content_type() == "text/plain")
+    return part.get_payload(decode=True).decode()
+
+
+def test_reports_within_the_gathering_window_go_through_the_worker_as_one_mail(harness, calendars, settings):
+    """Twelve executors report within two minutes: their controller gets one mail listing the twelve at the
+    window's end, every row settled (one sent, eleven gathered into it); a report after the window closed
+    comes in a second mail."""
+    settings.NOTIFY_GATHER_WINDOW_SECONDS = 120
+    controller = UserFactory(
+        username="window-ctl",
+        role="secretariat",
+        agency=None,
+        time_zone="Europe/Moscow",
+        email="window-ctl@faultrun.test",
+    )
+    tasks = _reported_one_by_one(controller, 12, start=WINDOW_START, step=9)
+    rows = Notification.objects.filter(task__in=tasks, kind="report_submitted")
+    window_end = WINDOW_START + dt.timedelta(seconds=120)
+    assert set(rows.values_list("state", "next_attempt_at")) == {(State.QUEUED, window_end)}
+    assert faultrun.pump(faultrun.settled([t.pk for t in tasks]), timeout=harness.timeout)
+    [raw] = harness.sink.messages_to(controller.email)
+    assert "12 отчётов ожидают вашего принятия" in _decoded_subject(raw)
+    lines = _text(raw).splitlines()
+    assert [sum(line.endswith(f": Отчёт окна {i}") for line in lines) for i in range(12)] == [1] * 12
+    lead = int(email.message_from_bytes(raw)["X-Omskevents-Outbox"])
+    assert sorted(rows.values_list("state", "gathered_into")) == [(State.GATHERED, lead)] * 11 + [(State.SENT, None)]
+    assert rows.get(pk=lead).message_id == email.message_from_bytes(raw)["Message-ID"]
+
+    # The window closed (and its mail went): a later report opens a window of its own, a second mail.
+    [late] = _reported_one_by_one(controller, 1, start=window_end + dt.timedelta(seconds=30), step=0, first=12)
+    note = Notification.objects.get(task=late, kind="report_submitted")
+    assert note.next_attempt_at == window_end + dt.timedelta(seconds=150)
+    assert faultrun.pump(faultrun.settled([late.pk]), timeout=harness.timeout)
+    first, second = harness.sink.messages_to(controller.email)
+    assert first == raw
+    assert _decoded_subject(second).endswith("Представлен отчёт: Отчёт окна 12")
+    assert Notification.objects.get(pk=note.pk).state == State.SENT
+    assert len(harness.sink.received) == 2  # nothing else, nothing twice
+
+
+def test_without_a_window_each_report_goes_through_the_worker_in_a_mail_of_its_own(harness, calendars, settings):
+    settings.NOTIFY_GATHER_WINDOW_SECONDS = 0
+    controller = UserFactory(
+        username="nowindow-ctl", role="secretariat", agency=None, time_zone="Europe/Moscow",
+        email="nowindow-ctl@faultrun.test",
+    )  # fmt: skip
+    for i in range(3):
+        [task] = _reported_one_by_one(controller, 1, start=WINDOW_START + dt.timedelta(seconds=10 * i), step=0, first=i)
+        note = Notification.objects.get(task=task, kind="report_submitted")
+        assert note.next_attempt_at == WINDOW_START + dt.timedelta(seconds=10 * i)  # at once
+        assert faultrun.pump(faultrun.settled([task.pk]), timeout=harness.timeout)
+    subjects = [_decoded_subject(raw).partition("] ")[2] for raw in harness.sink.messages_to(controller.email)]
+    assert subjects == [f"Представлен отчёт: Отчёт окна {i}" for i in range(3)]
