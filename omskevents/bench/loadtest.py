@@ -3,7 +3,8 @@
     python -m omskevents.bench.loadtest                     # 50 users for 120 s
     python -m omskevents.bench.loadtest --users 10 --seconds 10
 
-Each user logs in as one of the demo agency accounts (its own session) and loops: the action plan, a task
+Each user is a person of one of the demo agencies (an account of its own, as the demo account's agency and role)
+and loops: the action plan, a task
 page of its agency, then a write — a comment, a progress report, or taking an assigned task into work.
 Every write that the server confirmed (a redirect back to the task) is counted and compared with the
 rows in the database afterwards: a lost write is a confirmed write with no row.
@@ -25,6 +26,7 @@ from .common import VAR, gunicorn, manage, prepared_env
 from .http import login
 
 ACCOUNTS = ["mfa", "minek", "omsk-transport", "kz-pavlodar"]
+PASSWORD = "omsk2026"  # noqa: S105 - the demo's password, on the load test's own database
 
 
 @dataclass
@@ -55,6 +57,25 @@ def _counts() -> dict[str, int]:
     }
 
 
+def _people(users: int) -> list[tuple[str, str]]:
+    """One account per simulated person (the sessions of one account are capped, MAX_SESSIONS_PER_USER):
+    `users` people, each with the agency and role of one of the demo accounts in turn; (username, demo account)."""
+    from omskevents.accounts.models import User
+
+    people = []
+    for i in range(users):
+        like = User.objects.get(username=ACCOUNTS[i % len(ACCOUNTS)])
+        username = f"load-{i:03d}"
+        person, _ = User.objects.get_or_create(
+            username=username,
+            defaults={"agency": like.agency, "role": like.role, "last_name": f"Нагрузка {i}", "first_name": "Тест"},
+        )
+        person.set_password(PASSWORD)
+        person.save()
+        people.append((username, like.username))
+    return people
+
+
 def _visible_task_ids() -> dict[str, list[int]]:
     from omskevents.accounts.models import User
     from omskevents.workplan.selectors import tasks_visible_to
@@ -74,6 +95,7 @@ class Client:
         self.csrf = re.search(r"csrftoken=([^;]+)", cookie).group(1)  # type: ignore[union-attr]  # the login set it
 
     def request(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, str, float]:
+        """(status, the redirect's target or the body, milliseconds)."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         headers = {"Cookie": self.cookie}
         body = None
@@ -86,6 +108,8 @@ class Client:
         text = response.read().decode("utf-8", "replace")
         elapsed = (time.perf_counter() - start) * 1000
         conn.close()
+        if 300 <= response.status < 400:
+            return response.status, response.getheader("Location") or "", elapsed
         return response.status, text, elapsed
 
 
@@ -110,7 +134,7 @@ def user_loop(client: Client, task_ids: list[int], deadline: float, tally: Tally
             steps.append(("POST", f"/tasks/{task}/status/", {"status": "in_progress", "note": ""}, "status"))
         for method, path, form, kind in steps:
             try:
-                status, _, ms = client.request(method, path, form)
+                status, target, ms = client.request(method, path, form)
             except OSError as error:
                 with lock:
                     tally.errors.append(f"{method} {path}: {error}")
@@ -118,13 +142,16 @@ def user_loop(client: Client, task_ids: list[int], deadline: float, tally: Tally
             with lock:
                 tally.requests += 1
                 tally.latencies.append(ms)
-                if status >= 500 or (kind == "read" and status != 200):
-                    tally.errors.append(f"{method} {path}: HTTP {status}")
-                elif kind == "comment" and status == 302:
+                # A write is confirmed by the redirect back to its task; any other redirect (to the login page,
+                # say) is an error, never a confirmed write.
+                back = status == 302 and urllib.parse.urlsplit(target).path == f"/tasks/{task}/"
+                if status >= 500 or (kind == "read" and status != 200) or (status == 302 and not back):
+                    tally.errors.append(f"{method} {path}: HTTP {status} {target[:80] if status == 302 else ''}")
+                elif kind == "comment" and back:
                     tally.comments += 1
-                elif kind == "report" and status == 302:
+                elif kind == "report" and back:
                     tally.reports += 1
-                elif kind == "status" and status == 302:
+                elif kind == "status" and back:
                     tally.taken_into_work.add(task)
                 elif kind == "status" and status == 400:
                     pass  # the workflow refused (the task is already further along): nothing written, by design
@@ -142,6 +169,7 @@ def run(*, users: int = 50, seconds: int = 120, workers: int = 2, threads: int =
     manage(env, "seed_demo")
     _django(env)
     task_ids = _visible_task_ids()
+    people = _people(users)
     before = _counts()
     assigned_before = set(
         __import__("omskevents.workplan.models", fromlist=["Task"])
@@ -153,9 +181,9 @@ def run(*, users: int = 50, seconds: int = 120, workers: int = 2, threads: int =
     lock = threading.Lock()
     with gunicorn(env, workers=workers, threads=threads) as port:
         clicking = []
-        for i in range(users):
-            name = ACCOUNTS[i % len(ACCOUNTS)]
-            client = Client(port, login("127.0.0.1", port, name, "omsk2026"))
+        for username, like in people:
+            name = like
+            client = Client(port, login("127.0.0.1", port, username, PASSWORD))
             deadline = time.monotonic() + seconds
             clicking.append(threading.Thread(target=user_loop, args=(client, task_ids[name], deadline, tally, lock)))
         started = time.monotonic()
