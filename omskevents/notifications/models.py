@@ -312,8 +312,8 @@ class MailHold(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("held mail")
-        verbose_name_plural = _("held mail")
+        verbose_name = _("mail hold")
+        verbose_name_plural = _("mail holds")
         ordering = ["-day", "pk"]
         constraints = [
             models.CheckConstraint(
