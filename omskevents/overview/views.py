@@ -28,7 +28,7 @@ from omskevents.committee.selectors import meeting_next
 from omskevents.core.cache import cached_fragment, cached_value
 from omskevents.events.enums import EventKind
 from omskevents.events.selectors import events_upcoming
-from omskevents.workplan import pairs
+from omskevents.workplan import dashboard, pairs
 from omskevents.workplan import selectors as tasks
 from omskevents.workplan.enums import TaskStatus
 
@@ -88,8 +88,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             cards=cards,
             series=tasks.status_series(visible, today=today),
             chart_statuses=list(TaskStatus.choices),
-            counts=tasks.dashboard_counts(visible, user=user, today=today, rows=rows),
-            lists=tasks.dashboard_lists(visible, user=user, today=today),
+            counts=dashboard.dashboard_counts(visible, user=user, today=today, rows=rows),
+            lists=dashboard.dashboard_lists(visible, user=user, today=today),
             next_meeting=meeting_next(user, now=timezone.now()),
             scoped_agency=None if is_secretariat(user) else getattr(user, "agency", None),
             away=selectors.away_now(user, today=today),

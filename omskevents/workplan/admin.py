@@ -217,11 +217,8 @@ class TaskChangeList(ChangeList):
         return queryset.select_related(None).only(*self.KEY_FIELDS)
 
     def row_objects(self, ids: list[int]) -> dict[int, Task]:
-        tasks = (
-            Task.objects.filter(pk__in=ids)
-            .select_related(*self.list_select_related)
-            .defer("description", "deadline_note")
-        )
+        related = self.list_select_related if isinstance(self.list_select_related, list | tuple) else ()
+        tasks = Task.objects.filter(pk__in=ids).select_related(*related).defer("description", "deadline_note")
         return {task.pk: task for task in tasks}
 
 

@@ -46,7 +46,8 @@ def _label(field: str, value: str) -> str:
     key = (field, get_language() or "")
     labels = _LABELS.get(key)
     if labels is None:
-        labels = {str(code): str(label) for code, label in Task._meta.get_field(field).flatchoices}
+        choices = getattr(Task._meta.get_field(field), "flatchoices", ())
+        labels = {str(code): str(label) for code, label in choices}
         _LABELS[key] = labels
     return labels.get(value, value)
 

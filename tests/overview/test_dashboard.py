@@ -200,7 +200,8 @@ def test_dashboard_query_count_is_constant(client, clock, secretariat, count, dj
 
 
 def test_the_three_lists_and_counts_come_right_from_their_merged_queries(secretariat, forum):
-    from omskevents.workplan.selectors import dashboard_counts, dashboard_lists, dashboard_rows
+    from omskevents.workplan.dashboard import dashboard_counts, dashboard_lists
+    from omskevents.workplan.selectors import dashboard_rows
 
     today = dt.date(2026, 9, 1)
     other = UserFactory()

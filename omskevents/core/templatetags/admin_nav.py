@@ -10,6 +10,7 @@ so the cached HTML can never be another person's or out of date.
 from typing import Any
 
 from django import template
+from django.template import Engine
 from django.template.defaultfilters import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -51,7 +52,8 @@ def cached_app_list(context: template.Context, apps: list[dict[str, Any]]) -> Sa
     request = context["request"]
 
     def render() -> str:
-        inner = context.template.engine.get_template("admin/app_list.html")
+        engine = context.template.engine if context.template is not None else Engine.get_default()
+        inner = engine.get_template("admin/app_list.html")
         return str(inner.render(context.new({"app_list": apps, "show_changelinks": False, "request": request})))
 
     return mark_safe(cached_html("admin-nav", _parts(apps, urlencode(request.path)), render))  # noqa: S308
