@@ -38,28 +38,37 @@ def postgres():
         pytest.skip("row locks between concurrent transactions need PostgreSQL")
 
 
-def _reported(executor, controller, n):
-    """n reported tasks; with n > 1 each has a controller of its own (one notice per person: nothing to gather)."""
+def _tasks_in_progress(executor, controller, n, *, kind, title):
+    """n tasks of `executor` in progress; with n > 1 each has a controller of its own (one notice per person:
+    nothing to gather)."""
     tasks = []
     for i in range(n):
         if n > 1:
             controller = UserFactory(
-                username=f"ctl{i}",
+                username=f"ctl-{kind}-{i}",
                 role="secretariat",
                 agency=None,
-                email=f"ctl{i}@example.org",
+                email=f"ctl-{kind}-{i}@example.org",
                 time_zone="Europe/Moscow",
             )
-        task = make_task(
-            responsible=executor,
-            lead_agency=executor.agency,
-            controller=controller,
-            deadline=dt.date(2026, 6, 30),
-            title=f"Гонка {i}",
-            status="in_progress",
+        tasks.append(
+            make_task(
+                responsible=executor,
+                lead_agency=executor.agency,
+                controller=controller,
+                deadline=dt.date(2026, 6, 30),
+                title=f"{title} {i}",
+                status="in_progress",
+            )
         )
+    return tasks
+
+
+def _reported(executor, controller, n):
+    """n reported tasks (see _tasks_in_progress)."""
+    tasks = _tasks_in_progress(executor, controller, n, kind="report", title="Гонка")
+    for task in tasks:
         workplan_services.task_report_progress(actor=executor, task=task, text="Готово", is_final=True)
-        tasks.append(task)
     return tasks
 
 
@@ -158,26 +167,10 @@ EXTENSION_GONE = "Reason gone: the extension was decided."
 
 
 def _extensions(executor, controller, n):
-    """n open tasks, each with a pending extension request of its executor; with n > 1 each task has a
-    controller of its own (one notice per person: nothing to gather). Returns (task, request) pairs."""
+    """n tasks in progress (see _tasks_in_progress), each with a pending extension request of its executor.
+    Returns (task, request) pairs."""
     pairs = []
-    for i in range(n):
-        if n > 1:
-            controller = UserFactory(
-                username=f"ext-ctl{i}",
-                role="secretariat",
-                agency=None,
-                email=f"ext-ctl{i}@example.org",
-                time_zone="Europe/Moscow",
-            )
-        task = make_task(
-            responsible=executor,
-            lead_agency=executor.agency,
-            controller=controller,
-            deadline=dt.date(2026, 6, 30),
-            title=f"Перенос {i}",
-            status="in_progress",
-        )
+    for task in _tasks_in_progress(executor, controller, n, kind="extension", title="Перенос"):
         request = workplan_services.task_request_extension(
             actor=executor, task=task, new_deadline=dt.date(2026, 7, 31), reason="Паводок"
         )
