@@ -33,6 +33,7 @@ from omskevents.workplan.enums import ExtensionStatus
 from omskevents.workplan.models import Attachment, ExtensionRequest, ProgressReport, Task
 from omskevents.workplan.selectors import TaskFilter
 from omskevents.workplan.uploads import ALLOWED as ALLOWED_UPLOADS
+from omskevents.workplan.views_files import attachment_response
 
 from . import inputs, serializers
 from .pagination import (
@@ -286,21 +287,7 @@ class AttachmentDownloadView(APIView):
 
     @extend_schema(responses={(200, kind): OpenApiTypes.BINARY for kind in sorted(set(ALLOWED_UPLOADS.values()))})
     def get(self, request: Request, pk: str) -> FileResponse:
-        attachment = (
-            workplan_selectors.attachments_visible_to(request.user)
-            .select_related("report__task__lead_agency")
-            .filter(pk=int(pk))
-            .first()
-        )
-        if attachment is None or not workplan_permissions.can_download_attachment(request.user, attachment):
-            raise Http404
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError as error:
-            raise Http404 from error
-        return FileResponse(
-            handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-        )
+        return attachment_response(request.user, int(pk))
 
 
 @extend_schema_view(

@@ -1,6 +1,7 @@
 """The action plan as files and printouts: Excel and CSV exports, print views, attachments, the Excel import."""
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -95,18 +96,24 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
     """Report files are never served from MEDIA directly: only through this permission check."""
 
     def get(self, request: HttpRequest, pk: int) -> FileResponse:
-        attachment = get_object_or_404(
-            selectors.attachments_visible_to(request.user).select_related("report__task__lead_agency"), pk=pk
-        )
-        if not permissions.can_download_attachment(request.user, attachment):
-            raise Http404
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError as error:
-            raise Http404 from error
-        return FileResponse(
-            handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-        )
+        return attachment_response(request.user, pk)
+
+
+def attachment_response(user: Any, pk: int) -> FileResponse:
+    """A report's file for someone who may download it, else 404 (also when the file itself is gone): the one
+    check the task page and the API share."""
+    attachment = get_object_or_404(
+        selectors.attachments_visible_to(user).select_related("report__task__lead_agency"), pk=pk
+    )
+    if not permissions.can_download_attachment(user, attachment):
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
 
 
 class TaskImportView(ImportPermissionMixin, View):

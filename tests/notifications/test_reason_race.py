@@ -88,6 +88,26 @@ def _in_thread(target, *args):
     return thread, errors
 
 
+def _deliver_while_holding(change, note):
+    """Run `change` in a transaction of its own that stays open a second after it, deliver `note` meanwhile:
+    (the delivery's outcomes, how long it took, the change's errors)."""
+    changed = threading.Event()
+
+    def hold():
+        with transaction.atomic():
+            change()
+            changed.set()
+            time.sleep(1.0)
+
+    changer, errors = _in_thread(hold)
+    assert changed.wait(5)
+    started = time.monotonic()
+    outcomes = delivery.outbox_deliver_batch(notification_ids=[note.pk])
+    waited = time.monotonic() - started
+    changer.join(10)
+    return outcomes, waited, errors
+
+
 def _mailed_rows():
     return {int(m.extra_headers["X-Omskevents-Outbox"]) for m in mail.outbox}
 
@@ -100,20 +120,11 @@ def test_a_change_holding_the_task_makes_the_delivery_wait_and_see_it(
     with time_machine.travel(DAYTIME, tick=False):
         [task] = _reported(executor, controller, 1)
     note = Notification.objects.get(kind="report_submitted")
-    changed = threading.Event()
 
-    def accept_slowly():
-        with transaction.atomic():
-            Task.objects.select_for_update().filter(pk=task.pk).update(status="accepted", status_changed_at=DAYTIME)
-            changed.set()
-            time.sleep(1.0)
+    def accept():
+        Task.objects.select_for_update().filter(pk=task.pk).update(status="accepted", status_changed_at=DAYTIME)
 
-    changer, errors = _in_thread(accept_slowly)
-    assert changed.wait(5)
-    started = time.monotonic()
-    outcomes = delivery.outbox_deliver_batch(notification_ids=[note.pk])
-    waited = time.monotonic() - started
-    changer.join(10)
+    outcomes, waited, errors = _deliver_while_holding(accept, note)
     assert errors == []
     assert waited > 0.5  # it waited for the change to commit
     note.refresh_from_db()
@@ -187,21 +198,12 @@ def test_a_decision_holding_the_task_makes_the_delivery_wait_and_cancel_the_requ
     with time_machine.travel(DAYTIME, tick=False):
         [(task, request)] = _extensions(executor, controller, 1)
     note = Notification.objects.get(kind="extension_requested")
-    changed = threading.Event()
 
-    def decide_slowly():
-        with transaction.atomic():
-            list(Task.objects.select_for_update().filter(pk=task.pk).values_list("pk"))
-            ExtensionRequest.objects.filter(pk=request.pk).update(status="approved", decided_by=controller)
-            changed.set()
-            time.sleep(1.0)
+    def decide():
+        list(Task.objects.select_for_update().filter(pk=task.pk).values_list("pk"))
+        ExtensionRequest.objects.filter(pk=request.pk).update(status="approved", decided_by=controller)
 
-    decider, errors = _in_thread(decide_slowly)
-    assert changed.wait(5)
-    started = time.monotonic()
-    outcomes = delivery.outbox_deliver_batch(notification_ids=[note.pk])
-    waited = time.monotonic() - started
-    decider.join(10)
+    outcomes, waited, errors = _deliver_while_holding(decide, note)
     assert errors == []
     assert waited > 0.5  # it waited for the decision to commit
     note.refresh_from_db()
