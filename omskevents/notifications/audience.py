@@ -54,7 +54,10 @@ class Audience:
     """Resolves people to recipients with their preferences, skipping those who must get nothing."""
 
     def __init__(self, users: Iterable[Any] = ()) -> None:
-        self._prefs = selectors.preferences_by_user(u.pk for u in users if u is not None)
+        ids = {u.pk for u in users if u is not None}
+        self._prefs = selectors.preferences_by_user(ids)
+        for pk in ids - self._prefs.keys():  # never changed theirs: the defaults, as selectors.preference_for gives
+            self._prefs[pk] = NotificationPreference(user_id=pk)
         self._secretaries: dict[int, list[User]] = {}
         self._recipients: dict[str, Recipient] = {}
 

@@ -7,7 +7,7 @@ message costs nothing because every delivery first claims its row with a compare
 import datetime as dt
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -21,7 +21,7 @@ from .audience import Audience, Deputies, route_to_deputies
 from .delivery import outbox_deliver_batch
 from .enums import State
 from .holds import mail_holds_expire
-from .models import Notification
+from .models import Notification, ReminderSettings
 from .pairs import plan_pair_mismatches
 from .planning import (
     last_remindable_deadline,
@@ -32,6 +32,7 @@ from .planning import (
 )
 from .planning_agreements import plan_agreement_reminders
 from .recovery import outbox_sweep
+from .scan_state import scan_state_save, task_scope
 from .store import Planned, outbox_store
 from .timing import Calendars
 
@@ -53,6 +54,9 @@ class ScanResult:
     created: int
     dispatched: int
     returned: int
+    # How it planned (not what it did, so not compared): open tasks planned, and whether every candidate was.
+    tasks_planned: int = field(default=0, compare=False)
+    full: bool = field(default=True, compare=False)
 
 
 def outbox_scan(*, now: dt.datetime | None = None, sync: bool = False) -> ScanResult:
@@ -60,20 +64,30 @@ def outbox_scan(*, now: dt.datetime | None = None, sync: bool = False) -> ScanRe
     now = now or timezone.now()
     returned = outbox_sweep()
     mail_holds_expire(now=now)
-    planned = plan_all(now=now)
+    rules = selectors.reminder_settings_get()
+    calendars = Calendars(now.date())
+    scope = task_scope(now=now, rules=rules, calendars=calendars)
+    planned, tasks = _plan(now=now, rules=rules, calendars=calendars, changed_since=scope.changed_since)
     with transaction.atomic():
         created = outbox_store(planned, validate=False)
+        scan_state_save(scope)
     dispatched = outbox_dispatch(now=now, sync=sync)
-    return ScanResult(created=created, dispatched=dispatched, returned=returned)
+    return ScanResult(created=created, dispatched=dispatched, returned=returned, tasks_planned=tasks, full=scope.full)
 
 
 def plan_all(*, now: dt.datetime) -> list[Planned]:
-    """Every row the scan's rules make due at `now` (stored or not): the scan stores them, the morning
-    preview shows them."""
+    """Every row the scan's rules make due at `now` (stored or not): the morning preview shows them."""
     rules = selectors.reminder_settings_get()
-    calendars = Calendars(now.date())
+    return _plan(now=now, rules=rules, calendars=Calendars(now.date()), changed_since=None)[0]
+
+
+def _plan(
+    *, now: dt.datetime, rules: ReminderSettings, calendars: Calendars, changed_since: dt.datetime | None
+) -> tuple[list[Planned], int]:
+    """The rows due at `now`, of every candidate task or of those written since `changed_since`; and how many
+    tasks were planned."""
     tasks = selectors.reminder_candidates(
-        last_deadline=last_remindable_deadline(now=now, rules=rules, calendars=calendars)
+        last_deadline=last_remindable_deadline(now=now, rules=rules, calendars=calendars), changed_since=changed_since
     )
     audience = Audience([p for t in tasks for p in (t.responsible, t.controller, t.lead_agency.head) if p is not None])
     planned: list[Planned] = []
@@ -84,7 +98,7 @@ def plan_all(*, now: dt.datetime) -> list[Planned]:
     planned.extend(plan_pair_mismatches(now=now, rules=rules, calendars=calendars))
     planned.extend(plan_agreement_reminders(now=now, rules=rules, calendars=calendars))
     planned.extend(plan_discipline_reports(now=now, rules=rules, calendars=calendars))
-    return route_to_deputies(planned, Deputies(now.date()))
+    return route_to_deputies(planned, Deputies(now.date())), len(tasks)
 
 
 # One quick reconnect (a restarted Redis), then give up: the rows wait for the next scan.

@@ -338,3 +338,21 @@ class MailHold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%d.%m.%Y}: {self.get_kind_display() if self.kind else self.user}"
+
+
+class ScanState(models.Model):
+    """What the last reminder scan planned from (one row): the fingerprint of everything the task rules read
+    besides the tasks themselves, and when it read the tasks. A scan whose fingerprint is unchanged plans only the
+    tasks written since (scan_state.py); any other scan plans every candidate."""
+
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    tasks_read_at = models.DateTimeField(_("tasks read at"))
+    full_at = models.DateTimeField(_("last scan of every candidate"))
+
+    class Meta:
+        verbose_name = _("scan state")
+        verbose_name_plural = _("scan state")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.fingerprint[:12]} @ {self.tasks_read_at:%Y-%m-%d %H:%M:%S}"

@@ -190,12 +190,14 @@ def plan_digests(*, now: dt.datetime, rules: ReminderSettings, calendars: Calend
             )
         )
 
-    for user in selectors.digest_users():
+    users = list(selectors.digest_users())
+    with_tasks = selectors.people_with_open_tasks([u.pk for u in users])
+    for user in users:
         pref = user.notification_preference
         recipient = selectors.recipient_for_user(user, pref)
         if not user.email or not sending_window_open(recipient, now, rules, calendars(recipient.country)):
             continue
-        if selectors.personal_digest_tasks(user).exists():
+        if user.pk in with_tasks:
             add(
                 Kind.DIGEST,
                 f"user:{user.pk}",
@@ -204,13 +206,15 @@ def plan_digests(*, now: dt.datetime, rules: ReminderSettings, calendars: Calend
                 {},
             )
 
-    audience = Audience()
-    for agency in selectors.agency_heads():
+    agencies = list(selectors.agency_heads())
+    audience = Audience(a.head for a in agencies)
+    with_tasks = selectors.agencies_with_open_tasks([a.pk for a in agencies])
+    for agency in agencies:
         head = agency.head
         to_head = audience.person(head, Kind.AGENCY_DIGEST)
         if to_head is None or not sending_window_open(to_head, now, rules, calendars(to_head.country)):
             continue
-        if selectors.agency_digest_tasks(agency).exists():
+        if agency.pk in with_tasks:
             period = _period(audience.pref(head).delivery, now.astimezone(to_head.tz).date())
             add(Kind.AGENCY_DIGEST, f"agency:{agency.pk}", to_head, period, {"agency": agency.pk})
 

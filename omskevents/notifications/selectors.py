@@ -8,7 +8,20 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, Count, DateField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -131,18 +144,19 @@ class ScanTask:
     status_changed_at: dt.datetime | None = None
 
 
-def reminder_candidates(*, last_deadline: dt.date) -> list[ScanTask]:
-    """Open tasks that are overdue or whose deadline is close enough for a reminder.
+def reminder_candidates(*, last_deadline: dt.date, changed_since: dt.datetime | None = None) -> list[ScanTask]:
+    """Open tasks that are overdue or whose deadline is close enough for a reminder (those written since
+    `changed_since`, when given: scan_state.py).
 
     Thousands of tasks share a few dozen agencies and people: these are loaded once and attached to every
     task (lead agency with its head, responsible person, controller, each with their agency), instead of
     being joined into every row, which would build a copy of each per task.
     """
+    tasks = Task.objects.open().filter(Q(deadline__lte=last_deadline) | Q(status=TaskStatus.REPORTED))
+    if changed_since is not None:
+        tasks = tasks.filter(updated__gte=changed_since)
     rows = list(
-        Task.objects.open()
-        .filter(Q(deadline__lte=last_deadline) | Q(status=TaskStatus.REPORTED))
-        .order_by("pk")
-        .values_list(
+        tasks.order_by("pk").values_list(
             "id",
             "created",
             "event_id",
@@ -285,6 +299,31 @@ def agency_digest_tasks(agency: Agency) -> QuerySet[Task]:
         .filter(Q(lead_agency_id=agency.pk) | Q(pk__in=co_executed))
         .select_related("event", "lead_agency", "responsible")
         .order_by("deadline", "pk")
+    )
+
+
+def people_with_open_tasks(user_ids: Collection[int]) -> set[int]:
+    """Which of these people answer for or control an open task (whose personal digest has something): one
+    query, an EXISTS per person that stops at the first task found."""
+    open_tasks = Task.objects.open()
+    return set(
+        User.objects.filter(pk__in=set(user_ids))
+        .filter(
+            Exists(open_tasks.filter(responsible_id=OuterRef("pk")))
+            | Exists(open_tasks.filter(controller_id=OuterRef("pk")))
+        )
+        .values_list("pk", flat=True)
+    )
+
+
+def agencies_with_open_tasks(agency_ids: Collection[int]) -> set[int]:
+    """Which of these agencies lead or co-execute an open task (whose agency digest has something)."""
+    open_tasks = Task.objects.open()
+    co_executed = Task.co_executors.through.objects.filter(agency_id=OuterRef("pk"), task__in=open_tasks)
+    return set(
+        Agency.objects.filter(pk__in=set(agency_ids))
+        .filter(Exists(open_tasks.filter(lead_agency_id=OuterRef("pk"))) | Exists(co_executed))
+        .values_list("pk", flat=True)
     )
 
 

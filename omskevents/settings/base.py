@@ -340,6 +340,9 @@ NOTIFY_UNCERTAIN_GRACE_SECONDS = env.int("NOTIFY_UNCERTAIN_GRACE_SECONDS", defau
 # Notices to one person during their working hours (reports, assignments, extension requests …) wait this long
 # for more: whatever comes for them meanwhile joins the same sending moment and goes as one mail. 0: each at once.
 NOTIFY_GATHER_WINDOW_SECONDS = env.int("NOTIFY_GATHER_WINDOW_SECONDS", default=120)
+# A reminder scan plans only the tasks written since the last one while nothing else it reads has changed
+# (notifications/scan_state.py), and every candidate at least this often.
+NOTIFY_FULL_SCAN_SECONDS = env.int("NOTIFY_FULL_SCAN_SECONDS", default=900)
 # The worker host's journal of mails the SMTP server accepted (SQLite; one per host, shared by its processes).
 NOTIFY_JOURNAL_PATH = env.str("NOTIFY_JOURNAL_PATH", default=str(VAR_DIR / "outbox-journal.sqlite3"))
 # Days after an event's end when its delegates' personal data is removed (Federal Law No. 152-FZ).

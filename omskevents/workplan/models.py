@@ -141,6 +141,7 @@ class Task(TimeStampedModel):
             models.Index(fields=["-status", "deadline", "id"], name="task_sort_status_desc"),
             models.Index(fields=["lead_agency", "status"], name="task_lead_status"),
             models.Index(fields=["event", "area"], name="task_event_area"),
+            models.Index(fields=["updated"], name="task_updated"),  # the reminder scan's tasks written since
         ]
         constraints = [
             models.CheckConstraint(
