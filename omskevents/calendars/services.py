@@ -133,6 +133,9 @@ class WorkingCalendar:
         self._table: dict[dt.date, bool] = {}
         self._years: set[int] = set()
         self._unseeded: set[int] = set()
+        # A scan asks about the same few dozen deadlines for thousands of tasks: each answer is worked out once.
+        self._added: dict[tuple[dt.date, int], dt.date] = {}
+        self._counted: dict[tuple[dt.date, dt.date], int] = {}
         self._load(_shift(start, -self.MARGIN).year, _shift(end, self.MARGIN).year)
 
     def _load(self, first: int, last: int) -> None:
@@ -157,6 +160,13 @@ class WorkingCalendar:
 
     def add(self, day: dt.date, count: int) -> dt.date:
         """Same rule as add_working_days, without a query per call."""
+        known = self._added.get((day, count))
+        if known is not None:
+            return known
+        self._added[(day, count)] = answer = self._add(day, count)
+        return answer
+
+    def _add(self, day: dt.date, count: int) -> dt.date:
         step = 1 if count >= 0 else -1
         current, left = day, abs(count)
         while left:
@@ -167,6 +177,13 @@ class WorkingCalendar:
 
     def count_between(self, after: dt.date, until: dt.date) -> int:
         """Working days d with after < d <= until (0 when until is not later)."""
+        known = self._counted.get((after, until))
+        if known is not None:
+            return known
+        self._counted[(after, until)] = answer = self._count_between(after, until)
+        return answer
+
+    def _count_between(self, after: dt.date, until: dt.date) -> int:
         count, current = 0, after
         while current < until:
             current += dt.timedelta(days=1)

@@ -60,6 +60,7 @@ class Audience:
             self._prefs[pk] = NotificationPreference(user_id=pk)
         self._secretaries: dict[int, list[User]] = {}
         self._recipients: dict[str, Recipient] = {}
+        self._people: dict[tuple[int, str], Recipient | None] = {}
 
     def secretaries(self, task: Task | ScanTask) -> list[User]:
         """The committee secretaries for the task's event, looked up once per event."""
@@ -73,12 +74,18 @@ class Audience:
         return self._prefs[user.pk]
 
     def person(self, user: Any, kind: str) -> Recipient | None:
+        # A scan asks for the same few dozen people thousands of times: each (person, kind) is answered once.
+        asked = (user.pk, kind)
+        if asked not in self._people:
+            self._people[asked] = self._person(user, kind)
+        return self._people[asked]
+
+    def _person(self, user: Any, kind: str) -> Recipient | None:
         if not selectors.can_receive(user):
             return None
         pref = self.pref(user)
         if not wants(pref, kind):
             return None
-        # One Recipient per person: a scan asks for the same few dozen people thousands of times.
         key = f"user:{user.pk}"
         if key not in self._recipients:
             self._recipients[key] = selectors.recipient_for_user(user, pref)

@@ -97,13 +97,11 @@ def plan_task_reminders(
         return planned
 
     # Deadline reminders go to the executor (unless they take their reminders as a digest).
-    if executor_recipient is not None and not executor_digest:
-        cal = calendars(executor_recipient.country)
-        if sending_window_open(executor_recipient, now, rules, cal):
-            today = now.astimezone(executor_recipient.tz).date()
-            offset = _deadline_occasion(task, executor_recipient, today, rules, cal)
-            if offset is not None:
-                add(Kind.DEADLINE, executor_recipient, f"{task.deadline}:{offset}", today, {"offset": offset})
+    if executor_recipient is not None and not executor_digest and calendars.window_open(executor_recipient, now, rules):
+        today = calendars.local_date(executor_recipient, now)
+        offset = _deadline_occasion(task, executor_recipient, today, rules, calendars(executor_recipient.country))
+        if offset is not None:
+            add(Kind.DEADLINE, executor_recipient, f"{task.deadline}:{offset}", today, {"offset": offset})
 
     # Overdue: every working day, with the escalation ladder. Copies up the ladder are never digested.
     ladder: list[tuple[Recipient | None, int]] = []
@@ -119,11 +117,10 @@ def plan_task_reminders(
     for recipient, from_day in ladder:
         if recipient is None or recipient.key in seen:
             continue
-        cal = calendars(recipient.country)
-        today = now.astimezone(recipient.tz).date()
-        if today <= task.deadline or not sending_window_open(recipient, now, rules, cal):
+        today = calendars.local_date(recipient, now)
+        if today <= task.deadline or not calendars.window_open(recipient, now, rules):
             continue
-        day = cal.count_between(task.deadline, today)
+        day = calendars(recipient.country).count_between(task.deadline, today)
         if day >= from_day:
             seen.add(recipient.key)
             add(Kind.OVERDUE, recipient, f"{task.deadline}:overdue:{today}", today, {"day": day})
@@ -152,10 +149,10 @@ def _plan_awaiting_acceptance(
     for recipient, from_day in ladder:
         if recipient is None or recipient.key in seen:
             continue
-        cal = calendars(recipient.country)
-        today = now.astimezone(recipient.tz).date()
-        if not sending_window_open(recipient, now, rules, cal):
+        today = calendars.local_date(recipient, now)
+        if not calendars.window_open(recipient, now, rules):
             continue
+        cal = calendars(recipient.country)
         # Full working days waited: after the day of the report, before today (a report of Friday evening or
         # of the weekend is not "waiting" on Monday morning: its own notice goes then).
         day = cal.count_between(submitted.astimezone(recipient.tz).date(), today - dt.timedelta(days=1))

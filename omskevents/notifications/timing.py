@@ -16,6 +16,8 @@ class Calendars:
     def __init__(self, around: dt.date) -> None:
         self._around = around
         self._loaded: dict[str, WorkingCalendar] = {}
+        self._windows: dict[tuple[str, str, dt.datetime, int], bool] = {}
+        self._dates: dict[tuple[str, dt.datetime], dt.date] = {}
 
     def __call__(self, country: str) -> WorkingCalendar:
         if country not in self._loaded:
@@ -23,6 +25,20 @@ class Calendars:
                 country, self._around - dt.timedelta(days=120), self._around + dt.timedelta(days=120)
             )
         return self._loaded[country]
+
+    def local_date(self, recipient: Recipient, now: dt.datetime) -> dt.date:
+        """The recipient's date at `now`, worked out once per time zone (a scan asks it for every task)."""
+        key = (recipient.time_zone, now)
+        if key not in self._dates:
+            self._dates[key] = now.astimezone(recipient.tz).date()
+        return self._dates[key]
+
+    def window_open(self, recipient: Recipient, now: dt.datetime, rules: ReminderSettings) -> bool:
+        """sending_window_open, worked out once per time zone and calendar."""
+        key = (recipient.time_zone, recipient.country, now, rules.send_hour)
+        if key not in self._windows:
+            self._windows[key] = sending_window_open(recipient, now, rules, self(recipient.country))
+        return self._windows[key]
 
 
 def local_moment(recipient: Recipient, day: dt.date, hour: int) -> dt.datetime:
