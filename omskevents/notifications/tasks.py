@@ -17,7 +17,12 @@ def scan() -> None:
     result = outbox_scan()
     if result.created or result.dispatched or result.returned:
         logger.info(
-            "outbox scan: %s created, %s dispatched, %s returned", result.created, result.dispatched, result.returned
+            "outbox scan: %s created, %s dispatched, %s returned (%s tasks planned, %s)",
+            result.created,
+            result.dispatched,
+            result.returned,
+            result.tasks_planned,
+            "every candidate" if result.full else "written since the last scan",
         )
 
 

@@ -38,7 +38,8 @@ class Command(BaseCommand):
             at = _moment(options["at"]) if options.get("at") else None
             result = dispatch.outbox_scan(now=at, sync=options["sync"])
             self.stdout.write(
-                f"created: {result.created}\ndispatched: {result.dispatched}\nreturned: {result.returned}"
+                f"created: {result.created}\ndispatched: {result.dispatched}\nreturned: {result.returned}\n"
+                f"tasks planned: {result.tasks_planned} ({'every candidate' if result.full else 'written since'})"
             )
         elif action == "status":
             counts = selectors.outbox_counts()
