@@ -2,20 +2,22 @@
 
 A page nobody asked before renders the rows it has not cached yet (omskevents.core.cache.cached_rows): through
 Django's template engine that cost about 0.6 ms a row, the larger part of such a page; this function writes the
-same markup (cell by cell as templates/workplan/_task_rows.html did) in a few dozen microseconds. Every value is
-escaped by format_html; the texts are the catalogue's. Changing the markup: bump ROW_LAYOUT in
-workplan/views.py, so that rows cached under the old one are never served.
+same markup (cell by cell as templates/workplan/_task_rows.html did) in a few dozen microseconds, from the task's
+own columns and the names read once per names version (selectors.task_table_rows, row_names). Every value from the
+database is escaped with django.utils.html.escape; the texts are the catalogue's. Changing the markup: bump
+ROW_LAYOUT in workplan/views.py, so that rows cached under the old one are never served.
 
 On a wide screen a table row; on a phone (tasks.css) a card: number and status, the title, the deadline with its
 state, then who does it — the labels in data-label are shown only there.
 """
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.urls import get_script_prefix, reverse
+from django.utils.html import escape
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
 
 from .models import Task
+from .selectors import RowNames, RowTask
 
 ROW_CLASSES = {"overdue": " status-overdue table-danger", "due_soon": " status-due-soon table-warning"}
 
@@ -29,86 +31,79 @@ def _texts() -> dict[str, str]:
     language = get_language() or ""
     texts = _TEXTS.get(language)
     if texts is None:
-        texts = {
-            "number": gettext("No."),
-            "lead": gettext("Lead executor"),
-            "co": gettext("Co-executors"),
-            "responsible": gettext("Responsible"),
-            "deadline": gettext("Deadline"),
-            "overdue": gettext("Overdue"),
-            "due_soon": gettext("Due soon"),
+        texts = {  # escaped once: they go into the markup as they are
+            "number": escape(gettext("No.")),
+            "lead": escape(gettext("Lead executor")),
+            "co": escape(gettext("Co-executors")),
+            "responsible": escape(gettext("Responsible")),
+            "deadline": escape(gettext("Deadline")),
+            "overdue": escape(gettext("Overdue")),
+            "due_soon": escape(gettext("Due soon")),
         }
         _TEXTS[language] = texts
     return texts
 
 
 def _label(field: str, value: str) -> str:
+    """The choice's label in the active language, escaped."""
     key = (field, get_language() or "")
     labels = _LABELS.get(key)
     if labels is None:
         choices = getattr(Task._meta.get_field(field), "flatchoices", ())
-        labels = {str(code): str(label) for code, label in choices}
+        labels = {str(code): escape(label) for code, label in choices}
         _LABELS[key] = labels
-    return labels.get(value, value)
+    return labels.get(value) or escape(value)
 
 
-def _short(obj: object) -> str:
-    return "" if obj is None else str(getattr(obj, "localized_short_name", obj))
+_URLS: dict[str, tuple[str, str]] = {}
+_PK_MARK = "8642097531"
 
 
-def _flag(state: str, texts: dict[str, str]) -> SafeString:
+def _task_url(pk: int) -> str:
+    """The task page's address, reversed once per script prefix (a reverse() per row cost a tenth of a row)."""
+    prefix = get_script_prefix()
+    parts = _URLS.get(prefix)
+    if parts is None:
+        head, _mark, tail = reverse("workplan:task_detail", args=[int(_PK_MARK)]).partition(_PK_MARK)
+        parts = _URLS[prefix] = (head, tail)
+    return f"{parts[0]}{pk}{parts[1]}"
+
+
+def _flag(state: str, texts: dict[str, str]) -> str:
     if state == "overdue":
-        return format_html('<span class="badge text-bg-danger deadline-flag">{}</span>', texts["overdue"])
+        return f'<span class="badge text-bg-danger deadline-flag">{texts["overdue"]}</span>'
     if state == "due_soon":
-        return format_html('<span class="badge text-bg-warning deadline-flag">{}</span>', texts["due_soon"])
-    return mark_safe("")
+        return f'<span class="badge text-bg-warning deadline-flag">{texts["due_soon"]}</span>'
+    return ""
 
 
-def task_row(task: Task, state: str, *, can_manage: bool) -> str:
+def task_row(task: RowTask, names: RowNames, state: str, *, can_manage: bool) -> str:
     """One row of the plan: `state` is the deadline's ("overdue", "due_soon" or ""), `can_manage` adds the
-    checkbox of the bulk form. The task comes with its event, lead, responsible and co-executors loaded."""
+    checkbox of the bulk form. Every value from the database is escaped here; the fixed texts are escaped once."""
     texts = _texts()
     select = ""
     if can_manage:
-        label = gettext("Select “%(title)s”") % {"title": Truncator(task.title).chars(60)}
-        select = format_html(
-            '<td class="cell-select"><input class="form-check-input" type="checkbox" name="id" value="{}"'
-            ' id="select-{}" aria-label="{}"></td>',
-            task.pk,
-            task.pk,
-            label,
+        title = task.title if len(task.title) <= 60 else Truncator(task.title).chars(60)
+        label = escape(gettext("Select “%(title)s”") % {"title": title})
+        select = (
+            f'<td class="cell-select"><input class="form-check-input" type="checkbox" name="id" value="{task.pk}"'
+            f' id="select-{task.pk}" aria-label="{label}"></td>'
         )
-    co = task.co_executors.all()
-    co_html = format_html_join(", ", "{}", ((_short(a),) for a in co)) if co else "—"
-    return format_html(
-        '<tr class="task-row{}" data-task="{}">{}'
-        '<td class="cell-number" data-label="{}">{}</td>'
-        '<td class="cell-task"><a class="task-title" href="{}">{}</a>'
-        '<div class="task-meta small text-body-secondary">{} · {}</div></td>'
-        '<td class="cell-lead" data-label="{}">{}</td>'
-        '<td class="cell-co" data-label="{}">{}</td>'
-        '<td class="cell-resp" data-label="{}">{}</td>'
-        '<td class="cell-deadline" data-label="{}"><span class="deadline-date">{}</span> {}</td>'
-        '<td class="cell-status"><span class="badge status-badge status-badge-{}">{}</span></td>'
-        "</tr>",
-        ROW_CLASSES.get(state, ""),
-        task.pk,
-        select,
-        texts["number"],
-        task.number or "—",
-        task.get_absolute_url(),
-        task.title,
-        _short(task.event),
-        _label("area", task.area),
-        texts["lead"],
-        _short(task.lead_agency),
-        texts["co"],
-        co_html,
-        texts["responsible"],
-        task.responsible or "—",
-        texts["deadline"],
-        f"{task.deadline:%d.%m.%Y}" if task.deadline else "",
-        _flag(state, texts),
-        task.status,
-        _label("status", task.status),
+    agencies = names.agencies
+    co_html = ", ".join(escape(agencies.get(pk, "")) for pk in task.co_executor_ids) or "—"
+    responsible = names.people.get(task.responsible_id, "") if task.responsible_id is not None else ""
+    return (
+        f'<tr class="task-row{ROW_CLASSES.get(state, "")}" data-task="{task.pk}">{select}'
+        f'<td class="cell-number" data-label="{texts["number"]}">{escape(task.number or "—")}</td>'
+        f'<td class="cell-task"><a class="task-title" href="{escape(_task_url(task.pk))}">{escape(task.title)}</a>'
+        f'<div class="task-meta small text-body-secondary">{escape(names.events.get(task.event_id, ""))} · '
+        f"{_label('area', task.area)}</div></td>"
+        f'<td class="cell-lead" data-label="{texts["lead"]}">{escape(agencies.get(task.lead_agency_id, ""))}</td>'
+        f'<td class="cell-co" data-label="{texts["co"]}">{co_html}</td>'
+        f'<td class="cell-resp" data-label="{texts["responsible"]}">{escape(responsible or "—")}</td>'
+        f'<td class="cell-deadline" data-label="{texts["deadline"]}"><span class="deadline-date">'
+        f"{f'{task.deadline:%d.%m.%Y}' if task.deadline else ''}</span> {_flag(state, texts)}</td>"
+        f'<td class="cell-status"><span class="badge status-badge status-badge-{escape(task.status)}">'
+        f"{_label('status', task.status)}</span></td>"
+        "</tr>"
     )

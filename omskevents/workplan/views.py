@@ -91,7 +91,7 @@ def _filter_form(request: HttpRequest) -> TaskFilterForm:
 # Where the person's own state of the filter panel (open or closed) goes in the cached page.
 FILTERS_OPEN_SLOT = "<!--filters-open-->"
 # Bumped when the row markup changes: rows cached under the old markup are never served with the new page.
-ROW_LAYOUT = 4
+ROW_LAYOUT = 5
 # The columns a reader may sort by from the table's header, and the sort each one starts with.
 HEADER_SORTS = {"number": "number", "title": "title", "lead": "lead", "deadline": "deadline", "status": "status"}
 
@@ -274,9 +274,10 @@ def _task_rows_html(
 
     def render(ids: list[int]) -> dict[int, str]:
         tasks = selectors.task_table_rows(ids)
+        names = selectors.row_names()
         states = {row["task"].pk: row["state"] for row in rows}
         # A task deleted since the page query has no row: an empty one (its key is never asked again).
-        return {pk: task_row(tasks[pk], states[pk], can_manage=can_manage) if pk in tasks else "" for pk in ids}
+        return {pk: task_row(tasks[pk], names, states[pk], can_manage=can_manage) if pk in tasks else "" for pk in ids}
 
     return cached_rows("task", keys, render)
 

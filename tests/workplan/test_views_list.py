@@ -170,9 +170,9 @@ def test_task_list_query_count_secretariat_is_constant(client, secretariat, agen
     client.force_login(secretariat)
 
     # a cold cache: session read, user, the viewer's agencies, lead agencies and people (read once for both
-    # forms), events, count, page, the rows' tasks, their co-executors, and the session's refresh (a savepoint,
-    # the update, its release)
-    with django_assert_num_queries(13 + 1):  # + 1: the menu's unread count
+    # forms), events, count, page, the rows' tasks, their co-executors, the names the rows show (one query, once
+    # per names version), and the session's refresh (a savepoint, the update, its release)
+    with django_assert_num_queries(14 + 1):  # + 1: the menu's unread count
         response = client.get(reverse("workplan:task_list"))
 
     assert len(response.context["rows"]) == count
@@ -184,7 +184,7 @@ def test_task_list_query_count_ministry_is_constant(client, staff_a, agency_a, c
     client.force_login(staff_a)
 
     # as above (the bulk form is the secretariat's; the navbar's agency comes with the user)
-    with django_assert_num_queries(13 + 1):  # + 1: the menu's unread count
+    with django_assert_num_queries(14 + 1):  # + 1: the menu's unread count
         response = client.get(reverse("workplan:task_list"))
 
     assert len(response.context["rows"]) == count
