@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -28,6 +28,7 @@ from omskevents.core.admin import (
     adopt,
     call_service,
 )
+from omskevents.core.cache import data_version, names_version
 from omskevents.core.forms import MultipleFileField
 
 from . import permissions, selectors, services
@@ -246,6 +247,22 @@ class TaskAdmin(ServiceFormMixin, ScopedHistoryMixin, PredicateAdminMixin, Simpl
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return TaskChangeList
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        # The date hierarchy (two queries over every task in scope) and the filter sidebar are the same for every
+        # viewer of one scope asking the same thing: change_list.html caches them under this key, which holds
+        # the data and names versions (any write to a task, an agency, a person or an event makes a new one).
+        fragment_key = (
+            data_version(),
+            names_version(),
+            selectors.task_scope_key(_user(request)),
+            sorted(request.GET.lists()),
+            get_language(),
+            timezone.get_current_timezone_name(),
+            timezone.localdate().isoformat(),
+        )
+        context = {**(extra_context or {}), "task_list_fragment_key": repr(fragment_key)}
+        return super().changelist_view(request, extra_context=context)
 
     # The list's columns ------------------------------------------------------------------------------
     @admin.display(description=_("task"), ordering="title")

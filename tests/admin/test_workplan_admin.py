@@ -293,10 +293,11 @@ def test_task_changelist_queries_do_not_grow_with_rows(client, secretariat, even
         response = client.get(url)
     assert response.context["cl"].result_count == 17
     assert len(many) == len(one)
-    # Every row cached: the page reads only the rows' keys, and no row is loaded whole.
+    # Every row cached: the page reads only the rows' keys, and no row is loaded whole; nothing was written since,
+    # so the date hierarchy (its range and its dates) comes from the cache too.
     with CaptureQueriesContext(connection) as cached:
         client.get(url)
-    assert len(cached) == len(many) - 1
+    assert len(cached) == len(many) - 3
     assert not any('"workplan_task"."description"' in q["sql"] for q in cached.captured_queries)
 
 
@@ -345,7 +346,7 @@ def test_head_cannot_grant_the_secretariat_role(client, head_a, staff_a):
 
 
 @pytest.mark.parametrize("count", [1, 30])
-@pytest.mark.parametrize(("who", "queries"), [("secretariat", 9), ("staff_a", 8)])
+@pytest.mark.parametrize(("who", "queries"), [("secretariat", 7), ("staff_a", 6)])
 def test_task_changelist_query_count_is_exact_and_constant(
     client, request, event, agency_a, agency_b, count, who, queries, django_assert_num_queries
 ):
@@ -356,11 +357,46 @@ def test_task_changelist_query_count_is_exact_and_constant(
     url = reverse("admin:workplan_task_changelist")
     client.get(url)  # the content types and the session's first refresh
 
-    # session, user, the filters' events and agencies, the count, the page (with event and lead), the date
-    # hierarchy's range and its dates (and, for the secretariat, whether reminder rules exist yet: the add
-    # link of the sidebar); no second count of every visible task (show_full_result_count is off)
+    # session, user, the filters' events and agencies, the count, the page (with event and lead) (and, for the
+    # secretariat, whether reminder rules exist yet: the add link of the sidebar); the date hierarchy's range and
+    # dates come from the cache (nothing was written since the first request); no second count of every visible
+    # task (show_full_result_count is off)
     with django_assert_num_queries(queries):
         response = client.get(url)
 
     assert response.context["cl"].result_count == count
     assert response.context["cl"].full_result_count is None
+
+
+def _years(response) -> list[str]:
+    """The years the date hierarchy offers (its links ?deadline__year=…)."""
+    import re
+
+    return sorted(set(re.findall(r"deadline__year=(\d{4})", response.content.decode())))
+
+
+def test_task_list_date_hierarchy_and_filters_are_cached_per_scope_and_follow_writes(
+    client, secretariat, staff_a, agency_a, agency_b, event
+):
+    TaskFactory(event=event, lead_agency=agency_a, deadline=dt.date(2026, 11, 20))
+    TaskFactory(event=event, lead_agency=agency_b, deadline=dt.date(2027, 3, 1))
+    url = reverse("admin:workplan_task_changelist")
+
+    client.force_login(secretariat)
+    assert _years(client.get(url)) == ["2026", "2027"]
+    with CaptureQueriesContext(connection) as again:
+        assert _years(client.get(url)) == ["2026", "2027"]
+    # The second time no query asks for the tasks' years or bounds: the cached fragment answers.
+    assert not [q for q in again.captured_queries if "MIN(" in q["sql"].upper() or "DATE_TRUNC" in q["sql"].upper()]
+
+    # A ministry's scope has a fragment of its own: agency A's tasks are all in 2026.
+    client.force_login(staff_a)
+    assert _years(client.get(url)) == ["2026"]
+
+    # A write shows at once: a task of agency A due in 2028.
+    TaskFactory(event=event, lead_agency=agency_a, deadline=dt.date(2028, 5, 5))
+    assert _years(client.get(url)) == ["2026", "2028"]
+    client.force_login(secretariat)
+    response = client.get(url)
+    assert _years(response) == ["2026", "2027", "2028"]
+    assert 'id="changelist-filter"' in response.content.decode()
