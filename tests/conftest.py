@@ -90,43 +90,88 @@ def _empty_cache():
         caches[name].clear()
 
 
-@pytest.fixture
-def agency_a():
+def make_agency_a():
     return AgencyFactory(short_name="МИД России ДСФ", country="RU", level="federal")
 
 
-@pytest.fixture
-def agency_b():
+def make_agency_b():
     return AgencyFactory(short_name="Акимат Павлодарской обл.", country="KZ", level="foreign")
 
 
-@pytest.fixture
-def secretariat():
+def make_secretariat():
     return UserFactory(username="sec", role="secretariat", agency=None, is_staff=True)
 
 
-@pytest.fixture
-def staff_a(agency_a):
+def make_staff_a(agency_a):
     return UserFactory(username="staff_a", role="agency_staff", agency=agency_a, is_staff=True)
 
 
-@pytest.fixture
-def head_a(agency_a):
+def make_head_a(agency_a):
     user = UserFactory(username="head_a", role="agency_head", agency=agency_a, is_staff=True)
     agency_a.head = user
     agency_a.save()
     return user
 
 
+def make_staff_b(agency_b):
+    return UserFactory(username="staff_b", role="agency_staff", agency=agency_b, is_staff=True)
+
+
+def make_kz_secretariat():
+    """The Kazakh side's secretariat: no agency of its own, steers the Kazakh agencies' tasks."""
+    return UserFactory(username="kz_sec", role="kz_secretariat", agency=None, is_staff=True, time_zone="Asia/Almaty")
+
+
+def make_people() -> dict[str, object]:
+    """Agency A and B and the kinds of accounts, made as the fixtures below make them (for data shared by a module's
+    tests, tests/support/db_state.py)."""
+    agency_a = make_agency_a()
+    agency_b = make_agency_b()
+    return {
+        "agency_a": agency_a,
+        "agency_b": agency_b,
+        "secretariat": make_secretariat(),
+        "staff_a": make_staff_a(agency_a),
+        "head_a": make_head_a(agency_a),
+        "staff_b": make_staff_b(agency_b),
+        "kz_secretariat": make_kz_secretariat(),
+    }
+
+
+@pytest.fixture
+def agency_a():
+    return make_agency_a()
+
+
+@pytest.fixture
+def agency_b():
+    return make_agency_b()
+
+
+@pytest.fixture
+def secretariat():
+    return make_secretariat()
+
+
+@pytest.fixture
+def staff_a(agency_a):
+    return make_staff_a(agency_a)
+
+
+@pytest.fixture
+def head_a(agency_a):
+    return make_head_a(agency_a)
+
+
 @pytest.fixture
 def staff_b(agency_b):
-    return UserFactory(username="staff_b", role="agency_staff", agency=agency_b, is_staff=True)
+    return make_staff_b(agency_b)
 
 
 @pytest.fixture
 def kz_secretariat():
     """The Kazakh side's secretariat: no agency of its own, steers the Kazakh agencies' tasks."""
-    return UserFactory(username="kz_sec", role="kz_secretariat", agency=None, is_staff=True, time_zone="Asia/Almaty")
+    return make_kz_secretariat()
 
 
 @pytest.fixture

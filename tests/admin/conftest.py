@@ -4,7 +4,6 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from django.db import models
 
 from omskevents.accounts.models import Absence
 from omskevents.calendars.models import CalendarDay
@@ -20,15 +19,23 @@ from omskevents.committee.models import (
 from omskevents.events.models import Delegate, Delegation
 from omskevents.notifications.models import MailHold
 from omskevents.notifications.selectors import hold_day
+from tests.conftest import make_people
 from tests.factories.agencies import AgencyFactory
 from tests.factories.agreements import make_agreement
 from tests.factories.events import EventFactory, ProgrammeItemFactory, VenueFactory
 from tests.factories.webhooks import make_delivery, make_endpoint
 from tests.factories.workplan import ExtensionRequestFactory, ProgressReportFactory, TaskFactory
+from tests.support.db_state import State, made_once, rows_state
 
 
-@pytest.fixture
-def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretariat):
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """The world made once for a module's tests (tests/support/db_state.py): tests/admin/test_isolation.py gives
+    each test a fresh copy of it."""
+    yield from made_once(django_db_blocker, lambda: build_world(**make_people()))
+
+
+def build_world(*, agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretariat) -> SimpleNamespace:
     event = EventFactory(number="XXII", start_date=dt.date(2026, 12, 10), end_date=dt.date(2026, 12, 11))
     venue = VenueFactory(name="Омск-Арена")
     programme = ProgrammeItemFactory(event=event, venue=venue)
@@ -104,21 +111,7 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretar
     )
 
 
-# Sessions and login-throttling records change with every request; they are not the data under test.
-VOLATILE_APPS = {"sessions", "axes"}
-# The security log gains a row for every refused request and login: an intended write, tested in tests/accounts.
-VOLATILE_MODELS = {"accounts.SecurityEvent"}
-
-
-def snapshot() -> dict[str, list[dict]]:
-    """Every row of every model (history tables and log entries included), to compare before and after."""
-    from django.apps import apps
-
-    return {
-        model._meta.label: list(model._default_manager.order_by("pk").values())
-        for model in apps.get_models()
-        if model._meta.managed
-        and model._meta.app_label not in VOLATILE_APPS
-        and model._meta.label not in VOLATILE_MODELS
-        and isinstance(model._default_manager, models.Manager)
-    }
+def snapshot() -> State:
+    """Every row of every model (history tables and log entries included), as a per-model count and hash, to compare
+    before and after."""
+    return rows_state()

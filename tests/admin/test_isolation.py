@@ -18,8 +18,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from omskevents.accounts.audit import security_events_purge
 from tests.admin.conftest import snapshot
+from tests.support.db_state import fresh_copy
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(module_world, db):
+    """Every test here stands on the same world, made once for the module; each test's writes are rolled back."""
+    return fresh_copy(module_world)
+
 
 # agency_b is Kazakh: the Kazakh secretariat ("kz_secretariat") sees what belongs to its tasks, and no more.
 ACCOUNTS = ("secretariat", "staff_a", "head_a", "staff_b", "kz_secretariat")

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from omskevents.api.services import token_create
-from tests.security.conftest import world  # noqa: F401 - the world of agency A and agency B
+from tests.security.conftest import module_world, world  # noqa: F401 - the world of agency A and agency B (made once for a module)
 
 # Addresses the schema does not describe: itself, its page, and the JSON 404 of every unknown address.
 UNDESCRIBED = {"schema", "docs", "not-found"}

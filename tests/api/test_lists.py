@@ -14,8 +14,15 @@ from tests.factories.agencies import AgencyFactory
 from tests.factories.agreements import make_agreement
 from tests.factories.workplan import ProgressReportFactory, TaskFactory
 from tests.security.conftest import _attachment
+from tests.support.db_state import fresh_copy
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(module_world, db):
+    """Every test here stands on the same world, made once for the module; each test's writes are rolled back."""
+    return fresh_copy(module_world)
 
 
 def _tasks(world, n: int, *, offset: int = 0) -> None:

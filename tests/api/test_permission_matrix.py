@@ -17,8 +17,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from omskevents.workplan.models import ExtensionRequest
 from tests.security.conftest import MARK_A, MARK_B, PDF, changed_tables, close_response, db_state
+from tests.support.db_state import fresh_copy
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(module_world, db):
+    """Every test here stands on the same world, made once for the module; each test's writes are rolled back."""
+    return fresh_copy(module_world)
+
 
 ROLES = ("anon", "staff_a", "head_a", "staff_b", "sec", "kz")
 

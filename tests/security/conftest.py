@@ -1,15 +1,12 @@
 """A small world split between agency A and agency B, and a database snapshot to prove a refused write wrote nothing."""
 
 import datetime as dt
-import hashlib
-import json
 from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import request_finished
-from django.db import close_old_connections, models
+from django.db import close_old_connections
 from django.utils import timezone
 
 from omskevents.accounts.models import Absence, CalendarFeedToken
@@ -18,6 +15,7 @@ from omskevents.api.services import token_create
 from omskevents.committee.models import AgendaItem, Committee, Decision, Meeting, MeetingAttendance, WorkingGroup
 from omskevents.events.models import Delegate, Delegation, Journey
 from omskevents.workplan.models import Attachment, TaskComment
+from tests.conftest import make_people
 from tests.factories.accounts import UserFactory
 from tests.factories.agencies import AgencyFactory
 from tests.factories.agreements import make_agreement
@@ -25,6 +23,8 @@ from tests.factories.events import EventFactory, ProgrammeItemFactory, VenueFact
 from tests.factories.protocol import ProtocolFactory, ProtocolItemFactory, ProtocolSectionFactory
 from tests.factories.webhooks import make_delivery, make_endpoint
 from tests.factories.workplan import ExtensionRequestFactory, ProgressReportFactory, TaskFactory
+from tests.support.db_state import State, made_once, rows_state
+from tests.support.db_state import changed_tables as changed_tables
 
 PASSWORD = "correct horse battery staple"
 # Text only agency A's people (and the secretariat) may ever see, and the same for agency B: a page or file
@@ -50,6 +50,18 @@ def _attachment(report, name: str) -> Attachment:
 
 @pytest.fixture
 def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretariat):
+    return build_world(
+        agency_a=agency_a,
+        agency_b=agency_b,
+        secretariat=secretariat,
+        staff_a=staff_a,
+        head_a=head_a,
+        staff_b=staff_b,
+        kz_secretariat=kz_secretariat,
+    )
+
+
+def build_world(*, agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretariat) -> SimpleNamespace:
     event = EventFactory(number="XXII", start_date=dt.date(2026, 12, 10), end_date=dt.date(2026, 12, 11))
     ProgrammeItemFactory(event=event, venue=VenueFactory(name="Омск-Арена"), title="Пленарное заседание")
     committee = Committee.objects.create(name="Оргкомитет Форума")
@@ -205,34 +217,10 @@ def world(agency_a, agency_b, secretariat, staff_a, head_a, staff_b, kz_secretar
     )
 
 
-# Sessions and login-throttling records change with every request; they are not the data under test.
-VOLATILE_APPS = {"sessions", "axes"}
-# The security log gains a row for every refused request and login: an intended write, tested in tests/accounts.
-VOLATILE_MODELS = {"accounts.SecurityEvent"}
-
-
-def _models() -> list[type[models.Model]]:
-    return [
-        model
-        for model in apps.get_models()
-        if model._meta.managed
-        and model._meta.app_label not in VOLATILE_APPS
-        and model._meta.label not in VOLATILE_MODELS
-        and isinstance(model._default_manager, models.Manager)
-    ]
-
-
-def db_state() -> dict[str, tuple[int, str]]:
-    """Per model: the row count and a hash of every row (history tables and log entries included)."""
-    state = {}
-    for model in _models():
-        rows = list(model._default_manager.order_by("pk").values())
-        # last_login moves when a test logs a person in; it is not data a request under test may change.
-        for row in rows:
-            row.pop("last_login", None)
-        digest = hashlib.sha256(json.dumps(rows, default=str, sort_keys=True).encode()).hexdigest()
-        state[model._meta.label] = (len(rows), digest)
-    return state
+def db_state() -> State:
+    """Per model: the row count and a hash of every row (history tables and log entries included). last_login moves
+    when a test logs a person in; it is not data a request under test may change."""
+    return rows_state(leave_out=frozenset({"last_login"}))
 
 
 def close_response(response) -> None:
@@ -245,5 +233,8 @@ def close_response(response) -> None:
         request_finished.connect(close_old_connections)
 
 
-def changed_tables(before: dict[str, tuple[int, str]], after: dict[str, tuple[int, str]]) -> list[str]:
-    return sorted(label for label in before if before[label] != after.get(label))
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """The world made once for a module's tests (tests/support/db_state.py): a module whose tests all stand on the
+    world asks for it by defining `world` as `fresh_copy(module_world)`."""
+    yield from made_once(django_db_blocker, lambda: build_world(**make_people()))

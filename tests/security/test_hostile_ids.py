@@ -15,8 +15,16 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from tests.security.conftest import changed_tables, db_state
+from tests.support.db_state import fresh_copy
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(module_world, db):
+    """Every test here stands on the same world, made once for the module; each test's writes are rolled back."""
+    return fresh_copy(module_world)
+
 
 HOSTILE_IDS = [
     "abc",

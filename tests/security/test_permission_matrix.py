@@ -36,8 +36,16 @@ from omskevents.notifications.models import InboxItem, MailHold, Notification
 from omskevents.notifications.selectors import hold_day
 from omskevents.workplan.models import ExtensionRequest, Task
 from tests.security.conftest import MARK_A, MARK_B, changed_tables, close_response, db_state
+from tests.support.db_state import fresh_copy
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(module_world, db):
+    """Every test here stands on the same world, made once for the module; each test's writes are rolled back."""
+    return fresh_copy(module_world)
+
 
 # "kz" is the Kazakh secretariat: agency B is Kazakh, agency A Russian, so it steers B's tasks and not A's.
 ROLES = ("anon", "staff_a", "head_a", "staff_b", "sec", "kz")
