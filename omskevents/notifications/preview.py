@@ -25,6 +25,7 @@ from .delivery import gather_key, stale_reason
 from .dispatch import plan_all
 from .enums import Channel, State
 from .models import MailHold, Notification, NotificationPreference
+from .stored import stored_notification_keys
 
 
 def next_morning(now: dt.datetime | None = None) -> tuple[dt.date, dt.datetime]:
@@ -90,7 +91,7 @@ def morning_preview(*, now: dt.datetime | None = None, moment: dt.datetime | Non
     day, default_moment = next_morning(now)
     moment = moment or default_moment
     planned = plan_all(now=moment)
-    stored = selectors.stored_notification_keys([p.key for p in planned])
+    stored = stored_notification_keys([p.key for p in planned])
     rows = [_as_row(p) for p in planned if p.key not in stored]
     queued = list(Notification.objects.filter(Q(state=State.QUEUED) | Q(state=State.HELD), next_attempt_at__lte=moment))
     held_ids = {r.pk for r in queued if r.state == State.HELD}

@@ -12,10 +12,10 @@ from django.utils import timezone
 from omskevents.committee.models import Meeting
 from omskevents.workplan.models import Task
 
-from . import selectors
 from .enums import CANCELLED_BY_HAND, State
 from .models import InboxItem, Notification
 from .selectors import Recipient, ScanTask
+from .stored import StoredRow, stored_notifications
 
 
 @dataclass
@@ -78,7 +78,7 @@ def outbox_store(planned: Sequence[Planned], *, validate: bool = True) -> int:
     wanted = {p.key: p for p in planned}
     if not wanted:
         return 0
-    existing = selectors.stored_notifications(wanted.keys())
+    existing = stored_notifications(wanted.keys())
     fresh = [p for key, p in wanted.items() if key not in existing]
     if validate:
         for p in fresh:
@@ -97,7 +97,7 @@ def outbox_store(planned: Sequence[Planned], *, validate: bool = True) -> int:
 REVIVED_NOTE = "Queued again: its occasion became valid again (a deadline or a meeting came back)."
 
 
-def _revivable(row: selectors.StoredRow) -> bool:
+def _revivable(row: StoredRow) -> bool:
     """A row cancelled because its occasion lapsed (a deadline moved, a meeting moved), never sent and not
     cancelled by a person: the occasion is planned again, so the row goes out after all."""
     return row.state == State.CANCELLED and not row.sent and row.last_error != CANCELLED_BY_HAND

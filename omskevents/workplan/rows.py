@@ -3,7 +3,7 @@
 A page nobody asked before renders the rows it has not cached yet (omskevents.core.cache.cached_rows): through
 Django's template engine that cost about 0.6 ms a row, the larger part of such a page; this function writes the
 same markup (cell by cell as templates/workplan/_task_rows.html did) in a few dozen microseconds, from the task's
-own columns and the names read once per names version (selectors.task_table_rows, row_names). Every value from the
+own columns and the names read once per names version (task_table_rows, row_names). Every value from the
 database is escaped with django.utils.html.escape; the texts are the catalogue's. Changing the markup: bump
 ROW_LAYOUT in workplan/views.py, so that rows cached under the old one are never served.
 
@@ -11,13 +11,105 @@ On a wide screen a table row; on a phone (tasks.css) a card: number and status, 
 state, then who does it — the labels in data-label are shown only there.
 """
 
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import F
+from django.db.models import Value as V
 from django.urls import get_script_prefix, reverse
 from django.utils.html import escape
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
 
+from omskevents.accounts.models import User
+from omskevents.agencies.models import Agency
+from omskevents.core.cache import cached_value
+from omskevents.events.models import Event
+
 from .models import Task
-from .selectors import RowNames, RowTask
+
+# The data of rows --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RowTask:
+    """What a row of the action plan shows of a task: its own columns and the ids of what it names."""
+
+    pk: int
+    number: str
+    title: str
+    area: str
+    deadline: dt.date | None
+    status: str
+    event_id: int
+    lead_agency_id: int
+    responsible_id: int | None
+    co_executor_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class RowNames:
+    """The names a row of the plan shows, in one language: events' and agencies' short names, people's names."""
+
+    events: dict[int, str]
+    agencies: dict[int, str]
+    people: dict[int, str]
+
+
+def task_table_rows(ids: Sequence[int]) -> dict[int, RowTask]:
+    """The tasks with `ids` as a row of the plan shows them (two queries: the tasks' own columns, and their
+    co-executors in the agencies' order). The names come from `row_names`, read once per names version."""
+    ids = list(ids)
+    co: dict[int, list[int]] = {}
+    pairs = (
+        Task.co_executors.through.objects.filter(task_id__in=ids)
+        .order_by("agency__short_name", "agency_id")
+        .values_list("task_id", "agency_id")
+    )
+    for task_id, agency_id in pairs:
+        co.setdefault(task_id, []).append(agency_id)
+    columns = Task.objects.filter(pk__in=ids).values_list(
+        "id", "number", "title", "area", "deadline", "status", "event_id", "lead_agency_id", "responsible_id"
+    )
+    return {row[0]: RowTask(*row, co_executor_ids=tuple(co.get(row[0], ()))) for row in columns}
+
+
+def row_names() -> RowNames:
+    """Every event, agency and person a row may name, in the active language: read once per names version
+    (core.cache: any save of an agency, a person or an event makes a new one) and language."""
+
+    def read() -> RowNames:
+        # One query for the three tables; the names are worked out by the models' own rules (localized short
+        # names, a person's full name or login) on unsaved instances holding just those columns.
+        found: RowNames = RowNames(events={}, agencies={}, people={})
+        columns = ("id", "a", "b", "c", "d")
+        events = Event.objects.annotate(a=F("short_title"), b=F("short_title_kk"), c=F("short_title_en"), d=V(""))
+        agencies = Agency.objects.annotate(a=F("short_name"), b=F("short_name_kk"), c=F("short_name_en"), d=V(""))
+        people = User.objects.annotate(a=F("last_name"), b=F("first_name"), c=F("patronymic"), d=F("username"))
+        union = (
+            events.order_by()
+            .values_list(V("e"), *columns)
+            .union(
+                agencies.order_by().values_list(V("a"), *columns),
+                people.order_by().values_list(V("u"), *columns),
+                all=True,
+            )
+        )
+        for table, pk, a, b, c, d in union:
+            if table == "e":
+                found.events[pk] = Event(id=pk, short_title=a, short_title_kk=b, short_title_en=c).localized_short_name
+            elif table == "a":
+                found.agencies[pk] = Agency(id=pk, short_name=a, short_name_kk=b, short_name_en=c).localized_short_name
+            else:
+                found.people[pk] = str(User(id=pk, last_name=a, first_name=b, patronymic=c, username=d))
+        return found
+
+    names: RowNames = cached_value(("plan-row-names", get_language()), read)
+    return names
+
+
+# The markup of a row -----------------------------------------------------------------------------------------
 
 ROW_CLASSES = {"overdue": " status-overdue table-danger", "due_soon": " status-due-soon table-warning"}
 

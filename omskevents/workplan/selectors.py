@@ -5,10 +5,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
-from django.db.models import Value as V
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import formats, timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from omskevents.accounts.models import User
@@ -16,7 +14,6 @@ from omskevents.accounts.permissions import is_secretariat
 from omskevents.accounts.types import AnyUser
 from omskevents.agencies.models import Agency
 from omskevents.committee.models import Decision, Meeting
-from omskevents.core.cache import cached_value
 from omskevents.events.enums import Area
 from omskevents.events.models import Event
 
@@ -233,82 +230,6 @@ TABLE_KEY_FIELDS = ("id", "updated", "status", "deadline", "number", "title")
 def task_table_keys(user: AnyUser, flt: TaskFilter, *, today: dt.date) -> QuerySet[Task]:
     """The action plan's rows for this user in order, with only the columns in TABLE_KEY_FIELDS."""
     return tasks_filter(tasks_visible_to(user), flt, today=today).only(*TABLE_KEY_FIELDS)
-
-
-@dataclass(frozen=True, slots=True)
-class RowTask:
-    """What a row of the action plan shows of a task: its own columns and the ids of what it names."""
-
-    pk: int
-    number: str
-    title: str
-    area: str
-    deadline: dt.date | None
-    status: str
-    event_id: int
-    lead_agency_id: int
-    responsible_id: int | None
-    co_executor_ids: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class RowNames:
-    """The names a row of the plan shows, in one language: events' and agencies' short names, people's names."""
-
-    events: dict[int, str]
-    agencies: dict[int, str]
-    people: dict[int, str]
-
-
-def task_table_rows(ids: Sequence[int]) -> dict[int, RowTask]:
-    """The tasks with `ids` as a row of the plan shows them (two queries: the tasks' own columns, and their
-    co-executors in the agencies' order). The names come from `row_names`, read once per names version."""
-    ids = list(ids)
-    co: dict[int, list[int]] = {}
-    pairs = (
-        Task.co_executors.through.objects.filter(task_id__in=ids)
-        .order_by("agency__short_name", "agency_id")
-        .values_list("task_id", "agency_id")
-    )
-    for task_id, agency_id in pairs:
-        co.setdefault(task_id, []).append(agency_id)
-    columns = Task.objects.filter(pk__in=ids).values_list(
-        "id", "number", "title", "area", "deadline", "status", "event_id", "lead_agency_id", "responsible_id"
-    )
-    return {row[0]: RowTask(*row, co_executor_ids=tuple(co.get(row[0], ()))) for row in columns}
-
-
-def row_names() -> RowNames:
-    """Every event, agency and person a row may name, in the active language: read once per names version
-    (core.cache: any save of an agency, a person or an event makes a new one) and language."""
-
-    def read() -> RowNames:
-        # One query for the three tables; the names are worked out by the models' own rules (localized short
-        # names, a person's full name or login) on unsaved instances holding just those columns.
-        found: RowNames = RowNames(events={}, agencies={}, people={})
-        columns = ("id", "a", "b", "c", "d")
-        events = Event.objects.annotate(a=F("short_title"), b=F("short_title_kk"), c=F("short_title_en"), d=V(""))
-        agencies = Agency.objects.annotate(a=F("short_name"), b=F("short_name_kk"), c=F("short_name_en"), d=V(""))
-        people = User.objects.annotate(a=F("last_name"), b=F("first_name"), c=F("patronymic"), d=F("username"))
-        union = (
-            events.order_by()
-            .values_list(V("e"), *columns)
-            .union(
-                agencies.order_by().values_list(V("a"), *columns),
-                people.order_by().values_list(V("u"), *columns),
-                all=True,
-            )
-        )
-        for table, pk, a, b, c, d in union:
-            if table == "e":
-                found.events[pk] = Event(id=pk, short_title=a, short_title_kk=b, short_title_en=c).localized_short_name
-            elif table == "a":
-                found.agencies[pk] = Agency(id=pk, short_name=a, short_name_kk=b, short_name_en=c).localized_short_name
-            else:
-                found.people[pk] = str(User(id=pk, last_name=a, first_name=b, patronymic=c, username=d))
-        return found
-
-    return cached_value(("plan-row-names", get_language()), read)  # type: ignore[no-any-return]  # RowNames
 
 
 def task_last_report_texts(tasks: Sequence[Task]) -> dict[int, str]:

@@ -43,7 +43,7 @@ from .forms import (
     TaskFilterForm,
 )
 from .models import Task
-from .rows import task_row
+from .rows import row_names, task_row, task_table_rows
 from .workflow import action_buttons, next_step
 
 PAGE_SIZE = 50
@@ -273,8 +273,8 @@ def _task_rows_html(
     }
 
     def render(ids: list[int]) -> dict[int, str]:
-        tasks = selectors.task_table_rows(ids)
-        names = selectors.row_names()
+        tasks = task_table_rows(ids)
+        names = row_names()
         states = {row["task"].pk: row["state"] for row in rows}
         # A task deleted since the page query has no row: an empty one (its key is never asked again).
         return {pk: task_row(tasks[pk], names, states[pk], can_manage=can_manage) if pk in tasks else "" for pk in ids}
