@@ -129,8 +129,3 @@ def scan_state_save(scope: TaskScope) -> None:
             ScanState.objects.create(pk=1, **values)
     except IntegrityError:  # a scan next to this one created the row first: this one's state is as good
         ScanState.objects.filter(pk=1).update(**values)
-
-
-def scan_state_forget() -> None:
-    """The next scan plans every candidate (after a bulk change made behind the services' backs)."""
-    ScanState.objects.filter(pk=1).delete()
