@@ -17,6 +17,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from omskevents.accounts.types import AuthenticatedHttpRequest
+from omskevents.core.downloads import stored_file_response
 from omskevents.core.forms import apply_service_errors
 from omskevents.events.models import Event
 
@@ -214,13 +215,7 @@ class VersionDownloadView(LoginRequiredMixin, View):
         version = get_object_or_404(selectors.versions_visible_to(request.user).select_related("agreement"), pk=pk)
         if not permissions.can_download_version(request.user, version):
             raise Http404
-        try:
-            handle = version.file.open("rb")
-        except FileNotFoundError as error:
-            raise Http404 from error
-        return FileResponse(
-            handle, as_attachment=True, filename=version.original_name, content_type=version.content_type
-        )
+        return stored_file_response(version.file, filename=version.original_name, content_type=version.content_type)
 
 
 class AgreementFormMixin(SecretariatRequiredMixin):

@@ -14,6 +14,7 @@ from django.views import View
 
 from omskevents.accounts.audit import log_export
 from omskevents.accounts.types import AuthenticatedHttpRequest
+from omskevents.core.downloads import stored_file_response
 from omskevents.core.templatetags.zones import zone_label
 
 from . import exports, imports, permissions, selectors
@@ -107,12 +108,8 @@ def attachment_response(user: Any, pk: int) -> FileResponse:
     )
     if not permissions.can_download_attachment(user, attachment):
         raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    return stored_file_response(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )
 
 
