@@ -8,15 +8,17 @@ hooks Django's admin calls.
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from .cache import cached_value
 from .forms import apply_service_errors
 from .ids import StrictModelMultipleChoiceField, parse_id
 
@@ -220,3 +222,19 @@ class ScopedHistoryMixin(_ModelAdmin):
         except ServiceRejected as rejected:
             request._service_error = rejected.error  # type: ignore[attr-defined]  # a note to get_form on this request
             return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]  # SimpleHistoryAdmin's (untyped)
+
+
+class NamesFilter(admin.RelatedFieldListFilter):
+    """A related filter over a model whose saves change the names version (agencies, people, events; see
+    settings.CACHE_NAMES_MODELS): its choices (every object, by name) are read once per names version and
+    language instead of on every changelist request."""
+
+    def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> Any:
+        parts = (
+            "admin-filter",
+            field.model._meta.label,
+            field.name,
+            self.field_admin_ordering(field, request, model_admin),
+            get_language(),
+        )
+        return list(cached_value(parts, lambda: super(NamesFilter, self).field_choices(field, request, model_admin)))

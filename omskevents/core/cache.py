@@ -15,7 +15,9 @@ deleted. A write to one task so re-renders that one row, not every page.
 
 import hashlib
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.apps import apps
@@ -35,22 +37,53 @@ FRAGMENT_TIMEOUT = 3600
 # the bump, so that fragments stored before the outage are not served after it.
 _bump_pending = False
 
+# The versions one request has read (`versions_read_once`): a page asks them for each of its fragments, rows
+# and lists, one cache round trip each. Reading each once is safe: a request's first read comes before it reads
+# the data it renders, so what it stores under that version is never newer than the version says (a write
+# committed meanwhile has made that version old already). A write within the request forgets what was read.
+_request_versions: ContextVar[dict[str, str] | None] = ContextVar("omskevents_cache_versions", default=None)
+
+
+@contextmanager
+def versions_read_once() -> Iterator[None]:
+    token = _request_versions.set({})
+    try:
+        yield
+    finally:
+        _request_versions.reset(token)
+
+
+def _read_version(key: str) -> str:
+    read = _request_versions.get()
+    if read is not None and key in read:
+        return read[key]
+    version = cache.get(key)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(key, version, None)
+        version = cache.get(key, version)
+    if read is not None:
+        read[key] = str(version)
+    return str(version)
+
+
+def _forget_version(key: str) -> None:
+    read = _request_versions.get()
+    if read is not None:
+        read.pop(key, None)
+
 
 def data_version() -> str:
     # A process that met the cache unreachable may have missed another process's bump as well: every
     # process that saw an outage bumps once when the cache answers again.
     if _bump_pending or outage_seen():
         _bump()
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(VERSION_KEY, version, None)
-        version = cache.get(VERSION_KEY, version)
-    return str(version)
+    return _read_version(VERSION_KEY)
 
 
 def _bump() -> None:
     global _bump_pending
+    _forget_version(VERSION_KEY)
     new = uuid.uuid4().hex
     cache.set(VERSION_KEY, new, None)
     _bump_pending = cache.get(VERSION_KEY) != new
@@ -60,12 +93,7 @@ def names_version() -> str:
     """The version of what table rows name (agencies, people, events); see CACHE_NAMES_MODELS."""
     if _names_bump_pending:
         _names_bump()
-    version = cache.get(NAMES_VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(NAMES_VERSION_KEY, version, None)
-        version = cache.get(NAMES_VERSION_KEY, version)
-    return str(version)
+    return _read_version(NAMES_VERSION_KEY)
 
 
 _names_bump_pending = False
@@ -73,6 +101,7 @@ _names_bump_pending = False
 
 def _names_bump() -> None:
     global _names_bump_pending
+    _forget_version(NAMES_VERSION_KEY)
     new = uuid.uuid4().hex
     cache.set(NAMES_VERSION_KEY, new, None)
     _names_bump_pending = cache.get(NAMES_VERSION_KEY) != new

@@ -39,6 +39,20 @@ def _degrade(method: Callable[..., Any], fallback: Callable[..., Any]) -> Callab
 
 
 class ResilientRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        # Django builds a new redis.Redis for every operation (its constructor fills a table of ~200 reply
+        # callbacks: a few hundred microseconds, several times a page). One client per connection pool serves
+        # every thread: the pool hands each command a connection of its own.
+        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]  # RedisCacheClient's (untyped)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))  # type: ignore[attr-defined]
+        return client
+
     # What each operation answers while Redis is unreachable: a miss, or "not stored". incr() keeps raising,
     # as it does for a missing key.
     get = _degrade(RedisCacheClient.get, lambda key, default: default)

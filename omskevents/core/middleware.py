@@ -10,6 +10,19 @@ from django.shortcuts import render
 from django.utils import formats, timezone, translation
 from django.utils.cache import add_never_cache_headers
 
+from .cache import versions_read_once
+
+
+class CacheVersionsMiddleware:
+    """Each cache version (core.cache) is read once per request, however many fragments and rows ask it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with versions_read_once():
+            return self.get_response(request)
+
 
 class UserPreferencesMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -33,7 +33,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "omskevents.core.admin_site.OmskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "omskevents.core.middleware.CacheVersionsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -246,6 +247,9 @@ CACHE_WATCHED_MODELS = [
     "committee.Decision",
     "calendars.CalendarDay",
     "accounts.Absence",
+    # Whether the admin offers "Add" for the reminder rules (one row at most): its list of models is kept
+    # per data version (core.admin_site).
+    "notifications.ReminderSettings",
 ]
 
 # What a cached row of the action plan names besides its task (whose own `updated` stamp is in the row's key):

@@ -22,6 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from omskevents.accounts.models import User
 from omskevents.accounts.types import admin_user
 from omskevents.core.admin import (
+    NamesFilter,
     PredicateAdminMixin,
     ScopedHistoryMixin,
     ServiceFormMixin,
@@ -231,7 +232,7 @@ class TaskAdmin(ServiceFormMixin, ScopedHistoryMixin, PredicateAdminMixin, Simpl
     list_display_links = ("number", "task")
     # Plain related filters: the "only related" kind reads the event and lead of every visible task (10,000
     # rows) to list the few there are; events and agencies are short lists everyone may see anyway.
-    list_filter = ("status", "event", "area", "lead_agency", "priority", OverdueFilter)
+    list_filter = ("status", ("event", NamesFilter), "area", ("lead_agency", NamesFilter), "priority", OverdueFilter)
     search_fields = ("number", "title", "description", "lead_agency__short_name")
     autocomplete_fields = ("event", "lead_agency", "co_executors", "responsible", "controller", "parent", "depends_on")
     date_hierarchy = "deadline"

@@ -29,7 +29,7 @@ from omskevents.core.pagination import DeferredJoinPaginator
 from omskevents.core.sections import collect_sections
 from omskevents.events.enums import Area
 
-from . import pairs, permissions, plan_state, selectors, services, signals
+from . import history, pairs, permissions, plan_state, selectors, services, signals
 from .enums import TaskStatus
 from .forms import (
     BulkActionForm,
@@ -386,7 +386,7 @@ def task_page_context(request: HttpRequest, task: Task, **forms: Form) -> dict[s
         "can_request_extension": permissions.can_request_extension(user, task) and not pending,
         "can_decide_extension": bool(pending) and permissions.can_decide_extension(user, pending[0]),
         "pending_extension": pending[0] if pending else None,
-        "history": selectors.task_history(task, viewer=user),
+        "history": history.task_history(task, viewer=user),
         **_pair_context(user, task, today=today, form=forms.get("pair_form")),
         # What apps above the action plan add to the page (the outbox): workplan.signals.task_page.
         "sections": collect_sections(signals.task_page, sender=Task, task=task, user=user),

@@ -3,8 +3,10 @@
 import re
 
 import pytest
+from django.db import connection
 from django.template.loader import get_template
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +79,36 @@ def test_the_sidebar_follows_the_language(client, secretariat):
     english = _sidebar(client.get(TASKS, HTTP_ACCEPT_LANGUAGE="en"))
     assert russian != english
     assert "Поручения" in russian or "поручения" in russian.lower()
+
+
+def test_the_sidebar_follows_a_change_of_role_at_once(client, secretariat, staff_a):
+    """The list of models is kept per person and data version: saving the person makes a new one."""
+    client.force_login(staff_a)
+    before = _links(_sidebar(client.get(TASKS)))
+    staff_a.role = "secretariat"
+    staff_a.save()
+    after = _links(_sidebar(client.get(TASKS)))
+    client.force_login(secretariat)
+    assert after == _links(_sidebar(client.get(TASKS)))
+    assert before < after
+
+
+def test_the_add_link_for_the_reminder_rules_goes_once_they_exist(client, secretariat):
+    from omskevents.notifications.models import ReminderSettings
+
+    add = "/admin/notifications/remindersettings/add/"
+    client.force_login(secretariat)
+    assert add in _links(_sidebar(client.get(TASKS)))
+    assert add in _links(_sidebar(client.get(TASKS)))  # kept: the same list
+    ReminderSettings.objects.create()
+    assert add not in _links(_sidebar(client.get(TASKS)))
+
+
+def test_the_list_of_models_is_built_once_per_person_and_version(client, secretariat):
+    client.force_login(secretariat)
+    client.get(AGENCIES)
+    first = client.get(TASKS)
+    with CaptureQueriesContext(connection) as again:
+        client.get(TASKS)
+    assert not any("notifications_remindersettings" in query["sql"] for query in again.captured_queries)
+    assert first.context["available_apps"] is client.get(AGENCIES).context["available_apps"]

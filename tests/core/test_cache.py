@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from omskevents.core.cache import cached_fragment, data_version
 from omskevents.workplan import services
+from tests.conftest import require_service
 from tests.factories.workplan import ProgressReportFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
@@ -204,3 +205,69 @@ def test_made_up_parameters_share_the_cached_page_and_stay_out_of_its_links(clie
     assert "evil" not in main[0]
     assert "other" not in main[1]
     assert 'href="/tasks/export.xlsx?sort=title"' in main[1]
+
+
+# --- Each version is read once per request --------------------------------------------------------------------
+
+
+def test_a_request_reads_each_version_once_and_keeps_it():
+    from omskevents.core import cache as fragments
+
+    with fragments.versions_read_once():
+        data, names = fragments.data_version(), fragments.names_version()
+        # Another process's write meanwhile: this request keeps what it read first (its data were read after).
+        cache.set(fragments.VERSION_KEY, "another-process", None)
+        cache.set(fragments.NAMES_VERSION_KEY, "another-process", None)
+        assert (fragments.data_version(), fragments.names_version()) == (data, names)
+    assert (fragments.data_version(), fragments.names_version()) == ("another-process", "another-process")
+
+
+def test_a_write_within_the_request_gives_it_the_new_versions(agency_a):
+    from omskevents.core import cache as fragments
+
+    with fragments.versions_read_once():
+        data, names = fragments.data_version(), fragments.names_version()
+        agency_a.short_name = "Новое имя"
+        agency_a.save()  # a names model: both versions move
+        assert fragments.data_version() != data
+        assert fragments.names_version() != names
+        assert fragments.data_version() == cache.get(fragments.VERSION_KEY)
+
+
+def test_a_page_asks_the_cache_for_each_version_once(client, secretariat, monkeypatch):
+    """The admin task list asks both versions for its fragments, rows, filters and sidebar: one read each."""
+    from omskevents.core import cache as fragments
+
+    client.force_login(secretariat)
+    client.get("/admin/workplan/task/")
+    asked: list[str] = []
+    real_get = cache.get
+
+    def counting_get(key, *args, **kwargs):
+        asked.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counting_get)
+    assert client.get("/admin/workplan/task/").status_code == 200
+    assert asked.count(fragments.VERSION_KEY) == 1
+    assert asked.count(fragments.NAMES_VERSION_KEY) == 1
+
+
+@pytest.mark.redis
+def test_the_redis_cache_keeps_one_client_for_every_operation(settings):
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "omskevents.core.cache_backends.ResilientRedisCache",
+            "LOCATION": require_service("redis"),
+            "KEY_PREFIX": "omskevents-test-client",
+        }
+    }
+    redis_cache = caches["default"]
+    client = redis_cache._cache.get_client(write=True)
+    redis_cache.set("k", {"a": 1}, 30)
+    assert redis_cache.get("k") == {"a": 1}
+    assert redis_cache._cache.get_client("k") is client
+    assert redis_cache._cache.get_client("k", write=True) is client
+    redis_cache.delete("k")

@@ -1,13 +1,16 @@
 """The task page /tasks/<id>/: content, scope, status buttons, reports with files, comments, extensions, history."""
 
 import datetime as dt
+import itertools
 
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from omskevents.workplan import services
+from omskevents.workplan import history, services
 from omskevents.workplan.models import Attachment, ExtensionRequest, ProgressReport, Task, TaskComment
 from tests.factories.agencies import AgencyFactory
 from tests.factories.events import EventFactory
@@ -282,6 +285,53 @@ def test_history_shows_who_changed_what(client, secretariat, agency_a, agency_b)
     ]
     assert {entry.who for entry in history} == {secretariat}
     assert history[-1].kind == "+"
+
+
+def test_the_history_is_read_in_the_same_queries_however_long_it_grows(client, secretariat, agency_a, agency_b):
+    """Every version's co-executors and dependencies are read at once: a task changed twenty times costs its page
+    no more queries than one changed twice, and each change of the co-executors is still shown."""
+    event = EventFactory(start_date=dt.date(2026, 12, 10), end_date=dt.date(2026, 12, 11))
+    task = services.task_create(
+        actor=secretariat, event=event, title="Аккредитация", area="organisation", lead_agency=agency_a,
+        deadline=dt.date(2026, 10, 1),
+    )  # fmt: skip
+    others = [AgencyFactory(short_name=f"Ведомство {n}") for n in range(3)]
+    client.force_login(secretariat)
+
+    def change(n: int) -> None:
+        services.task_update(
+            actor=secretariat, task=task, deadline=dt.date(2026, 10, 1) + dt.timedelta(days=n),
+            co_executors=[others[n % 3]],
+        )  # fmt: skip
+
+    for n in range(1, 3):
+        change(n)
+    client.get(_url(task))  # the session and what the layout caches, read once
+    with CaptureQueriesContext(connection) as short:
+        client.get(_url(task))
+    for n in range(3, 21):
+        change(n)
+    with CaptureQueriesContext(connection) as long:
+        response = client.get(_url(task))
+
+    assert len(long) == len(short)
+    shown = [
+        (c.old, c.new) for entry in response.context["history"] for c in entry.changes if c.field == "co-executors"
+    ]
+    assert shown[0][1] == "Ведомство 2"  # the newest first: the 20th change
+    # The same changes as simple-history's own diff of each version against the one before (two queries a pair).
+    records = list(task.history.order_by("history_date", "history_id"))
+    expected = {
+        after.pk: [
+            (c.field, c.old, c.new) for c in after.diff_against(before, included_fields=["co_executors"]).changes
+        ]
+        for before, after in itertools.pairwise(records)
+    }
+    found = history._m2m_changes(records)
+    assert {
+        pk: [(c.field, c.old, c.new) for c in found[pk] if c.field == "co_executors"] for pk in expected
+    } == expected
+    assert sum(1 for changes in expected.values() if changes) >= 20
 
 
 # --- Related tasks and history name only tasks the reader may see ---------------------------------

@@ -56,4 +56,8 @@ def cached_app_list(context: template.Context, apps: list[dict[str, Any]]) -> Sa
         inner = engine.get_template("admin/app_list.html")
         return str(inner.render(context.new({"app_list": apps, "show_changelinks": False, "request": request})))
 
-    return mark_safe(cached_html("admin-nav", _parts(apps, urlencode(request.path)), render))  # noqa: S308
+    path = urlencode(request.path)
+    # The site keeps the list per person, language and data version (core.admin_site): that key names it whole.
+    key, listed = getattr(request, "admin_app_list", (None, None))
+    parts = (key, path) if listed is apps else _parts(apps, path)
+    return mark_safe(cached_html("admin-nav", parts, render))  # noqa: S308
