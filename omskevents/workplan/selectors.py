@@ -254,6 +254,14 @@ def task_deadline_state(task: Task, *, today: dt.date) -> str:
 # --- One task's page ---------------------------------------------------------------------------------
 
 
+def task_for_action(user: AnyUser, pk: int) -> Task | None:
+    """One task a posted form acts on (a comment, a report, a status move), within the user's scope as on its
+    page, with the event and the people and agency it names; nothing of what only the page lists."""
+    return (
+        tasks_visible_to(user).select_related("event", "lead_agency", "responsible", "controller").filter(pk=pk).first()
+    )
+
+
 def task_for_page(user: AnyUser, pk: int) -> Task | None:
     """One task with what its page shows. The related tasks (parent, depends on, blocks, sub-tasks) are only
     those this user may see, as `visible_parent`, `visible_depends_on`, `visible_blocks`, `visible_subtasks`:
@@ -261,17 +269,14 @@ def task_for_page(user: AnyUser, pk: int) -> Task | None:
     related = tasks_visible_to(user).select_related("lead_agency")
     return (
         tasks_visible_to(user)
-        .select_related(
-            "event",
-            "lead_agency",
-            "responsible",
-            "controller",
+        # Joined: what every task has. The rest is read after it, each in a query of its own when it is set: one
+        # query joining eleven tables cost PostgreSQL ~8 ms to plan, ten times what it takes to run.
+        .select_related("event", "lead_agency", "responsible", "controller")
+        .prefetch_related(
             "working_group",
             "created_by",
-            "source_decision__meeting",
-            "counterpart__lead_agency",
-        )
-        .prefetch_related(
+            Prefetch("source_decision", queryset=Decision.objects.select_related("meeting")),
+            Prefetch("counterpart", queryset=Task.objects.select_related("lead_agency")),
             "co_executors",
             Prefetch("parent", queryset=related, to_attr="visible_parent"),
             Prefetch("depends_on", queryset=related, to_attr="visible_depends_on"),

@@ -370,6 +370,15 @@ def _task_or_404(request: HttpRequest, pk: int) -> Task:
     return task
 
 
+def _task_to_act_on(request: HttpRequest, pk: int) -> Task:
+    """The task a posted form acts on: found as the page finds it (404 outside the person's scope), without what
+    only the page shows (reports, comments, history: most of the page's queries)."""
+    task = selectors.task_for_action(request.user, pk)
+    if task is None:
+        raise Http404
+    return task
+
+
 def task_page_context(request: HttpRequest, task: Task, **forms: Form) -> dict[str, Any]:
     """Everything the task page shows; the forms passed in (bound, with errors) replace the blank ones."""
     user = request.user
@@ -433,7 +442,7 @@ class TaskActionView(LoginRequiredMixin, View):
         return self.form_class(request.POST)
 
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        task = _task_or_404(request, pk)
+        task = _task_to_act_on(request, pk)
         form = self.make_form(request)
         if form.is_valid():
             try:
@@ -460,7 +469,7 @@ class TaskStatusView(TaskActionView):
 
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if request.POST.get("status") == TaskStatus.CANCELLED and not is_confirmed(request):
-            task = _task_or_404(request, pk)
+            task = _task_to_act_on(request, pk)
             if not permissions.can_change_status(request.user, task, TaskStatus.CANCELLED):
                 messages.error(request, _("You cannot do this with this task."))
                 return redirect(task)
@@ -496,7 +505,7 @@ class TaskRestoreView(LoginRequiredMixin, View):
     """Undo a cancellation within the undo window."""
 
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        task = _task_or_404(request, pk)
+        task = _task_to_act_on(request, pk)
         try:
             services.task_restore(actor=request.user, task=task)
         except ValidationError as error:
@@ -557,10 +566,10 @@ class TaskPairView(TaskActionView):
     form_name = "pair_form"
 
     def make_form(self, request: HttpRequest) -> Form:
-        return PairForm(request.POST, task=_task_or_404(request, self.kwargs["pk"]))
+        return PairForm(request.POST, task=_task_to_act_on(request, self.kwargs["pk"]))
 
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        _task_or_404(request, pk)  # a task the person may not see answers 404 like a missing one, before the 403
+        _task_to_act_on(request, pk)  # a task the person may not see answers 404 like a missing one, before the 403
         if not permissions.can_pair_tasks(request.user):
             raise PermissionDenied
         return super().post(request, pk)

@@ -211,6 +211,27 @@ def test_comment_is_added(client, staff_a, agency_a):
     assert list(TaskComment.objects.values_list("task", "author", "text")) == [(task.pk, staff_a.pk, "Уточните формат")]
 
 
+def test_a_posted_comment_reads_the_task_not_its_page(client, staff_a, agency_a):
+    """A write finds its task in the person's scope and acts: it reads none of the reports, comments and history
+    the page lists, so its queries do not grow with them."""
+    quiet, busy = TaskFactory(lead_agency=agency_a), TaskFactory(lead_agency=agency_a)
+    for n in range(12):
+        ProgressReportFactory(task=busy, author=staff_a)
+        TaskComment.objects.create(task=busy, author=staff_a, text=f"Комментарий {n}")
+    client.force_login(staff_a)
+    client.post(_url(quiet, "workplan:task_comment"), {"text": "Первый"})  # the session's first refresh
+
+    counts = []
+    for task in (quiet, busy):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(_url(task, "workplan:task_comment"), {"text": "Уточните формат"})
+        assert response.status_code == 302
+        assert not any("workplan_progressreport" in q["sql"] for q in queries.captured_queries)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert TaskComment.objects.filter(task=busy, text="Уточните формат").count() == 1
+
+
 def test_extension_request_and_approval(client, secretariat, staff_a, agency_a):
     event = EventFactory(start_date=dt.date(2026, 12, 10), end_date=dt.date(2026, 12, 11))
     task = TaskFactory(event=event, lead_agency=agency_a, deadline=dt.date(2026, 10, 1))
