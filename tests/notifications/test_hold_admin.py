@@ -82,9 +82,9 @@ def _list_queries(client) -> int:
 def test_the_held_counts_cost_no_query_per_hold(calendars, executor, controller, admin_client):
     reported_tasks(executor, controller, 2)
     services.mail_hold_create(actor=controller, day=FRIDAY, kind="report_submitted")
+    people = [UserFactory(username=f"p{i}", email=f"p{i}@example.org") for i in range(6)]
     _list_queries(admin_client)  # the first page of the session loads what later pages find cached
     one = _list_queries(admin_client)
-    people = [UserFactory(username=f"p{i}", email=f"p{i}@example.org") for i in range(6)]
     for person in people:
         services.mail_hold_create(actor=controller, day=FRIDAY, user=person)
     services.mail_hold_create(actor=controller, day=MONDAY, kind="digest")
