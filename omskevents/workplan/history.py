@@ -60,6 +60,7 @@ HISTORY_HIDDEN = {"updated", "created", "status_changed_at", "deadline_note"}
 # in one query per field and compared here, instead of two queries per pair of versions (simple-history's own
 # diff), which made a long-lived task's page slower with every change.
 M2M_FIELDS = tuple(field.name for field in Task.history.model._history_m2m_fields)
+DIFF_EXCLUDED = HISTORY_HIDDEN | set(M2M_FIELDS)  # what simple-history's diff leaves to the page or to _m2m_changes
 
 
 def _m2m_changes(records: list[Any]) -> dict[Any, list[ModelChange]]:
@@ -98,8 +99,7 @@ def task_history(task: Task, *, viewer: Any) -> list[HistoryEntry]:
     for record in records:
         delta: list[ModelChange] | None = None
         if previous is not None:
-            excluded = HISTORY_HIDDEN | set(M2M_FIELDS)
-            delta = [*record.diff_against(previous, excluded_fields=excluded).changes, *m2m_changes[record.pk]]
+            delta = [*record.diff_against(previous, excluded_fields=DIFF_EXCLUDED).changes, *m2m_changes[record.pk]]
         diffs.append((record, delta))
         previous = record
         if delta is None:
