@@ -33,7 +33,7 @@ from .planning import (
 from .planning_agreements import plan_agreement_reminders
 from .recovery import outbox_sweep
 from .scan_state import scan_state_save, task_scope
-from .store import Planned, outbox_store
+from .store import HandOver, Planned, outbox_store
 from .timing import Calendars
 
 logger = logging.getLogger(__name__)
@@ -68,10 +68,19 @@ def outbox_scan(*, now: dt.datetime | None = None, sync: bool = False) -> ScanRe
     calendars = Calendars(now.date())
     scope = task_scope(now=now, rules=rules, calendars=calendars)
     planned, tasks = _plan(now=now, rules=rules, calendars=calendars, changed_since=scope.changed_since)
+    # The rows the scan creates due now are stored as handed over and published as soon as they are committed,
+    # as outbox_dispatch would publish them a moment later after stamping them in a second pass.
+    hand_over = HandOver(due_by=now, at=timezone.now())
     with transaction.atomic():
-        created = outbox_store(planned, validate=False)
+        created = outbox_store(planned, validate=False, hand_over=hand_over)
         scan_state_save(scope)
-    dispatched = outbox_dispatch(now=now, sync=sync)
+        messages = batches([pk for pk, _key in hand_over.rows], [key for _pk, key in hand_over.rows])
+        if messages and not sync:
+            transaction.on_commit(lambda: _enqueue(messages))
+    if sync:
+        for batch in messages:
+            outbox_deliver_batch(notification_ids=batch)
+    dispatched = len(hand_over.rows) + outbox_dispatch(now=now, sync=sync)
     return ScanResult(created=created, dispatched=dispatched, returned=returned, tasks_planned=tasks, full=scope.full)
 
 

@@ -5,8 +5,6 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from django.utils import timezone
-
 from omskevents.agencies.enums import Country
 from omskevents.calendars.services import WorkingCalendar
 from omskevents.committee.enums import MeetingStatus
@@ -36,7 +34,7 @@ def _deadline_occasion(
     if latest is None:
         return None
     offset, day = latest
-    created_day = timezone.localtime(task.created, recipient.tz).date() if task.created else today
+    created_day = task.created.astimezone(recipient.tz).date() if task.created else today
     return offset if day >= created_day else None
 
 

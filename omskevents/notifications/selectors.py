@@ -1,6 +1,7 @@
 """Reads for the outbox: rules, preferences, who receives what, what a digest lists, what a task was sent."""
 
 import datetime as dt
+import functools
 import zoneinfo
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from omskevents.agencies.models import Agency
 from omskevents.calendars.services import calendar_country
 from omskevents.committee.enums import MemberRole
 from omskevents.committee.models import CommitteeMember, Meeting
+from omskevents.core.rows import values_rows
 from omskevents.events.models import Event
 from omskevents.workplan.enums import CLOSED_STATUSES, TaskStatus
 from omskevents.workplan.models import ExtensionRequest, Task
@@ -53,6 +55,7 @@ def preferences_by_user(user_ids: Iterable[int]) -> dict[int, NotificationPrefer
     return {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=set(user_ids))}
 
 
+@functools.lru_cache(maxsize=256)
 def zone(name: str) -> zoneinfo.ZoneInfo:
     try:
         return zoneinfo.ZoneInfo(name)
@@ -154,7 +157,7 @@ def reminder_candidates(*, last_deadline: dt.date, changed_since: dt.datetime | 
     tasks = Task.objects.open().filter(Q(deadline__lte=last_deadline) | Q(status=TaskStatus.REPORTED))
     if changed_since is not None:
         tasks = tasks.filter(updated__gte=changed_since)
-    rows = list(
+    rows = values_rows(
         tasks.order_by("pk").values_list(
             "id",
             "created",

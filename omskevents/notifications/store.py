@@ -1,6 +1,7 @@
 """Storing planned outbox rows: one read for the keys that exist, then INSERT by values or, on PostgreSQL, COPY."""
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -35,9 +36,27 @@ class Planned:
     # A notice that would be mailed at once: it waits for its recipient's gathering window (notices.py). Not stored.
     at_once: bool = False
 
-    @property
+    @functools.cached_property
     def key(self) -> tuple[str, str, str, str]:
+        # Asked several times per row by the scan (deputies, the stored keys, the fresh ones); the fields are
+        # never reassigned (dataclasses.replace makes a new row).
         return (self.kind, self.item_key, self.recipient.key, self.occasion)
+
+
+@dataclass
+class HandOver:
+    """The scan's rows due by `due_by` are stored as handed to the worker at `at` (the stamp `outbox_dispatch`
+    would give them a moment later, in a second pass over the same rows); `rows` collects their (id, recipient)
+    for the broker, which the caller publishes once the rows are committed. A hand-over that never reaches the
+    broker is the same as one of `outbox_dispatch` that does not: the rows are handed over again by the scan
+    after NOTIFY_REDISPATCH_SECONDS."""
+
+    due_by: dt.datetime
+    at: dt.datetime
+    rows: list[tuple[int, str]] = field(default_factory=list)
+
+    def stamp(self, p: "Planned") -> dt.datetime | None:
+        return self.at if p.next_attempt_at <= self.due_by else None
 
 
 INSERT_COLUMNS = (
@@ -61,16 +80,19 @@ INSERT_COLUMNS = (
     "attempts",
     "last_error",
     "message_id",
+    "dispatched_at",
 )
 INSERT_CHUNK = 1000  # rows per INSERT statement where the backend takes 20,000 parameters (SQLite: fewer)
 COPY_FROM = 200  # rows from which PostgreSQL gets them by COPY instead
 
 
-def outbox_store(planned: Sequence[Planned], *, validate: bool = True) -> int:
+def outbox_store(planned: Sequence[Planned], *, validate: bool = True, hand_over: HandOver | None = None) -> int:
     """Insert the rows not stored before; the unique key turns a concurrent duplicate into a no-op.
 
     One read finds the keys that exist; INSERT … ON CONFLICT DO NOTHING adds the rest (on PostgreSQL, many
-    rows come by COPY through a temporary table). Returns how many rows this call inserted. The scan's
+    rows come by COPY through a temporary table, and their inbox items in the same statement). Returns how
+    many rows this call inserted; with `hand_over`, the inserted rows already due are stored as handed to the
+    worker and listed in it (revived rows are left to `outbox_dispatch`). The scan's
     thousands of rows are built from stored tasks, people and code constants and are written as plain
     values: a model instance per row (and bulk_create's per-field preparation) cost more than the
     database's work. Event-driven notices (validate=True) are few and checked with full_clean first.
@@ -90,8 +112,8 @@ def outbox_store(planned: Sequence[Planned], *, validate: bool = True) -> int:
         return revived
     now = timezone.now()
     if connection.vendor == "postgresql" and len(fresh) >= COPY_FROM:
-        return revived + _insert_by_copy(fresh, now=now)
-    return revived + _insert_by_values(fresh, now=now)
+        return revived + _insert_by_copy(fresh, now=now, hand_over=hand_over)
+    return revived + _insert_by_values(fresh, now=now, hand_over=hand_over)
 
 
 REVIVED_NOTE = "Queued again: its occasion became valid again (a deadline or a meeting came back)."
@@ -125,7 +147,7 @@ def _revive(rows: Sequence[tuple[int, Planned]]) -> int:
     return revived
 
 
-def _values(p: Planned, stamp: Any, ops: Any) -> tuple[Any, ...]:
+def _values(p: Planned, stamp: Any, ops: Any, hand_over: HandOver | None) -> tuple[Any, ...]:
     """One row's INSERT_COLUMNS, adapted for the backend by `ops`."""
     return (
         stamp,
@@ -148,10 +170,24 @@ def _values(p: Planned, stamp: Any, ops: Any) -> tuple[Any, ...]:
         0,
         "",
         "",
+        ops.adapt_datetimefield_value(hand_over.stamp(p)) if hand_over is not None else None,
     )
 
 
-def _insert_by_values(fresh: Sequence[Planned], *, now: dt.datetime) -> int:
+def _returned(cursor: Any, hand_over: HandOver | None) -> list[int]:
+    """The ids an INSERT … RETURNING id, recipient_key, dispatched_at gave back; the handed rows go to `hand_over`."""
+    rows = cursor.fetchall()
+    if hand_over is not None:
+        hand_over.rows.extend((pk, key) for pk, key, handed_at in rows if handed_at is not None)
+    return [pk for pk, _key, _handed in rows]
+
+
+RETURNING = (
+    "RETURNING id, recipient_key, dispatched_at"  # (SQLite 3.40 answers `dispatched_at IS NOT NULL` wrongly here)
+)
+
+
+def _insert_by_values(fresh: Sequence[Planned], *, now: dt.datetime, hand_over: HandOver | None) -> int:
     """INSERT … VALUES (…), (…) ON CONFLICT DO NOTHING, as many rows per statement as the backend takes."""
     ops = connection.ops
     stamp = ops.adapt_datetimefield_value(now)
@@ -163,26 +199,31 @@ def _insert_by_values(fresh: Sequence[Planned], *, now: dt.datetime) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, len(fresh), per_statement):
             chunk = fresh[start : start + per_statement]
-            params = [value for p in chunk for value in _values(p, stamp, ops)]
+            params = [value for p in chunk for value in _values(p, stamp, ops, hand_over)]
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {', '.join([one_row] * len(chunk))} "  # noqa: S608 - only placeholders are interpolated
-                "ON CONFLICT DO NOTHING RETURNING id",
+                f"ON CONFLICT DO NOTHING {RETURNING}",
                 params,
             )
-            ids = [row[0] for row in cursor.fetchall()]
+            ids = _returned(cursor, hand_over)
             created += len(ids)
             _inbox_add(cursor, ids)
     return created
 
 
-def _insert_by_copy(fresh: Sequence[Planned], *, now: dt.datetime) -> int:
-    """PostgreSQL: COPY the rows into a temporary table, then one INSERT … SELECT … ON CONFLICT DO NOTHING.
+def _insert_by_copy(fresh: Sequence[Planned], *, now: dt.datetime, hand_over: HandOver | None) -> int:
+    """PostgreSQL: COPY the rows into a temporary table, then one statement inserts them (ON CONFLICT DO
+    NOTHING) and, from the rows it inserted, their inbox items.
 
     COPY takes the values in binary-safe rows without building a statement: for the scan's thousands of
-    rows it is several times cheaper than quoting 20 parameters per row into INSERT statements.
+    rows it is several times cheaper than quoting 20 parameters per row into INSERT statements. The inbox
+    items come from the INSERT's own RETURNING rows (a data-modifying WITH), not from reading the rows
+    back by id.
     """
     ops = connection.ops
     table = ops.quote_name(Notification._meta.db_table)
+    inbox = ops.quote_name(InboxItem._meta.db_table)
+    tasks = ops.quote_name(Task._meta.db_table)
     columns = ", ".join(ops.quote_name(name) for name in INSERT_COLUMNS)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
@@ -190,15 +231,22 @@ def _insert_by_copy(fresh: Sequence[Planned], *, now: dt.datetime) -> int:
         )
         with cursor.copy(f"COPY notify_incoming ({columns}) FROM STDIN") as copy:
             for p in fresh:
-                copy.write_row(_values(p, now, ops))
+                copy.write_row(_values(p, now, ops, hand_over))
+        # Each inserted row's inbox items: its recipient's and, for a row readdressed to a deputy, the absent
+        # person's (context "deputy_for"), with the event of the row's task.
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM notify_incoming ON CONFLICT DO NOTHING RETURNING id"  # noqa: S608 - names from the model
+            f"WITH ins AS (INSERT INTO {table} ({columns}) SELECT {columns} FROM notify_incoming "  # noqa: S608 - names from the models
+            "ON CONFLICT DO NOTHING RETURNING id, recipient_key, dispatched_at, recipient_id, kind, task_id, created, "
+            "CAST(context ->> 'deputy_for' AS bigint) AS deputy_for), "
+            f"items AS (INSERT INTO {inbox} (notification_id, user_id, kind, event_id, created, read_at) "
+            "SELECT ins.id, person.id, ins.kind, t.event_id, ins.created, NULL "
+            "FROM ins CROSS JOIN LATERAL (VALUES (ins.recipient_id), (ins.deputy_for)) AS person(id) "
+            f"LEFT JOIN {tasks} t ON t.id = ins.task_id WHERE person.id IS NOT NULL ON CONFLICT DO NOTHING) "
+            "SELECT id, recipient_key, dispatched_at FROM ins"
         )
-        ids = [row[0] for row in cursor.fetchall()]
-        created = len(ids)
-        _inbox_add(cursor, ids)
+        ids = _returned(cursor, hand_over)
         cursor.execute("DROP TABLE notify_incoming")
-    return created
+    return len(ids)
 
 
 INBOX_CHUNK = 1000
