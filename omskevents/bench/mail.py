@@ -6,8 +6,10 @@ database, which prints one JSON line as its last output.
 
 Scan: the generated plan spreads deadlines from a month ago to after the Forum, so "now" would find a third
 of it overdue. The scan is timed at a moment four weeks back instead (a working day, 14:00 in Omsk, after the
-sending hour in Moscow, Omsk and Almaty), with the tasks entered three months before: deadline reminders
-(7, 3, 1 working days and the due day) and overdue notices (with the escalation ladder) fire for a fraction.
+sending hour in Moscow, Omsk and Almaty), with the tasks entered (and their statuses set) three months before:
+deadline reminders (7, 3, 1 working days and the due day) fire for the tasks due within seven working days, and
+every report awaiting acceptance (about an eighth of the generated open tasks, waiting since their entry)
+reminds its controller; no task is overdue yet at that moment (the earliest deadline is a few days after it).
 The working day before is scanned first, untimed, as beat would have done: the timed scan creates that
 day's new reminders, not every reminder since the plan began; a second scan at the same moment creates none.
 
@@ -123,8 +125,11 @@ def _top_up(open_tasks: int) -> dict[str, Any]:
     seeded = time.perf_counter() - started
     # The plan was entered (and last written) three months before the scan's moment, so no reminder predates its
     # task, and a scan's "tasks written since the last scan" are those the bench writes, as in a day of real use.
+    # Its statuses were set then too: a report submitted "after" the scan's moment would wait for nobody.
     back = dt.timedelta(days=90 + 7 * SCAN_WEEKS_BACK)
-    Task.objects.update(created=F("created") - back, updated=F("updated") - back)
+    Task.objects.update(
+        created=F("created") - back, updated=F("updated") - back, status_changed_at=F("status_changed_at") - back
+    )
     return {"generated": generated, "generate_seconds": round(seeded, 2)}
 
 

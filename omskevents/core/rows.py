@@ -8,9 +8,10 @@ transaction) and the query is logged as Django's own cursor would log it.
 """
 
 import time
+from collections.abc import Sequence
 from typing import Any
 
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
 
@@ -22,9 +23,16 @@ def values_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return list(queryset)
+    sql, params = queryset.query.sql_with_params()
+    return binary_rows(sql, params, using=queryset.db)
+
+
+def binary_rows(sql: str, params: Sequence[Any], *, using: str = DEFAULT_DB_ALIAS) -> list[tuple[Any, ...]]:
+    """PostgreSQL: the rows of `sql` (with %s placeholders), its parameters bound on the server (a list of
+    20,000 keys goes as one array value, not quoted into the statement's text) and the result read in binary."""
     import psycopg
 
-    sql, params = queryset.query.sql_with_params()
+    connection = connections[using]
     connection.ensure_connection()
     connection.validate_no_broken_transaction()
     started = time.monotonic()
@@ -32,5 +40,6 @@ def values_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
         cursor.execute(sql, params, binary=True)
         rows = cursor.fetchall()
     if connection.queries_logged:
-        connection.queries_log.append({"sql": sql % tuple(params), "time": f"{time.monotonic() - started:.3f}"})
+        shown = sql % tuple(f"<{len(p)} values>" if isinstance(p, list) else repr(p) for p in params)
+        connection.queries_log.append({"sql": shown, "time": f"{time.monotonic() - started:.3f}"})
     return rows

@@ -175,6 +175,7 @@ class Notification(TimeStampedModel):
         null=True,
         blank=True,
         related_name="notifications",
+        db_index=False,  # notification_meeting: most rows name no meeting
     )
     deadline = models.DateField(_("deadline version"), null=True, blank=True)
     context = models.JSONField(_("details"), default=dict, blank=True)
@@ -211,6 +212,7 @@ class Notification(TimeStampedModel):
         blank=True,
         related_name="gathered",
         help_text=_("The row whose mail lists this one."),
+        db_index=False,  # notification_gathered_into: set on gathered rows only
     )
 
     class Meta:
@@ -229,6 +231,13 @@ class Notification(TimeStampedModel):
         indexes = [
             models.Index(fields=["state", "next_attempt_at"], name="notification_due"),
             models.Index(fields=["state", "lease_until"], name="notification_lease"),
+            # Partial: the scan inserts thousands of rows at once, and an index of NULLs costs each insert.
+            models.Index(fields=["meeting"], condition=models.Q(meeting__isnull=False), name="notification_meeting"),
+            models.Index(
+                fields=["gathered_into"],
+                condition=models.Q(gathered_into__isnull=False),
+                name="notification_gathered_into",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -263,11 +272,20 @@ class InboxItem(models.Model):
     A row has the item of its recipient and, when a deputy acts for someone away, one of the absent person too
     (their inbox keeps filling while the mail goes to the deputy). One item per row and person."""
 
+    # No index of their own: the unique (notification, user) and inbox_user_unread (user, read_at) lead with them.
     notification = models.ForeignKey(
-        Notification, verbose_name=_("outgoing message"), on_delete=models.CASCADE, related_name="inbox_items"
+        Notification,
+        verbose_name=_("outgoing message"),
+        on_delete=models.CASCADE,
+        related_name="inbox_items",
+        db_index=False,
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="inbox_items"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="inbox_items",
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     event = models.ForeignKey(

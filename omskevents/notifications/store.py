@@ -175,10 +175,11 @@ def _values(p: Planned, stamp: Any, ops: Any, hand_over: HandOver | None) -> tup
 
 
 def _returned(cursor: Any, hand_over: HandOver | None) -> list[int]:
-    """The ids an INSERT … RETURNING id, recipient_key, dispatched_at gave back; the handed rows go to `hand_over`."""
+    """The ids an INSERT … RETURNING id, recipient_key and dispatched_at (or whether it is set) gave back; the
+    handed rows go to `hand_over`."""
     rows = cursor.fetchall()
     if hand_over is not None:
-        hand_over.rows.extend((pk, key) for pk, key, handed_at in rows if handed_at is not None)
+        hand_over.rows.extend((pk, key) for pk, key, handed in rows if handed)  # its time (None) or a flag
     return [pk for pk, _key, _handed in rows]
 
 
@@ -242,7 +243,7 @@ def _insert_by_copy(fresh: Sequence[Planned], *, now: dt.datetime, hand_over: Ha
             "SELECT ins.id, person.id, ins.kind, t.event_id, ins.created, NULL "
             "FROM ins CROSS JOIN LATERAL (VALUES (ins.recipient_id), (ins.deputy_for)) AS person(id) "
             f"LEFT JOIN {tasks} t ON t.id = ins.task_id WHERE person.id IS NOT NULL ON CONFLICT DO NOTHING) "
-            "SELECT id, recipient_key, dispatched_at FROM ins"
+            "SELECT id, recipient_key, dispatched_at IS NOT NULL FROM ins"  # a flag: a timestamp costs to parse
         )
         ids = _returned(cursor, hand_over)
         cursor.execute("DROP TABLE notify_incoming")
