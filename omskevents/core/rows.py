@@ -37,7 +37,9 @@ def binary_rows(sql: str, params: Sequence[Any], *, using: str = DEFAULT_DB_ALIA
     connection.validate_no_broken_transaction()
     started = time.monotonic()
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, binary=True)
+        # Never a named prepared statement, whatever OPTIONS' prepare_threshold says (Django's default: never):
+        # nothing to go missing behind a pooler in transaction mode, each run planned for its own parameters.
+        cursor.execute(sql, params, prepare=False, binary=True)
         rows = cursor.fetchall()
     if connection.queries_logged:
         shown = sql % tuple(f"<{len(p)} values>" if isinstance(p, list) else repr(p) for p in params)

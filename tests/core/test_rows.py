@@ -34,3 +34,23 @@ def test_a_failing_query_is_django_s_error_and_breaks_the_transaction_as_django_
     with pytest.raises(DatabaseError), transaction.atomic():
         values_rows(queryset)
     assert Task.objects.count() == 1  # the connection is usable after the atomic block rolled back
+
+
+def test_a_query_run_again_and_again_is_never_prepared_on_the_server():
+    """Even where the database OPTIONS ask psycopg to prepare queries run often (Django's default asks never):
+    a named prepared statement breaks behind a pooler in transaction mode."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements: PostgreSQL only")
+    TaskFactory()
+    queryset = Task.objects.order_by("pk").values_list("id", "deadline")
+    connection.ensure_connection()
+    driver = connection.connection
+    threshold, driver.prepare_threshold = driver.prepare_threshold, 0  # prepare from the first run
+    try:
+        for _ in range(3):
+            assert values_rows(queryset) == list(queryset)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            assert cursor.fetchone() == (0,)
+    finally:
+        driver.prepare_threshold = threshold
