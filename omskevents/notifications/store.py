@@ -55,7 +55,7 @@ class HandOver:
     at: dt.datetime
     rows: list[tuple[int, str]] = field(default_factory=list)
 
-    def stamp(self, p: "Planned") -> dt.datetime | None:
+    def stamp(self, p: Planned) -> dt.datetime | None:
         return self.at if p.next_attempt_at <= self.due_by else None
 
 
