@@ -134,7 +134,10 @@ class PredicateAdminMixin(_BaseAdmin):
         return qs.order_by(*ordering) if ordering else qs
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
-        """An object outside the user's scope is simply not found (404), never a redirect that names it."""
+        """An object outside the user's scope is simply not found (404), never a redirect that names it; nor is
+        one named by anything but a well-formed id (Django's own lookup reads " 1" as 1)."""
+        if from_field is None and parse_id(object_id) is None:
+            raise Http404(_("Not found."))
         obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]  # ModelAdmin's; inlines never call it
         if obj is None:
             raise Http404(_("Not found."))

@@ -247,3 +247,20 @@ def test_the_outbox_shows_a_held_row_as_held_and_until_when(calendars, executor,
     assert [row.state for row in held.context["cl"].result_list] == [State.HELD]
     MailHold.objects.all().delete()  # holds gone behind the outbox's back: the next scan queues the row again
     assert "задержано: вернётся в очередь при следующей проверке" in admin_client.get(outbox).content.decode()
+
+
+@pytest.mark.parametrize("shape", [" {}", "{} ", "{}\n", "+{}", "{}.0", "\t{}"])
+def test_the_holds_own_id_written_loosely_is_not_found(calendars, controller, admin_client, shape):
+    """Django's lookup reads " 7" or "+7" as 7: the admin answers only to the id itself (whatever the database's
+    ids, unlike the list above, whose " 1" names a row only where ids start again at 1)."""
+    hold = services.mail_hold_create(actor=controller, day=MONDAY, kind="digest")
+    bad = quote(shape.format(hold.pk), safe="")
+    for url in (
+        f"/admin/notifications/mailhold/{bad}/change/",
+        f"/admin/notifications/mailhold/{bad}/delete/",
+        f"/admin/notifications/mailhold/{bad}/history/",
+    ):
+        assert admin_client.get(url).status_code == 404, url
+        assert admin_client.post(url, {"post": "yes"}).status_code == 404, url
+    assert list(MailHold.objects.all()) == [hold]
+    assert admin_client.get(f"/admin/notifications/mailhold/{hold.pk}/change/").status_code == 200
