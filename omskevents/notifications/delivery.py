@@ -30,6 +30,7 @@ from .recovery import (
     journal_reconcile,
     mark_sent,
     on_fresh_connection,
+    update_if_ours,
     was_handed_over,
 )
 
@@ -315,13 +316,18 @@ def _stamp(pk: int, attempt: int) -> None:
     now = timezone.now()
     try:
         ours = on_fresh_connection(
-            lambda: Notification.objects.filter(pk=pk, attempts=attempt, state=State.SENDING).update(
-                send_started_at=now, lease_until=now + dt.timedelta(seconds=_lease_seconds()), updated=now
+            lambda: update_if_ours(
+                pk,
+                attempt,
+                (State.SENDING,),
+                send_started_at=now,
+                lease_until=now + dt.timedelta(seconds=_lease_seconds()),
+                updated=now,
             )
         )
     except DatabaseError as exc:
         raise HandOverFailed(str(exc)) from exc
-    if ours != 1:
+    if not ours:
         raise HandOverRefused(pk)
 
 

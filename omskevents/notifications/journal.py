@@ -94,10 +94,17 @@ def pending() -> list[Accepted]:
 def forget(entries: list[Accepted]) -> None:
     """Drop entries the database now holds."""
     if entries:
-        _connection().executemany(
-            "DELETE FROM accepted WHERE database = ? AND row_id = ? AND attempt = ?",
-            [(database_label(), e.row_id, e.attempt) for e in entries],
-        )
+        conn = _connection()
+        conn.execute("BEGIN IMMEDIATE")  # one transaction, one flush: not one per entry
+        try:
+            conn.executemany(
+                "DELETE FROM accepted WHERE database = ? AND row_id = ? AND attempt = ?",
+                [(database_label(), e.row_id, e.attempt) for e in entries],
+            )
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
 
 def close() -> None:

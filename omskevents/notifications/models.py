@@ -238,6 +238,13 @@ class Notification(TimeStampedModel):
                 condition=models.Q(gathered_into__isnull=False),
                 name="notification_gathered_into",
             ),
+            # A person's queued rows (the siblings a delivery claims with its batch, the open gathering window):
+            # without it each delivery read the whole outbox, which only grows.
+            models.Index(
+                fields=["recipient_key", "next_attempt_at"],
+                condition=models.Q(state="queued"),
+                name="notification_queued_person",
+            ),
         ]
 
     def __str__(self) -> str:
