@@ -28,6 +28,7 @@ from .recovery import (
     MARKABLE,
     flag_uncertain,
     journal_reconcile,
+    mark_and_stamp,
     mark_sent,
     on_fresh_connection,
     update_if_ours,
@@ -308,23 +309,23 @@ def _renew(claimed: dict[int, int]) -> int:
     )
 
 
-def _stamp(pk: int, attempt: int) -> None:
-    """Right before DATA: stamp the row as handed to the SMTP server, if it is still ours.
+def _stamp(pk: int, attempt: int, *, marking: journal.Accepted | None = None) -> None:
+    """Right before DATA: stamp the row as handed to the SMTP server, if it is still ours; with `marking`, the
+    mail before it is marked sent in the same statement.
 
     Once stamped, a row whose worker vanishes is flagged 'possibly sent', never silently queued again.
     """
     now = timezone.now()
+    lease_until = now + dt.timedelta(seconds=_lease_seconds())
     try:
-        ours = on_fresh_connection(
-            lambda: update_if_ours(
-                pk,
-                attempt,
-                (State.SENDING,),
-                send_started_at=now,
-                lease_until=now + dt.timedelta(seconds=_lease_seconds()),
-                updated=now,
+        if marking is not None:
+            ours = on_fresh_connection(lambda: mark_and_stamp(marking, pk, attempt, now=now, lease_until=lease_until))
+        else:
+            ours = on_fresh_connection(
+                lambda: update_if_ours(
+                    pk, attempt, (State.SENDING,), send_started_at=now, lease_until=lease_until, updated=now
+                )
             )
-        )
     except DatabaseError as exc:
         raise HandOverFailed(str(exc)) from exc
     if not ours:
@@ -340,8 +341,9 @@ def outbox_deliver_batch(*, notification_ids: Sequence[int]) -> dict[int, str]:
     worker has them, or they are done), 'uncertain' ones lost their connection during DATA (flagged possibly sent).
 
     Before each mail the row is stamped (and the batch's lease renewed every third of a lease); after the
-    250 the acceptance goes to the host's journal, then the row is marked sent, retried on a fresh database
-    connection when the connection is lost (recovery.py). A worker that dies mid-batch leaves unstamped rows,
+    250 the acceptance goes to the host's journal, then the row is marked sent in the statement that stamps
+    the next mail (alone after the last), retried on a fresh database connection when the connection is lost
+    (recovery.py). A worker that dies mid-batch leaves unstamped rows,
     which the sweeper queues again, and at most one stamped row, which it flags 'possibly sent'. A refusal
     concerns its own row only; when the server cannot be reached (or the time limit nears), the rows not
     yet tried are queued again without counting an attempt.
@@ -410,6 +412,7 @@ def outbox_deliver_batch(*, notification_ids: Sequence[int]) -> dict[int, str]:
     # By the wall clock, as the leases themselves: renewed once a third of a lease has passed.
     renew_every = dt.timedelta(seconds=_lease_seconds() / 3)
     renewed = timezone.now()
+    pending = _PendingMark()
     for index, (row, message, message_id) in enumerate(outgoing):
         attempt = attempts[row.pk]
         rest = {later.pk: attempts[later.pk] for later, _m, _id in outgoing[index:]}
@@ -417,13 +420,16 @@ def outbox_deliver_batch(*, notification_ids: Sequence[int]) -> dict[int, str]:
             if timezone.now() - renewed >= renew_every:
                 on_fresh_connection(lambda: _renew(rest))  # noqa: B023 - called at once
                 renewed = timezone.now()
-            _send(message, before_data=lambda: _stamp(row.pk, attempt))  # noqa: B023 - called within the send
+            _send(message, before_data=lambda: pending.stamp(row.pk, attempt))  # noqa: B023 - called within the send
         except HandOverRefused:
             continue  # the sweeper took it back meanwhile: another worker may have it
         except (HandOverFailed, DatabaseError):  # no database: nothing more can be recorded
             logger.exception("outbox: database unavailable; batch stopped before notification %s", row.pk)
+            pending.entry = None  # the journal has it; whoever reaches the database next reconciles it
             break
         except Exception as exc:  # noqa: BLE001 - every SMTP outcome is classified and stored on the row
+            if not pending.flush():
+                break
             failure = exc
             code, temporary = classify_failure(exc)
             if isinstance(exc, CUT_MID_DIALOGUE) and was_handed_over(row.pk, attempt):
@@ -452,12 +458,34 @@ def outbox_deliver_batch(*, notification_ids: Sequence[int]) -> dict[int, str]:
         )
         journal.record(entry)
         outcomes[row.pk] = "sent"
-        try:
-            on_fresh_connection(lambda: mark_sent(entry))  # noqa: B023 - called at once
-        except Exception:  # the journal has it; whoever reaches the database next reconciles it
-            logger.exception("outbox: notification %s sent, its mark left to the journal; batch stopped", row.pk)
-            break
+        pending.entry = entry  # marked with the next mail's stamp, or alone after the last
+    pending.flush()
     return outcomes
+
+
+class _PendingMark:
+    """The sent mark of the last mail accepted, written with the next mail's stamp (one statement and one commit
+    per mail instead of two) or alone when no stamp follows. Meanwhile the host's journal holds the acceptance:
+    a worker that dies in between leaves it to the journal, as it would between the journal and its own mark."""
+
+    def __init__(self) -> None:
+        self.entry: journal.Accepted | None = None
+
+    def stamp(self, pk: int, attempt: int) -> None:
+        marking, self.entry = self.entry, None
+        _stamp(pk, attempt, marking=marking)
+
+    def flush(self) -> bool:
+        """Mark the pending mail alone; False when the database could not take it (the journal keeps it)."""
+        entry, self.entry = self.entry, None
+        if entry is None:
+            return True
+        try:
+            on_fresh_connection(lambda: mark_sent(entry))
+        except Exception:  # the journal has it; whoever reaches the database next reconciles it
+            logger.exception("outbox: notification %s sent, its mark left to the journal; batch stopped", entry.row_id)
+            return False
+        return True
 
 
 def _lock_tasks(task_ids: Collection[int]) -> None:

@@ -97,3 +97,28 @@ def test_journal_marks_the_row_sent_before_the_sweeper_takes_it_back(sink, setti
     assert journal.pending() == []
     dispatch.outbox_dispatch(sync=True)
     assert sorted(rcpt for rcpt, _mid, _raw in sink.received) == sorted(rows.values_list("to_email", flat=True))
+
+
+def test_a_mail_refused_before_data_leaves_the_mail_before_it_marked_sent(sink):
+    """Each sent mark rides on the next mail's stamp; a next mail refused at RCPT is never stamped, so the mark
+    before it goes alone (in the middle of the batch and at its end), and nothing is left to the journal."""
+    faultrun.prepare_calendar()
+    tasks = faultrun.make_due("refused", 4)
+    addresses = sorted(tasks, key=lambda address: tasks[address])
+    sink.permanent.update({addresses[1], addresses[3]})
+    dispatch.outbox_scan(sync=False)
+    rows = Notification.objects.filter(task_id__in=tasks.values())
+    by_address = {tasks[address]: address for address in addresses}
+    ids = {by_address[task_id]: pk for pk, task_id in rows.values_list("pk", "task_id")}
+    outcomes = delivery.outbox_deliver_batch(notification_ids=[ids[address] for address in addresses])
+    assert [outcomes[ids[address]] for address in addresses] == ["sent", "failed", "sent", "failed"]
+    found = {row.to_email: row for row in rows}
+    assert [(found[a].state, found[a].last_smtp_code, found[a].lease_until) for a in addresses] == [
+        (State.SENT, 250, None),
+        (State.FAILED, 550, None),
+        (State.SENT, 250, None),
+        (State.FAILED, 550, None),
+    ]
+    assert [found[a].send_started_at is not None for a in addresses] == [True, False, True, False]
+    assert sorted(rcpt for rcpt, _mid, _raw in sink.received) == [addresses[0], addresses[2]]
+    assert recovery.journal_reconcile() == 0  # both marks reached the database with the batch

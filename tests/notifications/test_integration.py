@@ -13,6 +13,7 @@ import redis
 import time_machine
 
 from omskevents.bench import faultrun
+from omskevents.notifications import journal
 from omskevents.notifications.enums import State
 from omskevents.notifications.models import Notification
 from omskevents.workplan import services as workplan_services
@@ -40,7 +41,13 @@ def harness(sink, transactional_db, tmp_path, settings):
     redis.Redis.from_url(redis_url).flushdb()  # our own db number: stale messages of earlier runs
     faultrun.prepare_calendar()
     sink.reset()
-    env = faultrun.child_env(database_url=database_url, redis_url=redis_url, smtp_port=sink.port)
+    # The worker and this test share the host's journal, as the processes of one host do.
+    env = faultrun.child_env(
+        database_url=database_url,
+        redis_url=redis_url,
+        smtp_port=sink.port,
+        NOTIFY_JOURNAL_PATH=str(settings.NOTIFY_JOURNAL_PATH),
+    )
     worker = faultrun.WorkerProcess(env, tmp_path / "worker.log").start()
     h = faultrun.Harness(sink=sink, worker=worker, redis=None, timeout=40)
     yield h
@@ -81,8 +88,13 @@ def test_worker_killed_mid_batch_keeps_what_it_sent_and_sends_the_rest_once(harn
     assert harness.sink.stalled.wait(harness.timeout)
     harness.worker.kill()
     rows = Notification.objects.filter(task_id__in=tasks.values())
-    # Each mail the worker sent was marked sent before the next went out; the rest are still leased.
-    assert sorted(rows.values_list("state", "attempts")) == [(State.SENDING, 1)] * 3 + [(State.SENT, 1)] * 3
+    # Each mail the worker sent was marked sent with the next one's stamp; the last one accepted is in the host's
+    # journal, its row stamped and still leased; the mail held at RCPT and the rest are leased, not stamped.
+    assert sorted(rows.values_list("state", "attempts")) == [(State.SENDING, 1)] * 4 + [(State.SENT, 1)] * 2
+    accepted = {(entry.row_id, entry.attempt) for entry in journal.pending()}
+    stamped = rows.filter(state=State.SENDING, send_started_at__isnull=False).values_list("pk", "attempts")
+    sent = rows.filter(state=State.SENT).values_list("pk", "attempts")
+    assert (len(stamped), len(accepted), set(sent) | set(stamped)) == (1, 3, accepted)
     harness.sink.release.set()
     harness.worker.start()
     assert faultrun.pump(faultrun.settled(list(tasks.values())), timeout=harness.timeout)
