@@ -91,20 +91,24 @@ def update_if_ours(pk: int, attempt: int, states: tuple[str, ...], **values: Any
         return cursor.rowcount == 1
 
 
-# What the sent mark sets besides the lease, in the order the statements below write them.
-_SENT_COLUMNS = ("state", "sent_at", "last_smtp_code", "last_error", "to_email", "subject", "message_id")
-
-
-def _sent_values(entry: journal.Accepted) -> list[Any]:
-    sent_at = connection.ops.adapt_datetimefield_value(entry.sent_at)
-    return [State.SENT, sent_at, 250, "", entry.to_email, entry.subject[:300], entry.message_id]
+def _sent(entry: journal.Accepted) -> dict[str, Any]:
+    """What the sent mark sets besides the lease and `updated`."""
+    return {
+        "state": State.SENT,
+        "sent_at": entry.sent_at,
+        "last_smtp_code": 250,
+        "last_error": "",
+        "to_email": entry.to_email,
+        "subject": entry.subject[:300],
+        "message_id": entry.message_id,
+    }
 
 
 @functools.cache
-def _mark_and_stamp_sql(vendor: str) -> str:
+def _mark_and_stamp_sql(vendor: str, sent_columns: tuple[str, ...]) -> str:
     quote = connection.ops.quote_name
     pk, attempts, state = quote("id"), quote("attempts"), quote("state")
-    sets = [f"{quote(name)} = CASE WHEN {pk} = %s THEN %s ELSE {quote(name)} END" for name in _SENT_COLUMNS]
+    sets = [f"{quote(name)} = CASE WHEN {pk} = %s THEN %s ELSE {quote(name)} END" for name in sent_columns]
     sets += [
         f"{quote('send_started_at')} = CASE WHEN {pk} = %s THEN %s ELSE {quote('send_started_at')} END",
         f"{quote('lease_until')} = CASE WHEN {pk} = %s THEN NULL ELSE %s END",
@@ -112,7 +116,7 @@ def _mark_and_stamp_sql(vendor: str) -> str:
     ]
     return (
         f"UPDATE {quote(Notification._meta.db_table)} SET {', '.join(sets)} "  # noqa: S608 - names from the model only
-        f"WHERE ({pk} = %s AND {attempts} = %s AND {state} IN (%s, %s)) "
+        f"WHERE ({pk} = %s AND {attempts} = %s AND {state} IN ({', '.join(['%s'] * len(MARKABLE))})) "
         f"OR ({pk} = %s AND {attempts} = %s AND {state} = %s) RETURNING {pk}"
     )
 
@@ -127,31 +131,21 @@ def mark_and_stamp(
     statement never ran (as when `mark_sent` fails)."""
     adapt = connection.ops.adapt_datetimefield_value
     marked = entry.row_id
+    sent = _sent(entry)
     params: list[Any] = []
-    for value in _sent_values(entry):
-        params += [marked, value]
+    for value in sent.values():
+        params += [marked, adapt(value) if isinstance(value, dt.datetime) else value]
     params += [pk, adapt(now), marked, adapt(lease_until), adapt(now)]
     params += [marked, entry.attempt, *MARKABLE, pk, attempt, State.SENDING]
     with connection.cursor() as cursor:
-        cursor.execute(_mark_and_stamp_sql(connection.vendor), params)
+        cursor.execute(_mark_and_stamp_sql(connection.vendor, tuple(sent)), params)
         return pk in {row[0] for row in cursor.fetchall()}
 
 
 def mark_sent(entry: journal.Accepted) -> bool:
     """The row of a journal entry is sent (only if that attempt is still the row's)."""
     return update_if_ours(
-        entry.row_id,
-        entry.attempt,
-        MARKABLE,
-        state=State.SENT,
-        sent_at=entry.sent_at,
-        last_smtp_code=250,
-        last_error="",
-        to_email=entry.to_email,
-        subject=entry.subject[:300],
-        message_id=entry.message_id,
-        lease_until=None,
-        updated=timezone.now(),
+        entry.row_id, entry.attempt, MARKABLE, **_sent(entry), lease_until=None, updated=timezone.now()
     )
 
 
