@@ -144,14 +144,14 @@ def test_batch_queries_do_not_grow_with_the_rows_but_one_update_per_sent_mail(
     omsk_agency, calendars, frozen, mailoutbox, django_assert_num_queries
 ):
     ids = due_rows(omsk_agency, "solo", "a1", "a2", "a3", "a4", "a5")
-    # the claiming transaction (2: savepoint and release here), the candidates with their gatherable
-    # siblings, the lock of their tasks, claim, rows, tasks, their co-executors, people, agencies, events,
+    # the claiming transaction (2: savepoint and release here), the candidates and their people's gatherable
+    # siblings (2), the lock of their tasks, claim, rows, tasks, their co-executors, people, agencies, events,
     # preferences, read in the app, holds; then the mail's hand-over stamp and its sent mark
-    with django_assert_num_queries(2 + 2 + 8 + 2 + 2):
+    with django_assert_num_queries(2 + 2 + 9 + 2 + 2):
         delivery.outbox_deliver_batch(notification_ids=[ids.pop("solo@example.org")])
     # the journal holds the first mail: one read finds its row marked already; then per mail one statement
     # (its stamp, with the sent mark of the mail before), and the last mail's mark alone
-    with django_assert_num_queries(1 + 2 + 2 + 8 + 2 + 5 + 1):
+    with django_assert_num_queries(1 + 2 + 2 + 9 + 2 + 5 + 1):
         delivery.outbox_deliver_batch(notification_ids=list(ids.values()))
     assert len(mailoutbox) == 6
     sent = Notification.objects.filter(pk__in=ids.values())

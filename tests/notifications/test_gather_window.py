@@ -219,3 +219,39 @@ def test_a_claim_above_its_limit_leaves_whole_recipients_for_a_later_batch(
     assert deliver_due(at(WINDOW + 10)) == 3
     assert [m.to for m in mailoutbox] == [[controller.email], [secretariat.email]]
     assert "3 отчёта ожидают вашего принятия" in mailoutbox[1].subject
+
+
+@pytest.mark.postgres
+def test_a_batch_reads_its_peoples_rows_by_their_index_however_many_are_queued(calendars, omsk_agency, controller):
+    """A morning: thousands of other people's reminders queued and due. The batch's query for its people's other
+    rows reads them by notification_queued_person, not the whole outbox, whatever the statistics say."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from omskevents.notifications.store import INSERT_COLUMNS
+
+    notes = [submit(task, at(i)) for i, task in enumerate(tasks_for(controller, omsk_agency, 3))]
+    # 20,000 rows queued for a hundred other people, and 40,000 sent before: an outbox in its second month.
+    others = {"recipient_key": "'agency:' || mod(g, 100)", "occasion": "occasion || g", "recipient_id": "NULL"}
+    others["state"] = "CASE WHEN g > 20000 THEN 'sent' ELSE state END"
+    others["sent_at"] = "CASE WHEN g > 20000 THEN created END"
+    columns = ", ".join([*INSERT_COLUMNS, "sent_at"])
+    values = ", ".join(others.get(name, name) for name in [*INSERT_COLUMNS, "sent_at"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO notifications_notification ({columns}) SELECT {values} "  # noqa: S608 - names from the code
+            "FROM notifications_notification, generate_series(1, 60000) AS g WHERE id = %s",
+            [notes[0].pk],
+        )
+        cursor.execute("ANALYZE notifications_notification")
+        # ... and sent since: the statistics still count them queued until autovacuum's next turn.
+        cursor.execute("UPDATE notifications_notification SET state = 'sent', sent_at = created WHERE recipient_id IS NULL")
+    with CaptureQueriesContext(connection) as queries:
+        found = selectors.delivery_candidates([notes[0].pk], now=at(WINDOW))
+    assert sorted(pk for pk, _task in found.rows) == sorted(n.pk for n in notes)
+    for query in queries.captured_queries:
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + query["sql"])
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "Seq Scan on notifications_notification" not in plan, plan
+    assert "notification_queued_person" in plan  # the last query: the people's queued rows
