@@ -245,7 +245,8 @@ def test_a_batch_reads_its_peoples_rows_by_their_index_however_many_are_queued(c
         )
         cursor.execute("ANALYZE notifications_notification")
         # ... and sent since: the statistics still count them queued until autovacuum's next turn.
-        cursor.execute("UPDATE notifications_notification SET state = 'sent', sent_at = created WHERE recipient_id IS NULL")
+        sent = "UPDATE notifications_notification SET state = 'sent', sent_at = created WHERE recipient_id IS NULL"
+        cursor.execute(sent)
     with CaptureQueriesContext(connection) as queries:
         found = selectors.delivery_candidates([notes[0].pk], now=at(WINDOW))
     assert sorted(pk for pk, _task in found.rows) == sorted(n.pk for n in notes)
