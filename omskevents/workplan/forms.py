@@ -6,6 +6,8 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +23,16 @@ from omskevents.events.models import Event
 
 from .enums import DeadlineAnchor, TaskStatus
 from .models import Task
-from .selectors import SORTS, TaskFilter, filter_agencies_for, filter_people_for, lead_agencies_for, task_scope_key
+from .selectors import (
+    SORTS,
+    TaskFilter,
+    filter_agencies_for,
+    filter_people_for,
+    lead_agencies_for,
+    pair_candidates,
+    task_link_choices,
+    task_scope_key,
+)
 from .uploads import check_upload_batch
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -32,6 +43,33 @@ PICKER = {"data-picker": "1"}
 def _pickers(form: forms.BaseForm, *names: str) -> None:
     for name in names:
         form.fields[name].widget.attrs.update(PICKER)
+
+
+# A picker over more tasks than this lists only those chosen (the saved ones, or on a form sent back with errors the
+# ones the person picked); the others are found as the person types, from `url` (a JSON list of the same choices:
+# views_edit.TaskChoicesView). A plan of thousands of tasks made each task form and task page render every one:
+# 3.7 s for the task form at 10,000 tasks, 0.2 s for a task page with the pairing form.
+LISTED_CHOICES = 200
+
+
+def searched_when_long(form: forms.BaseForm, name: str, *, url: str) -> None:
+    """Keep the field's whole queryset for validation; above LISTED_CHOICES render only the chosen tasks."""
+    field = cast(forms.ModelChoiceField, form.fields[name])
+    queryset = field.queryset
+    if queryset is None or len(queryset[: LISTED_CHOICES + 1]) <= LISTED_CHOICES:
+        return
+    key = form.add_prefix(name)
+    if form.is_bound:
+        raw = form.data.getlist(key) if hasattr(form.data, "getlist") else form.data.get(key)
+    else:
+        raw = form.initial.get(name, field.initial)
+    values = raw if isinstance(raw, list | tuple | QuerySet) else [raw]
+    chosen = parse_ids(getattr(value, "pk", value) for value in values)
+    rows = {task.pk: task for task in queryset.filter(pk__in=chosen)} if chosen else {}
+    empty = [("", field.empty_label)] if not isinstance(field, forms.ModelMultipleChoiceField) else []
+    listed = [(str(pk), field.label_from_instance(rows[pk])) for pk in chosen if pk in rows]
+    field.widget.choices = [*empty, *listed]
+    field.widget.attrs["data-search-url"] = url
 
 
 def _people() -> QuerySet[User]:
@@ -255,10 +293,7 @@ class TaskForm(forms.ModelForm):
         leads = lead_agencies if lead_agencies is not None else Agency.objects.filter(is_active=True)
         cast(forms.ModelChoiceField, self.fields["lead_agency"]).queryset = leads
         cast(forms.ModelChoiceField, self.fields["co_executors"]).queryset = Agency.objects.filter(is_active=True)
-        others = (tasks if tasks is not None else Task.objects.all()).select_related("event")
-        others = others.order_by("event__start_date", "deadline", "pk")
-        if self.instance.pk:
-            others = others.exclude(pk=self.instance.pk)
+        others = task_link_choices(tasks if tasks is not None else Task.objects.all(), exclude=self.instance.pk)
         cast(forms.ModelChoiceField, self.fields["parent"]).queryset = others
         cast(forms.ModelChoiceField, self.fields["depends_on"]).queryset = others
         if self.instance.pk and self.instance.deadline_anchor:
@@ -266,6 +301,11 @@ class TaskForm(forms.ModelForm):
             self.initial["relative_anchor"] = self.instance.deadline_anchor
             self.initial["days_before"] = -(self.instance.deadline_offset_days or 0)
         _pickers(self, "lead_agency", "co_executors", "responsible", "controller", "parent", "depends_on")
+        search = reverse("workplan:task_choices")
+        if self.instance.pk:
+            search += "?" + urlencode({"exclude": self.instance.pk})
+        for name in ("parent", "depends_on"):
+            searched_when_long(self, name, url=search)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -417,15 +457,12 @@ class PairForm(forms.Form):
 
     def __init__(self, *args: Any, task: Task, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        other_side = {"RU": "KZ", "KZ": "RU"}.get(task.lead_agency.country, "")
-        candidates = Task.objects.filter(event_id=task.event_id, lead_agency__country=other_side).select_related(
-            "lead_agency"
-        )
         field = cast(forms.ModelChoiceField, self.fields["counterpart"])
-        field.queryset = candidates.order_by("number", "pk")
+        field.queryset = pair_candidates(task)
         field.initial = task.counterpart_id
         field.widget.attrs["class"] = "form-select form-select-sm"
         field.widget.attrs.update(PICKER)
+        searched_when_long(self, "counterpart", url=reverse("workplan:task_pair_choices", args=[task.pk]))
 
 
 class ImportUploadForm(forms.Form):

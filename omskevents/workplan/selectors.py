@@ -231,6 +231,34 @@ def task_table_keys(user: AnyUser, flt: TaskFilter, *, today: dt.date) -> QueryS
     return tasks_filter(tasks_visible_to(user), flt, today=today).only(*TABLE_KEY_FIELDS)
 
 
+def task_link_choices(tasks: QuerySet[Task], *, exclude: int | None = None) -> QuerySet[Task]:
+    """The tasks a task may name as its parent or as what it depends on (of `tasks`, itself left out), in the
+    task form's order: by event, then deadline."""
+    choices = tasks.select_related("event").order_by("event__start_date", "deadline", "pk")
+    return choices.exclude(pk=exclude) if exclude is not None else choices
+
+
+def task_choice_search(tasks: QuerySet[Task], query: str, *, limit: int) -> list[Task]:
+    """The first `limit` of `tasks` (in their order) that a picker offers for what the person typed: found by the
+    plan's search (words of the title and description in any of their forms, the agencies, the people) or by
+    the beginning of the number ("2.1" finds 2.1, 2.10…)."""
+    query = query.strip()[:100]
+    if query:
+        by_words = task_search(tasks.order_by(), query, rank=False).values("pk")
+        tasks = tasks.filter(Q(pk__in=by_words) | Q(number__istartswith=query))
+    return list(tasks[:limit])
+
+
+def pair_candidates(task: Task) -> QuerySet[Task]:
+    """The tasks that may be paired with `task`: of its event, led by an agency of the other side."""
+    other_side = {"RU": "KZ", "KZ": "RU"}.get(task.lead_agency.country, "")
+    return (
+        Task.objects.filter(event_id=task.event_id, lead_agency__country=other_side)
+        .select_related("lead_agency")
+        .order_by("number", "pk")
+    )
+
+
 def task_last_report_texts(tasks: Sequence[Task]) -> dict[int, str]:
     """The text of each task's latest progress report, for the 'note on execution' column (one query)."""
     latest = ProgressReport.objects.filter(task=OuterRef("task")).order_by("-created", "-pk").values("pk")[:1]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("import/", views_files.TaskImportView.as_view(), name="task_import"),
     path("import/confirm/", views_files.TaskImportConfirmView.as_view(), name="task_import_confirm"),
     path("people.json", views_edit.PeopleSearchView.as_view(), name="people_search"),
+    path("choices.json", views_edit.TaskChoicesView.as_view(), name="task_choices"),
     path("files/<int:pk>/", views_files.AttachmentDownloadView.as_view(), name="attachment_download"),
     path("next-event/<int:pk>/", views_next_event.NextEventView.as_view(), name="next_event"),
     path("from-meeting/<int:pk>/", views_meetings.DecisionsToTasksView.as_view(), name="decisions_to_tasks"),
@@ -31,5 +32,6 @@ urlpatterns = [
     path("<int:pk>/comment/", views.TaskCommentView.as_view(), name="task_comment"),
     path("<int:pk>/extension/", views.TaskExtensionRequestView.as_view(), name="task_extension_request"),
     path("<int:pk>/pair/", views.TaskPairView.as_view(), name="task_pair"),
+    path("<int:pk>/pair/choices.json", views_edit.TaskPairChoicesView.as_view(), name="task_pair_choices"),
     path("<int:pk>/extension/decide/", views.ExtensionDecideView.as_view(), name="extension_decide"),
 ]

@@ -1,11 +1,13 @@
-"""Creating and editing tasks (the secretariat), and the people search of the task form."""
+"""Creating and editing tasks (the secretariat), and the searches of the task form's and the pairing form's pickers."""
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -14,6 +16,7 @@ from django.views.generic import FormView
 
 from omskevents.accounts.models import User
 from omskevents.accounts.types import AuthenticatedHttpRequest
+from omskevents.core.ids import parse_id
 
 from . import permissions, selectors, services
 from .forms import (
@@ -91,13 +94,69 @@ class TaskUpdateView(TaskFormMixin, FormView):
         return self.after_save(task, created=False)
 
 
+def _choices(tasks: list[Task]) -> JsonResponse:
+    return JsonResponse({"results": [{"id": task.pk, "text": str(task)} for task in tasks]})
+
+
+SEARCH_TEXT = forms.CharField(required=False, max_length=100)
+
+
+def _search_text(request: HttpRequest) -> str:
+    """What the person typed into a picker, at most 100 characters; ValidationError for what no text field holds
+    (a NUL character), which the views answer with 400 and the message."""
+    return str(SEARCH_TEXT.clean(request.GET.get("q", "")[:100]))
+
+
+def _refused(error: ValidationError) -> JsonResponse:
+    return JsonResponse({"results": [], "error": " ".join(error.messages)}, status=400)
+
+
+class TaskChoicesView(SecretariatRequiredMixin, View):
+    """The tasks the task form's "parent" and "depends on" pickers offer for what the person types, when the plan
+    is too long to list them all in the page (forms.searched_when_long): of the tasks this person may see, the
+    task being edited (`exclude`) left out."""
+
+    LIMIT = 30
+
+    def get(self, request: HttpRequest) -> JsonResponse:
+        try:
+            query = _search_text(request)
+        except ValidationError as error:
+            return _refused(error)
+        exclude = parse_id(request.GET.get("exclude", ""))
+        tasks = selectors.task_link_choices(selectors.tasks_visible_to(request.user), exclude=exclude)
+        return _choices(selectors.task_choice_search(tasks, query, limit=self.LIMIT))
+
+
+class TaskPairChoicesView(LoginRequiredMixin, View):
+    """The tasks the pairing form's picker offers for what the person types: of the task's event, led on the
+    other side. A task the person may not see answers 404, as its page does; pairing is the secretariat's (403)."""
+
+    LIMIT = 30
+
+    def get(self, request: HttpRequest, pk: int) -> JsonResponse:
+        task = selectors.task_for_action(request.user, pk)
+        if task is None:
+            raise Http404
+        if not permissions.can_pair_tasks(request.user):
+            raise PermissionDenied
+        try:
+            query = _search_text(request)
+        except ValidationError as error:
+            return _refused(error)
+        return _choices(selectors.task_choice_search(selectors.pair_candidates(task), query, limit=self.LIMIT))
+
+
 class PeopleSearchView(SecretariatRequiredMixin, View):
     """A small JSON list of people for the responsible-person search box."""
 
     LIMIT = 20
 
     def get(self, request: HttpRequest) -> JsonResponse:
-        query = request.GET.get("q", "").strip()[:100]
+        try:
+            query = _search_text(request).strip()
+        except ValidationError as error:
+            return _refused(error)
         people = User.objects.filter(is_active=True).select_related("agency")
         if query:
             condition = Q()

@@ -7,7 +7,7 @@ import pytest
 
 from omskevents.accounts.models import User
 from omskevents.workplan.models import ProgressReport
-from tests.e2e.conftest import login
+from tests.e2e.conftest import SCREENSHOTS, login
 from tests.e2e.plan_world import make_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -194,3 +194,47 @@ def test_task_form_pickers_search_co_executors_and_dependencies(page, world, sec
     assert agency_b in task.co_executors.all()
     assert list(task.depends_on.all()) == [before]
     assert page.url.endswith(f"/tasks/{task.pk}/")  # saved: back on the task's page
+
+
+def test_long_task_lists_are_searched_as_the_secretariat_types(page, world, secretariat, monkeypatch):
+    """Above forms.LISTED_CHOICES (lowered here to 2) the task form's "depends on" and the pairing form's
+    counterpart carry only the chosen tasks; typing asks the server, and what it finds is chosen and saved."""
+    from omskevents.workplan import forms
+
+    monkeypatch.setattr(forms, "LISTED_CHOICES", 2)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    login(page, "sec", PASSWORD)
+    task, before = world.task_a, world.tasks[-1]
+    page.goto(f"/tasks/{task.pk}/edit/")
+    assert page.locator("select[name=depends_on] option").count() == 0  # nothing chosen, nothing listed
+    page.click("#id_depends_on-ts-control")
+    page.keyboard.type("этапа 12")  # another form of "этап 12": the server's search, not the page's
+    page.wait_for_selector(".ts-dropdown .option.active:has-text('этап 12')")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    page.screenshot(path=str(SCREENSHOTS / "task-form-searched-picker-1440.png"))
+    with page.expect_navigation():
+        page.click("form.task-form button[type=submit]")
+    task.refresh_from_db()
+    assert list(task.depends_on.all()) == [before]
+
+    kazakh = world.task_b  # of three Kazakh tasks: none listed in the page
+    page.goto(f"/tasks/{task.pk}/")
+    assert page.locator("select[name=counterpart] option").count() == 1  # "No counterpart"
+    page.focus("#id_counterpart-ts-control")  # as the Tab key brings it
+    page.keyboard.type(kazakh.number)
+    page.wait_for_selector(f".ts-dropdown .option.active:has-text('{kazakh.number}')")
+    page.keyboard.press("Enter")
+    page.screenshot(path=str(SCREENSHOTS / "task-page-searched-pair-1440.png"))
+    with page.expect_navigation():  # the button, not Enter: it must stay where it was as the picker is left
+        page.click(f"form[action='/tasks/{task.pk}/pair/'] button[type=submit]")
+    page.screenshot(path=str(SCREENSHOTS / "task-page-searched-pair-saved-1440.png"))
+    kazakh.refresh_from_db()
+    assert kazakh.counterpart == task
+    page.set_viewport_size({"width": 390, "height": 844})
+    pairing = page.locator(f"form[action='/tasks/{task.pk}/pair/']")
+    pairing.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "task-page-pair-form-390.png"))
+    button = pairing.locator("button[type=submit]").bounding_box()
+    assert button is not None
+    assert button["x"] + button["width"] <= 390  # nothing runs off a phone's screen

@@ -884,6 +884,10 @@ DECISIONS: dict[str, Decision] = {
         )
     ),
     "workplan:people_search": Decision(checks=(Check("get", BOTH_SECRETARIATS_PAGE, query=lambda w: {"q": "Ив"}),)),
+    # The task form's pickers: of the tasks the secretariat may see (the Kazakh one: its side's).
+    "workplan:task_choices": Decision(
+        checks=(Check("get", BOTH_SECRETARIATS_PAGE, query=lambda w: {"q": "1", "exclude": w.task_a.pk}),)
+    ),
     "workplan:attachment_download": Decision(
         a=pk("attachment_a"), b=pk("attachment_b"), checks=(Check("get", A_ONLY, B_ONLY),)
     ),
@@ -954,6 +958,16 @@ DECISIONS: dict[str, Decision] = {
                 R(LOGIN, W(302), W(302), 404, 302, 404),
                 R(LOGIN, 404, 404, W(302), 302, 302),
                 data=lambda w: {"new_deadline": "2026-12-05", "reason": "Согласование с казахстанской стороной"},
+            ),
+        ),
+    ),
+    # The pairing form's picker: as the pairing itself, a task out of sight first (404), then pairing (403).
+    "workplan:task_pair_choices": Decision(
+        a=pk("task_a"),
+        b=pk("task_b"),
+        checks=(
+            Check(
+                "get", R(LOGIN, 403, 403, 404, 200, 404), R(LOGIN, 404, 404, 403, 200, 403), query=lambda w: {"q": "1"}
             ),
         ),
     ),
