@@ -194,3 +194,13 @@ def test_the_searches_refuse_what_no_text_holds_and_take_long_text_cut(client, s
         # In the person's language (Russian here), nothing found and nothing read.
         assert json.loads(refused.content) == {"results": [], "error": "Данные содержат запрещённый символ: ноль-байт"}
         assert client.get(url, {"q": "%" * 5000}).status_code == 200
+
+
+def test_a_sub_task_started_from_its_parent_has_the_parent_chosen(client, secretariat, plan):
+    russian, _kazakh, _elsewhere = plan
+    client.force_login(secretariat)
+    html = client.get(reverse("workplan:task_create"), {"parent": russian[3].pk, "event": russian[3].event_id})
+    html = html.content.decode()
+    assert _options(html, "parent") == ["", str(russian[3].pk)]
+    assert re.search(rf'<option value="{russian[3].pk}" selected>', html)
+    assert _options(client.get(reverse("workplan:task_create"), {"parent": "7x"}).content.decode(), "parent") == [""]
