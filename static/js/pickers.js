@@ -51,6 +51,10 @@
             return response.ok ? response.json() : { results: [] };
           })
           .then(function (data) {
+            if (picker.inputValue() !== query) {
+              callback(); // an answer to words since changed, come after a later one: not shown
+              return;
+            }
             // What an earlier query found goes; the chosen ones and the empty choice ("No counterpart") stay.
             picker.clearOptions(function (option, value) {
               return value === "" || this.items.indexOf(value) >= 0;
