@@ -82,16 +82,21 @@ def due_zone(out: Callable[[str], Any]) -> tuple[str, str]:
     from omskevents.calendars.models import CalendarDay
     from omskevents.calendars.services import WorkingCalendar
     from omskevents.notifications import selectors
+    from omskevents.notifications.timing import QUIET_HOURS_END
 
     hour = selectors.reminder_settings_get().send_hour
+    # The run's notices of reports wait for the next morning from QUIET_HOURS_END local on: recipients are chosen
+    # where that is at least an hour away (a run takes about 13 minutes); before, up to 22:00.
+    last = QUIET_HOURS_END - 1
     now = timezone.now()
     for country, name in ZONES:
         local = now.astimezone(zoneinfo.ZoneInfo(name))
-        if hour <= local.hour < 22 and WorkingCalendar(country, local.date(), local.date()).is_working(local.date()):
+        day = local.date()
+        if hour <= local.hour < last and WorkingCalendar(country, day, day).is_working(day):
             return country, name
     for name in (*(zone for _country, zone in ZONES), *WORLD_ZONES):
         local = now.astimezone(zoneinfo.ZoneInfo(name))
-        if hour <= local.hour < 22:
+        if hour <= local.hour < last:
             day = local.date()
             if not WorkingCalendar("RU", day, day).is_working(day):
                 CalendarDay.objects.update_or_create(
@@ -102,7 +107,7 @@ def due_zone(out: Callable[[str], Any]) -> tuple[str, str]:
             else:
                 out(f"no zone of either side is on a working day past {hour}:00 now: recipients in {name}")
             return "RU", name
-    raise SystemExit(f"no zone on Earth is between {hour}:00 and 22:00 now")  # cannot happen: offsets span 26 h
+    raise SystemExit(f"no zone on Earth is between {hour}:00 and {last}:00 now")  # cannot happen: 26 h of offsets
 
 
 def make_due(label: str, n: int, zone: tuple[str, str]) -> dict[str, int]:

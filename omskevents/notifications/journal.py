@@ -13,6 +13,8 @@ back, and reconciled entries are deleted, so the file stays a few pages long.
 import datetime as dt
 import os
 import sqlite3
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +34,10 @@ CREATE TABLE IF NOT EXISTS accepted (
 """
 
 _connections: dict[tuple[int, str], sqlite3.Connection] = {}
+_opening = threading.Lock()
+# Turning a new journal to WAL takes it whole for a moment: SQLite answers "locked" at once, without waiting, to a
+# second connection that tries the same (two beats' scans starting together). The turn is retried this long.
+WAL_RETRY_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -55,14 +61,30 @@ def _connection() -> sqlite3.Connection:
     path = str(settings.NOTIFY_JOURNAL_PATH)
     key = (os.getpid(), path)
     conn = _connections.get(key)
-    if conn is None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.execute(SCHEMA)
-        _connections[key] = conn
+    if conn is not None:
+        return conn
+    with _opening:  # one connection per process, whichever of its threads comes first
+        conn = _connections.get(key)
+        if conn is None:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
+            _wal(conn)
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute(SCHEMA)
+            _connections[key] = conn
     return conn
+
+
+def _wal(conn: sqlite3.Connection) -> None:
+    deadline = time.monotonic() + WAL_RETRY_SECONDS
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def record(entry: Accepted) -> None:
