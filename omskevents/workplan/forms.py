@@ -36,8 +36,9 @@ from .selectors import (
 from .uploads import check_upload_batch
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-# A select that static/js/pickers.js turns into a searchable picker (a plain select without JS).
-PICKER = {"data-picker": "1"}
+# A select that static/js/pickers.js turns into a searchable picker (a plain select without JS), and what the picker
+# says, in the reader's language, when nothing answers the words typed.
+PICKER = {"data-picker": "1", "data-no-results": _("Nothing found")}
 
 
 def _pickers(form: forms.BaseForm, *names: str) -> None:

@@ -31,6 +31,14 @@
     if (!multiple && select.dataset.placeholder) {
       settings.placeholder = select.dataset.placeholder;
     }
+    if (select.dataset.noResults) {
+      // Tom Select's own words are English; the page gives them in the reader's language.
+      settings.render = {
+        no_results: function (data, escape) {
+          return '<div class="no-results">' + escape(select.dataset.noResults) + "</div>";
+        },
+      };
+    }
     const searchUrl = select.dataset.searchUrl;
     if (searchUrl) {
       // The server searches (words in any of their forms, the beginning of a number): the list shows what it found
