@@ -49,7 +49,7 @@ def _pickers(form: forms.BaseForm, *names: str) -> None:
 # A picker over more tasks than this lists only those chosen (the saved ones, or on a form sent back with errors the
 # ones the person picked); the others are found as the person types, from `url` (a JSON list of the same choices:
 # views_edit.TaskChoicesView). A plan of thousands of tasks made each task form and task page render every one:
-# 3.7 s for the task form at 10,000 tasks, 0.2 s for a task page with the pairing form.
+# 3.1–3.7 s for the task form at 10,000 tasks, 0.23 s for a task page with the pairing form.
 LISTED_CHOICES = 200
 
 
