@@ -71,7 +71,9 @@ def searched_when_long(form: forms.BaseForm, name: str, *, url: str) -> None:
     values = raw if isinstance(raw, list | tuple | QuerySet) else [raw]
     chosen = parse_ids(getattr(value, "pk", value) for value in values)
     rows = {task.pk: task for task in queryset.filter(pk__in=chosen)} if chosen else {}
-    empty = [("", field.empty_label)] if not isinstance(field, forms.ModelMultipleChoiceField) else []
+    # The empty choice as the field itself would list it: none for a multiple choice or a required one.
+    single = not isinstance(field, forms.ModelMultipleChoiceField)
+    empty = [("", field.empty_label)] if single and field.empty_label is not None else []
     listed = [(str(pk), field.label_from_instance(rows[pk])) for pk in chosen if pk in rows]
     field.widget.choices = [*empty, *listed]
     field.widget.attrs["data-search-url"] = url
