@@ -379,6 +379,45 @@ def test_related_tasks_list_only_tasks_the_reader_may_see(client, secretariat, s
         assert foreign in as_secretariat
 
 
+def test_related_tasks_cost_the_same_queries_however_many_there_are(client, staff_a, agency_a, agency_b):
+    """The parent, the tasks depended on, the tasks blocked and the sub-tasks are read together, in one read of
+    the plan: a task with several of each (some of another agency, so hidden) costs the page no more queries than
+    a task with one of each, and each list holds its own tasks only."""
+
+    def linked(count: int) -> tuple[Task, dict[str, set[str]]]:
+        task = TaskFactory(lead_agency=agency_a, parent=TaskFactory(title=f"Раздел {count}", lead_agency=agency_a))
+        titles: dict[str, set[str]] = {"depends": set(), "blocks": set(), "subtasks": set()}
+        for n in range(count):
+            for kind, agency in (("own", agency_a), ("foreign", agency_b)):
+                needed = TaskFactory(title=f"Смета {count}-{n} {kind}", lead_agency=agency)
+                task.depends_on.add(needed)
+                TaskFactory(title=f"Охрана {count}-{n} {kind}", lead_agency=agency).depends_on.add(task)
+                TaskFactory(title=f"Подряд {count}-{n} {kind}", lead_agency=agency, parent=task)
+                if kind == "own":
+                    titles["depends"].add(f"Смета {count}-{n} own")
+                    titles["blocks"].add(f"Охрана {count}-{n} own")
+                    titles["subtasks"].add(f"Подряд {count}-{n} own")
+        return task, titles
+
+    few, many = linked(1), linked(6)
+    client.force_login(staff_a)
+    client.get(_url(few[0]))  # the session's first refresh
+    counts = []
+    for task, titles in (few, many):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(_url(task))
+        counts.append(len(queries))
+        # The task, then every linked task at once (not a read of the plan per list).
+        assert sum('FROM "workplan_task" ' in q["sql"] for q in queries.captured_queries) == 2
+        page = response.context["task"]
+        assert page.visible_parent == task.parent
+        assert {t.title for t in page.visible_depends_on} == titles["depends"]
+        assert {t.title for t in page.visible_blocks} == titles["blocks"]
+        assert {t.title for t in page.visible_subtasks} == titles["subtasks"]
+        assert "foreign" not in response.content.decode()
+    assert counts[0] == counts[1]
+
+
 def test_history_names_a_foreign_parent_neutrally_even_after_the_link_is_removed(
     client, secretariat, staff_a, agency_a, agency_b
 ):
