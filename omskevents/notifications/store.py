@@ -82,6 +82,7 @@ INSERT_COLUMNS = (
     "message_id",
     "dispatched_at",
 )
+RELATED_FIELDS = ["recipient", "agency", "task", "meeting"]
 INSERT_CHUNK = 1000  # rows per INSERT statement where the backend takes 20,000 parameters (SQLite: fewer)
 COPY_FROM = 200  # rows from which PostgreSQL gets them by COPY instead
 
@@ -104,7 +105,10 @@ def outbox_store(planned: Sequence[Planned], *, validate: bool = True, hand_over
     fresh = [p for key, p in wanted.items() if key not in existing]
     if validate:
         for p in fresh:
-            _row(p).full_clean(validate_unique=False, validate_constraints=False)
+            # The people, agency, task and meeting are the instances the notice was planned from, read in the
+            # caller's transaction; the database's foreign keys check them again at commit. Asking the database
+            # for each of them here cost a query apiece on every comment, report and status change.
+            _row(p).full_clean(exclude=RELATED_FIELDS, validate_unique=False, validate_constraints=False)
     revived = _revive(
         [(existing[key].pk, p) for key, p in wanted.items() if key in existing and _revivable(existing[key])]
     )

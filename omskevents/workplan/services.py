@@ -460,7 +460,7 @@ def task_report_progress(
     checked = [inspect_upload(f) for f in files]
     _check_upload_limits(actor=actor, files=files)
     report = ProgressReport(task=task, author=actor, text=text, is_final=is_final)
-    report.full_clean()
+    report.full_clean(exclude=["task", "author"])  # the task locked above, the person signed in: no query for either
     history_user_set(report, actor)
     report.save()
     for upload, info in zip(files, checked, strict=True):
@@ -539,6 +539,6 @@ def task_comment_add(*, actor: User, task: Task, text: str) -> TaskComment:
     if not text.strip():
         raise ValidationError({"text": _("The comment is empty.")})
     comment = TaskComment(task=task, author=actor, text=text)
-    comment.full_clean()
+    comment.full_clean(exclude=["author"])  # the person signed in
     comment.save()
     return comment
