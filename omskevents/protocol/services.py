@@ -95,7 +95,7 @@ def item_update(*, actor: User, item: ProtocolItem, **fields: Any) -> ProtocolIt
     unknown = set(fields) - set(ITEM_FIELDS)
     if unknown:
         raise TypeError(f"unknown item fields: {sorted(unknown)}")
-    item = ProtocolItem.objects.select_for_update().select_related("proposer").get(pk=item.pk)
+    item = ProtocolItem.objects.select_for_update(of=("self",)).select_related("proposer").get(pk=item.pk)
     if not permissions.can_edit_item(actor, item):
         raise PermissionDenied(_("You cannot edit this item."))
     changed = {name: value for name, value in fields.items() if getattr(item, name) != value}
@@ -168,7 +168,7 @@ def protocol_items_to_tasks(*, actor: User, protocol: Protocol) -> tuple[list[Ta
     """
     if not permissions.can_make_tasks(actor):
         raise PermissionDenied(_("Only the committee secretariat turns protocol items into tasks."))
-    protocol = Protocol.objects.select_for_update().select_related("event").get(pk=protocol.pk)
+    protocol = Protocol.objects.select_for_update(of=("self",)).select_related("event").get(pk=protocol.pk)
     event = protocol.event
     items = (
         ProtocolItem.objects.select_for_update(of=("self",))

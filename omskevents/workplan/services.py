@@ -399,7 +399,7 @@ def event_deadlines_follow(*, actor: User, event: Event) -> int:
 @transaction.atomic
 def task_change_status(*, actor: User, task: Task, status: str, note: str = "") -> Task:
     """Move a task through the workflow; a move the workflow does not allow changes nothing."""
-    task = Task.objects.select_for_update().select_related("lead_agency").get(pk=task.pk)
+    task = Task.objects.select_for_update(of=("self",)).select_related("lead_agency").get(pk=task.pk)
     if not permissions.can_view_task(actor, task):
         raise PermissionDenied(_("You cannot see this task."))
     if task.status == status:
@@ -430,7 +430,7 @@ def task_change_status(*, actor: User, task: Task, status: str, note: str = "") 
 @transaction.atomic
 def task_restore(*, actor: User, task: Task) -> Task:
     """Undo a cancellation within the undo window: the task goes back to the status it had before it."""
-    task = Task.objects.select_for_update().select_related("lead_agency").get(pk=task.pk)
+    task = Task.objects.select_for_update(of=("self",)).select_related("lead_agency").get(pk=task.pk)
     if not permissions.can_view_task(actor, task):
         raise PermissionDenied(_("You cannot see this task."))
     if not permissions.can_restore_task(actor, task, now=timezone.now()):
