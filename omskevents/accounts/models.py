@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from django_otp.models import Device, ThrottlingMixin
 
 from omskevents.core.models import TimeStampedModel
-from omskevents.core.validators import validate_time_zone
+from omskevents.core.validators import validate_plausible_date, validate_time_zone
 
 from .enums import AbsenceReason, Language, Role
 
@@ -202,8 +202,10 @@ class Absence(TimeStampedModel):
     person = models.ForeignKey(
         User, verbose_name=pgettext_lazy("absence", "person"), on_delete=models.CASCADE, related_name="absences"
     )
-    start = models.DateField(pgettext_lazy("absence", "from"))
-    end = models.DateField(_("until"), help_text=_("The last day of the absence, included."))
+    start = models.DateField(pgettext_lazy("absence", "from"), validators=[validate_plausible_date])
+    end = models.DateField(
+        _("until"), help_text=_("The last day of the absence, included."), validators=[validate_plausible_date]
+    )
     reason = models.CharField(
         pgettext_lazy("absence", "reason"), max_length=20, choices=AbsenceReason.choices, default=AbsenceReason.LEAVE
     )

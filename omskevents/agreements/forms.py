@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from omskevents.agencies.enums import Country
 from omskevents.agencies.models import Agency
+from omskevents.core.ids import StrictModelMultipleChoiceField
 from omskevents.events.models import Event
 from omskevents.workplan.uploads import inspect_upload
 
@@ -81,6 +82,8 @@ class AgreementForm(forms.ModelForm):
             "ru_parties": forms.SelectMultiple(attrs={"size": 6}),
             "kz_parties": forms.SelectMultiple(attrs={"size": 6}),
         }
+        # Every posted id read strictly: a number past a database integer is the field's error, not a crash.
+        field_classes = {"ru_parties": StrictModelMultipleChoiceField, "kz_parties": StrictModelMultipleChoiceField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from omskevents.core.models import TimeStampedModel
 from omskevents.core.names import NamesInThreeLanguages
+from omskevents.core.validators import validate_plausible_date
 
 from .enums import CLOSED_STAGES, AgreementKind, Language, Side, Stage
 
@@ -75,8 +76,10 @@ class Agreement(NamesInThreeLanguages, TimeStampedModel):
     kz_seat = models.CharField(_("seat, Kazakh side"), max_length=50, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     next_stage = models.CharField(_("next stage"), max_length=20, choices=Stage.choices, blank=True)
-    next_deadline = models.DateField(_("deadline of the next stage"), null=True, blank=True, db_index=True)
-    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    next_deadline = models.DateField(
+        _("deadline of the next stage"), null=True, blank=True, db_index=True, validators=[validate_plausible_date]
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True, validators=[validate_plausible_date])
     signed_place = models.CharField(_("place of signing"), max_length=255, blank=True)
     signed_by = models.TextField(_("signed by"), blank=True)
     created_by = models.ForeignKey(
@@ -157,7 +160,7 @@ class AgreementStage(TimeStampedModel):
     )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
     side = models.CharField(_("acting side"), max_length=2, choices=Side.choices)
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(_("deadline"), validators=[validate_plausible_date])
     deadline_note = models.CharField(_("deadline note"), max_length=255, blank=True)
     reached_at = models.DateTimeField(_("reached"), null=True, blank=True)
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from omskevents.core.models import TimeStampedModel
 from omskevents.core.names import NamesInThreeLanguages
+from omskevents.core.validators import validate_plausible_date
 
 from .enums import Attendance, MeetingStatus, MemberRole, WorkingGroupKind
 
@@ -98,8 +99,8 @@ class Meeting(TimeStampedModel):
         help_text=_("The event the meeting prepares."),
     )
     title = models.CharField(_("title"), max_length=500, blank=True)
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    starts_at = models.DateTimeField(_("starts at"), validators=[validate_plausible_date])
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True, validators=[validate_plausible_date])
     place = models.CharField(_("place"), max_length=500, blank=True)
     video_link = models.URLField(_("video link"), blank=True)
     chair = models.ForeignKey(
@@ -194,7 +195,7 @@ class Decision(TimeStampedModel):
     co_executors = models.ManyToManyField(
         "agencies.Agency", verbose_name=_("co-executors"), blank=True, related_name="+"
     )
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True, validators=[validate_plausible_date])
 
     class Meta:
         verbose_name = _("decision")

@@ -23,6 +23,7 @@ from omskevents.core.confirm import UNDO_WINDOW, Confirmation, confirm_page, is_
 from omskevents.core.forms import apply_service_errors
 from omskevents.core.protection import protected_pks
 from omskevents.core.sections import collect_sections
+from omskevents.core.validators import EARLIEST_DATE, LATEST_DATE
 
 from . import permissions, selectors, services, signals
 from .enums import MemberRole
@@ -71,12 +72,14 @@ class MeetingListView(MeetingsAccessMixin, ListView):
 
 
 def _month_from(value: str | None, today: dt.date) -> dt.date:
-    """The first day of the month asked for as YYYY-MM; this month when it is missing or malformed."""
+    """The first day of the month asked for as YYYY-MM; this month when it is missing, malformed or outside the
+    dates a meeting may have (the grid's first and last weeks reach into the months around it)."""
     try:
         year, month = (int(part) for part in (value or "").split("-"))
-        return dt.date(year, month, 1)
-    except ValueError:
+        first = dt.date(year, month, 1)
+    except (ValueError, OverflowError):
         return today.replace(day=1)
+    return first if EARLIEST_DATE <= first <= LATEST_DATE else today.replace(day=1)
 
 
 class MeetingCalendarView(MeetingsAccessMixin, TemplateView):

@@ -9,14 +9,17 @@ So it is kept per process under the person, the language and the data version (c
 person, an agency or the rules makes a new key.
 """
 
+import functools
 from collections import OrderedDict
+from collections.abc import Callable
 from threading import Lock
 from typing import Any
 
 from django.contrib.admin import AdminSite
 from django.contrib.admin.apps import AdminConfig
-from django.http import HttpRequest
-from django.utils.translation import get_language
+from django.contrib.admin.views.main import ERROR_FLAG
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.utils.translation import get_language, gettext
 
 from .cache import data_version
 
@@ -28,6 +31,24 @@ class OmskAdminSite(AdminSite):
         super().__init__(name)
         self._app_lists: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = OrderedDict()
         self._lock = Lock()
+
+    def admin_view(self, view: Callable[..., HttpResponse], cacheable: bool = False) -> Callable[..., HttpResponse]:
+        """Every admin page, with a number too large for the database or for a date in its address (a filter's
+        id, a year of the date hierarchy: `?event=99999999999999999999`, `?deadline__year=99999999999999999999`)
+        answered as Django answers a filter it cannot apply: the list again, with its "incorrect lookup" notice,
+        instead of an error page. SQLite cannot bind such an integer at all; a date cannot hold such a year."""
+        wrapped = super().admin_view(view, cacheable)
+
+        @functools.wraps(wrapped)
+        def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                return wrapped(request, *args, **kwargs)
+            except OverflowError:
+                if request.method == "GET" and request.GET and ERROR_FLAG not in request.GET:
+                    return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+                return HttpResponseBadRequest(gettext("A number in the address is out of range."))
+
+        return inner
 
     @staticmethod
     def app_list_key(request: HttpRequest) -> tuple[Any, ...] | None:

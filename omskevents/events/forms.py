@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from omskevents.core.validators import validate_plausible_date
+
 from .enums import Direction
 from .exports import LAYOUTS
 
@@ -37,10 +39,12 @@ class EventDatesForm(forms.Form):
     start_date = forms.DateField(
         label=_("Start date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_plausible_date],
     )
     end_date = forms.DateField(
         label=_("End date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_plausible_date],
     )
     # Anything else than the fingerprint of the preview made now is a stale preview: the new one is shown.
     fingerprint = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from omskevents.core.models import TimeStampedModel
 from omskevents.core.names import NamesInThreeLanguages, localized
-from omskevents.core.validators import validate_time_zone
+from omskevents.core.validators import validate_plausible_date, validate_time_zone
 
 from .enums import (
     Area,
@@ -53,8 +53,8 @@ class Event(NamesInThreeLanguages, TimeStampedModel):
     short_title_en = models.CharField(_("short title (English)"), max_length=100, blank=True)
     city = models.CharField(_("city"), max_length=100, default="Омск")
     host_country = models.CharField(_("host country"), max_length=2, choices=Side.choices, default=Side.RU)
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"))
+    start_date = models.DateField(_("start date"), validators=[validate_plausible_date])
+    end_date = models.DateField(_("end date"), validators=[validate_plausible_date])
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Omsk", validators=[validate_time_zone])
     status = models.CharField(_("status"), max_length=20, choices=EventStatus.choices, default=EventStatus.PREPARING)
     description = models.TextField(_("description"), blank=True)
@@ -100,8 +100,8 @@ class ProgrammeItem(NamesInThreeLanguages, TimeStampedModel):
     title_kk = models.CharField(_("title in Kazakh"), max_length=500, blank=True)
     title_en = models.CharField(_("title in English"), max_length=500, blank=True)
     description = models.TextField(_("description"), blank=True)
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
+    starts_at = models.DateTimeField(_("starts at"), validators=[validate_plausible_date])
+    ends_at = models.DateTimeField(_("ends at"), validators=[validate_plausible_date])
     venue = models.ForeignKey(
         Venue, verbose_name=_("venue"), on_delete=models.PROTECT, null=True, blank=True, related_name="programme_items"
     )
@@ -129,7 +129,7 @@ class Delegation(TimeStampedModel):
     name = models.CharField(_("name"), max_length=255)
     head = models.CharField(_("head of delegation"), max_length=255, blank=True)
     size = models.PositiveIntegerField(_("number of participants"), default=0)
-    arrival = models.DateTimeField(_("arrival"), null=True, blank=True)
+    arrival = models.DateTimeField(_("arrival"), null=True, blank=True, validators=[validate_plausible_date])
     notes = models.TextField(_("notes"), blank=True)
     responsible_agency = models.ForeignKey(
         "agencies.Agency",
@@ -224,7 +224,7 @@ class Journey(TimeStampedModel):
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
     transport = models.CharField(_("transport"), max_length=10, choices=Transport.choices)
     number = models.CharField(_("flight or train No."), max_length=20, blank=True)
-    at = models.DateTimeField(_("date and time"))
+    at = models.DateTimeField(_("date and time"), validators=[validate_plausible_date])
     city = models.CharField(_("city"), max_length=100, default="Омск")
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Omsk", validators=[validate_time_zone])
     place = models.CharField(_("station or airport"), max_length=255, blank=True)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from omskevents.agencies.models import Agency
 from omskevents.core.models import TimeStampedModel
+from omskevents.core.validators import validate_plausible_date
 from omskevents.events.enums import Area
 
 from .enums import ItemState
@@ -21,7 +22,7 @@ class Protocol(TimeStampedModel):
         "events.Event", verbose_name=_("commission session"), on_delete=models.PROTECT, related_name="protocol"
     )
     place = models.CharField(_("place"), max_length=255)
-    date = models.DateField(_("date of signing"))
+    date = models.DateField(_("date of signing"), validators=[validate_plausible_date])
     ru_co_chair = models.CharField(
         _("co-chair of the Russian part"), max_length=500, help_text=_("Position and name, as signed.")
     )
@@ -91,7 +92,7 @@ class ProtocolItem(TimeStampedModel):
         default=False,
         help_text=_("After the session it becomes a task of the proposer, paired with one of the counterpart."),
     )
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True, validators=[validate_plausible_date])
     state = models.CharField(_("state"), max_length=20, choices=ItemState.choices, default=ItemState.PROPOSED)
     # Each side's agreement is recorded on its own; the item is agreed when both are.
     agreed_ru_by = models.ForeignKey(

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from omskevents.accounts.models import User
 from omskevents.agencies.models import Agency
+from omskevents.core.validators import validate_plausible_date
 from omskevents.events.enums import Area
 from omskevents.events.models import Event
 
@@ -330,6 +331,11 @@ def _read_row(cells: Sequence[Any], columns: dict[int, str]) -> PlanRow:
                 row.errors.append(
                     _("“%(value)s” is not a date (use DD.MM.YYYY).") % {"value": _cell_text(cell.value)[:40]}
                 )
+            elif parsed is not None:
+                try:
+                    validate_plausible_date(dt.date.fromisoformat(parsed))
+                except ValidationError as error:
+                    row.errors.extend(error.messages)
         elif key == "co_executors":
             text = _cell_text(cell.value).replace(";", CO_EXECUTOR_SEPARATOR)
             row.co_executors = [p.strip() for p in text.split(CO_EXECUTOR_SEPARATOR) if p.strip()]

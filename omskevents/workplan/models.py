@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from omskevents.core.models import TimeStampedModel
+from omskevents.core.validators import validate_plausible_date
 from omskevents.events.enums import Area
 
 from .enums import CLOSED_STATUSES, DeadlineAnchor, ExtensionStatus, Priority, TaskSource, TaskStatus
@@ -66,7 +67,7 @@ class Task(TimeStampedModel):
         blank=True,
         related_name="controlled_tasks",
     )
-    deadline = models.DateField(_("deadline"), db_index=True)
+    deadline = models.DateField(_("deadline"), db_index=True, validators=[validate_plausible_date])
     deadline_anchor = models.CharField(
         _("deadline is"), max_length=10, choices=DeadlineAnchor.choices, default=DeadlineAnchor.NONE, blank=True
     )
@@ -242,7 +243,7 @@ class ExtensionRequest(TimeStampedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
     )
     old_deadline = models.DateField(_("current deadline"))
-    new_deadline = models.DateField(_("requested deadline"))
+    new_deadline = models.DateField(_("requested deadline"), validators=[validate_plausible_date])
     reason = models.TextField(_("reason"))
     status = models.CharField(
         _("decision"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING

@@ -65,7 +65,9 @@ DATES = st.one_of(
     TEXT,
 )
 DATETIMES = st.one_of(
-    st.sampled_from(["2026-11-05T10:00", "2026-11-05T25:61", "2026-02-30T10:00", "9999-12-31T23:59", "T"]),
+    st.sampled_from(
+        ["2026-11-05T10:00", "2026-11-05T25:61", "2026-02-30T10:00", "9999-12-31T23:59", "0001-01-01T00:00", "T"]
+    ),
     st.datetimes().map(lambda d: d.strftime("%Y-%m-%dT%H:%M")),
     TEXT,
 )

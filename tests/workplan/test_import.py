@@ -97,6 +97,7 @@ def test_import_preview_lists_errors_per_row_and_offers_no_confirm(client, secre
             ["4", "", "", "", ""],
             ["9", "Номер уже занят", "МИД России ДСФ", "", "01.10.2026"],
             ["5", "После форума", "МИД России ДСФ", "", "20.12.2026"],
+            ["6", "Давний срок", "МИД России ДСФ", "", "01.01.1900"],
         ]
     )
     client.force_login(secretariat)
@@ -116,6 +117,7 @@ def test_import_preview_lists_errors_per_row_and_offers_no_confirm(client, secre
             8,
             ["The deadline is after the event ends (11.12.2026). Mark the task as a post-event follow-up to allow it."],
         ),
+        (9, ["Enter a date from 01.01.2000 to 31.12.2099."]),
     ]
     assert "task_import_confirm" not in response.content.decode()
     assert Task.objects.count() == 1
