@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AgreementKind(models.TextChoices):
@@ -12,12 +13,14 @@ class AgreementKind(models.TextChoices):
 
 
 class Stage(models.TextChoices):
-    PROPOSED = "proposed", _("Proposed")
+    # "Proposed" and "Agreed by both sides" name a protocol item too: in Russian an agreement (соглашение) is
+    # neuter, an item (пункт) masculine.
+    PROPOSED = "proposed", pgettext_lazy("agreement", "Proposed")
     DRAFT_READY = "draft_ready", _("Draft ready")
     RU_AGREED = "ru_agreed", _("Agreed inside the Russian side")
     SENT = "sent", _("Sent to the partner")
     PARTNER_COMMENTS = "partner_comments", _("Partner's comments received")
-    BOTH_AGREED = "both_agreed", _("Agreed by both sides")
+    BOTH_AGREED = "both_agreed", pgettext_lazy("agreement", "Agreed by both sides")
     TEXTS_CHECKED = "texts_checked", _("Texts checked (legal, translation)")
     READY = "ready", _("Ready for signing")
     SIGNED = "signed", _("Signed")

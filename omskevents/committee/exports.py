@@ -12,7 +12,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from omskevents.accounts.models import User
 from omskevents.core.documents import official_document
 
-from .enums import Attendance, MemberRole
+from .enums import Attendance, MeetingStatus, MemberRole
 from .models import Meeting
 from .selectors import committee_officer
 
@@ -52,6 +52,9 @@ def minutes_docx(meeting: Meeting) -> bytes:
         run.bold = bold
 
     starts = _local(meeting.starts_at)
+    if meeting.status != MeetingStatus.HELD:
+        # The minutes of a meeting not yet held (or called off) are a draft, never taken for the record.
+        centred(_("DRAFT"), bold=True)
     centred(meeting.committee.name.upper(), bold=True)
     centred(_("MINUTES No. %(number)s") % {"number": meeting.number}, bold=True)
     centred(_("of the meeting of the organising committee"))
@@ -65,7 +68,8 @@ def minutes_docx(meeting: Meeting) -> bytes:
     attendance = list(meeting.attendance.all())
     present = [a for a in attendance if a.status in (Attendance.PRESENT, Attendance.REMOTE)]
     absent = [a for a in attendance if a.status == Attendance.ABSENT]
-    doc.add_paragraph(_("Present:"), style="Heading 2")
+    # Until attendance is marked, the people invited: nobody is listed as present who was not marked so.
+    doc.add_paragraph(_("Present:") if present else _("Invited:"), style="Heading 2")
     for row in present or attendance:
         suffix = f" — {Attendance(row.status).label}" if row.status == Attendance.REMOTE else ""
         doc.add_paragraph(_person(row.user) + suffix, style="List Bullet")

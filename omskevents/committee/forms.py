@@ -105,7 +105,8 @@ class MinutesForm(_CrispyForm):
 
 class DecisionForm(_CrispyForm):
     number = forms.CharField(label=_("No."), max_length=20, required=False, help_text=_("Leave empty for the next."))
-    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
+    # A decision is a paragraph of the minutes: a few sentences, not a document pasted in.
+    text = forms.CharField(label=_("Decision"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
     lead_agency = forms.ModelChoiceField(
         label=_("Lead executor"), queryset=Agency.objects.filter(is_active=True), required=False
     )

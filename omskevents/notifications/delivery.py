@@ -34,6 +34,7 @@ from .recovery import (
     update_if_ours,
     was_handed_over,
 )
+from .store import inbox_items_settle
 
 logger = logging.getLogger(__name__)
 
@@ -393,6 +394,8 @@ def outbox_deliver_batch(*, notification_ids: Sequence[int]) -> dict[int, str]:
             ready.append((row, pref))
         for reason, group in cancelled.items():
             _finish_many(group, state=State.CANCELLED, last_error=reason)
+            if reason.startswith(REASON_GONE_PREFIX):
+                inbox_items_settle(list(group), now=timezone.now())
         _finish_many(held, state=State.HELD, attempts=F("attempts") - 1, dispatched_at=None)
         _finish_many(unaddressed, state=State.FAILED, last_error="No email address.")
         ready = _gather(ready, attempts, outcomes)

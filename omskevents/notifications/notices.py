@@ -22,7 +22,7 @@ from .dispatch import outbox_dispatch
 from .enums import CANCEL_MAKES_MOOT, GATHERABLE_KINDS, REASON_GONE_PREFIX, REMINDER_KINDS, Channel, Kind, State
 from .models import Notification
 from .selectors import Recipient
-from .store import Planned, outbox_store
+from .store import Planned, inbox_items_settle, outbox_store
 from .timing import Calendars, next_polite_moment, next_sending_hour
 
 SETTLE_SECONDS = 180  # edits to one item within this time make one notice
@@ -134,10 +134,21 @@ def task_assignment_notify(*, task: Task, settle: bool = False) -> int:
 
 
 def _reason_gone(task: Task, kinds: Iterable[str], reason: str, **filters: Any) -> int:
-    """Cancel the task's queued notices of these kinds: what they asked for is done or moot."""
-    return Notification.objects.filter(task=task, kind__in=list(kinds), state=State.QUEUED, **filters).update(
-        state=State.CANCELLED, last_error=REASON_GONE_PREFIX + reason, updated=timezone.now()
+    """Cancel the task's queued notices of these kinds: what they asked for is done or moot. Their inbox items
+    no longer count as unread (inbox_items_settle)."""
+    moot = list(
+        Notification.objects.filter(task=task, kind__in=list(kinds), state=State.QUEUED, **filters).values_list(
+            "pk", flat=True
+        )
     )
+    if not moot:
+        return 0
+    now = timezone.now()
+    cancelled = Notification.objects.filter(pk__in=moot, state=State.QUEUED).update(
+        state=State.CANCELLED, last_error=REASON_GONE_PREFIX + reason, updated=now
+    )
+    inbox_items_settle(moot, now=now)
+    return cancelled
 
 
 def task_changed_notify(*, task: Task, old_responsible_id: int | None, old_deadline: dt.date) -> int:

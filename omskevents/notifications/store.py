@@ -13,7 +13,7 @@ from django.utils import timezone
 from omskevents.committee.models import Meeting
 from omskevents.workplan.models import Task
 
-from .enums import CANCELLED_BY_HAND, State
+from .enums import CANCELLED_BY_HAND, REASON_GONE_PREFIX, State
 from .models import InboxItem, Notification
 from .selectors import Recipient, ScanTask
 from .stored import StoredRow, stored_notifications
@@ -290,6 +290,18 @@ def _inbox_add(cursor: Any, ids: Sequence[int]) -> None:
             "ON CONFLICT DO NOTHING",
             list(chunk),
         )
+
+
+def inbox_items_settle(ids: Sequence[int], *, now: dt.datetime) -> int:
+    """The unread inbox items of these rows, those cancelled because what they asked for is done or moot (a report
+    decided, a task reassigned or cancelled), no longer wait for their readers: marked read, they leave the unread
+    count and the page says the notice was cancelled, not what it asked for."""
+    return InboxItem.objects.filter(
+        notification_id__in=list(ids),
+        notification__state=State.CANCELLED,
+        notification__last_error__startswith=REASON_GONE_PREFIX,
+        read_at__isnull=True,
+    ).update(read_at=now)
 
 
 def _row(p: Planned) -> Notification:

@@ -71,14 +71,14 @@ def recipient_zone(row: Any) -> str:
 
 
 def sending_moment(row: Any, *, today: dt.date | None = None) -> str:
-    """When a queued row goes, in its recipient's zone with the zone named: "09:00 (Омск)", with the date
-    when it is not today there ("01.12 09:00 (Москва)")."""
+    """When a queued row goes, in its recipient's zone with the zone named: "в 09:00 (Омск)", with the date
+    when it is not today there ("01.12 в 09:00 (Москва)")."""
     zone = recipient_zone(row)
     local = row.next_attempt_at.astimezone(selectors.zone(zone))
-    clock = formats.time_format(local, "H:i")
+    parts = {"time": formats.time_format(local, "H:i"), "zone": zone_name(zone)}
     if today is None or local.date() != today:
-        clock = f"{formats.date_format(local, 'd.m')} {clock}"
-    return f"{clock} ({zone_name(zone)})"
+        return _("%(date)s at %(time)s (%(zone)s)") % {"date": formats.date_format(local, "d.m"), **parts}
+    return _("at %(time)s (%(zone)s)") % parts
 
 
 HEADLINES = {

@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -103,10 +103,12 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
 def attachment_response(user: Any, pk: int) -> FileResponse:
     """A report's file for someone who may download it, else 404 (also when the file itself is gone): the one
     check the task page and the API share."""
-    attachment = get_object_or_404(
-        selectors.attachments_visible_to(user).select_related("report__task__lead_agency"), pk=pk
+    # A bare 404, not get_object_or_404's English "No Attachment matches the given query.": the API answers
+    # with the exception's own text, and without one with its "not found" in the caller's language.
+    attachment = (
+        selectors.attachments_visible_to(user).select_related("report__task__lead_agency").filter(pk=pk).first()
     )
-    if not permissions.can_download_attachment(user, attachment):
+    if attachment is None or not permissions.can_download_attachment(user, attachment):
         raise Http404
     return stored_file_response(
         attachment.file, filename=attachment.original_name, content_type=attachment.content_type

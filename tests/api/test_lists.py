@@ -164,3 +164,15 @@ def test_agreements_carry_their_stages(api, world):
         .values_list("stage", flat=True)
     )
     assert row["versions"][0]["language"] == "ru"
+
+
+def test_a_file_not_found_answers_in_the_callers_language(api, world):
+    """Another agency's file and a file that does not exist answer the same 404, with the API's own "not found"
+    in the caller's language (not the ORM's English "No Attachment matches the given query.")."""
+    api.use(make_token(world.staff_a))
+    for pk in (world.attachment_b.pk, 999_999):
+        url = f"/api/v1/attachments/{pk}/download/"
+        english = api.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        russian = api.get(url, HTTP_ACCEPT_LANGUAGE="ru")
+        assert (english.status_code, english.json()) == (404, {"detail": "Not found."})
+        assert (russian.status_code, russian.json()) == (404, {"detail": "Не найдено."})

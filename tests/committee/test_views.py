@@ -268,6 +268,23 @@ def test_decision_add_with_a_bad_date_shows_the_error(client, secretariat):
     assert Decision.objects.count() == 0
 
 
+def test_decision_add_with_a_text_too_long_or_a_year_out_of_range_shows_the_errors(client, secretariat):
+    meeting = MeetingFactory()
+    response = _login(client, secretariat).post(
+        reverse("committee:decision_add", args=[meeting.pk]),
+        {"decision-text": "Обеспечить. " * 500, "decision-deadline": "0001-01-01"},
+    )
+    errors = response.context["decision_form"].errors
+    assert errors["text"] == ["Ensure this value has at most 5000 characters (it has 6000)."]
+    assert Decision.objects.count() == 0
+    response = _login(client, secretariat).post(
+        reverse("committee:decision_add", args=[meeting.pk]),
+        {"decision-text": "Обеспечить", "decision-deadline": "0001-01-01"},
+    )
+    assert response.context["decision_form"].errors == {"deadline": ["Enter a date from 01.01.2000 to 31.12.2099."]}
+    assert Decision.objects.count() == 0
+
+
 def test_decision_add_by_agency_staff_is_forbidden(client, staff_a):
     meeting = MeetingFactory()
     response = _login(client, staff_a).post(
@@ -286,7 +303,7 @@ def test_minutes_docx_holds_the_meeting_ready_to_sign(client, staff_a, agency_a,
     CommitteeMemberFactory(committee=committee, user=chair, role="chair")
     CommitteeMemberFactory(committee=committee, user=secretary, role="secretary")
     meeting = MeetingFactory(
-        committee=committee, number=5, place="Омск, Дом Правительства", minutes="Заслушали доклад."
+        committee=committee, number=5, place="Омск, Дом Правительства", minutes="Заслушали доклад.", status="held"
     )
     AgendaItem.objects.create(meeting=meeting, order=1, title="О подготовке XXII Форума")
     AttendanceFactory(meeting=meeting, user=staff_a, status="present")
@@ -315,6 +332,20 @@ def test_minutes_docx_holds_the_meeting_ready_to_sign(client, staff_a, agency_a,
         "Chair ____________________ Хоценко Виталий",
         "Secretary ____________________ Секретарёва Анна",
     ]
+
+
+def test_minutes_of_a_meeting_not_yet_held_are_a_draft_listing_the_invited(client, staff_a, agency_a):
+    """Before the meeting nobody has been marked present: the document says DRAFT and lists the people invited
+    as invited, not as present."""
+    meeting = MeetingFactory(number=6, place="Омск", status="planned")
+    AttendanceFactory(meeting=meeting, user=staff_a, status="invited")
+
+    response = _login(client, staff_a).get(reverse("committee:minutes_docx", args=[meeting.pk]))
+
+    text = [p.text for p in Document(io.BytesIO(response.content)).paragraphs]
+    assert text[0] == "DRAFT"
+    assert "Present:" not in text
+    assert text[text.index("Invited:") + 1] == f"{staff_a.get_full_name()} (МИД России ДСФ)"
 
 
 def test_minutes_docx_requires_login(client):

@@ -148,7 +148,7 @@ def test_the_task_page_and_the_inbox_show_the_windows_end(calendars, omsk_agency
     with time_machine.travel(at(90), tick=False):
         page = client.get(reverse("workplan:task_detail", args=[second.pk])).content.decode()
         inbox = client.get(reverse("notifications:inbox")).content.decode()
-    assert "уйдёт в 08.05 10:02 (Москва)" in page
+    assert "уйдёт 08.05 в 10:02 (Москва)" in page
     assert "10:03" not in page
     assert inbox.count("уйдёт в 10:02 (Москва)") == 2
 

@@ -196,6 +196,36 @@ def test_a_notice_whose_report_was_accepted_is_cancelled_and_the_task_page_says_
     assert mailoutbox == []
 
 
+def test_a_notice_made_moot_leaves_the_unread_count_and_asks_nothing_in_the_inbox(
+    calendars, executor, controller, daytime, client
+):
+    """The report was accepted before its notice went: the notice is cancelled, and its inbox item no longer
+    waits for the controller (not unread, no "Required: accept the report or return it")."""
+    tasks = reported_tasks(executor, controller, 2)
+    assert selectors.inbox_unread_count(controller) == 2
+    workplan_services.task_change_status(actor=controller, task=tasks[0], status="accepted")
+
+    assert selectors.inbox_unread_count(controller) == 1
+    client.force_login(controller)
+    client.cookies["django_language"] = "ru"
+    page = client.get(reverse("notifications:inbox")).content.decode()
+    assert page.count("Требуется:") == 1
+    assert "отменено: причина отпала (отчёт принят или возвращён)" in page
+
+
+def test_a_moot_notice_found_by_the_delivery_leaves_the_unread_count_too(calendars, executor, controller, daytime):
+    """The same when the delivery finds the reason gone (the report decided before the row was cancelled)."""
+    [task] = reported_tasks(executor, controller, 1)
+    note = Notification.objects.get()
+    type(task).objects.filter(pk=task.pk).update(status="accepted")  # decided behind the notices' back
+
+    assert delivery.outbox_deliver_batch(notification_ids=[note.pk]) == {note.pk: "skipped"}
+    note.refresh_from_db()
+    assert note.state == State.CANCELLED
+    assert note.last_error.startswith("Reason gone: ")
+    assert selectors.inbox_unread_count(controller) == 0
+
+
 def test_the_delivery_rechecks_the_reason_when_it_claims_the_row(calendars, executor, controller, daytime):
     [task] = reported_tasks(executor, controller, 1)
     note = Notification.objects.get()
@@ -255,8 +285,8 @@ def test_the_sending_moment_is_named_in_the_recipients_zone(calendars, executor,
     from django.utils import translation
 
     with translation.override("ru"):
-        assert wording.sending_moment(note) == "12.05 09:00 (Москва)"
-        assert wording.sending_moment(note, today=dt.date(2026, 5, 12)) == "09:00 (Москва)"
+        assert wording.sending_moment(note) == "12.05 в 09:00 (Москва)"
+        assert wording.sending_moment(note, today=dt.date(2026, 5, 12)) == "в 09:00 (Москва)"
 
 
 def test_a_held_kind_waits_kept_and_goes_when_released(calendars, executor, controller, daytime, mailoutbox, settings):
