@@ -219,7 +219,7 @@ def test_a_moot_notice_found_by_the_delivery_leaves_the_unread_count_too(calenda
     note = Notification.objects.get()
     type(task).objects.filter(pk=task.pk).update(status="accepted")  # decided behind the notices' back
 
-    assert delivery.outbox_deliver_batch(notification_ids=[note.pk]) == {note.pk: "skipped"}
+    assert delivery.outbox_deliver_batch(notification_ids=[note.pk]) == {note.pk: "cancelled"}
     note.refresh_from_db()
     assert note.state == State.CANCELLED
     assert note.last_error.startswith("Reason gone: ")
