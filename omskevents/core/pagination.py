@@ -1,9 +1,14 @@
-"""A paginator for long ordered lists: OFFSET walks the narrow sort index alone, the page's rows come by id."""
+"""Paginators for long lists: OFFSET walks the narrow sort index alone, the page's rows come by id; and a count
+kept under the data version."""
 
+from functools import cached_property
 from typing import Any
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+
+from .cache import FRAGMENT_TIMEOUT, fragment_key
 
 
 class DeferredJoinPaginator(Paginator):
@@ -24,3 +29,21 @@ class DeferredJoinPaginator(Paginator):
             top = self.count
         ids = self.object_list.values("pk")[bottom:top]
         return Page(list(self.object_list.filter(pk__in=ids)), number, self)
+
+
+class VersionedCountPaginator(Paginator):
+    """A paginator whose count is kept in the cache under `parts` (what decides it: the viewer's scope, the
+    filters, the search) and the data version, which every write to a watched model changes: paging through a
+    list, or opening it again, counts it once per change of the data, not once per page."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count_parts: tuple[Any, ...], **kwargs: Any) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_key = fragment_key("count", count_parts)
+
+    @cached_property
+    def count(self) -> int:
+        counted = cache.get(self.count_key)
+        if not isinstance(counted, int):
+            counted = super().count
+            cache.set(self.count_key, counted, FRAGMENT_TIMEOUT)
+        return counted

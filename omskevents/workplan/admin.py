@@ -31,6 +31,7 @@ from omskevents.core.admin import (
 )
 from omskevents.core.cache import data_version, names_version
 from omskevents.core.forms import MultipleFileField
+from omskevents.core.pagination import VersionedCountPaginator
 
 from . import permissions, selectors, services
 from .enums import ExtensionStatus, TaskStatus
@@ -248,6 +249,14 @@ class TaskAdmin(ServiceFormMixin, ScopedHistoryMixin, PredicateAdminMixin, Simpl
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return TaskChangeList
+
+    def get_paginator(self, request: HttpRequest, queryset: Any, per_page: int, *args: Any, **kwargs: Any) -> Any:
+        # The list's count (a COUNT over the viewer's whole scope: for a ministry, its tasks and those it co-executes,
+        # which PostgreSQL reads by scanning every task) is the same for every page and every viewer of one scope
+        # asking the same filters, until a write changes the data version.
+        asked = sorted((name, values) for name, values in request.GET.lists() if name not in ("p", "o", "e"))
+        parts = ("admin-task-list", selectors.task_scope_key(_user(request)), asked, timezone.localdate().isoformat())
+        return VersionedCountPaginator(queryset, per_page, *args, count_parts=parts, **kwargs)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         # The date hierarchy (two queries over every task in scope) and the filter sidebar are the same for every
