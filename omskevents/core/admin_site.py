@@ -13,17 +13,19 @@ import functools
 from collections import OrderedDict
 from collections.abc import Callable
 from threading import Lock
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.contrib.admin import AdminSite
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.views.main import ERROR_FLAG
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseBadRequest, HttpResponseBase, HttpResponseRedirect
 from django.utils.translation import get_language, gettext
 
 from .cache import data_version
 
 MEMO_SIZE = 512
+
+_View = TypeVar("_View", bound=Callable[..., HttpResponseBase])
 
 
 class OmskAdminSite(AdminSite):
@@ -32,7 +34,7 @@ class OmskAdminSite(AdminSite):
         self._app_lists: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = OrderedDict()
         self._lock = Lock()
 
-    def admin_view(self, view: Callable[..., HttpResponse], cacheable: bool = False) -> Callable[..., HttpResponse]:
+    def admin_view(self, view: _View, cacheable: bool = False) -> _View:
         """Every admin page, with a number too large for the database or for a date in its address (a filter's
         id, a year of the date hierarchy: `?event=99999999999999999999`, `?deadline__year=99999999999999999999`)
         answered as Django answers a filter it cannot apply: the list again, with its "incorrect lookup" notice,
@@ -40,7 +42,7 @@ class OmskAdminSite(AdminSite):
         wrapped = super().admin_view(view, cacheable)
 
         @functools.wraps(wrapped)
-        def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             try:
                 return wrapped(request, *args, **kwargs)
             except OverflowError:
@@ -48,7 +50,7 @@ class OmskAdminSite(AdminSite):
                     return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
                 return HttpResponseBadRequest(gettext("A number in the address is out of range."))
 
-        return inner
+        return cast(_View, inner)
 
     @staticmethod
     def app_list_key(request: HttpRequest) -> tuple[Any, ...] | None:
