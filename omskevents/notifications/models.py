@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from omskevents.core.models import TimeStampedModel
 
-from .enums import Channel, Delivery, Kind, State, Weekday
+from .enums import REASON_GONE_PREFIX, Channel, Delivery, Kind, State, Weekday
 
 
 def parse_offsets(value: str) -> list[int]:
@@ -249,6 +249,12 @@ class Notification(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.to_email or self.recipient_key}"
+
+    @property
+    def is_moot(self) -> bool:
+        """Cancelled because what it asked for is done or moot (a report decided, a task reassigned or cancelled):
+        it asks nothing of its reader any more."""
+        return self.state == State.CANCELLED and self.last_error.startswith(REASON_GONE_PREFIX)
 
 
 class UsedActionLink(models.Model):

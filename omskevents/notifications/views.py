@@ -30,7 +30,7 @@ from omskevents.workplan.selectors import tasks_visible_to
 
 from . import links, preview, selectors, services, wording
 from . import permissions as mail_permissions
-from .enums import BULK_KINDS, REASON_GONE_PREFIX, Kind, State
+from .enums import BULK_KINDS, Kind, State
 from .forms import InboxFilterForm, MailHoldForm, PreferenceForm
 from .models import MailHold
 
@@ -220,10 +220,8 @@ class InboxView(LoginRequiredMixin, View):
                 "item": item,
                 "note": item.notification,
                 "thing": item.notification.task or item.notification.meeting,
-                # A notice cancelled because what it asked for is done or moot asks nothing any more.
                 "expected": ""
-                if item.notification.last_error.startswith(REASON_GONE_PREFIX)
-                and item.notification.state == State.CANCELLED
+                if item.notification.is_moot
                 else wording.expected_action(item.kind, recipient_id=item.user_id, task=item.notification.task),
                 "state": wording.state_label(item.notification),
                 "when": wording.sending_moment(item.notification, today=today)
