@@ -255,7 +255,9 @@ class TaskAdmin(ServiceFormMixin, ScopedHistoryMixin, PredicateAdminMixin, Simpl
         # which PostgreSQL reads by scanning every task) is the same for every page and every viewer of one scope
         # asking the same filters, until a write changes the data version.
         asked = sorted((name, values) for name, values in request.GET.lists() if name not in ("p", "o", "e"))
-        parts = ("admin-task-list", selectors.task_scope_key(_user(request)), asked, timezone.localdate().isoformat())
+        # The address is part of the key: Django's history pages page their own lists through this method too.
+        scope = selectors.task_scope_key(_user(request))
+        parts = ("admin-task-list", request.path, scope, asked, timezone.localdate().isoformat())
         return VersionedCountPaginator(queryset, per_page, *args, count_parts=parts, **kwargs)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
