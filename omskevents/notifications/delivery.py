@@ -395,7 +395,7 @@ def outbox_deliver_batch(*, notification_ids: Sequence[int]) -> dict[int, str]:
         for reason, group in cancelled.items():
             _finish_many(group, state=State.CANCELLED, last_error=reason)
             if reason.startswith(REASON_GONE_PREFIX):
-                inbox_items_settle(list(group), now=timezone.now())
+                inbox_items_settle(Notification.objects.filter(pk__in=list(group)), now=timezone.now())
         _finish_many(held, state=State.HELD, attempts=F("attempts") - 1, dispatched_at=None)
         _finish_many(unaddressed, state=State.FAILED, last_error="No email address.")
         ready = _gather(ready, attempts, outcomes)

@@ -136,18 +136,13 @@ def task_assignment_notify(*, task: Task, settle: bool = False) -> int:
 def _reason_gone(task: Task, kinds: Iterable[str], reason: str, **filters: Any) -> int:
     """Cancel the task's queued notices of these kinds: what they asked for is done or moot. Their inbox items
     no longer count as unread (inbox_items_settle)."""
-    moot = list(
-        Notification.objects.filter(task=task, kind__in=list(kinds), state=State.QUEUED, **filters).values_list(
-            "pk", flat=True
-        )
-    )
-    if not moot:
-        return 0
+    rows = Notification.objects.filter(task=task, kind__in=list(kinds), **filters)
     now = timezone.now()
-    cancelled = Notification.objects.filter(pk__in=moot, state=State.QUEUED).update(
+    cancelled = rows.filter(state=State.QUEUED).update(
         state=State.CANCELLED, last_error=REASON_GONE_PREFIX + reason, updated=now
     )
-    inbox_items_settle(moot, now=now)
+    if cancelled:
+        inbox_items_settle(rows, now=now)
     return cancelled
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from omskevents.committee.models import Meeting
@@ -292,12 +293,12 @@ def _inbox_add(cursor: Any, ids: Sequence[int]) -> None:
         )
 
 
-def inbox_items_settle(ids: Sequence[int], *, now: dt.datetime) -> int:
+def inbox_items_settle(rows: QuerySet[Notification], *, now: dt.datetime) -> int:
     """The unread inbox items of these rows, those cancelled because what they asked for is done or moot (a report
     decided, a task reassigned or cancelled), no longer wait for their readers: marked read, they leave the unread
     count and the page says the notice was cancelled, not what it asked for."""
     return InboxItem.objects.filter(
-        notification_id__in=list(ids),
+        notification__in=rows,
         notification__state=State.CANCELLED,
         notification__last_error__startswith=REASON_GONE_PREFIX,
         read_at__isnull=True,
