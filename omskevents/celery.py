@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from celery import Celery
+from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omskevents.settings.local")
 
@@ -29,3 +30,15 @@ def filesystem_broker_folders_create(sender: Celery, **kwargs: Any) -> None:
     for key in FILESYSTEM_BROKER_FOLDERS:
         if options.get(key):
             Path(options[key]).mkdir(parents=True, exist_ok=True)
+
+
+@worker_init.connect
+def worker_warm(**kwargs: Any) -> None:
+    """In the worker's main process, before its pool forks: the URLconf, the catalogues and the mail templates
+    loaded once for every child (core.warm), not by each child's first mail."""
+    import django
+
+    django.setup()  # as Celery's Django fixup does at this signal; a second call does nothing
+    from omskevents.core.warm import process_warm
+
+    process_warm(template_folders=["emails"])

@@ -66,6 +66,7 @@ class SmtpSink:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.received: list[tuple[str, str, bytes]] = []  # (recipient, Message-ID, raw message)
+        self.senders: list[str] = []  # each accepted mail's MAIL FROM
         self.temporary: dict[str, int] = {}
         self.permanent: set[str] = set()
         self.stall_next = False
@@ -93,6 +94,7 @@ class SmtpSink:
     def reset(self) -> None:
         with self.lock:
             self.received.clear()
+            self.senders.clear()
             self.temporary.clear()
             self.permanent.clear()
             self.stall_next = False
@@ -126,6 +128,7 @@ class SmtpSink:
         with self.lock:
             for rcpt in envelope.rcpt_tos:
                 self.received.append((rcpt, message_id, raw))
+            self.senders.append(envelope.mail_from)
             hook, self.on_accept = self.on_accept, None
         if self.delay:
             await asyncio.sleep(self.delay)

@@ -1,6 +1,7 @@
 """Delivering rows: claim them, send over the kept SMTP connection, record each outcome or the retry."""
 
 import datetime as dt
+import functools
 import logging
 import random
 import smtplib
@@ -187,6 +188,13 @@ class HandOverFailed(Exception):
     """The database could not record the hand-over: nothing more can be recorded, the batch stops."""
 
 
+@functools.lru_cache(maxsize=4096)
+def _envelope_address(address: str, encoding: str) -> str:
+    """An address as MAIL FROM and RCPT TO give it, parsed once per process (the sender is the same for every
+    mail, a person's address for each of their mails): the email package's parser took 0.05 ms a call."""
+    return sanitize_address(address, encoding)
+
+
 def _dialogue(smtp: smtplib.SMTP, message: Any, before_data: Callable[[], None]) -> None:
     """MAIL, RCPT, then `before_data`, then DATA: as smtplib's sendmail, with the moment before DATA exposed.
 
@@ -194,8 +202,8 @@ def _dialogue(smtp: smtplib.SMTP, message: Any, before_data: Callable[[], None])
     The stamp `before_data` writes marks the only stretch after which the mail may have been delivered.
     """
     encoding = message.encoding or settings.DEFAULT_CHARSET
-    sender = sanitize_address(message.from_email, encoding)
-    recipients = [sanitize_address(address, encoding) for address in message.recipients()]
+    sender = _envelope_address(message.from_email, encoding)
+    recipients = [_envelope_address(address, encoding) for address in message.recipients()]
     raw = message.message().as_bytes(linesep="\r\n")
     smtp.ehlo_or_helo_if_needed()
     code, reply = smtp.mail(sender)

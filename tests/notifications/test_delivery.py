@@ -2,6 +2,7 @@
 
 import datetime as dt
 import email
+import email.policy
 import smtplib
 
 import pytest
@@ -13,6 +14,7 @@ from omskevents.notifications import delivery, dispatch, emails, notices, recove
 from omskevents.notifications.enums import Kind, State
 from omskevents.notifications.models import Notification, NotificationPreference
 from omskevents.workplan import services as workplan
+from tests.factories.accounts import UserFactory
 from tests.factories.agencies import AgencyFactory
 from tests.factories.committee import AttendanceFactory, MeetingFactory
 
@@ -466,3 +468,38 @@ def test_connection_cut_during_data_flags_the_row_instead_of_retrying(calendars,
     assert row.last_error.startswith(recovery.UNCERTAIN_NOTE)
     frozen.move_to(MOMENT + dt.timedelta(hours=1))
     assert (dispatch.outbox_sweep(), dispatch.outbox_dispatch()) == (0, 0)  # a reminder is not resent by itself
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    from omskevents.bench import faultrun
+
+    server = faultrun.SmtpSink().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield server
+    delivery._kept_connections.clear()
+    server.stop()
+
+
+def test_the_sender_is_the_configured_one_in_the_header_and_the_envelope(calendars, executor, frozen, smtp_sink):
+    """The From header's name is encoded once per process (emails._from_header) and the envelope's addresses parsed
+    once (delivery._envelope_address): a changed sender is still the one each mail carries."""
+    colleague = UserFactory(username="colleague", agency=executor.agency, email="colleague@example.org")
+    make_task(responsible=executor, lead_agency=executor.agency, deadline=dt.date(2026, 5, 12), title="Причал")
+    make_task(responsible=colleague, lead_agency=executor.agency, deadline=dt.date(2026, 5, 12), title="Сцена")
+    dispatch.outbox_scan(now=MOMENT)
+    first, second = Notification.objects.order_by("recipient__username")
+    assert delivery.outbox_deliver(notification_id=first.pk) == "sent"
+    with override_settings(DEFAULT_FROM_EMAIL="Секретариат Комиссии <commission@omskevents.local>"):
+        assert delivery.outbox_deliver(notification_id=second.pk) == "sent"
+
+    parsed = [email.message_from_bytes(raw, policy=email.policy.default) for _rcpt, _mid, raw in smtp_sink.received]
+    assert [(m["From"].addresses[0].display_name, m["From"].addresses[0].addr_spec) for m in parsed] == [
+        ("Оргкомитет Форума", "orgcom@omskevents.local"),
+        ("Секретариат Комиссии", "commission@omskevents.local"),
+    ]
+    assert smtp_sink.senders == ["orgcom@omskevents.local", "commission@omskevents.local"]
+    assert [m["To"] for m in parsed] == ["colleague@example.org", "exec@example.org"]
