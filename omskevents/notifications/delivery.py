@@ -204,7 +204,7 @@ def _dialogue(smtp: smtplib.SMTP, message: Any, before_data: Callable[[], None])
     encoding = message.encoding or settings.DEFAULT_CHARSET
     sender = _envelope_address(message.from_email, encoding)
     recipients = [_envelope_address(address, encoding) for address in message.recipients()]
-    raw = message.message().as_bytes(linesep="\r\n")
+    raw = emails.message_bytes(message)
     smtp.ehlo_or_helo_if_needed()
     code, reply = smtp.mail(sender)
     if code != 250:

@@ -160,3 +160,20 @@ def test_every_kind_of_mail_is_free_of_known_wrong_forms_in_each_language(hostil
             if part.get_content_type() in ("text/plain", "text/html") and not part.get_filename():
                 assert _wrong_forms(part.get_content(), read_in) == [], (row.kind, read_in)
     assert seen == set(Kind.values)
+
+
+@pytest.mark.parametrize("language", ["ru", "en", "kk"])
+def test_the_delivered_bytes_are_those_django_would_send_for_every_kind(world, hostile, language):  # noqa: F811
+    """The worker writes messages with emails.SHORT_HEADERS_CRLF (one-line ASCII headers as they stand); for every
+    kind of mail, names and titles with line breaks, quotes and markup in them, each language, the bytes are
+    those of Django's own `message().as_bytes(linesep="\\r\\n")`."""
+    compared = 0
+    with time_machine.travel(CLOCK, tick=False):
+        for row in _mail_rows(hostile):
+            if row.recipient is not None:
+                NotificationPreference.objects.update_or_create(user=row.recipient, defaults={"language": language})
+            mime = emails.build_message(row, message_id=f"<outbox-{row.pk}@example.org>").message()
+            django_bytes = mime.as_bytes(linesep="\r\n")  # sets the multipart boundary, which the next one reuses
+            assert emails.mime_bytes(mime) == django_bytes, row.kind
+            compared += 1
+    assert compared >= len(Kind.values)
