@@ -34,7 +34,16 @@ from omskevents.workplan.services import (
 
 from .blocks import SeedReport, at, fit_deadline, minimal_pdf
 from .data_agencies import COMMITTEE_MEMBERS, COMMITTEE_ROLES, PEOPLE, REPORTERS
-from .data_plan import DECISIONS, HELD_MEETINGS, MEETING_AGENDA, MINUTES, PLANNED_MEETING, TASKS, TaskSpec
+from .data_plan import (
+    DECISIONS,
+    HELD_MEETINGS,
+    MEETING_AGENDA,
+    MEETING_TITLES,
+    MINUTES,
+    PLANNED_MEETING,
+    TASKS,
+    TaskSpec,
+)
 
 # ---------------------------------------------------------------------------------------------------------------
 # Meetings and decisions
@@ -76,7 +85,7 @@ def seed_meetings(
                 committee=committee,
                 event=forum,
                 number=number,
-                title=f"Заседание оргкомитета № {number}",
+                title=MEETING_TITLES[number],
                 starts_at=at(day, 15),
                 ends_at=at(day, 17),
                 place=place,
@@ -131,7 +140,7 @@ def seed_meetings(
             committee=committee,
             number=number,
             chair=chair,
-            title=f"Заседание оргкомитета № {number}",
+            title=MEETING_TITLES[number],
             starts_at=at(day, 15),
             ends_at=at(day, 17),
             place=place,

@@ -220,7 +220,7 @@ class TaskForm(forms.ModelForm):
     """Create or edit a task; the deadline is a date or a number of days from the event."""
 
     deadline_mode = forms.ChoiceField(
-        label=_("Deadline"),
+        label=_("How the deadline is set"),
         choices=[(DeadlineMode.FIXED, _("A fixed date")), (DeadlineMode.RELATIVE, _("Relative to the event"))],
         widget=forms.RadioSelect,
         initial=DeadlineMode.FIXED,
@@ -238,7 +238,7 @@ class TaskForm(forms.ModelForm):
         required=False,
         min_value=-365,
         max_value=730,
-        help_text=_("45 means 45 days before the Forum."),
+        help_text=_("45 means 45 days before; -3 means 3 days after."),
     )
     responsible = PersonChoiceField(
         label=_("Responsible person"),
@@ -277,6 +277,8 @@ class TaskForm(forms.ModelForm):
             "co_executors": forms.SelectMultiple(attrs={"size": 6}),
             "depends_on": forms.SelectMultiple(attrs={"size": 6}),
         }
+        # The fieldset around the three is headed "Deadline": the date is not called so a third time.
+        labels = {"deadline": _("Date")}
         error_messages = {
             "title": {"required": _("Write what must be done.")},
             "lead_agency": {"required": _("Choose the lead executor.")},

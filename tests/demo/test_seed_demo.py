@@ -225,6 +225,14 @@ class TestTheDemoData:
         assert snapshot() == first
         assert "Demo data: up to date." in output
 
+    def test_seed_demo_meetings_are_titled_by_their_subject(self, seeded):
+        """A meeting's page is headed "Заседание № 2: <title>": a title that names the meeting again reads twice."""
+        titles = list(Meeting.objects.order_by("number").values_list("number", "title"))
+        assert [number for number, _title in titles] == [1, 2, 3]
+        for _number, title in titles:
+            assert title.startswith("О ")
+            assert "заседание" not in title.lower()
+
     def test_seed_demo_fills_delegations_with_people_arriving_over_three_days(self, seeded):
         forum = Event.objects.get(kind="forum", number="XXII")
         assert Delegation.objects.filter(event=forum).count() == 8

@@ -1,6 +1,7 @@
 """Creating and editing tasks (the secretariat's forms) and the people search behind the responsible field."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -225,3 +226,20 @@ def test_people_search_forbidden_to_ministry(client, staff_a):
     client.force_login(staff_a)
 
     assert client.get(reverse("workplan:people_search"), {"q": "a"}).status_code == 403
+
+
+def test_the_deadline_is_named_once_in_the_form_and_its_hint_fits_every_event(client, settings, secretariat):
+    """The fieldset is headed «Срок исполнения»; its choice and its date are not labelled so again, and the hint of the
+    days names no event (the commission's tasks count from the session, not the Forum)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    client.force_login(secretariat)
+
+    page = client.get(reverse("workplan:task_create")).content.decode()
+
+    field = page.index('name="deadline_mode"')
+    form = page[page.rindex("<form", 0, field) : page.index("</form>", field)]
+    assert re.findall(r"<(legend|label)[^>]*>\s*Срок исполнения", form) == ["legend"]
+    assert "Как задан срок" in form
+    assert re.search(r"<label[^>]*>\s*Дата\b", form)
+    assert "45 — за 45 дней, −3 — через 3 дня после." in form
+    assert "Форума" not in form[form.index("Как задан срок") :]
