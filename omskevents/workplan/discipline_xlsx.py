@@ -12,6 +12,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from omskevents.core.templatetags.zones import zone_label
+
 from .discipline import DisciplineReport, DisciplineRow
 from .exports import HEADER_FILL, is_formula_like
 
@@ -62,7 +64,18 @@ def period_text(report: DisciplineReport) -> str:
 
 def as_of_text(report: DisciplineReport) -> str:
     local = timezone.localtime(report.as_of)
-    return _("As of %(moment)s (%(zone)s)") % {"moment": f"{local:%d.%m.%Y %H:%M}", "zone": local.tzname() or ""}
+    # The zone by its city, as every time in the application ("Омск"), not the abbreviation "MSK" or "+06".
+    return _("As of %(moment)s (%(zone)s)") % {"moment": f"{local:%d.%m.%Y %H:%M}", "zone": zone_label()}
+
+
+def every_event_total(report: DisciplineReport) -> DisciplineRow | None:
+    """Every event together: the sum of the agencies' rows (each task is one agency's and one event's)."""
+    if not report.by_agency:
+        return None
+    total = DisciplineRow(agency_id=None, agency="")
+    for row in report.by_agency:
+        total.add(row)
+    return total
 
 
 def _sheet_title(name: str, taken: set[str]) -> str:
@@ -146,7 +159,13 @@ def discipline_xlsx(report: DisciplineReport, *, title: str) -> bytes:
     taken: set[str] = set()
     every_event = _("All events")
     summary = workbook.create_sheet(_sheet_title(every_event, taken))
-    _fill_sheet(summary, heading=f"{title}: {every_event}", report=report, rows=report.by_agency, total=None)
+    _fill_sheet(
+        summary,
+        heading=f"{title}: {every_event}",
+        report=report,
+        rows=report.by_agency,
+        total=every_event_total(report),
+    )
     for event in report.events:
         sheet = workbook.create_sheet(_sheet_title(event.short_title or event.title, taken))
         _fill_sheet(sheet, heading=f"{title}: {event.title}", report=report, rows=event.rows, total=event.total)

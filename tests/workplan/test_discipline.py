@@ -134,7 +134,7 @@ def test_the_workbook_reads_right_in_russian(plan):
     assert book.sheetnames == ["Все мероприятия", "Форум XXII", "Диаграмма"]
     sheet = book["Форум XXII"]
     assert sheet["A1"].value == "Исполнительская дисциплина: XXII Форум межрегионального сотрудничества"
-    assert sheet["A2"].value == "Поручения со сроком по 20.05.2026. По состоянию на 20.05.2026 12:00 (+06)"
+    assert sheet["A2"].value == "Поручения со сроком по 20.05.2026. По состоянию на 20.05.2026 12:00 (Омск)"
     assert [c.value for c in sheet[4]] == [
         "Ведомство",
         "Поручения",
@@ -160,7 +160,11 @@ def test_the_workbook_reads_right_in_russian(plan):
     chart_sheet = book["Диаграмма"]
     [chart] = chart_sheet._charts
     assert chart.type == "bar"
-    assert book["Все мероприятия"]["A5"].value == "Акимат Павлодарской обл."
+    every = book["Все мероприятия"]
+    assert every["A5"].value == "Акимат Павлодарской обл."
+    assert [c.value for c in every[7]][:8] == ["Итого", 5, 2, 2, 8, 3, 1, 1]  # every event together
+    assert every["A7"].font.bold
+    assert chart.series[0].val.numRef.f == "'Все мероприятия'!$I$5:$I$6"  # the agencies, not the total
 
 
 def test_an_agency_name_that_looks_like_a_formula_stays_text(plan):
