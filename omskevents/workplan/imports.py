@@ -105,6 +105,14 @@ class PlanRow:
     area: str = ""
     errors: list[str] = field(default_factory=list)
 
+    @property
+    def deadline_shown(self) -> str:
+        """The deadline as the preview shows it: DD.MM.YYYY once parsed, else the text as typed."""
+        try:
+            return f"{dt.date.fromisoformat(self.deadline):%d.%m.%Y}"
+        except ValueError:
+            return self.deadline
+
     def as_session(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("errors")

@@ -121,6 +121,10 @@ def test_import_preview_lists_errors_per_row_and_offers_no_confirm(client, secre
     ]
     assert "task_import_confirm" not in response.content.decode()
     assert Task.objects.count() == 1
+    page = response.content.decode()
+    assert "<td>01.10.2026</td>" in page  # as the secretariat typed it, not 2026-10-01
+    assert "2026-10-01" not in page
+    assert "<td>32.13.2026</td>" in page  # not a date: the text as typed
 
 
 def test_import_confirm_with_forged_token_does_nothing(client, secretariat, agency_a, forum):
