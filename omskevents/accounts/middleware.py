@@ -66,6 +66,9 @@ class SecondFactorMiddleware:
                 ):
                     url = f"{url}?{urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})}"
                 return HttpResponseRedirect(url)
+            # The page shows no menu (base.html): every link of it would lead back here, and the unread count
+            # is not shown before the second factor.
+            request.second_factor_pending = True  # type: ignore[attr-defined]
         return self.get_response(request)
 
 

@@ -170,6 +170,20 @@ def test_password_then_code_is_the_whole_login(client, secretariat):
     assert client.get("/admin/").status_code == 200
 
 
+def test_before_the_code_the_page_shows_no_menu_only_logging_out(client, secretariat):
+    device = _device(secretariat)
+    client.post("/accounts/login/", {"username": "sec", "password": PASSWORD})
+
+    before = client.get(VERIFY).content.decode()
+    client.post(VERIFY, {"token": _code(device)})
+    after = client.get("/tasks/").content.decode()
+
+    for menu in ('id="nav-user"', 'href="/tasks/"', "data-inbox-count"):
+        assert menu not in before
+        assert menu in after
+    assert 'action="/accounts/logout/"' in before
+
+
 def test_verify_never_redirects_to_another_site(client, secretariat):
     device = _device(secretariat)
     client.force_login(secretariat)
