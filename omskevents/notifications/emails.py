@@ -52,7 +52,8 @@ class _Compat32ShortHeaders(Compat32):
     """Python's compat32 policy, the one Django's messages are made with, with a short cut for the headers most of
     a mail consists of: a one-line printable ASCII value that fits the line is written as it stands. compat32 builds
     an email.header.Header for every header to find that out (19 a mail, a third of a millisecond in all); for such
-    a value its output is the same, byte for byte (tests/notifications/test_delivery.py compares every kind of mail)."""
+    a value its output is the same, byte for byte (tests/security/test_mail_conventions.py compares every kind of
+    mail)."""
 
     def fold_binary(self, name: str, value: Any) -> bytes:
         if (
@@ -77,6 +78,7 @@ def message_bytes(message: EmailMultiAlternatives) -> bytes:
 
 
 def mime_bytes(mime: Message) -> bytes:
+    """A MIME message's bytes with CRLF line ends, as `message_bytes` writes them."""
     out = BytesIO()
     BytesGenerator(out, mangle_from_=False, policy=SHORT_HEADERS_CRLF).flatten(mime)
     return out.getvalue()
