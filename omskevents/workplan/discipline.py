@@ -84,6 +84,16 @@ class DisciplineReport:
     events: list[EventDiscipline]
     by_agency: list[DisciplineRow]  # every event together, by lead agency
 
+    @property
+    def total(self) -> DisciplineRow | None:
+        """Every event together: the sum of the agencies' rows (each task is one agency's and one event's)."""
+        if not self.by_agency:
+            return None
+        total = DisciplineRow(agency_id=None, agency="")
+        for row in self.by_agency:
+            total.add(row)
+        return total
+
 
 def _title(title_ru: str, title_en: str) -> str:
     """The event's title as Event.title gives it: English for English readers when there is one."""

@@ -68,16 +68,6 @@ def as_of_text(report: DisciplineReport) -> str:
     return _("As of %(moment)s (%(zone)s)") % {"moment": f"{local:%d.%m.%Y %H:%M}", "zone": zone_label()}
 
 
-def every_event_total(report: DisciplineReport) -> DisciplineRow | None:
-    """Every event together: the sum of the agencies' rows (each task is one agency's and one event's)."""
-    if not report.by_agency:
-        return None
-    total = DisciplineRow(agency_id=None, agency="")
-    for row in report.by_agency:
-        total.add(row)
-    return total
-
-
 def _sheet_title(name: str, taken: set[str]) -> str:
     """An Excel sheet name: at most 31 characters, none of []:*?/\\, unique in the workbook."""
     base = SHEET_NAME_FORBIDDEN.sub(" ", name).strip().strip("'")[:28] or _("Event")
@@ -164,7 +154,7 @@ def discipline_xlsx(report: DisciplineReport, *, title: str) -> bytes:
         heading=f"{title}: {every_event}",
         report=report,
         rows=report.by_agency,
-        total=every_event_total(report),
+        total=report.total,
     )
     for event in report.events:
         sheet = workbook.create_sheet(_sheet_title(event.short_title or event.title, taken))

@@ -485,8 +485,8 @@ def smtp_sink(settings):
 
 
 def test_the_sender_is_the_configured_one_in_the_header_and_the_envelope(calendars, executor, frozen, smtp_sink):
-    """The From header's name is encoded once per process (emails._from_header) and the envelope's addresses parsed
-    once (delivery._envelope_address): a changed sender is still the one each mail carries."""
+    """The From header's name and the envelope's addresses are encoded once per process and address
+    (emails.encoded_address): a changed sender is still the one each mail carries."""
     colleague = UserFactory(username="colleague", agency=executor.agency, email="colleague@example.org")
     make_task(responsible=executor, lead_agency=executor.agency, deadline=dt.date(2026, 5, 12), title="Причал")
     make_task(responsible=colleague, lead_agency=executor.agency, deadline=dt.date(2026, 5, 12), title="Сцена")
